@@ -1,0 +1,116 @@
+//! The caller, as proven by its bearer token and confirmed against the database.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use uuid::Uuid;
+
+use super::jwt::SubjectKind;
+use crate::db::{api_clients, users};
+use crate::domain::account::Role;
+use crate::domain::scope::Scope;
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::state::AppState;
+
+#[derive(Clone, Debug)]
+pub struct UserPrincipal {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub locale: Locale,
+    pub email_verified: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ClientPrincipal {
+    pub id: Uuid,
+    pub client_id: String,
+    pub scopes: Vec<Scope>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Principal {
+    User(UserPrincipal),
+    Client(ClientPrincipal),
+}
+
+impl Principal {
+    pub fn as_user(&self) -> Option<&UserPrincipal> {
+        match self {
+            Self::User(user) => Some(user),
+            Self::Client(_) => None,
+        }
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.as_user().is_some_and(|u| u.role == role)
+    }
+
+    pub fn has_scope(&self, scope: Scope) -> bool {
+        matches!(self, Self::Client(c) if c.scopes.contains(&scope))
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Option<&str> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+async fn authenticate(req: HttpRequest) -> Result<Principal, AppError> {
+    if let Some(principal) = req.extensions().get::<Principal>() {
+        return Ok(principal.clone());
+    }
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?
+        .clone();
+    let claims = bearer_token(&req)
+        .and_then(|token| state.jwt.verify(token))
+        .ok_or(AppError::Unauthorized)?;
+    let principal = state
+        .db
+        .run(move |conn| {
+            Ok(match claims.kind {
+                SubjectKind::User => users::find(conn, claims.sub)?
+                    .filter(|u| u.active)
+                    .map(|u| {
+                        Principal::User(UserPrincipal {
+                            id: u.id,
+                            email: u.email,
+                            display_name: u.display_name,
+                            role: u.role,
+                            locale: u.locale,
+                            email_verified: u.email_verified_at.is_some(),
+                            created_at: u.created_at,
+                        })
+                    }),
+                SubjectKind::Client => api_clients::find_active(conn, claims.sub)?.map(|c| {
+                    Principal::Client(ClientPrincipal {
+                        id: c.id,
+                        client_id: c.client_id,
+                        scopes: c.scopes,
+                    })
+                }),
+            })
+        })
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    req.extensions_mut().insert(principal.clone());
+    Ok(principal)
+}
+
+impl FromRequest for Principal {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(authenticate(req.clone()))
+    }
+}

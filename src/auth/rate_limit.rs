@@ -1,0 +1,168 @@
+//! Rate limits of the endpoints that guess-work attacks aim at (login, register, password reset):
+//! per client address and per account. Limits live in each process's memory; behind a load
+//! balancer each replica counts on its own, which bounds an attacker at N times the limit.
+
+use std::future::{Ready, ready};
+use std::hash::Hash;
+use std::net::{IpAddr, Ipv4Addr};
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::StateInformationMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
+
+use crate::config::RateLimitSettings;
+use crate::error::AppError;
+use crate::state::AppState;
+
+type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
+
+/// What the `RateLimit-*` response headers report.
+#[derive(Clone, Copy, Debug)]
+pub struct RateLimitStatus {
+    pub limit: u32,
+    pub remaining: u32,
+    pub reset: Duration,
+}
+
+pub struct AuthRateLimits {
+    by_address: Keyed<IpAddr>,
+    by_account: Keyed<String>,
+    clock: DefaultClock,
+}
+
+fn per_minute(n: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
+}
+
+fn check<K: Hash + Eq + Clone>(
+    limiter: &Keyed<K>,
+    key: &K,
+    clock: &DefaultClock,
+) -> Result<RateLimitStatus, AppError> {
+    match limiter.check_key(key) {
+        Ok(snapshot) => {
+            let quota = snapshot.quota();
+            let remaining = snapshot.remaining_burst_capacity();
+            let used = quota.burst_size().get().saturating_sub(remaining);
+            Ok(RateLimitStatus {
+                limit: quota.burst_size().get(),
+                remaining,
+                reset: quota.replenish_interval().saturating_mul(used),
+            })
+        }
+        Err(not_until) => Err(AppError::RateLimited {
+            retry_after: not_until.wait_time_from(clock.now()),
+        }),
+    }
+}
+
+impl AuthRateLimits {
+    pub fn new(settings: &RateLimitSettings) -> Self {
+        Self {
+            by_address: RateLimiter::keyed(per_minute(settings.per_address_per_minute))
+                .with_middleware::<StateInformationMiddleware>(),
+            by_account: RateLimiter::keyed(per_minute(settings.per_account_per_minute))
+                .with_middleware::<StateInformationMiddleware>(),
+            clock: DefaultClock::default(),
+        }
+    }
+
+    pub fn check_address(&self, address: IpAddr) -> Result<RateLimitStatus, AppError> {
+        check(&self.by_address, &address, &self.clock)
+    }
+
+    /// Counts an attempt on one account, keyed by its normalised e-mail address.
+    pub fn check_account(&self, account: &str) -> Result<RateLimitStatus, AppError> {
+        check(&self.by_account, &account.to_owned(), &self.clock)
+    }
+
+    /// Drops the state of keys that are back to full capacity; run now and then.
+    pub fn forget_idle(&self) {
+        self.by_address.retain_recent();
+        self.by_account.retain_recent();
+        self.by_address.shrink_to_fit();
+        self.by_account.shrink_to_fit();
+    }
+}
+
+/// An extractor that counts the request against its client address's limit (429 when over).
+pub struct AddressThrottle;
+
+impl FromRequest for AddressThrottle {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let Some(state) = req.app_data::<web::Data<AppState>>() else {
+            return ready(Err(AppError::Internal(anyhow::anyhow!(
+                "application state missing"
+            ))));
+        };
+        let address = req
+            .peer_addr()
+            .map(|a| a.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        ready(state.rate_limits.check_address(address).map(|status| {
+            req.extensions_mut().insert(status);
+            AddressThrottle
+        }))
+    }
+}
+
+/// Middleware: adds `RateLimit-Limit`, `-Remaining` and `-Reset` to responses of requests that
+/// were counted against a limit.
+pub async fn add_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut res = next.call(req).await?;
+    let status = res.request().extensions().get::<RateLimitStatus>().copied();
+    if let Some(status) = status {
+        let headers = res.headers_mut();
+        let mut set = |name: &'static str, value: u64| {
+            headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+        };
+        set("ratelimit-limit", status.limit.into());
+        set("ratelimit-remaining", status.remaining.into());
+        set("ratelimit-reset", status.reset.as_secs_f64().ceil() as u64);
+    }
+    Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_over_its_limit_is_told_when_to_retry() {
+        let limits = AuthRateLimits::new(&RateLimitSettings {
+            per_address_per_minute: 2,
+            per_account_per_minute: 1,
+        });
+        let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        let first = limits.check_address(ip).expect("first is allowed");
+        assert_eq!((first.limit, first.remaining), (2, 1));
+        assert!(limits.check_address(ip).is_ok());
+        match limits.check_address(ip) {
+            Err(AppError::RateLimited { retry_after }) => assert!(retry_after > Duration::ZERO),
+            other => panic!("expected 429, got {other:?}"),
+        }
+        // Other addresses and accounts are counted apart.
+        assert!(
+            limits
+                .check_address(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)))
+                .is_ok()
+        );
+        assert!(limits.check_account("a@example.com").is_ok());
+        assert!(limits.check_account("a@example.com").is_err());
+        assert!(limits.check_account("b@example.com").is_ok());
+    }
+}

@@ -1,0 +1,39 @@
+//! The command line: `serve` (the default), `migrate`, `create-admin` and `openapi`.
+
+use clap::{Parser, Subcommand};
+
+/// Dealer-partner recruitment portal: the HTTP API and its background work, in one binary.
+///
+/// Configuration comes from the environment (and a `.env` file): DATABASE_URL, BIND,
+/// PUBLIC_BASE_URL, JWT_SECRET, SMTP_URL, MAIL_DIR, MAIL_FROM, UPLOAD_DIR,
+/// WEBHOOK_ALLOW_PRIVATE_TARGETS, RUST_LOG, LOG_FORMAT. All are optional; see the README.
+#[derive(Debug, Parser)]
+#[command(name = "dealer-portal", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, seed the first plan's cities if there are none, serve HTTP and
+    /// run the background work (the default).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Make (or reset) an admin account; the password is read from standard input.
+    CreateAdmin {
+        /// The admin's e-mail address (the sign-in name).
+        #[arg(long)]
+        email: String,
+        /// The name shown to others.
+        #[arg(long)]
+        display_name: String,
+        /// Read the password from standard input (required: passwords never go on the
+        /// command line, where other users of the machine can see them).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Print the OpenAPI document (needs no database).
+    Openapi,
+}

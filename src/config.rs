@@ -1,0 +1,206 @@
+//! Settings, read once from the environment (and `.env`) into typed structs.
+//!
+//! Every setting has a default, so `cargo run` works on a fresh machine with nothing set.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::SecretString;
+
+/// Where the database lives; the scheme of `DATABASE_URL` picks the backend.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> anyhow::Result<Self> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            anyhow::ensure!(!path.is_empty(), "DATABASE_URL sqlite:// needs a file path");
+            Ok(Self::Sqlite(PathBuf::from(path)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_owned()))
+        } else {
+            anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://")
+        }
+    }
+}
+
+/// How the server reaches the mail server, or where it writes mail when there is none.
+#[derive(Clone, Debug)]
+pub enum MailTransport {
+    Smtp(SecretString),
+    Directory(PathBuf),
+}
+
+#[derive(Clone, Debug)]
+pub struct RateLimitSettings {
+    /// Requests a minute that one client address may make to the login, register and reset endpoints.
+    pub per_address_per_minute: u32,
+    /// Attempts a minute on one account (by e-mail address).
+    pub per_account_per_minute: u32,
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        Self {
+            per_address_per_minute: 30,
+            per_account_per_minute: 10,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: DatabaseUrl,
+    pub bind: SocketAddr,
+    pub public_base_url: String,
+    pub jwt_secret: SecretString,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub mail_transport: MailTransport,
+    pub mail_from: String,
+    pub upload_dir: PathBuf,
+    pub webhook_allow_private_targets: bool,
+    pub rate_limits: RateLimitSettings,
+    /// How often the background worker looks for work.
+    pub worker_interval: Duration,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portal.db";
+const DEFAULT_BIND: &str = "127.0.0.1:8080";
+const DEFAULT_PUBLIC_BASE_URL: &str = "http://localhost:8080";
+const DEFAULT_MAIL_DIR: &str = "data/mail";
+const DEFAULT_MAIL_FROM: &str = "Partner Recruitment <no-reply@localhost>";
+const DEFAULT_UPLOAD_DIR: &str = "data/uploads";
+const JWT_SECRET_FILE: &str = "data/jwt-secret";
+const DEFAULT_ACCESS_TOKEN_TTL_SECONDS: u64 = 15 * 60;
+const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+
+impl Config {
+    /// Reads `.env` (if any) and the environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        // A missing .env is the normal case, not an error.
+        let _ = dotenvy::dotenv();
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+
+        let database_url = DatabaseUrl::parse(
+            &var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+        )?;
+        let bind = var("BIND")
+            .unwrap_or_else(|| DEFAULT_BIND.into())
+            .parse()
+            .context("BIND must be an address such as 127.0.0.1:8080")?;
+        let jwt_secret = match var("JWT_SECRET") {
+            Some(secret) => SecretString::from(secret),
+            None => stored_jwt_secret(Path::new(JWT_SECRET_FILE))?,
+        };
+        let access_token_ttl = match var("ACCESS_TOKEN_TTL_SECONDS") {
+            Some(v) => Duration::from_secs(
+                v.parse()
+                    .context("ACCESS_TOKEN_TTL_SECONDS must be a whole number")?,
+            ),
+            None => Duration::from_secs(DEFAULT_ACCESS_TOKEN_TTL_SECONDS),
+        };
+        let mail_transport = match var("SMTP_URL") {
+            Some(url) => MailTransport::Smtp(SecretString::from(url)),
+            None => MailTransport::Directory(
+                var("MAIL_DIR")
+                    .unwrap_or_else(|| DEFAULT_MAIL_DIR.into())
+                    .into(),
+            ),
+        };
+
+        Ok(Self {
+            database_url,
+            bind,
+            public_base_url: var("PUBLIC_BASE_URL")
+                .unwrap_or_else(|| DEFAULT_PUBLIC_BASE_URL.into())
+                .trim_end_matches('/')
+                .to_owned(),
+            jwt_secret,
+            access_token_ttl,
+            refresh_token_ttl: REFRESH_TOKEN_TTL,
+            mail_transport,
+            mail_from: var("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.into()),
+            upload_dir: var("UPLOAD_DIR")
+                .unwrap_or_else(|| DEFAULT_UPLOAD_DIR.into())
+                .into(),
+            webhook_allow_private_targets: var("WEBHOOK_ALLOW_PRIVATE_TARGETS").as_deref()
+                == Some("1"),
+            rate_limits: RateLimitSettings::default(),
+            worker_interval: Duration::from_secs(2),
+        })
+    }
+
+    /// The database URL alone, for sub-commands that need nothing else.
+    pub fn database_url_from_env() -> anyhow::Result<DatabaseUrl> {
+        let _ = dotenvy::dotenv();
+        let url = std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        DatabaseUrl::parse(&url)
+    }
+}
+
+/// Without `JWT_SECRET`, a random key is made once and kept on disk so that tokens survive restarts.
+fn stored_jwt_secret(path: &Path) -> anyhow::Result<SecretString> {
+    if let Ok(secret) = std::fs::read_to_string(path) {
+        let secret = secret.trim().to_owned();
+        if !secret.is_empty() {
+            return Ok(SecretString::from(secret));
+        }
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let secret = crate::auth::tokens::random_token();
+    write_private_file(path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    tracing::warn!(
+        path = %path.display(),
+        "JWT_SECRET is not set: generated a random signing key; set JWT_SECRET in production"
+    );
+    Ok(SecretString::from(secret))
+}
+
+#[cfg(unix)]
+fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_url_picks_the_backend_by_scheme() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/portal.db").ok(),
+            Some(DatabaseUrl::Sqlite("data/portal.db".into()))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgresql://u@h/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(DatabaseUrl::parse("mysql://x").is_err());
+        assert!(DatabaseUrl::parse("sqlite://").is_err());
+        assert!(DatabaseUrl::parse("data/portal.db").is_err());
+    }
+}

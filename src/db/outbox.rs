@@ -1,0 +1,132 @@
+//! The e-mail outbox. A message is written here in the same transaction as the change that causes
+//! it, so the change and its mail are committed together or not at all; the worker sends it later.
+//!
+//! Rows are claimed with a lease (`locked_until`) by a guarded update, so that two workers never
+//! send one row at once, and a worker that dies leaves its rows to be picked up when the lease ends.
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::DbConnection;
+use super::schema::mail_outbox;
+use crate::error::AppError;
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = mail_outbox)]
+pub struct OutboxMail {
+    pub id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub attempts: i32,
+}
+
+pub fn enqueue(
+    conn: &mut DbConnection,
+    recipient: &str,
+    subject: &str,
+    body_text: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let now = now.naive_utc();
+    diesel::insert_into(mail_outbox::table)
+        .values((
+            mail_outbox::id.eq(Uuid::now_v7().to_string()),
+            mail_outbox::recipient.eq(recipient),
+            mail_outbox::subject.eq(subject),
+            mail_outbox::body_text.eq(body_text),
+            mail_outbox::created_at.eq(now),
+            mail_outbox::attempts.eq(0),
+            mail_outbox::next_attempt_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Claims up to `limit` messages that are due and not leased by another worker.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: i64,
+) -> Result<Vec<OutboxMail>, AppError> {
+    let naive_now = now.naive_utc();
+    let candidates: Vec<OutboxMail> = mail_outbox::table
+        .filter(mail_outbox::sent_at.is_null())
+        .filter(mail_outbox::failed_at.is_null())
+        .filter(mail_outbox::next_attempt_at.le(naive_now))
+        .filter(
+            mail_outbox::locked_until
+                .is_null()
+                .or(mail_outbox::locked_until.lt(naive_now)),
+        )
+        .order(mail_outbox::next_attempt_at.asc())
+        .limit(limit)
+        .select(OutboxMail::as_select())
+        .load(conn)?;
+    let locked_until = (now + lease).naive_utc();
+    let mut claimed = Vec::with_capacity(candidates.len());
+    for mail in candidates {
+        let won = diesel::update(
+            mail_outbox::table.find(&mail.id).filter(
+                mail_outbox::locked_until
+                    .is_null()
+                    .or(mail_outbox::locked_until.lt(naive_now)),
+            ),
+        )
+        .set(mail_outbox::locked_until.eq(locked_until))
+        .execute(conn)?;
+        if won == 1 {
+            claimed.push(mail);
+        }
+    }
+    Ok(claimed)
+}
+
+pub fn mark_sent(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+    diesel::update(mail_outbox::table.find(id))
+        .set((
+            mail_outbox::sent_at.eq(now.naive_utc()),
+            mail_outbox::attempts.eq(mail_outbox::attempts + 1),
+            mail_outbox::locked_until.eq(None::<NaiveDateTime>),
+            mail_outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a failed attempt: retried at `retry_at`, or given up on when that is `None`.
+pub fn mark_attempt_failed(
+    conn: &mut DbConnection,
+    id: &str,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    diesel::update(mail_outbox::table.find(id))
+        .set((
+            mail_outbox::attempts.eq(mail_outbox::attempts + 1),
+            mail_outbox::locked_until.eq(None::<NaiveDateTime>),
+            mail_outbox::last_error.eq(error),
+        ))
+        .execute(conn)?;
+    match retry_at {
+        Some(at) => diesel::update(mail_outbox::table.find(id))
+            .set(mail_outbox::next_attempt_at.eq(at.naive_utc()))
+            .execute(conn)?,
+        None => diesel::update(mail_outbox::table.find(id))
+            .set(mail_outbox::failed_at.eq(now.naive_utc()))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+/// Messages not yet sent nor given up on: the outbox depth shown in `/metrics`.
+pub fn pending_count(conn: &mut DbConnection) -> Result<i64, AppError> {
+    Ok(mail_outbox::table
+        .filter(mail_outbox::sent_at.is_null())
+        .filter(mail_outbox::failed_at.is_null())
+        .count()
+        .get_result(conn)?)
+}

@@ -1,0 +1,87 @@
+use actix_web::{HttpResponse, post, web};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::ApiClientResponse;
+use crate::auth::tokens::random_token;
+use crate::auth::{Admin, Authorized};
+use crate::db::{api_clients, write_transaction};
+use crate::domain::scope::Scope;
+use crate::error::AppError;
+use crate::http::auth::hash_password;
+use crate::http::extract::ValidatedJson;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct CreateApiClientRequest {
+    /// What the client is, e.g. the system that uses it.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100, example = "CRM mirror")]
+    pub name: String,
+    #[validate(length(min = 1, max = 10))]
+    #[schema(min_items = 1, max_items = 10)]
+    pub scopes: Vec<Scope>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedApiClient {
+    #[serde(flatten)]
+    pub client: ApiClientResponse,
+    /// Shown this once; only a hash is kept. Store it in the integrator's secret store.
+    pub client_secret: String,
+}
+
+/// Create integrator credentials.
+///
+/// The `client_secret` is in this response only; it cannot be read again.
+#[utoipa::path(
+    tag = "api-clients",
+    request_body = CreateApiClientRequest,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created", body = CreatedApiClient))
+)]
+#[post("/api-clients")]
+pub async fn create_api_client(
+    Authorized(admin): Authorized<Admin>,
+    state: web::Data<AppState>,
+    ValidatedJson(body): ValidatedJson<CreateApiClientRequest>,
+) -> Result<HttpResponse, AppError> {
+    let mut scopes = body.scopes;
+    scopes.sort();
+    scopes.dedup();
+    let id = Uuid::now_v7();
+    let client_id = format!("dpc_{}", Uuid::new_v4().simple());
+    let client_secret = random_token();
+    let secret_hash = hash_password(SecretString::from(client_secret.clone())).await?;
+    let name = body.name.trim().to_owned();
+    let now = state.clock.now();
+    let client = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                api_clients::insert(
+                    conn,
+                    &api_clients::NewApiClient {
+                        id,
+                        name: &name,
+                        client_id: &client_id,
+                        secret_hash: &secret_hash,
+                        scopes: &scopes,
+                        created_by: admin.id,
+                    },
+                    now,
+                )?;
+                api_clients::find_active(conn, id)?.ok_or(AppError::NotFound)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/api-clients/{id}")))
+        .json(CreatedApiClient {
+            client: client.into(),
+            client_secret,
+        }))
+}

@@ -1,0 +1,35 @@
+use actix_web::{HttpResponse, delete, web};
+use uuid::Uuid;
+
+use crate::auth::{Admin, Authorized};
+use crate::db::{api_clients, write_transaction};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Delete integrator credentials.
+///
+/// The secret and every token issued with it stop working at once.
+#[utoipa::path(
+    tag = "api-clients",
+    params(("id" = Uuid, Path, description = "The client's `id` (not its `client_id`)")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Deleted"))
+)]
+#[delete("/api-clients/{id}")]
+pub async fn delete_api_client(
+    _admin: Authorized<Admin>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let deleted = state
+        .db
+        .run(move |conn| write_transaction(conn, |conn| api_clients::revoke(conn, id, now)))
+        .await?;
+    if deleted {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(AppError::NotFound)
+    }
+}

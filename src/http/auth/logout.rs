@@ -1,0 +1,43 @@
+use actix_web::{HttpResponse, post, web};
+
+use super::refresh::RefreshRequest;
+use crate::auth::tokens::hash_token;
+use crate::auth::{AnyUser, Authorized};
+use crate::db::{refresh_tokens, write_transaction};
+use crate::error::AppError;
+use crate::http::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// Sign out.
+///
+/// Revokes the refresh token and every token renewed from the same sign-in. The access token
+/// stays valid until it expires (at most 15 minutes); clients drop it. Unknown tokens are ignored,
+/// so signing out twice is harmless.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    security(("bearer" = [])),
+    responses((status = 204, description = "Signed out"))
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    Authorized(user): Authorized<AnyUser>,
+    state: web::Data<AppState>,
+    ValidatedJson(body): ValidatedJson<RefreshRequest>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let token = refresh_tokens::find_by_hash(conn, &hash_token(&body.refresh_token))?;
+                // Only the owner's own tokens: a leaked token must not let others sign anyone out.
+                if let Some(token) = token.filter(|t| t.user_id == user.id.to_string()) {
+                    refresh_tokens::revoke_family(conn, &token.family_id, now)?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,77 @@
+//! `/api/v1/auth/*`: sign-up, e-mail verification, sign-in, token refresh, sign-out, password
+//! reset and the integrators' client-credentials grant.
+
+pub mod login;
+pub mod logout;
+pub mod password_reset;
+pub mod refresh;
+pub mod register;
+pub mod token;
+pub mod verify_email;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::jwt::{JwtKeys, SubjectKind};
+use crate::auth::tokens::{hash_token, random_token};
+use crate::db::{DbConnection, refresh_tokens};
+use crate::error::AppError;
+
+/// An access token and the refresh token that renews it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenPair {
+    /// JWT to send as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    /// Single-use token for `POST /api/v1/auth/refresh`.
+    pub refresh_token: String,
+}
+
+/// Issues an access token and a refresh token in `family` (a new family on sign-in).
+pub fn issue_token_pair(
+    conn: &mut DbConnection,
+    jwt: &JwtKeys,
+    refresh_ttl: std::time::Duration,
+    user_id: Uuid,
+    family: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<TokenPair, AppError> {
+    let refresh_token = random_token();
+    let family = family.map_or_else(|| Uuid::now_v7().to_string(), str::to_owned);
+    let expires_at = now + chrono::Duration::from_std(refresh_ttl).map_err(anyhow::Error::from)?;
+    refresh_tokens::insert(
+        conn,
+        user_id,
+        &family,
+        &hash_token(&refresh_token),
+        now,
+        expires_at,
+    )?;
+    Ok(TokenPair {
+        access_token: jwt.issue(user_id, SubjectKind::User, now)?,
+        token_type: "Bearer",
+        expires_in: jwt.ttl().as_secs(),
+        refresh_token,
+    })
+}
+
+/// Runs argon2 on the blocking pool: it takes tens of milliseconds of CPU by design.
+pub async fn hash_password(password: secrecy::SecretString) -> Result<String, AppError> {
+    Ok(actix_web::web::block(move || crate::auth::password::hash(&password)).await??)
+}
+
+/// Checks a password on the blocking pool; see `hash_password`.
+pub async fn verify_password(
+    password: secrecy::SecretString,
+    stored: Option<String>,
+) -> Result<bool, AppError> {
+    Ok(
+        actix_web::web::block(move || crate::auth::password::verify(&password, stored.as_deref()))
+            .await?,
+    )
+}

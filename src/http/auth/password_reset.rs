@@ -1,0 +1,125 @@
+use actix_web::{HttpResponse, post, web};
+use secrecy::SecretString;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::hash_password;
+use crate::auth::rate_limit::AddressThrottle;
+use crate::db::one_time_tokens::{self, Purpose};
+use crate::db::{refresh_tokens, users, write_transaction};
+use crate::domain::account::{EmailAddress, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
+use crate::error::{AppError, Problem};
+use crate::http::extract::ValidatedJson;
+use crate::mail::{self, Message, templates::PASSWORD_RESET_HOURS};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct PasswordResetRequest {
+    #[validate(length(min = 1, max = 254))]
+    #[schema(min_length = 1, max_length = 254, example = "li.wei@example.com")]
+    pub email: String,
+}
+
+/// Ask for a password-reset e-mail.
+///
+/// Always 202, whether or not an account has this address, so that the answer does not reveal
+/// which addresses have accounts. The e-mail's link carries a `token` for
+/// `POST /api/v1/auth/password-reset/confirm`.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordResetRequest,
+    responses(
+        (status = 202, description = "If an account has this address, a reset e-mail is on its way"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password-reset")]
+pub async fn request_reset(
+    _throttle: AddressThrottle,
+    state: web::Data<AppState>,
+    ValidatedJson(body): ValidatedJson<PasswordResetRequest>,
+) -> Result<HttpResponse, AppError> {
+    let Some(email) = EmailAddress::parse(&body.email) else {
+        return Ok(HttpResponse::Accepted().finish());
+    };
+    state.rate_limits.check_account(email.as_str())?;
+    let now = state.clock.now();
+    let task_state = state.clone();
+    let queued = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let Some(user) = users::find_by_email(conn, email.as_str())?.filter(|u| u.active)
+                else {
+                    return Ok(false);
+                };
+                let ttl = chrono::Duration::hours(PASSWORD_RESET_HOURS);
+                let token =
+                    one_time_tokens::issue(conn, user.id, Purpose::PasswordReset, ttl, now)?;
+                let message = Message::PasswordReset {
+                    name: &user.display_name,
+                    token: &token,
+                };
+                mail::enqueue(
+                    conn,
+                    &task_state.mail,
+                    &user.email,
+                    user.locale,
+                    &message,
+                    now,
+                )?;
+                Ok(true)
+            })
+        })
+        .await?;
+    if queued {
+        state.mail_wake.notify_one();
+    }
+    Ok(HttpResponse::Accepted().finish())
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct PasswordResetConfirm {
+    /// The `token` query parameter of the reset or invitation link.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub token: String,
+    /// At least 12 characters.
+    #[validate(length(min = PASSWORD_MIN_CHARS, max = PASSWORD_MAX_CHARS))]
+    #[schema(min_length = 12, max_length = 128, format = Password)]
+    pub new_password: String,
+}
+
+/// Set a new password with the token from a reset or invitation e-mail.
+///
+/// Signs the account out everywhere (all refresh tokens are revoked) and, since the token came
+/// by e-mail, marks the address verified.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordResetConfirm,
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 400, description = "The token is unknown, used or expired (`invalid_token`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password-reset/confirm")]
+pub async fn confirm_reset(
+    state: web::Data<AppState>,
+    ValidatedJson(body): ValidatedJson<PasswordResetConfirm>,
+) -> Result<HttpResponse, AppError> {
+    let password_hash = hash_password(SecretString::from(body.new_password)).await?;
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let user_id =
+                    one_time_tokens::consume(conn, &body.token, Purpose::PasswordReset, now)?;
+                users::set_password(conn, user_id, &password_hash, now)?;
+                refresh_tokens::revoke_all_of_user(conn, user_id, now)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

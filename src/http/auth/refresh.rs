@@ -1,0 +1,78 @@
+use actix_web::{post, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{TokenPair, issue_token_pair};
+use crate::auth::tokens::hash_token;
+use crate::db::{refresh_tokens, users, write_transaction};
+use crate::error::{AppError, Problem};
+use crate::http::extract::ValidatedJson;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct RefreshRequest {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub refresh_token: String,
+}
+
+enum Outcome {
+    Renewed(TokenPair),
+    /// A used or revoked token came back: its family was revoked.
+    Refused,
+}
+
+/// Exchange a refresh token for a new token pair.
+///
+/// The refresh token is single-use. Presenting one that was already used (as a thief replaying a
+/// stolen token would) revokes every token descended from the same sign-in.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new token pair; the old refresh token stops working", body = TokenPair),
+        (status = 401, description = "Unknown, expired, used or revoked refresh token (`invalid_refresh_token`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    ValidatedJson(body): ValidatedJson<RefreshRequest>,
+) -> Result<web::Json<TokenPair>, AppError> {
+    let now = state.clock.now();
+    let refresh_ttl = state.config.refresh_token_ttl;
+    let task_state = state.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let Some(token) = refresh_tokens::find_by_hash(conn, &hash_token(&body.refresh_token))? else {
+                    return Ok(Outcome::Refused);
+                };
+                if token.revoked_at.is_some() || token.expires_at <= now.naive_utc() {
+                    return Ok(Outcome::Refused);
+                }
+                if !refresh_tokens::mark_used(conn, &token.id, now)? {
+                    tracing::warn!(family = %token.family_id, "refresh token reused: revoking its family");
+                    refresh_tokens::revoke_family(conn, &token.family_id, now)?;
+                    return Ok(Outcome::Refused);
+                }
+                let user_id = token
+                    .user_id
+                    .parse()
+                    .map_err(|_| AppError::Internal(anyhow::anyhow!("refresh token {}: bad user id", token.id)))?;
+                let active = users::find(conn, user_id)?.is_some_and(|u| u.active);
+                if !active {
+                    return Ok(Outcome::Refused);
+                }
+                issue_token_pair(conn, &task_state.jwt, refresh_ttl, user_id, Some(&token.family_id), now)
+                    .map(Outcome::Renewed)
+            })
+        })
+        .await?;
+    match outcome {
+        Outcome::Renewed(pair) => Ok(web::Json(pair)),
+        Outcome::Refused => Err(AppError::InvalidRefreshToken),
+    }
+}

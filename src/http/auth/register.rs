@@ -1,0 +1,109 @@
+use actix_web::{HttpResponse, post, web};
+use secrecy::SecretString;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::hash_password;
+use crate::auth::rate_limit::AddressThrottle;
+use crate::db::one_time_tokens::{self, Purpose};
+use crate::db::{users, write_transaction};
+use crate::domain::account::{EmailAddress, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, Role};
+use crate::error::{AppError, Problem};
+use crate::http::extract::ValidatedJson;
+use crate::http::me::UserResponse;
+use crate::i18n::Locale;
+use crate::mail::{self, Message, templates::VERIFY_EMAIL_HOURS};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct RegisterRequest {
+    #[validate(email, length(max = 254))]
+    #[schema(format = Email, max_length = 254, example = "li.wei@example.com")]
+    pub email: String,
+    /// At least 12 characters.
+    #[validate(length(min = PASSWORD_MIN_CHARS, max = PASSWORD_MAX_CHARS))]
+    #[schema(min_length = 12, max_length = 128, format = Password)]
+    pub password: String,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100, example = "Li Wei")]
+    pub display_name: String,
+    /// Language of the e-mails this account receives; by default the request's `Accept-Language`,
+    /// else `zh-CN`.
+    pub locale: Option<Locale>,
+}
+
+/// Register a dealer-group user.
+///
+/// Creates an applicant account and sends a verification e-mail whose link carries a `token` for
+/// `POST /api/v1/auth/verify-email`. Rate-limited per client address and per e-mail address.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created; verification e-mail queued", body = UserResponse),
+        (status = 409, description = "An account with this e-mail address exists (`email_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/register")]
+pub async fn register(
+    _throttle: AddressThrottle,
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    ValidatedJson(body): ValidatedJson<RegisterRequest>,
+) -> Result<HttpResponse, AppError> {
+    let email =
+        EmailAddress::parse(&body.email).ok_or_else(|| AppError::field("email", "email"))?;
+    state.rate_limits.check_account(email.as_str())?;
+    let locale = body
+        .locale
+        .or_else(|| Locale::from_request(&req))
+        .unwrap_or(Locale::ZhCn);
+    let password_hash = hash_password(SecretString::from(body.password)).await?;
+    let id = Uuid::now_v7();
+    let now = state.clock.now();
+    let display_name = body.display_name.trim().to_owned();
+
+    let task_state = state.clone();
+    let user = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                users::insert(
+                    conn,
+                    &users::NewUser {
+                        id,
+                        email: email.as_str(),
+                        password_hash: Some(&password_hash),
+                        display_name: &display_name,
+                        role: Role::Applicant,
+                        locale,
+                        email_verified: false,
+                    },
+                    now,
+                )?;
+                let ttl = chrono::Duration::hours(VERIFY_EMAIL_HOURS);
+                let token = one_time_tokens::issue(conn, id, Purpose::VerifyEmail, ttl, now)?;
+                let message = Message::VerifyEmail {
+                    name: &display_name,
+                    token: &token,
+                };
+                mail::enqueue(
+                    conn,
+                    &task_state.mail,
+                    email.as_str(),
+                    locale,
+                    &message,
+                    now,
+                )?;
+                users::find(conn, id)?.ok_or(AppError::NotFound)
+            })
+        })
+        .await?;
+    state.mail_wake.notify_one();
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", "/api/v1/me"))
+        .json(UserResponse::from(&user)))
+}

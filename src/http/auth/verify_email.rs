@@ -1,0 +1,48 @@
+use actix_web::{HttpResponse, post, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::db::one_time_tokens::{self, Purpose};
+use crate::db::{users, write_transaction};
+use crate::error::{AppError, Problem};
+use crate::http::extract::ValidatedJson;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct VerifyEmailRequest {
+    /// The `token` query parameter of the verification link.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub token: String,
+}
+
+/// Confirm an e-mail address.
+///
+/// Takes the token from the link in the verification e-mail. A token works once.
+#[utoipa::path(
+    tag = "auth",
+    request_body = VerifyEmailRequest,
+    responses(
+        (status = 204, description = "The address is verified"),
+        (status = 400, description = "The token is unknown, used or expired (`invalid_token`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/verify-email")]
+pub async fn verify_email(
+    state: web::Data<AppState>,
+    ValidatedJson(body): ValidatedJson<VerifyEmailRequest>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let user_id =
+                    one_time_tokens::consume(conn, &body.token, Purpose::VerifyEmail, now)?;
+                users::mark_email_verified(conn, user_id, now)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,45 @@
+//! The HTTP layer: one file per operation under a folder per feature, and the mechanisms every
+//! operation shares (extractors, problem rendering, pagination, concurrency, metrics).
+//!
+//! Routes are registered once, in `configure`; the OpenAPI document is collected from the same
+//! registration, so the two cannot drift.
+
+pub mod api_clients;
+pub mod auth;
+pub mod concurrency;
+pub mod extract;
+pub mod me;
+pub mod metrics;
+pub mod ops;
+pub mod pagination;
+pub mod problem;
+pub mod staff;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every documented route.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(ops::healthz)
+        .service(ops::readyz)
+        .service(ops::metrics)
+        .service(scope("/api/v1").configure(api_v1));
+}
+
+fn api_v1(cfg: &mut ServiceConfig) {
+    cfg.service(auth::register::register)
+        .service(auth::verify_email::verify_email)
+        .service(auth::login::login)
+        .service(auth::refresh::refresh)
+        .service(auth::logout::logout)
+        .service(auth::password_reset::request_reset)
+        .service(auth::password_reset::confirm_reset)
+        .service(auth::token::client_token)
+        .service(me::me)
+        .service(staff::create::create_staff)
+        .service(staff::list::list_staff)
+        .service(staff::update::update_staff)
+        .service(api_clients::create::create_api_client)
+        .service(api_clients::list::list_api_clients)
+        .service(api_clients::delete::delete_api_client);
+}

@@ -1,0 +1,115 @@
+use actix_web::{HttpResponse, post, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::{StaffMember, check_city_codes, normalise_codes};
+use crate::auth::{Admin, Authorized};
+use crate::db::one_time_tokens::{self, Purpose};
+use crate::db::{users, write_transaction};
+use crate::domain::account::{EmailAddress, StaffRole};
+use crate::error::{AppError, Problem};
+use crate::http::concurrency::ok_with_etag;
+use crate::http::extract::ValidatedJson;
+use crate::i18n::Locale;
+use crate::mail::{self, Message, templates::INVITATION_HOURS};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct CreateStaffRequest {
+    #[validate(email, length(max = 254))]
+    #[schema(format = Email, max_length = 254, example = "zhang.min@maker.example")]
+    pub email: String,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub display_name: String,
+    pub role: StaffRole,
+    /// Cities a reviewer works in; at least one for a reviewer (admins see every city).
+    #[validate(length(max = 100))]
+    #[schema(max_items = 100, example = json!(["320500", "330200"]))]
+    #[serde(default)]
+    pub city_codes: Vec<String>,
+    /// Language of the invitation and later e-mails (default `zh-CN`).
+    pub locale: Option<Locale>,
+}
+
+/// Invite a staff member.
+///
+/// Creates a reviewer or admin account without a password and e-mails an invitation whose link
+/// carries a `token` for `POST /api/v1/auth/password-reset/confirm` (valid 7 days).
+#[utoipa::path(
+    tag = "staff",
+    request_body = CreateStaffRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Invited", body = StaffMember),
+        (status = 409, description = "An account with this e-mail address exists (`email_taken`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/staff")]
+pub async fn create_staff(
+    Authorized(admin): Authorized<Admin>,
+    state: web::Data<AppState>,
+    ValidatedJson(body): ValidatedJson<CreateStaffRequest>,
+) -> Result<HttpResponse, AppError> {
+    let email =
+        EmailAddress::parse(&body.email).ok_or_else(|| AppError::field("email", "email"))?;
+    if body.role == StaffRole::Reviewer && body.city_codes.is_empty() {
+        return Err(AppError::Validation(vec![
+            crate::error::FieldError::new("city_codes", "length").with_param("min", 1),
+        ]));
+    }
+    let city_codes = normalise_codes(body.city_codes);
+    let locale = body.locale.unwrap_or(Locale::ZhCn);
+    let display_name = body.display_name.trim().to_owned();
+    let id = Uuid::now_v7();
+    let now = state.clock.now();
+    let task_state = state.clone();
+    let member = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                check_city_codes(conn, &city_codes)?;
+                users::insert(
+                    conn,
+                    &users::NewUser {
+                        id,
+                        email: email.as_str(),
+                        password_hash: None,
+                        display_name: &display_name,
+                        role: body.role.into(),
+                        locale,
+                        email_verified: false,
+                    },
+                    now,
+                )?;
+                users::set_city_codes(conn, id, &city_codes)?;
+                let ttl = chrono::Duration::hours(INVITATION_HOURS);
+                let token = one_time_tokens::issue(conn, id, Purpose::PasswordReset, ttl, now)?;
+                let message = Message::StaffInvitation {
+                    name: &display_name,
+                    token: &token,
+                    inviter: &admin.display_name,
+                    role: body.role.into(),
+                };
+                mail::enqueue(
+                    conn,
+                    &task_state.mail,
+                    email.as_str(),
+                    locale,
+                    &message,
+                    now,
+                )?;
+                let user = users::find(conn, id)?.ok_or(AppError::NotFound)?;
+                Ok(StaffMember::new(user, city_codes))
+            })
+        })
+        .await?;
+    state.mail_wake.notify_one();
+    let mut response = ok_with_etag(member.version);
+    Ok(response
+        .status(actix_web::http::StatusCode::CREATED)
+        .insert_header(("Location", format!("/api/v1/staff/{}", member.id)))
+        .json(member))
+}

@@ -1,0 +1,89 @@
+use actix_web::{HttpResponse, patch, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::{StaffMember, check_city_codes, normalise_codes};
+use crate::auth::{Admin, Authorized};
+use crate::db::{users, write_transaction};
+use crate::domain::account::{Role, StaffRole};
+use crate::error::{AppError, Problem};
+use crate::http::concurrency::{IfMatch, ok_with_etag};
+use crate::http::extract::ValidatedJson;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct UpdateStaffRequest {
+    pub role: Option<StaffRole>,
+    /// Replaces the member's cities.
+    #[validate(length(max = 100))]
+    #[schema(max_items = 100)]
+    pub city_codes: Option<Vec<String>>,
+    /// False deactivates the account at once: it can no longer sign in or use its tokens.
+    pub active: Option<bool>,
+}
+
+/// Change a staff member's role, cities or active flag.
+///
+/// Send the `version` you read as `If-Match`. Admins cannot demote or deactivate themselves,
+/// so that the portal never loses its last admin by accident.
+#[utoipa::path(
+    tag = "staff",
+    request_body = UpdateStaffRequest,
+    params(
+        ("id" = Uuid, Path, description = "Staff member id"),
+        ("If-Match" = String, Header, description = "The version you read, e.g. `\"3\"`"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Updated", body = StaffMember),
+        (status = 409, description = "An admin tried to demote or deactivate themselves (`cannot_change_own_account`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale version (`version_mismatch`)", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No `If-Match`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/staff/{id}")]
+pub async fn update_staff(
+    Authorized(admin): Authorized<Admin>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    ValidatedJson(body): ValidatedJson<UpdateStaffRequest>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let demotes_self = body.role.is_some_and(|r| Role::from(r) != Role::Admin);
+    if id == admin.id && (demotes_self || body.active == Some(false)) {
+        return Err(AppError::Conflict {
+            code: "cannot_change_own_account",
+        });
+    }
+    let city_codes = body.city_codes.map(normalise_codes);
+    let now = state.clock.now();
+    let member = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let user = users::find(conn, id)?
+                    .filter(|u| u.role.is_staff())
+                    .ok_or(AppError::NotFound)?;
+                if_match.check(user.version)?;
+                let changes = users::StaffChanges {
+                    role: body.role.map(Role::from),
+                    active: body.active,
+                };
+                if !users::update_staff(conn, id, user.version, &changes, now)? {
+                    return Err(AppError::VersionMismatch);
+                }
+                if let Some(codes) = &city_codes {
+                    check_city_codes(conn, codes)?;
+                    users::set_city_codes(conn, id, codes)?;
+                }
+                let user = users::find(conn, id)?.ok_or(AppError::NotFound)?;
+                let codes = users::city_codes(conn, id)?;
+                Ok(StaffMember::new(user, codes))
+            })
+        })
+        .await?;
+    Ok(ok_with_etag(member.version).json(member))
+}

@@ -1,0 +1,270 @@
+//! The two languages the portal speaks, and the words of its error messages.
+
+use std::collections::BTreeMap;
+
+use actix_web::HttpRequest;
+use actix_web::http::header::{AcceptLanguage, Header};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum Locale {
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Locale {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ZhCn => "zh-CN",
+            Self::En => "en",
+        }
+    }
+
+    pub fn parse(tag: &str) -> Option<Self> {
+        let tag = tag.to_ascii_lowercase();
+        if tag == "zh" || tag.starts_with("zh-") {
+            Some(Self::ZhCn)
+        } else if tag == "en" || tag.starts_with("en-") {
+            Some(Self::En)
+        } else {
+            None
+        }
+    }
+
+    /// The caller's preferred language by `Accept-Language`, if it names one we speak.
+    pub fn from_request(req: &HttpRequest) -> Option<Self> {
+        let header = AcceptLanguage::parse(req).ok()?;
+        header
+            .ranked()
+            .into_iter()
+            .find_map(|pref| pref.item().and_then(|tag| Self::parse(tag.as_str())))
+    }
+}
+
+/// Title and detail of a problem, by its stable code.
+pub fn problem_text(code: &str, locale: Locale) -> (&'static str, &'static str) {
+    let (en, zh) = match code {
+        "validation_failed" => (
+            (
+                "Validation failed",
+                "One or more fields are invalid; see `errors`.",
+            ),
+            ("校验失败", "一个或多个字段无效，详见 `errors`。"),
+        ),
+        "malformed_json" => (
+            ("Malformed JSON", "The request body is not valid JSON."),
+            ("JSON 格式错误", "请求体不是有效的 JSON。"),
+        ),
+        "malformed_body" => (
+            ("Malformed body", "The request body could not be read."),
+            ("请求体格式错误", "无法读取请求体。"),
+        ),
+        "invalid_parameter" => (
+            ("Invalid parameter", "A path or query parameter is invalid."),
+            ("参数无效", "路径或查询参数无效。"),
+        ),
+        "unsupported_media_type" => (
+            (
+                "Unsupported media type",
+                "The request body has a content type this operation does not accept.",
+            ),
+            ("不支持的媒体类型", "此操作不接受该请求体的内容类型。"),
+        ),
+        "payload_too_large" => (
+            (
+                "Payload too large",
+                "The request body is larger than this operation accepts.",
+            ),
+            ("请求体过大", "请求体超过了此操作允许的大小。"),
+        ),
+        "unauthorized" => (
+            ("Unauthorized", "A valid bearer token is required."),
+            ("未认证", "需要有效的访问令牌。"),
+        ),
+        "invalid_credentials" => (
+            (
+                "Invalid credentials",
+                "The e-mail address or password is wrong.",
+            ),
+            ("凭据无效", "电子邮件地址或密码错误。"),
+        ),
+        "invalid_token" => (
+            ("Invalid token", "The token is unknown, used or expired."),
+            ("令牌无效", "令牌不存在、已使用或已过期。"),
+        ),
+        "invalid_refresh_token" => (
+            (
+                "Invalid refresh token",
+                "The refresh token is unknown, expired, used or revoked; sign in again.",
+            ),
+            (
+                "刷新令牌无效",
+                "刷新令牌不存在、已过期、已使用或已撤销，请重新登录。",
+            ),
+        ),
+        "cannot_change_own_account" => (
+            (
+                "Cannot change your own account",
+                "Admins cannot demote or deactivate themselves; ask another admin.",
+            ),
+            (
+                "不能修改自己的账户",
+                "管理员不能降低自己的角色或停用自己，请联系其他管理员。",
+            ),
+        ),
+        "forbidden" => (
+            ("Forbidden", "You are not allowed to do this."),
+            ("禁止访问", "您无权执行此操作。"),
+        ),
+        "not_found" => (
+            (
+                "Not found",
+                "The resource does not exist or is not visible to you.",
+            ),
+            ("未找到", "资源不存在或您无权查看。"),
+        ),
+        "method_not_allowed" => (
+            (
+                "Method not allowed",
+                "This path does not support this HTTP method.",
+            ),
+            ("方法不允许", "此路径不支持该 HTTP 方法。"),
+        ),
+        "email_taken" => (
+            (
+                "E-mail address taken",
+                "An account with this e-mail address already exists.",
+            ),
+            ("电子邮件地址已被使用", "已存在使用此电子邮件地址的账户。"),
+        ),
+        "conflict" => (
+            (
+                "Conflict",
+                "The request conflicts with the current state of the resource.",
+            ),
+            ("冲突", "请求与资源的当前状态冲突。"),
+        ),
+        "version_mismatch" => (
+            (
+                "Version mismatch",
+                "The resource changed since you read it; read it again and retry.",
+            ),
+            ("版本不一致", "资源在您读取后已被修改，请重新读取后重试。"),
+        ),
+        "precondition_required" => (
+            (
+                "Precondition required",
+                "Send the version you read in an `If-Match` header.",
+            ),
+            (
+                "缺少前提条件",
+                "请在 `If-Match` 请求头中发送您读取到的版本。",
+            ),
+        ),
+        "rate_limited" => (
+            (
+                "Too many requests",
+                "Slow down; retry after the time in `Retry-After`.",
+            ),
+            ("请求过多", "请稍后再试，等待时间见 `Retry-After`。"),
+        ),
+        "service_unavailable" => (
+            (
+                "Service unavailable",
+                "The service cannot answer right now; retry shortly.",
+            ),
+            ("服务不可用", "服务暂时无法响应，请稍后重试。"),
+        ),
+        _ => (
+            (
+                "Internal server error",
+                "Something went wrong on our side; quote the request id when you report it.",
+            ),
+            ("服务器内部错误", "服务器出现问题；反馈时请提供请求编号。"),
+        ),
+    };
+    match locale {
+        Locale::En => en,
+        Locale::ZhCn => zh,
+    }
+}
+
+/// The message of one failing field, by the rule it broke.
+pub fn field_message(code: &str, params: &BTreeMap<String, String>, locale: Locale) -> String {
+    let param = |name: &str| params.get(name).map(String::as_str).unwrap_or("?");
+    match (code, locale) {
+        ("required", Locale::En) => "is required".into(),
+        ("required", Locale::ZhCn) => "为必填项".into(),
+        ("invalid_type", Locale::En) => format!("has the wrong type or value: {}", param("detail")),
+        ("invalid_type", Locale::ZhCn) => format!("类型或取值错误：{}", param("detail")),
+        ("email", Locale::En) => "must be an e-mail address".into(),
+        ("email", Locale::ZhCn) => "必须是有效的电子邮件地址".into(),
+        ("length", Locale::En) => match (params.get("min"), params.get("max")) {
+            (Some(min), Some(max)) => format!("must be {min} to {max} characters long"),
+            (Some(min), None) => format!("must be at least {min} characters long"),
+            (None, Some(max)) => format!("must be at most {max} characters long"),
+            (None, None) => "has the wrong length".into(),
+        },
+        ("length", Locale::ZhCn) => match (params.get("min"), params.get("max")) {
+            (Some(min), Some(max)) => format!("长度必须在 {min} 到 {max} 个字符之间"),
+            (Some(min), None) => format!("长度至少为 {min} 个字符"),
+            (None, Some(max)) => format!("长度最多为 {max} 个字符"),
+            (None, None) => "长度不正确".into(),
+        },
+        ("range", Locale::En) => match (params.get("min"), params.get("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+            (Some(min), None) => format!("must be at least {min}"),
+            (None, Some(max)) => format!("must be at most {max}"),
+            (None, None) => "is out of range".into(),
+        },
+        ("range", Locale::ZhCn) => match (params.get("min"), params.get("max")) {
+            (Some(min), Some(max)) => format!("必须在 {min} 到 {max} 之间"),
+            (Some(min), None) => format!("不能小于 {min}"),
+            (None, Some(max)) => format!("不能大于 {max}"),
+            (None, None) => "超出范围".into(),
+        },
+        ("unknown_city", Locale::En) => "is not a city of the recruitment plan".into(),
+        ("unknown_city", Locale::ZhCn) => "不是招募计划中的城市".into(),
+        ("invalid_cursor", Locale::En) => "is not a cursor this server issued".into(),
+        ("invalid_cursor", Locale::ZhCn) => "不是本服务签发的游标".into(),
+        ("unknown_scope", Locale::En) => "is not a known scope".into(),
+        ("unknown_scope", Locale::ZhCn) => "不是已知的权限范围".into(),
+        (_, Locale::En) => "is invalid".into(),
+        (_, Locale::ZhCn) => "无效".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_tags_map_to_the_two_languages() {
+        assert_eq!(Locale::parse("zh-CN"), Some(Locale::ZhCn));
+        assert_eq!(Locale::parse("zh"), Some(Locale::ZhCn));
+        assert_eq!(Locale::parse("en-GB"), Some(Locale::En));
+        assert_eq!(Locale::parse("fr"), None);
+    }
+
+    #[test]
+    fn every_problem_code_has_its_own_words_in_both_languages() {
+        for code in [
+            "validation_failed",
+            "not_found",
+            "rate_limited",
+            "email_taken",
+        ] {
+            let (en_title, _) = problem_text(code, Locale::En);
+            let (zh_title, _) = problem_text(code, Locale::ZhCn);
+            assert_ne!(en_title, zh_title, "{code}");
+            assert_ne!(
+                en_title,
+                problem_text("no_such_code", Locale::En).0,
+                "{code}"
+            );
+        }
+    }
+}

@@ -1,0 +1,35 @@
+use clap::Parser;
+
+use dealer_portal::cli::{Cli, Command};
+use dealer_portal::config::Config;
+use dealer_portal::startup::Application;
+use dealer_portal::{commands, openapi, telemetry};
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Openapi => {
+            print!("{}", openapi::document_json());
+            Ok(())
+        }
+        Command::Migrate => {
+            telemetry::init();
+            commands::migrate()
+        }
+        Command::CreateAdmin {
+            email,
+            display_name,
+            ..
+        } => {
+            telemetry::init();
+            commands::create_admin(&email, &display_name)
+        }
+        Command::Serve => {
+            telemetry::init();
+            actix_web::rt::System::new().block_on(async {
+                let config = Config::from_env()?;
+                Application::build(config).await?.run_until_stopped().await
+            })
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! The OpenAPI document: collected from the route registration (`http::configure`), completed
+//! with the error responses every operation shares, and printed byte for byte the same by
+//! `GET /openapi.json`, `dealer-portal openapi` and the committed `openapi/openapi.json`.
+
+use std::sync::LazyLock;
+
+use actix_web::App;
+use utoipa::OpenApi;
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ComponentsBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa_actix_web::AppExt;
+
+use crate::error::{Problem, ProblemField};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Dealer Portal API",
+        description = "Recruitment and onboarding of dealer-group partners for 2S (sales + service) stores.\n\n\
+Errors are RFC 9457 `application/problem+json` with a stable `code`; 422s list every failing field \
+as a JSON path in `errors`. `Accept-Language: zh-CN` or `en` picks the language of `title` and `detail`. \
+Lists take `limit` (1-100, default 20) and an opaque `cursor`, and answer `{items, next_cursor}`. \
+Writes to versioned resources need `If-Match: <version>`.",
+    ),
+    components(schemas(Problem, ProblemField)),
+    tags(
+        (name = "auth", description = "Sign-up, sign-in, tokens and password reset"),
+        (name = "accounts", description = "The caller's own account"),
+        (name = "staff", description = "Recruitment staff accounts (admins)"),
+        (name = "api-clients", description = "Integrator credentials (admins)"),
+        (name = "operations", description = "Health, readiness and metrics"),
+    )
+)]
+struct ApiDoc;
+
+/// The shared error responses, by status, as components.
+const SHARED_ERRORS: [(&str, &str, &str); 10] = [
+    (
+        "400",
+        "BadRequest",
+        "Malformed body or parameter (`malformed_json`, `invalid_token`, ...)",
+    ),
+    (
+        "401",
+        "Unauthorized",
+        "Missing, invalid or expired bearer token (`unauthorized`)",
+    ),
+    (
+        "403",
+        "Forbidden",
+        "The caller may not do this (`forbidden`)",
+    ),
+    (
+        "404",
+        "NotFound",
+        "No such resource, or not visible to the caller (`not_found`)",
+    ),
+    (
+        "413",
+        "PayloadTooLarge",
+        "The body is too large (`payload_too_large`)",
+    ),
+    (
+        "415",
+        "UnsupportedMediaType",
+        "The body's content type is not accepted (`unsupported_media_type`)",
+    ),
+    (
+        "422",
+        "ValidationFailed",
+        "Invalid fields, each named in `errors` (`validation_failed`)",
+    ),
+    (
+        "429",
+        "RateLimited",
+        "Too many requests; retry after `Retry-After` seconds (`rate_limited`)",
+    ),
+    (
+        "500",
+        "InternalError",
+        "Unexpected error; the body carries only the request id",
+    ),
+    (
+        "503",
+        "ServiceUnavailable",
+        "The database does not answer; retry shortly (`service_unavailable`)",
+    ),
+];
+
+fn problem_response(description: &str, status: &str) -> utoipa::openapi::Response {
+    let mut builder = ResponseBuilder::new().description(description).content(
+        "application/problem+json",
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build(),
+    );
+    let header = match status {
+        "401" => Some(("WWW-Authenticate", "`Bearer realm=\"dealer-portal\"`")),
+        "429" => Some(("Retry-After", "Seconds to wait before retrying")),
+        _ => None,
+    };
+    if let Some((name, description)) = header {
+        builder = builder.header(
+            name,
+            HeaderBuilder::new().description(Some(description)).build(),
+        );
+    }
+    builder.build()
+}
+
+/// Which shared errors an operation can answer, from what it takes.
+fn shared_errors_of(path: &str, operation: &Operation) -> Vec<&'static str> {
+    let mut statuses = vec!["500", "503"];
+    if operation.request_body.is_some() {
+        statuses.extend(["400", "413", "415", "422"]);
+    }
+    let has_query = operation
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| p.parameter_in == ParameterIn::Query);
+    if has_query {
+        statuses.push("422");
+    }
+    if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+        statuses.extend(["401", "403"]);
+    }
+    if path.contains('{') {
+        statuses.push("404");
+    }
+    statuses
+}
+
+fn add_shared_errors(doc: &mut utoipa::openapi::OpenApi) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for status in shared_errors_of(path, operation) {
+                let name = SHARED_ERRORS
+                    .iter()
+                    .find(|(s, _, _)| *s == status)
+                    .map(|(_, name, _)| *name)
+                    .unwrap_or("InternalError");
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+            }
+        }
+    }
+    let components = doc
+        .components
+        .get_or_insert_with(|| ComponentsBuilder::new().build());
+    for (status, name, description) in SHARED_ERRORS {
+        components.responses.insert(
+            name.to_owned(),
+            RefOr::T(problem_response(description, status)),
+        );
+    }
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some(
+                    "An access token from `POST /api/v1/auth/login` (people) or \
+                     `POST /api/v1/auth/token` (integrators)",
+                ))
+                .build(),
+        ),
+    );
+}
+
+/// The OpenAPI document of every route.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::http::configure)
+        .split_for_parts();
+    add_shared_errors(&mut doc);
+    doc
+}
+
+static DOCUMENT_JSON: LazyLock<String> = LazyLock::new(|| {
+    let mut json = document()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    json.push('\n');
+    json
+});
+
+/// The document as served and committed: pretty JSON ending in a newline.
+pub fn document_json() -> &'static str {
+    &DOCUMENT_JSON
+}

@@ -1,0 +1,143 @@
+//! Builds the application from its configuration: database, state, HTTP server and background
+//! work. `main` and the tests start the server the same way.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use tokio::sync::{Notify, watch};
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::rate_limit::{self, AuthRateLimits};
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::db::{Db, cities};
+use crate::http::{self, metrics::Metrics, ops, problem};
+use crate::mail::MailComposer;
+use crate::mail::transport::Sender;
+use crate::mail::worker::MailWorker;
+use crate::state::AppState;
+
+/// How long in-flight requests get to finish after SIGTERM.
+const SHUTDOWN_GRACE: u64 = 30;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+    mail_worker: MailWorker,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// Like `build`, with a clock of the caller's (tests move time by hand).
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let url = config.database_url.clone();
+        let now = clock.now();
+        let db = web::block(move || -> anyhow::Result<Db> {
+            let db = Db::connect(&url)?;
+            let seeded = cities::seed_first_plan(&mut *db.conn()?, now)?;
+            if seeded > 0 {
+                tracing::info!(seeded, "seeded the first plan's cities");
+            }
+            Ok(db)
+        })
+        .await??;
+
+        let listener =
+            TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
+        let port = listener.local_addr()?.port();
+        let mail_wake = Arc::new(Notify::new());
+        let mail_worker = MailWorker {
+            db: db.clone(),
+            sender: Sender::new(&config.mail_transport, &config.mail_from)?,
+            clock: clock.clone(),
+            wake: mail_wake.clone(),
+            interval: config.worker_interval,
+        };
+        let state = web::Data::new(AppState {
+            jwt: JwtKeys::new(&config.jwt_secret, config.access_token_ttl),
+            mail: MailComposer::new(&config.public_base_url)?,
+            rate_limits: AuthRateLimits::new(&config.rate_limits),
+            metrics: Metrics::new()?,
+            mail_wake,
+            clock,
+            db,
+            config,
+        });
+
+        let app_state = state.clone();
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .configure(http::configure)
+                .split_for_parts();
+            app.app_data(app_state.clone())
+                .app_data(web::PathConfig::default().error_handler(problem::path_error))
+                .route("/openapi.json", web::get().to(ops::openapi_json))
+                .route("/docs", web::get().to(ops::docs_redirect))
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        .config(utoipa_swagger_ui::Config::from("/openapi.json")),
+                )
+                .default_service(web::to(problem::fallback))
+                .wrap(from_fn(rate_limit::add_headers))
+                .wrap(from_fn(problem::localize))
+                .wrap(from_fn(http::metrics::record))
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .shutdown_timeout(SHUTDOWN_GRACE)
+        .run();
+
+        Ok(Self {
+            port,
+            server,
+            state,
+            mail_worker,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state, for tests that look behind the API (the clock, the database).
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until the server stops (SIGTERM or SIGINT: in-flight requests finish first), then
+    /// stops the background work.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let (stop, stopped) = watch::channel(false);
+        let worker = tokio::spawn(self.mail_worker.run(stopped.clone()));
+        let housekeeping = tokio::spawn(forget_idle_rate_limits(self.state.clone(), stopped));
+        tracing::info!(port = self.port, "serving");
+        let result = self.server.await;
+        let _ = stop.send(true);
+        let _ = worker.await;
+        let _ = housekeeping.await;
+        tracing::info!("stopped");
+        Ok(result?)
+    }
+}
+
+async fn forget_idle_rate_limits(state: web::Data<AppState>, mut stopped: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => state.rate_limits.forget_idle(),
+            _ = stopped.changed() => return,
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! What every handler can reach, built once at start-up.
+
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::rate_limit::AuthRateLimits;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::Db;
+use crate::http::metrics::Metrics;
+use crate::mail::MailComposer;
+
+pub struct AppState {
+    pub config: Config,
+    pub db: Db,
+    pub jwt: JwtKeys,
+    pub mail: MailComposer,
+    /// Poked after a transaction that queued mail commits, so the worker sends it at once.
+    pub mail_wake: Arc<Notify>,
+    pub clock: Arc<dyn Clock>,
+    pub rate_limits: AuthRateLimits,
+    pub metrics: Metrics,
+}
