@@ -91,8 +91,9 @@ impl Application {
                         .config(utoipa_swagger_ui::Config::from("/openapi.json")),
                 )
                 .default_service(web::to(problem::fallback))
-                .wrap(from_fn(rate_limit::add_headers))
+                // Outside `localize`, which rebuilds error responses, so that 4xx keep the headers.
                 .wrap(from_fn(problem::localize))
+                .wrap(from_fn(rate_limit::add_headers))
                 .wrap(from_fn(http::metrics::record))
                 .wrap(TracingLogger::default())
         })

@@ -24,6 +24,15 @@ use crate::state::AppState;
 
 type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
 
+/// What is being attempted on an account.
+#[derive(Clone, Copy, Debug)]
+pub enum AccountAction {
+    Register,
+    Login,
+    PasswordReset,
+    ClientToken,
+}
+
 /// What the `RateLimit-*` response headers report.
 #[derive(Clone, Copy, Debug)]
 pub struct RateLimitStatus {
@@ -79,9 +88,18 @@ impl AuthRateLimits {
         check(&self.by_address, &address, &self.clock)
     }
 
-    /// Counts an attempt on one account, keyed by its normalised e-mail address.
-    pub fn check_account(&self, account: &str) -> Result<RateLimitStatus, AppError> {
-        check(&self.by_account, &account.to_owned(), &self.clock)
+    /// Counts an attempt of `action` on one account (a normalised e-mail address or a client id).
+    /// Each action counts apart, so that signing up does not use up sign-in attempts.
+    pub fn check_account(
+        &self,
+        action: AccountAction,
+        account: &str,
+    ) -> Result<RateLimitStatus, AppError> {
+        check(
+            &self.by_account,
+            &format!("{action:?}:{account}"),
+            &self.clock,
+        )
     }
 
     /// Drops the state of keys that are back to full capacity; run now and then.
@@ -161,8 +179,25 @@ mod tests {
                 .check_address(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)))
                 .is_ok()
         );
-        assert!(limits.check_account("a@example.com").is_ok());
-        assert!(limits.check_account("a@example.com").is_err());
-        assert!(limits.check_account("b@example.com").is_ok());
+        assert!(
+            limits
+                .check_account(AccountAction::Login, "a@example.com")
+                .is_ok()
+        );
+        assert!(
+            limits
+                .check_account(AccountAction::Login, "a@example.com")
+                .is_err()
+        );
+        assert!(
+            limits
+                .check_account(AccountAction::Register, "a@example.com")
+                .is_ok()
+        );
+        assert!(
+            limits
+                .check_account(AccountAction::Login, "b@example.com")
+                .is_ok()
+        );
     }
 }

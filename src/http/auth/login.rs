@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{TokenPair, issue_token_pair, verify_password};
-use crate::auth::rate_limit::AddressThrottle;
+use crate::auth::rate_limit::{AccountAction, AddressThrottle};
 use crate::db::{users, write_transaction};
 use crate::domain::account::EmailAddress;
 use crate::error::{AppError, Problem};
@@ -45,7 +45,9 @@ pub async fn login(
     let account_key = email
         .as_ref()
         .map_or(body.email.trim().to_lowercase(), |e| e.to_string());
-    state.rate_limits.check_account(&account_key)?;
+    state
+        .rate_limits
+        .check_account(AccountAction::Login, &account_key)?;
 
     let user = match email {
         Some(email) => {

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::hash_password;
-use crate::auth::rate_limit::AddressThrottle;
+use crate::auth::rate_limit::{AccountAction, AddressThrottle};
 use crate::db::one_time_tokens::{self, Purpose};
 use crate::db::{refresh_tokens, users, write_transaction};
 use crate::domain::account::{EmailAddress, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
@@ -43,7 +43,9 @@ pub async fn request_reset(
     let Some(email) = EmailAddress::parse(&body.email) else {
         return Ok(HttpResponse::Accepted().finish());
     };
-    state.rate_limits.check_account(email.as_str())?;
+    state
+        .rate_limits
+        .check_account(AccountAction::PasswordReset, email.as_str())?;
     let now = state.clock.now();
     let task_state = state.clone();
     let queued = state

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::hash_password;
-use crate::auth::rate_limit::AddressThrottle;
+use crate::auth::rate_limit::{AccountAction, AddressThrottle};
 use crate::db::one_time_tokens::{self, Purpose};
 use crate::db::{users, write_transaction};
 use crate::domain::account::{EmailAddress, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, Role};
@@ -56,7 +56,9 @@ pub async fn register(
 ) -> Result<HttpResponse, AppError> {
     let email =
         EmailAddress::parse(&body.email).ok_or_else(|| AppError::field("email", "email"))?;
-    state.rate_limits.check_account(email.as_str())?;
+    state
+        .rate_limits
+        .check_account(AccountAction::Register, email.as_str())?;
     let locale = body
         .locale
         .or_else(|| Locale::from_request(&req))

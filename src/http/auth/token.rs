@@ -6,7 +6,7 @@ use validator::Validate;
 
 use super::verify_password;
 use crate::auth::jwt::SubjectKind;
-use crate::auth::rate_limit::AddressThrottle;
+use crate::auth::rate_limit::{AccountAction, AddressThrottle};
 use crate::db::api_clients;
 use crate::domain::scope::Scope;
 use crate::error::{AppError, Problem};
@@ -68,7 +68,7 @@ pub async fn client_token(
 ) -> Result<web::Json<ClientToken>, AppError> {
     state
         .rate_limits
-        .check_account(&format!("client:{}", body.client_id))?;
+        .check_account(AccountAction::ClientToken, &body.client_id)?;
     let client_id = body.client_id.clone();
     let client = state
         .db

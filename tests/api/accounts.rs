@@ -1,0 +1,429 @@
+//! The account life cycle: register, verify, sign in, refresh, sign out, reset the password.
+
+use std::time::Duration;
+
+use dealer_portal::auth::jwt::{JwtKeys, SubjectKind};
+use dealer_portal::config::RateLimitSettings;
+use reqwest::StatusCode;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+
+use crate::db_test;
+use crate::helpers::*;
+
+db_test!(
+    async fn an_applicant_registers_verifies_and_signs_in(app: TestApp) {
+        let user = app.register("Li.Wei@Example.com").await;
+        assert_eq!(user["email"], "li.wei@example.com");
+        assert_eq!(user["role"], "applicant");
+        assert_eq!(user["email_verified"], false);
+        assert!(user["dealer_group_id"].is_null());
+
+        let tokens = app.tokens("li.wei@example.com", PASSWORD).await;
+        assert_eq!(tokens["token_type"], "Bearer");
+        assert_eq!(tokens["expires_in"], 900);
+        let access = access_token(&tokens);
+        let me: Value = app
+            .get("/api/v1/me", Some(&access))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["id"], user["id"]);
+        assert_eq!(me["email_verified"], false);
+
+        let mail = app
+            .smtp
+            .wait_for("li.wei@example.com", "Confirm your e-mail address")
+            .await;
+        assert!(
+            mail.body.contains("http://portal.test/verify-email?token="),
+            "{}",
+            mail.body
+        );
+        let res = app
+            .post(
+                "/api/v1/auth/verify-email",
+                None,
+                &json!({"token": mail.token()}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+        let me: Value = app
+            .get("/api/v1/me", Some(&access))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["email_verified"], true);
+
+        // The link works once.
+        let res = app
+            .post(
+                "/api/v1/auth/verify-email",
+                None,
+                &json!({"token": mail.token()}),
+            )
+            .await;
+        assert_problem(res, StatusCode::BAD_REQUEST, "invalid_token").await;
+    }
+);
+
+db_test!(
+    async fn a_verification_link_expires(app: TestApp) {
+        app.register("late@example.com").await;
+        let mail = app.smtp.wait_for("late@example.com", "Confirm").await;
+        app.clock.advance(chrono::Duration::hours(49));
+        let res = app
+            .post(
+                "/api/v1/auth/verify-email",
+                None,
+                &json!({"token": mail.token()}),
+            )
+            .await;
+        assert_problem(res, StatusCode::BAD_REQUEST, "invalid_token").await;
+    }
+);
+
+db_test!(
+    async fn mail_is_written_in_the_recipients_language(app: TestApp) {
+        let res = app
+            .post("/api/v1/auth/register", None, &json!({"email": "zh@example.com", "password": PASSWORD, "display_name": "张伟", "locale": "zh-CN"}))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let mail = app
+            .smtp
+            .wait_for("zh@example.com", "请验证您的电子邮件地址")
+            .await;
+        assert!(mail.body.contains("张伟，您好"));
+
+        // Without a saved choice, the request's language decides.
+        let res = app
+            .request(reqwest::Method::POST, "/api/v1/auth/register", None)
+            .header("Accept-Language", "en-US")
+            .json(&json!({"email": "en@example.com", "password": PASSWORD, "display_name": "Ann"}))
+            .send()
+            .await
+            .unwrap();
+        let user: Value = res.json().await.unwrap();
+        assert_eq!(user["locale"], "en");
+        app.smtp
+            .wait_for("en@example.com", "Confirm your e-mail address")
+            .await;
+    }
+);
+
+db_test!(
+    async fn an_address_registers_once(app: TestApp) {
+        app.register("once@example.com").await;
+        let res = app
+            .post("/api/v1/auth/register", None, &json!({"email": "ONCE@Example.com", "password": PASSWORD, "display_name": "Again"}))
+            .await;
+        assert_problem(res, StatusCode::CONFLICT, "email_taken").await;
+    }
+);
+
+db_test!(
+    async fn wrong_password_and_unknown_address_look_the_same(app: TestApp) {
+        app.register("known@example.com").await;
+        let wrong_password = app.login("known@example.com", "not the password!").await;
+        let wrong_password = assert_problem(
+            wrong_password,
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        )
+        .await;
+        let unknown = app.login("nobody@example.com", PASSWORD).await;
+        assert!(unknown.headers().contains_key("www-authenticate"));
+        let unknown =
+            assert_problem(unknown, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+        assert_eq!(wrong_password["detail"], unknown["detail"]);
+    }
+);
+
+db_test!(
+    async fn refresh_rotates_and_a_reused_token_revokes_the_chain(app: TestApp) {
+        app.register("rotate@example.com").await;
+        let first = app.tokens("rotate@example.com", PASSWORD).await;
+        let refresh = |token: Value| {
+            let app = &app;
+            async move {
+                app.post(
+                    "/api/v1/auth/refresh",
+                    None,
+                    &json!({"refresh_token": token}),
+                )
+                .await
+            }
+        };
+
+        let res = refresh(first["refresh_token"].clone()).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let second: Value = res.json().await.unwrap();
+        assert_ne!(second["refresh_token"], first["refresh_token"]);
+        assert_eq!(
+            app.get("/api/v1/me", Some(&access_token(&second)))
+                .await
+                .status(),
+            StatusCode::OK
+        );
+
+        // The used token comes back (a thief replaying it): refused, and the chain is revoked,
+        // so the legitimate holder of the newer token must sign in again too.
+        let res = refresh(first["refresh_token"].clone()).await;
+        assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+        let res = refresh(second["refresh_token"].clone()).await;
+        assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+
+        // Another sign-in is a separate chain and still works.
+        let other = app.tokens("rotate@example.com", PASSWORD).await;
+        assert_eq!(
+            refresh(other["refresh_token"].clone()).await.status(),
+            StatusCode::OK
+        );
+
+        let res = refresh(json!("made-up")).await;
+        assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+    }
+);
+
+db_test!(
+    async fn concurrent_refreshes_with_one_token_yield_one_new_pair(app: TestApp) {
+        app.register("race@example.com").await;
+        let pair = app.tokens("race@example.com", PASSWORD).await;
+        let body = json!({"refresh_token": pair["refresh_token"]});
+        let (a, b) = tokio::join!(
+            app.post("/api/v1/auth/refresh", None, &body),
+            app.post("/api/v1/auth/refresh", None, &body)
+        );
+        let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+        statuses.sort();
+        assert_eq!(statuses, [200, 401]);
+    }
+);
+
+db_test!(
+    async fn sign_out_ends_the_session(app: TestApp) {
+        app.register("out@example.com").await;
+        let pair = app.tokens("out@example.com", PASSWORD).await;
+        let access = access_token(&pair);
+        let body = json!({"refresh_token": pair["refresh_token"]});
+        let res = app.post("/api/v1/auth/logout", None, &body).await;
+        assert_problem(res, StatusCode::UNAUTHORIZED, "unauthorized").await;
+        let res = app.post("/api/v1/auth/logout", Some(&access), &body).await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+        let res = app.post("/api/v1/auth/refresh", None, &body).await;
+        assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+        // Twice is harmless.
+        assert_eq!(
+            app.post("/api/v1/auth/logout", Some(&access), &body)
+                .await
+                .status(),
+            StatusCode::NO_CONTENT
+        );
+    }
+);
+
+db_test!(
+    async fn tampered_expired_and_foreign_tokens_are_refused(app: TestApp) {
+        let user = app.register("tokens@example.com").await;
+        let access = access_token(&app.tokens("tokens@example.com", PASSWORD).await);
+
+        let mut tampered = access.clone();
+        let last = tampered.pop().unwrap();
+        tampered.push(if last == 'A' { 'B' } else { 'A' });
+        let expired = JwtKeys::new(&SecretString::from(JWT_SECRET), Duration::from_secs(900))
+            .issue(
+                user["id"].as_str().unwrap().parse().unwrap(),
+                SubjectKind::User,
+                chrono::Utc::now() - chrono::Duration::hours(1),
+            )
+            .unwrap();
+        let foreign = JwtKeys::new(
+            &SecretString::from("someone else's secret"),
+            Duration::from_secs(900),
+        )
+        .issue(
+            user["id"].as_str().unwrap().parse().unwrap(),
+            SubjectKind::User,
+            chrono::Utc::now(),
+        )
+        .unwrap();
+        for token in [
+            tampered.as_str(),
+            expired.as_str(),
+            foreign.as_str(),
+            "garbage",
+        ] {
+            let res = app.get("/api/v1/me", Some(token)).await;
+            assert_eq!(
+                res.headers()["www-authenticate"],
+                r#"Bearer realm="dealer-portal""#
+            );
+            assert_problem(res, StatusCode::UNAUTHORIZED, "unauthorized").await;
+        }
+        let res = app
+            .request(reqwest::Method::GET, "/api/v1/me", None)
+            .header("Authorization", format!("Basic {access}"))
+            .send()
+            .await
+            .unwrap();
+        assert_problem(res, StatusCode::UNAUTHORIZED, "unauthorized").await;
+        assert_eq!(
+            app.get("/api/v1/me", Some(&access)).await.status(),
+            StatusCode::OK
+        );
+    }
+);
+
+db_test!(
+    async fn a_password_reset_works_once_and_signs_out_everywhere(app: TestApp) {
+        app.register("reset@example.com").await;
+        let old = app.tokens("reset@example.com", PASSWORD).await;
+
+        // Unknown addresses get the same answer and no mail.
+        let res = app
+            .post(
+                "/api/v1/auth/password-reset",
+                None,
+                &json!({"email": "ghost@example.com"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::ACCEPTED);
+        let res = app
+            .post(
+                "/api/v1/auth/password-reset",
+                None,
+                &json!({"email": "reset@example.com"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::ACCEPTED);
+        let mail = app
+            .smtp
+            .wait_for("reset@example.com", "Reset your password")
+            .await;
+        assert!(
+            app.smtp
+                .received()
+                .iter()
+                .all(|m| !m.to.contains(&"ghost@example.com".to_owned()))
+        );
+
+        let new_password = "a brand new long password";
+        let confirm = json!({"token": mail.token(), "new_password": new_password});
+        let res = app
+            .post(
+                "/api/v1/auth/password-reset/confirm",
+                None,
+                &json!({"token": mail.token(), "new_password": "short"}),
+            )
+            .await;
+        let problem =
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(error_fields(&problem), ["new_password"]);
+        let res = app
+            .post("/api/v1/auth/password-reset/confirm", None, &confirm)
+            .await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+        let res = app
+            .post("/api/v1/auth/password-reset/confirm", None, &confirm)
+            .await;
+        assert_problem(res, StatusCode::BAD_REQUEST, "invalid_token").await;
+
+        assert_problem(
+            app.login("reset@example.com", PASSWORD).await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        )
+        .await;
+        app.tokens("reset@example.com", new_password).await;
+        let res = app
+            .post(
+                "/api/v1/auth/refresh",
+                None,
+                &json!({"refresh_token": old["refresh_token"]}),
+            )
+            .await;
+        assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+        // Reading the mail proved the address.
+        let access = access_token(&app.tokens("reset@example.com", new_password).await);
+        let me: Value = app
+            .get("/api/v1/me", Some(&access))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["email_verified"], true);
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_is_rate_limited_per_address() {
+    let setup = Setup {
+        rate_limits: RateLimitSettings {
+            per_address_per_minute: 3,
+            per_account_per_minute: 100,
+        },
+        ..Setup::default()
+    };
+    let app = TestApp::spawn_with(Backend::Sqlite, setup).await.unwrap();
+    for i in 0..3 {
+        let res = app.login(&format!("user{i}@example.com"), PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(res.headers()["ratelimit-limit"], "3");
+        assert_eq!(
+            res.headers()["ratelimit-remaining"],
+            (2 - i).to_string().as_str()
+        );
+    }
+    let res = app.login("user9@example.com", PASSWORD).await;
+    let retry_after: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after));
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    let res = app
+        .post(
+            "/api/v1/auth/password-reset",
+            None,
+            &json!({"email": "x@example.com"}),
+        )
+        .await;
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // Other endpoints are not throttled.
+    assert_eq!(app.get("/readyz", None).await.status(), StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_is_rate_limited_per_account() {
+    let setup = Setup {
+        rate_limits: RateLimitSettings {
+            per_address_per_minute: 100,
+            per_account_per_minute: 2,
+        },
+        ..Setup::default()
+    };
+    let app = TestApp::spawn_with(Backend::Sqlite, setup).await.unwrap();
+    app.register("target@example.com").await;
+    for _ in 0..2 {
+        assert_eq!(
+            app.login("target@example.com", "guess guess guess")
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // Even the right password waits now: the account is under attack.
+    assert_problem(
+        app.login("TARGET@example.com", PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+    )
+    .await;
+    assert_eq!(
+        app.login("other@example.com", PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -1,0 +1,308 @@
+//! `TestApp`: the real server on a random port, on a fresh database of either backend, with a
+//! real SMTP server behind it, and typed helpers so that tests read like user stories.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::web;
+use dealer_portal::clock::{Clock, ManualClock};
+use dealer_portal::config::{Config, DatabaseUrl, MailTransport, RateLimitSettings};
+use dealer_portal::startup::Application;
+use dealer_portal::state::AppState;
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+
+use crate::databases::{PostgresDatabase, create_postgres_database};
+use crate::smtp::SmtpServer;
+
+pub const JWT_SECRET: &str = "test-jwt-secret-test-jwt-secret-0123456789";
+pub const PASSWORD: &str = "a long enough password";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub smtp: SmtpServer,
+    pub clock: Arc<ManualClock>,
+    pub state: web::Data<AppState>,
+    pub database_url: String,
+    _dir: tempfile::TempDir,
+    _postgres: Option<PostgresDatabase>,
+}
+
+/// Options a test can change before the app starts.
+#[derive(Default)]
+pub struct Setup {
+    pub smtp: Option<SmtpServer>,
+    /// Points the app at an SMTP port where nothing listens (yet).
+    pub smtp_down_on: Option<u16>,
+    pub rate_limits: RateLimitSettings,
+}
+
+
+impl TestApp {
+    /// None when the backend is PostgreSQL and no server answers (and it is not required).
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with(backend, Setup::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, setup: Setup) -> Option<Self> {
+        let dir = tempfile::tempdir().unwrap();
+        let (database_url, postgres) = match backend {
+            Backend::Sqlite => (
+                format!("sqlite://{}", dir.path().join("portal.db").display()),
+                None,
+            ),
+            Backend::Postgres => {
+                let db = tokio::task::spawn_blocking(create_postgres_database)
+                    .await
+                    .unwrap()?;
+                (db.url.clone(), Some(db))
+            }
+        };
+        let smtp = setup.smtp.unwrap_or_else(SmtpServer::start);
+        let smtp_url = match setup.smtp_down_on {
+            Some(port) => format!("smtp://127.0.0.1:{port}"),
+            None => smtp.url(),
+        };
+        let config = Config {
+            database_url: DatabaseUrl::parse(&database_url).unwrap(),
+            bind: "127.0.0.1:0".parse().unwrap(),
+            public_base_url: "http://portal.test".into(),
+            jwt_secret: SecretString::from(JWT_SECRET),
+            access_token_ttl: Duration::from_secs(900),
+            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            mail_transport: MailTransport::Smtp(SecretString::from(smtp_url)),
+            mail_from: "Partner Recruitment <no-reply@portal.test>".into(),
+            upload_dir: dir.path().join("uploads"),
+            webhook_allow_private_targets: true,
+            rate_limits: setup.rate_limits,
+            worker_interval: Duration::from_millis(200),
+        };
+        let clock = Arc::new(ManualClock::default());
+        let app = Application::build_with_clock(config, clock.clone())
+            .await
+            .expect("the application builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state();
+        tokio::spawn(app.run_until_stopped());
+        Some(Self {
+            address,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            smtp,
+            clock,
+            state,
+            database_url,
+            _dir: dir,
+            _postgres: postgres,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let builder = self.client.request(method, self.url(path));
+        match token {
+            Some(token) => builder.bearer_auth(token),
+            None => builder,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token).send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::POST, path, token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn patch(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        if_match: Option<&str>,
+        body: &Value,
+    ) -> Response {
+        let mut builder = self.request(Method::PATCH, path, token).json(body);
+        if let Some(version) = if_match {
+            builder = builder.header("If-Match", version);
+        }
+        builder.send().await.unwrap()
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::DELETE, path, token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    // --- user stories ---
+
+    pub async fn register(&self, email: &str) -> Value {
+        let res = self
+            .post("/api/v1/auth/register", None, &json!({"email": email, "password": PASSWORD, "display_name": "Li Wei", "locale": "en"}))
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::CREATED,
+            "{}",
+            res.text().await.unwrap()
+        );
+        res.json().await.unwrap()
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Signs in and returns the token pair.
+    pub async fn tokens(&self, email: &str, password: &str) -> Value {
+        let res = self.login(email, password).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
+        res.json().await.unwrap()
+    }
+
+    /// Registers, verifies the address through the e-mailed link, signs in: an access token.
+    pub async fn verified_applicant(&self, email: &str) -> String {
+        self.register(email).await;
+        let mail = self.smtp.wait_for(email, "Confirm your e-mail").await;
+        let res = self
+            .post(
+                "/api/v1/auth/verify-email",
+                None,
+                &json!({"token": mail.token()}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+        access_token(&self.tokens(email, PASSWORD).await)
+    }
+
+    /// An admin made the way `dealer-portal create-admin` makes one; returns an access token.
+    pub async fn admin(&self, email: &str) -> String {
+        let db = self.state.db.clone();
+        let email_owned = email.to_owned();
+        let now = self.clock.now();
+        let hash = dealer_portal::auth::password::hash(&SecretString::from(PASSWORD)).unwrap();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.conn().unwrap();
+            dealer_portal::db::users::upsert_admin(&mut conn, &email_owned, "Admin", &hash, now)
+                .unwrap();
+        })
+        .await
+        .unwrap();
+        access_token(&self.tokens(email, PASSWORD).await)
+    }
+
+    /// Invites a reviewer for `cities`, accepts the invitation, signs in: an access token.
+    pub async fn reviewer(&self, admin_token: &str, email: &str, cities: &[&str]) -> String {
+        let res = self
+            .post(
+                "/api/v1/staff",
+                Some(admin_token),
+                &json!({"email": email, "display_name": "Reviewer", "role": "reviewer", "city_codes": cities, "locale": "en"}),
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::CREATED,
+            "{}",
+            res.text().await.unwrap()
+        );
+        let mail = self.smtp.wait_for(email, "invited").await;
+        let res = self
+            .post(
+                "/api/v1/auth/password-reset/confirm",
+                None,
+                &json!({"token": mail.token(), "new_password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+        access_token(&self.tokens(email, PASSWORD).await)
+    }
+}
+
+pub fn access_token(pair: &Value) -> String {
+    pair["access_token"]
+        .as_str()
+        .expect("an access token")
+        .to_owned()
+}
+
+/// Asserts a problem+json response with this status and code; returns the body.
+pub async fn assert_problem(res: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(res.status(), status);
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status.as_u16());
+    assert!(body["request_id"].is_string(), "{body}");
+    body
+}
+
+/// The `field` names of a 422's `errors`.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Runs a test against a fresh app on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! db_test {
+    (async fn $name:ident($app:ident: TestApp) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::helpers::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await;
+                run(app.expect("SQLite always works")).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
+                    run(app).await
+                }
+            }
+        }
+    };
+}

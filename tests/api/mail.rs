@@ -1,0 +1,71 @@
+//! The outbox: a request never waits for the mail server, and mail is not lost while it is down.
+
+use std::net::TcpListener;
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::*;
+use crate::smtp::SmtpServer;
+
+async fn mail_survives_an_smtp_outage(backend: Backend) {
+    // Reserve a port, then free it: the app's SMTP server is "down" there.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let setup = Setup {
+        smtp_down_on: Some(port),
+        ..Setup::default()
+    };
+    let Some(app) = TestApp::spawn_with(backend, setup).await else {
+        return;
+    };
+
+    let started = std::time::Instant::now();
+    let res = app
+        .post("/api/v1/auth/register", None, &json!({"email": "patient@example.com", "password": PASSWORD, "display_name": "P", "locale": "en"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "the request waited for the mail server"
+    );
+
+    // The worker tried and failed; the mail waits in the outbox.
+    let db = app.state.db.clone();
+    let pending = || {
+        let db = db.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                dealer_portal::db::outbox::pending_count(&mut db.conn().unwrap()).unwrap()
+            })
+            .await
+            .unwrap()
+        }
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(pending().await, 1);
+
+    // The server comes back; once the back-off has passed, the mail goes out exactly once.
+    let smtp = SmtpServer::start_on(TcpListener::bind(("127.0.0.1", port)).unwrap());
+    app.clock.advance(chrono::Duration::minutes(5));
+    let mail = smtp
+        .wait_for("patient@example.com", "Confirm your e-mail address")
+        .await;
+    assert!(mail.body.contains("token="));
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(smtp.received().len(), 1);
+    assert_eq!(pending().await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_survives_an_smtp_outage_on_sqlite() {
+    mail_survives_an_smtp_outage(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_survives_an_smtp_outage_on_postgres() {
+    mail_survives_an_smtp_outage(Backend::Postgres).await;
+}

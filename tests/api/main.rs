@@ -1,0 +1,17 @@
+//! Integration tests: the real server over HTTP, on SQLite and PostgreSQL, with a real SMTP
+//! server. `db_test!` runs a test once per backend.
+
+// A test that cannot go on should stop right there, with the value that stopped it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod databases;
+mod helpers;
+mod smtp;
+
+mod accounts;
+mod api_clients;
+mod cli;
+mod errors;
+mod mail;
+mod operations;
+mod staff;

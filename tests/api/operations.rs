@@ -1,0 +1,101 @@
+use reqwest::StatusCode;
+
+use crate::db_test;
+
+db_test!(
+    async fn health_and_readiness_answer_with_a_request_id(app: TestApp) {
+        let res = app.get("/healthz", None).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(res.headers().contains_key("x-request-id"));
+        let res = app.get("/readyz", None).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            res.json::<serde_json::Value>().await.unwrap()["status"],
+            "ready"
+        );
+    }
+);
+
+db_test!(
+    async fn metrics_count_requests_by_route_pattern_and_show_the_outbox(app: TestApp) {
+        app.get("/readyz", None).await;
+        app.get("/api/v1/staff/not-a-uuid", None).await;
+        let res = app.get("/metrics", None).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let text = res.text().await.unwrap();
+        assert!(
+            text.contains(r#"http_requests_total{method="GET",route="/readyz",status="200"} 1"#),
+            "{text}"
+        );
+        // By pattern, never by raw path.
+        assert!(text.contains(r#"route="/api/v1/staff/{id}""#), "{text}");
+        assert!(!text.contains("not-a-uuid"));
+        assert!(text.contains("http_request_duration_seconds_bucket"));
+        assert!(text.contains("mail_outbox_pending 0"), "{text}");
+    }
+);
+
+db_test!(
+    async fn the_docs_page_and_the_openapi_document_are_served(app: TestApp) {
+        let res = app.get("/docs", None).await;
+        assert_eq!(res.status(), StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(res.headers()["location"], "/docs/");
+        let res = app.get("/docs/", None).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(res.text().await.unwrap().contains("swagger-ui"));
+        let res = app.get("/docs/swagger-initializer.js", None).await;
+        assert!(res.text().await.unwrap().contains("/openapi.json"));
+
+        let res = app.get("/openapi.json", None).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let served = res.text().await.unwrap();
+        let committed =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+                .unwrap();
+        assert!(
+            served == committed,
+            "GET /openapi.json differs from openapi/openapi.json"
+        );
+    }
+);
+
+/// The committed document must be what the code generates: regenerate it with
+/// `cargo run -- openapi > openapi/openapi.json` after changing an operation.
+#[test]
+fn the_committed_openapi_document_matches_the_code() {
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .unwrap();
+    let generated = dealer_portal::openapi::document_json();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is stale: run `cargo run -- openapi > openapi/openapi.json`"
+    );
+}
+
+#[test]
+fn every_operation_documents_its_errors_and_every_secured_one_its_auth() {
+    let doc: serde_json::Value =
+        serde_json::from_str(dealer_portal::openapi::document_json()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            assert!(op["summary"].is_string(), "{method} {path} has no summary");
+            assert!(responses.contains_key("500"), "{method} {path}");
+            if op.get("requestBody").is_some() {
+                for status in ["400", "413", "415", "422"] {
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path} lacks {status}"
+                    );
+                }
+            }
+            if op.get("security").is_some() {
+                assert!(
+                    responses.contains_key("401") && responses.contains_key("403"),
+                    "{method} {path}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! A real SMTP server (mailin-embedded) on a free loopback port, keeping what it receives.
+
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mailin_embedded::{Handler, Server, SslConfig};
+
+#[derive(Clone, Debug)]
+pub struct ReceivedMail {
+    pub to: Vec<String>,
+    pub subject: String,
+    pub body: String,
+}
+
+impl ReceivedMail {
+    /// The `token=` query parameter of the first link in the body.
+    pub fn token(&self) -> String {
+        let start = self
+            .body
+            .find("token=")
+            .expect("the mail carries a token link")
+            + "token=".len();
+        self.body[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
+    }
+}
+
+#[derive(Clone, Default)]
+struct Collector {
+    inbox: Arc<Mutex<Vec<ReceivedMail>>>,
+    to: Vec<String>,
+    data: Vec<u8>,
+}
+
+impl Handler for Collector {
+    fn data_start(
+        &mut self,
+        _domain: &str,
+        _from: &str,
+        _is8bit: bool,
+        to: &[String],
+    ) -> mailin_embedded::Response {
+        self.to = to.to_vec();
+        self.data.clear();
+        mailin_embedded::response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.data.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin_embedded::Response {
+        let parsed =
+            mailparse::parse_mail(&self.data).expect("the server sent a parseable message");
+        let subject = parsed
+            .headers
+            .iter()
+            .find(|h| h.get_key_ref().eq_ignore_ascii_case("subject"))
+            .map(|h| h.get_value())
+            .unwrap_or_default();
+        let body = parsed.get_body().expect("the body decodes");
+        self.inbox.lock().unwrap().push(ReceivedMail {
+            to: self.to.clone(),
+            subject,
+            body,
+        });
+        mailin_embedded::response::OK
+    }
+}
+
+pub struct SmtpServer {
+    pub port: u16,
+    inbox: Arc<Mutex<Vec<ReceivedMail>>>,
+}
+
+impl SmtpServer {
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        Self::start_on(listener)
+    }
+
+    /// Starts on a given listener (to bring a "down" server up on the port the app already uses).
+    pub fn start_on(listener: TcpListener) -> Self {
+        let port = listener.local_addr().unwrap().port();
+        let handler = Collector::default();
+        let inbox = handler.inbox.clone();
+        let mut server = Server::new(handler);
+        server
+            .with_name("smtp.test")
+            .with_ssl(SslConfig::None)
+            .unwrap()
+            .with_num_threads(2)
+            .with_tcp_listener(listener);
+        // The server thread ends with the test process.
+        std::thread::spawn(move || {
+            let _ = server.serve();
+        });
+        Self { port, inbox }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn received(&self) -> Vec<ReceivedMail> {
+        self.inbox.lock().unwrap().clone()
+    }
+
+    /// Waits (up to 15 s) for a mail to `to` whose subject contains `subject`.
+    pub async fn wait_for(&self, to: &str, subject: &str) -> ReceivedMail {
+        for _ in 0..150 {
+            let found = self
+                .received()
+                .into_iter()
+                .find(|m| m.to.iter().any(|t| t == to) && m.subject.contains(subject));
+            if let Some(mail) = found {
+                return mail;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "no mail to {to} about {subject:?}; got {:#?}",
+            self.received()
+        );
+    }
+}
