@@ -113,6 +113,11 @@ impl Application {
         self.port
     }
 
+    /// Stops the server from outside (tests; in production, SIGTERM does it).
+    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// The shared state, for tests that look behind the API (the clock, the database).
     pub fn state(&self) -> web::Data<AppState> {
         self.state.clone()

@@ -394,6 +394,7 @@ async fn sign_in_is_rate_limited_per_address() {
     assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
     // Other endpoints are not throttled.
     assert_eq!(app.get("/readyz", None).await.status(), StatusCode::OK);
+    app.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -426,4 +427,5 @@ async fn sign_in_is_rate_limited_per_account() {
         app.login("other@example.com", PASSWORD).await.status(),
         StatusCode::UNAUTHORIZED
     );
+    app.shutdown().await;
 }

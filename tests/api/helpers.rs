@@ -31,6 +31,8 @@ pub struct TestApp {
     pub smtp: SmtpServer,
     pub clock: Arc<ManualClock>,
     pub state: web::Data<AppState>,
+    server: actix_web::dev::ServerHandle,
+    running: tokio::task::JoinHandle<anyhow::Result<()>>,
     pub database_url: String,
     _dir: tempfile::TempDir,
     _postgres: Option<PostgresDatabase>,
@@ -91,7 +93,8 @@ impl TestApp {
             .expect("the application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let state = app.state();
-        tokio::spawn(app.run_until_stopped());
+        let server = app.server_handle();
+        let running = tokio::spawn(app.run_until_stopped());
         Some(Self {
             address,
             client: reqwest::Client::builder()
@@ -101,10 +104,19 @@ impl TestApp {
             smtp,
             clock,
             state,
+            server,
+            running,
             database_url,
             _dir: dir,
             _postgres: postgres,
         })
+    }
+
+    /// Stops the server and its background work before the database goes away, so that no
+    /// worker is left waiting on a database that no longer exists.
+    pub async fn shutdown(mut self) {
+        self.server.stop(false).await;
+        let _ = (&mut self.running).await;
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -289,18 +301,21 @@ macro_rules! db_test {
             #[allow(unused_imports)]
             use super::*;
 
-            async fn run($app: $crate::helpers::TestApp) $body
+            async fn run($app: &$crate::helpers::TestApp) $body
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await;
-                run(app.expect("SQLite always works")).await
+                let app = app.expect("SQLite always works");
+                run(&app).await;
+                app.shutdown().await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
-                    run(app).await
+                    run(&app).await;
+                    app.shutdown().await;
                 }
             }
         }
