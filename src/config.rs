@@ -42,6 +42,8 @@ pub struct RateLimitSettings {
     pub per_address_per_minute: u32,
     /// Attempts a minute on one account (by e-mail address).
     pub per_account_per_minute: u32,
+    /// Requests a minute that one integrator client may make with its tokens.
+    pub per_client_per_minute: u32,
 }
 
 impl Default for RateLimitSettings {
@@ -49,6 +51,7 @@ impl Default for RateLimitSettings {
         Self {
             per_address_per_minute: 30,
             per_account_per_minute: 10,
+            per_client_per_minute: 600,
         }
     }
 }

@@ -126,7 +126,8 @@ fn shared_errors_of(path: &str, operation: &Operation) -> Vec<&'static str> {
         statuses.push("422");
     }
     if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
-        statuses.extend(["401", "403"]);
+        // 429: integrator clients are rate-limited on every operation they may call.
+        statuses.extend(["401", "403", "429"]);
     }
     if path.contains('{') {
         statuses.push("404");

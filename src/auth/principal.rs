@@ -102,6 +102,10 @@ async fn authenticate(req: HttpRequest) -> Result<Principal, AppError> {
         })
         .await?
         .ok_or(AppError::Unauthorized)?;
+    if let Principal::Client(client) = &principal {
+        let status = state.rate_limits.check_client(client.id)?;
+        req.extensions_mut().insert(status);
+    }
     req.extensions_mut().insert(principal.clone());
     Ok(principal)
 }

@@ -1,5 +1,5 @@
-//! Rate limits of the endpoints that guess-work attacks aim at (login, register, password reset):
-//! per client address and per account. Limits live in each process's memory; behind a load
+//! Rate limits of the endpoints that guess-work attacks aim at (login, register, password reset,
+//! the token endpoint): per client address and per account; and of integrator clients' API use. Limits live in each process's memory; behind a load
 //! balancer each replica counts on its own, which bounds an attacker at N times the limit.
 
 use std::future::{Ready, ready};
@@ -44,6 +44,7 @@ pub struct RateLimitStatus {
 pub struct AuthRateLimits {
     by_address: Keyed<IpAddr>,
     by_account: Keyed<String>,
+    by_client: Keyed<uuid::Uuid>,
     clock: DefaultClock,
 }
 
@@ -80,6 +81,8 @@ impl AuthRateLimits {
                 .with_middleware::<StateInformationMiddleware>(),
             by_account: RateLimiter::keyed(per_minute(settings.per_account_per_minute))
                 .with_middleware::<StateInformationMiddleware>(),
+            by_client: RateLimiter::keyed(per_minute(settings.per_client_per_minute))
+                .with_middleware::<StateInformationMiddleware>(),
             clock: DefaultClock::default(),
         }
     }
@@ -102,12 +105,19 @@ impl AuthRateLimits {
         )
     }
 
+    /// Counts one API request made with an integrator client's token.
+    pub fn check_client(&self, client: uuid::Uuid) -> Result<RateLimitStatus, AppError> {
+        check(&self.by_client, &client, &self.clock)
+    }
+
     /// Drops the state of keys that are back to full capacity; run now and then.
     pub fn forget_idle(&self) {
         self.by_address.retain_recent();
         self.by_account.retain_recent();
+        self.by_client.retain_recent();
         self.by_address.shrink_to_fit();
         self.by_account.shrink_to_fit();
+        self.by_client.shrink_to_fit();
     }
 }
 
@@ -164,6 +174,7 @@ mod tests {
         let limits = AuthRateLimits::new(&RateLimitSettings {
             per_address_per_minute: 2,
             per_account_per_minute: 1,
+            per_client_per_minute: 1,
         });
         let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
         let first = limits.check_address(ip).expect("first is allowed");

@@ -363,6 +363,7 @@ async fn sign_in_is_rate_limited_per_address() {
         rate_limits: RateLimitSettings {
             per_address_per_minute: 3,
             per_account_per_minute: 100,
+            per_client_per_minute: 100,
         },
         ..Setup::default()
     };
@@ -403,6 +404,7 @@ async fn sign_in_is_rate_limited_per_account() {
         rate_limits: RateLimitSettings {
             per_address_per_minute: 100,
             per_account_per_minute: 2,
+            per_client_per_minute: 100,
         },
         ..Setup::default()
     };

@@ -165,3 +165,52 @@ db_test!(
         assert_eq!(list["items"].as_array().unwrap().len(), 1);
     }
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_integrator_is_rate_limited_per_client() {
+    let setup = Setup {
+        rate_limits: dealer_portal::config::RateLimitSettings {
+            per_client_per_minute: 2,
+            ..Default::default()
+        },
+        ..Setup::default()
+    };
+    let app = TestApp::spawn_with(Backend::Sqlite, setup).await.unwrap();
+    let admin = app.admin("lead@maker.example").await;
+    let created: Value = app
+        .post(
+            "/api/v1/api-clients",
+            Some(&admin),
+            &json!({"name": "Busy", "scopes": ["applications:read"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token: Value = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            &json!({"grant_type": "client_credentials", "client_id": created["client_id"], "client_secret": created["client_secret"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let access = access_token(&token);
+    for remaining in ["1", "0"] {
+        let res = app.get("/api/v1/me", Some(&access)).await;
+        assert_eq!(res.headers()["ratelimit-remaining"], remaining);
+    }
+    let res = app.get("/api/v1/me", Some(&access)).await;
+    assert!(res.headers().contains_key("retry-after"));
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // People are not counted against it.
+    for _ in 0..3 {
+        assert_eq!(
+            app.get("/api/v1/me", Some(&admin)).await.status(),
+            StatusCode::OK
+        );
+    }
+    app.shutdown().await;
+}

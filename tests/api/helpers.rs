@@ -47,7 +47,6 @@ pub struct Setup {
     pub rate_limits: RateLimitSettings,
 }
 
-
 impl TestApp {
     /// None when the backend is PostgreSQL and no server answers (and it is not required).
     pub async fn spawn(backend: Backend) -> Option<Self> {
