@@ -140,6 +140,10 @@ pub fn problem_text(code: &str, locale: Locale) -> (&'static str, &'static str) 
             ),
             ("电子邮件地址已被使用", "已存在使用此电子邮件地址的账户。"),
         ),
+        "city_exists" => (
+            ("City exists", "The plan already has a city with this code."),
+            ("城市已存在", "招募计划中已有使用此代码的城市。"),
+        ),
         "conflict" => (
             (
                 "Conflict",
@@ -228,6 +232,10 @@ pub fn field_message(code: &str, params: &BTreeMap<String, String>, locale: Loca
         },
         ("unknown_city", Locale::En) => "is not a city of the recruitment plan".into(),
         ("unknown_city", Locale::ZhCn) => "不是招募计划中的城市".into(),
+        ("division_code", Locale::En) => "must be a six-digit GB/T 2260 division code".into(),
+        ("division_code", Locale::ZhCn) => "必须是六位 GB/T 2260 行政区划代码".into(),
+        ("window_order", Locale::En) => "must be later than window_opens_at".into(),
+        ("window_order", Locale::ZhCn) => "必须晚于 window_opens_at".into(),
         ("invalid_cursor", Locale::En) => "is not a cursor this server issued".into(),
         ("invalid_cursor", Locale::ZhCn) => "不是本服务签发的游标".into(),
         ("unknown_scope", Locale::En) => "is not a known scope".into(),

@@ -31,6 +31,7 @@ Writes to versioned resources need `If-Match: <version>`.",
         (name = "accounts", description = "The caller's own account"),
         (name = "staff", description = "Recruitment staff accounts (admins)"),
         (name = "api-clients", description = "Integrator credentials (admins)"),
+        (name = "cities", description = "The recruitment plan: cities, quotas and windows"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -25,6 +25,7 @@ pub struct UserPrincipal {
     pub locale: Locale,
     pub email_verified: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    pub dealer_group_id: Option<Uuid>,
 }
 
 #[derive(Clone, Debug)]
@@ -89,6 +90,7 @@ async fn authenticate(req: HttpRequest) -> Result<Principal, AppError> {
                             locale: u.locale,
                             email_verified: u.email_verified_at.is_some(),
                             created_at: u.created_at,
+                            dealer_group_id: u.dealer_group_id,
                         })
                     }),
                 SubjectKind::Client => api_clients::find_active(conn, claims.sub)?.map(|c| {

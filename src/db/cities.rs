@@ -1,10 +1,10 @@
 //! The recruitment plan's cities.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::cities;
+use super::schema::{applications, cities};
 use crate::error::AppError;
 
 /// The first published plan: (GB/T 2260 code, English name, Chinese name, province).
@@ -69,4 +69,142 @@ pub fn unknown_codes(conn: &mut DbConnection, codes: &[String]) -> Result<Vec<St
         .filter(|c| !known.contains(c))
         .cloned()
         .collect())
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = cities)]
+pub struct City {
+    pub code: String,
+    pub name_en: String,
+    pub name_zh: String,
+    pub province: String,
+    pub quota: i32,
+    pub status: String,
+    pub window_opens_at: Option<NaiveDateTime>,
+    pub window_closes_at: Option<NaiveDateTime>,
+    pub version: i32,
+}
+
+/// Statuses whose applications hold one of a city's places: an LOI offered or signed, onboarding,
+/// or an active partner.
+pub const COMMITTED_STATUSES: [&str; 4] = ["loi_offered", "loi_signed", "onboarding", "active"];
+
+/// Every city with how many of its places are committed.
+pub fn list(conn: &mut DbConnection) -> Result<Vec<(City, i64)>, AppError> {
+    let all: Vec<City> = cities::table
+        .order(cities::code.asc())
+        .select(City::as_select())
+        .load(conn)?;
+    let counts: Vec<(String, i64)> = applications::table
+        .filter(applications::status.eq_any(COMMITTED_STATUSES))
+        .group_by(applications::city_code)
+        .select((applications::city_code, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(all
+        .into_iter()
+        .map(|city| {
+            let committed = counts
+                .iter()
+                .find(|(code, _)| *code == city.code)
+                .map_or(0, |(_, n)| *n);
+            (city, committed)
+        })
+        .collect())
+}
+
+pub fn find(conn: &mut DbConnection, code: &str) -> Result<Option<(City, i64)>, AppError> {
+    let Some(city) = cities::table
+        .find(code)
+        .select(City::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let committed = committed(conn, code)?;
+    Ok(Some((city, committed)))
+}
+
+/// How many of the city's places are committed.
+pub fn committed(conn: &mut DbConnection, code: &str) -> Result<i64, AppError> {
+    Ok(applications::table
+        .filter(applications::city_code.eq(code))
+        .filter(applications::status.eq_any(COMMITTED_STATUSES))
+        .count()
+        .get_result(conn)?)
+}
+
+pub struct NewCity<'a> {
+    pub code: &'a str,
+    pub name_en: &'a str,
+    pub name_zh: &'a str,
+    pub province: &'a str,
+    pub quota: i32,
+    pub status: &'a str,
+    pub window_opens_at: Option<DateTime<Utc>>,
+    pub window_closes_at: Option<DateTime<Utc>>,
+}
+
+/// Adds a city; an existing code is `409 city_exists`.
+pub fn insert(
+    conn: &mut DbConnection,
+    city: &NewCity<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let now = now.naive_utc();
+    diesel::insert_into(cities::table)
+        .values((
+            cities::code.eq(city.code),
+            cities::name_en.eq(city.name_en),
+            cities::name_zh.eq(city.name_zh),
+            cities::province.eq(city.province),
+            cities::quota.eq(city.quota),
+            cities::status.eq(city.status),
+            cities::window_opens_at.eq(city.window_opens_at.map(|t| t.naive_utc())),
+            cities::window_closes_at.eq(city.window_closes_at.map(|t| t.naive_utc())),
+            cities::version.eq(1),
+            cities::created_at.eq(now),
+            cities::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict { .. } => AppError::Conflict {
+                code: "city_exists",
+            },
+            other => other,
+        })?;
+    Ok(())
+}
+
+/// The plan's settings of a city that admins change.
+pub struct CityPlan<'a> {
+    pub quota: i32,
+    pub status: &'a str,
+    pub window_opens_at: Option<DateTime<Utc>>,
+    pub window_closes_at: Option<DateTime<Utc>>,
+}
+
+/// Writes `plan` if the city is still at `expected_version`; false when another write got there first.
+pub fn update_plan(
+    conn: &mut DbConnection,
+    code: &str,
+    expected_version: i32,
+    plan: &CityPlan<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let updated = diesel::update(
+        cities::table
+            .find(code)
+            .filter(cities::version.eq(expected_version)),
+    )
+    .set((
+        cities::quota.eq(plan.quota),
+        cities::status.eq(plan.status),
+        cities::window_opens_at.eq(plan.window_opens_at.map(|t| t.naive_utc())),
+        cities::window_closes_at.eq(plan.window_closes_at.map(|t| t.naive_utc())),
+        cities::version.eq(expected_version + 1),
+        cities::updated_at.eq(now.naive_utc()),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
 }

@@ -6,8 +6,10 @@
 
 pub mod api_clients;
 pub mod cities;
+pub mod dealer_groups;
 pub mod one_time_tokens;
 pub mod outbox;
+pub mod rankings;
 pub mod refresh_tokens;
 pub mod schema;
 pub mod users;

@@ -30,6 +30,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        dealer_group_id -> Nullable<Text>,
     }
 }
 
@@ -94,6 +95,103 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    dealer_groups (id) {
+        id -> Text,
+        legal_name -> Text,
+        name_key -> Text,
+        uscc -> Text,
+        hq_city -> Text,
+        hq_province -> Text,
+        founded_year -> Integer,
+        registered_capital_cny -> BigInt,
+        annual_revenue_cny -> BigInt,
+        stores_total -> Integer,
+        rank_claim_year -> Nullable<Integer>,
+        rank_claim_rank -> Nullable<Integer>,
+        provinces -> Text,
+        brands -> Text,
+        after_sales -> Text,
+        contact -> Text,
+        rank_verified -> Bool,
+        warnings -> Text,
+        owner_id -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ranking_entries (year, rank) {
+        year -> Integer,
+        rank -> Integer,
+        name -> Text,
+        name_key -> Text,
+        uscc -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    eligibility_criteria (version) {
+        version -> Integer,
+        rules -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    applications (id) {
+        id -> Text,
+        dealer_group_id -> Text,
+        city_code -> Text,
+        status -> Text,
+        store_format -> Text,
+        proposed_sites -> Text,
+        investment_cny -> BigInt,
+        planned_opening -> Date,
+        customer_base -> Text,
+        notes -> Nullable<Text>,
+        score -> Nullable<Integer>,
+        eligible -> Nullable<Bool>,
+        version -> Integer,
+        submitted_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    eligibility_reports (id) {
+        id -> Text,
+        application_id -> Text,
+        criteria_version -> Integer,
+        eligible -> Bool,
+        score -> Integer,
+        checks -> Text,
+        evaluated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (principal_id, idempotency_key) {
+        principal_id -> Text,
+        idempotency_key -> Text,
+        request_method -> Text,
+        request_path -> Text,
+        request_hash -> Text,
+        response_status -> Integer,
+        response_headers -> Text,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(applications -> dealer_groups (dealer_group_id));
+diesel::joinable!(applications -> cities (city_code));
+diesel::joinable!(eligibility_reports -> applications (application_id));
 diesel::joinable!(user_cities -> users (user_id));
 diesel::joinable!(user_cities -> cities (city_code));
 diesel::joinable!(refresh_tokens -> users (user_id));
@@ -108,4 +206,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     one_time_tokens,
     api_clients,
     mail_outbox,
+    dealer_groups,
+    ranking_entries,
+    eligibility_criteria,
+    applications,
+    eligibility_reports,
+    idempotency_keys,
 );

@@ -24,6 +24,7 @@ struct UserRow {
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    dealer_group_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -39,6 +40,8 @@ pub struct User {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The dealer group this user belongs to (applicants).
+    pub dealer_group_id: Option<Uuid>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -58,6 +61,11 @@ impl TryFrom<UserRow> for User {
             version: row.version,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
+            dealer_group_id: row
+                .dealer_group_id
+                .map(|id| id.parse())
+                .transpose()
+                .map_err(|_| corrupt("dealer group id"))?,
         })
     }
 }

@@ -1,4 +1,7 @@
 //! The product's rules and vocabulary, free of HTTP and SQL.
 
 pub mod account;
+pub mod application;
+pub mod city;
+pub mod dealer_group;
 pub mod scope;

@@ -34,7 +34,7 @@ impl From<&User> for UserResponse {
             role: user.role,
             locale: user.locale,
             email_verified: user.email_verified_at.is_some(),
-            dealer_group_id: None,
+            dealer_group_id: user.dealer_group_id,
             created_at: user.created_at,
         }
     }
@@ -49,7 +49,7 @@ impl From<UserPrincipal> for UserResponse {
             role: user.role,
             locale: user.locale,
             email_verified: user.email_verified,
-            dealer_group_id: None,
+            dealer_group_id: user.dealer_group_id,
             created_at: user.created_at,
         }
     }

@@ -6,6 +6,7 @@
 
 pub mod api_clients;
 pub mod auth;
+pub mod cities;
 pub mod concurrency;
 pub mod extract;
 pub mod me;
@@ -41,5 +42,9 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(staff::update::update_staff)
         .service(api_clients::create::create_api_client)
         .service(api_clients::list::list_api_clients)
-        .service(api_clients::delete::delete_api_client);
+        .service(api_clients::delete::delete_api_client)
+        .service(cities::list::list_cities)
+        .service(cities::get::get_city)
+        .service(cities::create::create_city)
+        .service(cities::update::update_city);
 }

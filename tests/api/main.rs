@@ -10,6 +10,7 @@ mod smtp;
 
 mod accounts;
 mod api_clients;
+mod cities;
 mod cli;
 mod errors;
 mod mail;

@@ -1,0 +1,301 @@
+//! Dealer-group profiles and their members.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::DbConnection;
+use super::schema::{dealer_groups, users};
+use crate::domain::dealer_group::{Profile, RankClaim, name_key};
+use crate::error::AppError;
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+#[derive(Queryable, Selectable, Debug)]
+#[diesel(table_name = dealer_groups)]
+struct Row {
+    id: String,
+    legal_name: String,
+    uscc: String,
+    hq_city: String,
+    hq_province: String,
+    founded_year: i32,
+    registered_capital_cny: i64,
+    annual_revenue_cny: i64,
+    stores_total: i32,
+    rank_claim_year: Option<i32>,
+    rank_claim_rank: Option<i32>,
+    provinces: String,
+    brands: String,
+    after_sales: String,
+    contact: String,
+    rank_verified: bool,
+    warnings: String,
+    owner_id: String,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct DealerGroup {
+    pub id: Uuid,
+    pub profile: Profile,
+    pub rank_verified: bool,
+    pub warnings: Vec<String>,
+    pub owner_id: Uuid,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn corrupt(id: &str, what: &str) -> AppError {
+    AppError::Internal(anyhow::anyhow!("dealer group {id}: bad {what}"))
+}
+
+impl TryFrom<Row> for DealerGroup {
+    type Error = AppError;
+    fn try_from(row: Row) -> Result<Self, AppError> {
+        let national_rank_claim = match (row.rank_claim_year, row.rank_claim_rank) {
+            (Some(year), Some(rank)) => Some(RankClaim { year, rank }),
+            _ => None,
+        };
+        Ok(Self {
+            profile: Profile {
+                legal_name: row.legal_name.clone(),
+                uscc: row.uscc.clone(),
+                hq_city: row.hq_city.clone(),
+                hq_province: row.hq_province.clone(),
+                founded_year: row.founded_year,
+                registered_capital_cny: row.registered_capital_cny,
+                annual_revenue_cny: row.annual_revenue_cny,
+                stores_total: row.stores_total,
+                national_rank_claim,
+                provinces: from_json(&row.id, &row.provinces, "provinces")?,
+                brands: from_json(&row.id, &row.brands, "brands")?,
+                after_sales: from_json(&row.id, &row.after_sales, "after_sales")?,
+                contact: from_json(&row.id, &row.contact, "contact")?,
+            },
+            warnings: from_json(&row.id, &row.warnings, "warnings")?,
+            id: row.id.parse().map_err(|_| corrupt(&row.id, "id"))?,
+            owner_id: row
+                .owner_id
+                .parse()
+                .map_err(|_| corrupt(&row.id, "owner"))?,
+            rank_verified: row.rank_verified,
+            version: row.version,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        })
+    }
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(
+    id: &str,
+    text: &str,
+    what: &str,
+) -> Result<T, AppError> {
+    serde_json::from_str(text).map_err(|_| corrupt(id, what))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(|e| AppError::Internal(e.into()))
+}
+
+/// Stores a new group owned by `owner_id` and makes the owner its member.
+/// A USCC already registered is `409 uscc_taken`.
+pub fn insert(
+    conn: &mut DbConnection,
+    id: Uuid,
+    profile: &Profile,
+    warnings: &[String],
+    rank_verified: bool,
+    owner_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let now = now.naive_utc();
+    diesel::insert_into(dealer_groups::table)
+        .values((
+            dealer_groups::id.eq(id.to_string()),
+            dealer_groups::legal_name.eq(&profile.legal_name),
+            dealer_groups::name_key.eq(name_key(&profile.legal_name)),
+            dealer_groups::uscc.eq(&profile.uscc),
+            dealer_groups::hq_city.eq(&profile.hq_city),
+            dealer_groups::hq_province.eq(&profile.hq_province),
+            dealer_groups::founded_year.eq(profile.founded_year),
+            dealer_groups::registered_capital_cny.eq(profile.registered_capital_cny),
+            dealer_groups::annual_revenue_cny.eq(profile.annual_revenue_cny),
+            dealer_groups::stores_total.eq(profile.stores_total),
+            dealer_groups::rank_claim_year.eq(profile.national_rank_claim.as_ref().map(|c| c.year)),
+            dealer_groups::rank_claim_rank.eq(profile.national_rank_claim.as_ref().map(|c| c.rank)),
+            dealer_groups::provinces.eq(to_json(&profile.provinces)?),
+            dealer_groups::brands.eq(to_json(&profile.brands)?),
+            dealer_groups::after_sales.eq(to_json(&profile.after_sales)?),
+            dealer_groups::contact.eq(to_json(&profile.contact)?),
+            dealer_groups::rank_verified.eq(rank_verified),
+            dealer_groups::warnings.eq(to_json(&warnings)?),
+            dealer_groups::owner_id.eq(owner_id.to_string()),
+            dealer_groups::version.eq(1),
+            dealer_groups::created_at.eq(now),
+            dealer_groups::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map_err(uscc_conflict)?;
+    diesel::update(users::table.find(owner_id.to_string()))
+        .set(users::dealer_group_id.eq(id.to_string()))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn uscc_conflict(error: diesel::result::Error) -> AppError {
+    match AppError::from(error) {
+        AppError::Conflict { .. } => AppError::Conflict { code: "uscc_taken" },
+        other => other,
+    }
+}
+
+/// Replaces the profile if the group is still at `expected_version`; false when another write
+/// got there first.
+pub fn update(
+    conn: &mut DbConnection,
+    id: Uuid,
+    expected_version: i32,
+    profile: &Profile,
+    warnings: &[String],
+    rank_verified: bool,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let updated = diesel::update(
+        dealer_groups::table
+            .find(id.to_string())
+            .filter(dealer_groups::version.eq(expected_version)),
+    )
+    .set((
+        dealer_groups::legal_name.eq(&profile.legal_name),
+        dealer_groups::name_key.eq(name_key(&profile.legal_name)),
+        dealer_groups::uscc.eq(&profile.uscc),
+        dealer_groups::hq_city.eq(&profile.hq_city),
+        dealer_groups::hq_province.eq(&profile.hq_province),
+        dealer_groups::founded_year.eq(profile.founded_year),
+        dealer_groups::registered_capital_cny.eq(profile.registered_capital_cny),
+        dealer_groups::annual_revenue_cny.eq(profile.annual_revenue_cny),
+        dealer_groups::stores_total.eq(profile.stores_total),
+        dealer_groups::rank_claim_year.eq(profile.national_rank_claim.as_ref().map(|c| c.year)),
+        dealer_groups::rank_claim_rank.eq(profile.national_rank_claim.as_ref().map(|c| c.rank)),
+        dealer_groups::provinces.eq(to_json(&profile.provinces)?),
+        dealer_groups::brands.eq(to_json(&profile.brands)?),
+        dealer_groups::after_sales.eq(to_json(&profile.after_sales)?),
+        dealer_groups::contact.eq(to_json(&profile.contact)?),
+        dealer_groups::rank_verified.eq(rank_verified),
+        dealer_groups::warnings.eq(to_json(&warnings)?),
+        dealer_groups::version.eq(expected_version + 1),
+        dealer_groups::updated_at.eq(now.naive_utc()),
+    ))
+    .execute(conn)
+    .map_err(uscc_conflict)?;
+    Ok(updated == 1)
+}
+
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<DealerGroup>, AppError> {
+    dealer_groups::table
+        .find(id.to_string())
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(DealerGroup::try_from)
+        .transpose()
+}
+
+pub struct ListFilter {
+    /// Part of the legal name (any case) or of the USCC.
+    pub q: Option<String>,
+    pub province: Option<String>,
+}
+
+/// Groups in creation order after the keyset `after`.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<DealerGroup>, AppError> {
+    let mut query = dealer_groups::table
+        .select(Row::as_select())
+        .order((dealer_groups::created_at.asc(), dealer_groups::id.asc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{}%", escaped.to_lowercase());
+        let uscc_pattern = format!("%{}%", escaped.to_uppercase());
+        query = query.filter(
+            lower(dealer_groups::legal_name)
+                .like(pattern)
+                .escape('\\')
+                .or(dealer_groups::uscc.like(uscc_pattern).escape('\\')),
+        );
+    }
+    if let Some(province) = &filter.province {
+        query = query.filter(dealer_groups::hq_province.eq(province.trim()));
+    }
+    if let Some((created_at, id)) = after {
+        let created_at = created_at.naive_utc();
+        query = query.filter(
+            dealer_groups::created_at
+                .gt(created_at)
+                .or(dealer_groups::created_at
+                    .eq(created_at)
+                    .and(dealer_groups::id.gt(id.to_string()))),
+        );
+    }
+    query
+        .load(conn)?
+        .into_iter()
+        .map(DealerGroup::try_from)
+        .collect()
+}
+
+/// What ranking verification needs to know of a group.
+pub struct RankingFacts {
+    pub id: String,
+    pub uscc: String,
+    pub name_key: String,
+    pub claims_rank: bool,
+    pub rank_verified: bool,
+}
+
+pub fn ranking_facts(conn: &mut DbConnection) -> Result<Vec<RankingFacts>, AppError> {
+    let rows: Vec<(String, String, String, Option<i32>, bool)> = dealer_groups::table
+        .select((
+            dealer_groups::id,
+            dealer_groups::uscc,
+            dealer_groups::name_key,
+            dealer_groups::rank_claim_rank,
+            dealer_groups::rank_verified,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, uscc, name_key, claim, rank_verified)| RankingFacts {
+            id,
+            uscc,
+            name_key,
+            claims_rank: claim.is_some(),
+            rank_verified,
+        })
+        .collect())
+}
+
+pub fn set_rank_verified(
+    conn: &mut DbConnection,
+    id: &str,
+    verified: bool,
+) -> Result<(), AppError> {
+    diesel::update(dealer_groups::table.find(id))
+        .set(dealer_groups::rank_verified.eq(verified))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! A dealer group's profile: what it tells about itself when it applies.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+/// The segment of a brand a group sells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Segment {
+    /// New-energy vehicles (battery-electric, plug-in hybrid).
+    Nev,
+    Luxury,
+    MainstreamIce,
+}
+
+/// A brand the group operates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct Brand {
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100, example = "BYD")]
+    pub brand: String,
+    pub segment: Segment,
+    /// Years the group has sold this brand.
+    #[validate(range(min = 0, max = 100))]
+    #[schema(minimum = 0, maximum = 100)]
+    pub years: i32,
+    /// Vehicles of this brand sold in the last year.
+    #[validate(range(min = 0, max = 10_000_000))]
+    #[schema(minimum = 0, maximum = 10_000_000)]
+    pub annual_units: i64,
+}
+
+/// Stores the group runs in one province.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct ProvincePresence {
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50, example = "Jiangsu")]
+    pub province: String,
+    #[validate(range(min = 0, max = 100_000))]
+    #[schema(minimum = 0, maximum = 100_000)]
+    pub stores: i32,
+}
+
+/// What after-sales work the group can do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct AfterSales {
+    pub mechanical: bool,
+    pub sheet_metal: bool,
+    pub paint: bool,
+    /// National motor-vehicle repair qualification class: 1, 2 or 3.
+    #[validate(range(min = 1, max = 3))]
+    #[schema(minimum = 1, maximum = 3)]
+    pub repair_class: i32,
+}
+
+/// The group's claim to a place in the national top-100 list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct RankClaim {
+    #[validate(range(min = 2000, max = 2100))]
+    #[schema(minimum = 2000, maximum = 2100)]
+    pub year: i32,
+    #[validate(range(min = 1, max = 10_000))]
+    #[schema(minimum = 1, maximum = 10_000)]
+    pub rank: i32,
+}
+
+/// Everything a group says about itself; the body of `POST /api/v1/dealer-groups`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct Profile {
+    /// The registered legal name.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, example = "苏州东方汽车集团有限公司")]
+    pub legal_name: String,
+    /// Unified Social Credit Code (18 characters, valid check character).
+    #[schema(
+        min_length = 18,
+        max_length = 18,
+        pattern = "^[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}$",
+        example = "91320500MA1MXXXX0X"
+    )]
+    pub uscc: String,
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50, example = "Suzhou")]
+    pub hq_city: String,
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50, example = "Jiangsu")]
+    pub hq_province: String,
+    #[validate(range(min = 1900, max = 2100))]
+    #[schema(minimum = 1900, maximum = 2100)]
+    pub founded_year: i32,
+    /// Whole CNY.
+    #[validate(range(min = 0, max = 1_000_000_000_000_000_i64))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_000_i64)]
+    pub registered_capital_cny: i64,
+    /// Whole CNY, last financial year.
+    #[validate(range(min = 0, max = 1_000_000_000_000_000_i64))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_000_i64)]
+    pub annual_revenue_cny: i64,
+    #[validate(range(min = 0, max = 100_000))]
+    #[schema(minimum = 0, maximum = 100_000)]
+    pub stores_total: i32,
+    /// The group's claim to the national top-100 list, or null.
+    #[validate(nested)]
+    pub national_rank_claim: Option<RankClaim>,
+    /// Stores by province.
+    #[validate(length(max = 40), nested)]
+    #[schema(max_items = 40)]
+    pub provinces: Vec<ProvincePresence>,
+    /// Brands operated.
+    #[validate(length(max = 100), nested)]
+    #[schema(max_items = 100)]
+    pub brands: Vec<Brand>,
+    #[validate(nested)]
+    pub after_sales: AfterSales,
+    #[validate(nested)]
+    pub contact: Contact,
+}
+
+/// Who to contact at the group about the application.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct Contact {
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100, example = "Wang Fang")]
+    pub name: String,
+    /// A mainland mobile number: 11 digits starting with 1, optionally after `+86`.
+    #[validate(custom(function = "validate_mobile"))]
+    #[schema(pattern = r"^(\+86)?1[0-9]{10}$", example = "13912345678")]
+    pub phone: String,
+    #[validate(email, length(max = 254))]
+    #[schema(format = Email, max_length = 254, example = "wang.fang@dealer.example")]
+    pub email: String,
+}
+
+/// Whether `phone` is a mainland mobile number.
+pub fn is_mainland_mobile(phone: &str) -> bool {
+    let digits = phone.strip_prefix("+86").unwrap_or(phone);
+    digits.len() == 11 && digits.starts_with('1') && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn validate_mobile(phone: &str) -> Result<(), validator::ValidationError> {
+    if is_mainland_mobile(phone) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("mobile_phone"))
+    }
+}
+
+/// A legal name reduced to what identifies it, for matching against the ranking list: full-width
+/// forms folded to ASCII, case, spaces and punctuation dropped ("（" and "(" are the same).
+pub fn name_key(legal_name: &str) -> String {
+    legal_name
+        .chars()
+        .map(|c| match c {
+            // Full-width ASCII variants (U+FF01..U+FF5E) sit 0xFEE0 above their ASCII twins.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Stores the group runs in `province` (case and spaces ignored).
+pub fn stores_in_province(provinces: &[ProvincePresence], province: &str) -> i32 {
+    let wanted = name_key(province);
+    provinces
+        .iter()
+        .filter(|p| name_key(&p.province) == wanted)
+        .map(|p| p.stores)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mainland_mobiles_are_eleven_digits_from_one() {
+        assert!(is_mainland_mobile("13912345678"));
+        assert!(is_mainland_mobile("+8613912345678"));
+        assert!(!is_mainland_mobile("23912345678"));
+        assert!(!is_mainland_mobile("1391234567"));
+        assert!(!is_mainland_mobile("+8523912345678"));
+        assert!(!is_mainland_mobile("139-1234-5678"));
+    }
+
+    #[test]
+    fn name_keys_ignore_width_case_spaces_and_punctuation() {
+        assert_eq!(
+            name_key("苏州（新区）汽车集团有限公司"),
+            name_key("苏州(新区)汽车集团 有限公司")
+        );
+        assert_eq!(name_key("ABC Motors Co., Ltd."), "abcmotorscoltd");
+        assert_eq!(name_key("ＡＢＣ　Motors"), "abcmotors");
+        assert_ne!(name_key("苏州汽车"), name_key("无锡汽车"));
+    }
+
+    #[test]
+    fn stores_in_a_province_add_up() {
+        let provinces = vec![
+            ProvincePresence {
+                province: "Jiangsu".into(),
+                stores: 2,
+            },
+            ProvincePresence {
+                province: "jiangsu ".into(),
+                stores: 1,
+            },
+            ProvincePresence {
+                province: "Zhejiang".into(),
+                stores: 5,
+            },
+        ];
+        assert_eq!(stores_in_province(&provinces, "Jiangsu"), 3);
+        assert_eq!(stores_in_province(&provinces, "Anhui"), 0);
+    }
+}
