@@ -144,6 +144,27 @@ pub fn problem_text(code: &str, locale: Locale) -> (&'static str, &'static str) 
             ("City exists", "The plan already has a city with this code."),
             ("城市已存在", "招募计划中已有使用此代码的城市。"),
         ),
+        "uscc_taken" => (
+            (
+                "USCC registered",
+                "A dealer group with this Unified Social Credit Code is registered already.",
+            ),
+            (
+                "统一社会信用代码已登记",
+                "已有使用此统一社会信用代码的经销商集团。",
+            ),
+        ),
+        "already_in_group" => (
+            (
+                "Already in a group",
+                "Your account belongs to a dealer group already.",
+            ),
+            ("已属于集团", "您的账户已属于一个经销商集团。"),
+        ),
+        "malformed_csv" => (
+            ("Malformed CSV", "The CSV body could not be read."),
+            ("CSV 格式错误", "无法读取 CSV 请求体。"),
+        ),
         "conflict" => (
             (
                 "Conflict",
@@ -236,6 +257,24 @@ pub fn field_message(code: &str, params: &BTreeMap<String, String>, locale: Loca
         ("division_code", Locale::ZhCn) => "必须是六位 GB/T 2260 行政区划代码".into(),
         ("window_order", Locale::En) => "must be later than window_opens_at".into(),
         ("window_order", Locale::ZhCn) => "必须晚于 window_opens_at".into(),
+        ("uscc_length", Locale::En) => "must have 18 characters".into(),
+        ("uscc_length", Locale::ZhCn) => "必须为 18 位".into(),
+        ("uscc_character", Locale::En) => {
+            "may use only 0-9 and A-Y without I, O, S, V and Z".into()
+        }
+        ("uscc_character", Locale::ZhCn) => "只能使用 0-9 及除 I、O、S、V、Z 以外的字母".into(),
+        ("uscc_check_character", Locale::En) => "has a wrong check character".into(),
+        ("uscc_check_character", Locale::ZhCn) => "校验码错误".into(),
+        ("mobile_phone", Locale::En) => {
+            "must be a mainland mobile number (11 digits from 1, optionally after +86)".into()
+        }
+        ("mobile_phone", Locale::ZhCn) => {
+            "必须是中国大陆手机号（以 1 开头的 11 位数字，可带 +86）".into()
+        }
+        ("duplicate", Locale::En) => "appears more than once".into(),
+        ("duplicate", Locale::ZhCn) => "重复出现".into(),
+        ("csv_header", Locale::En) => "must be rank,name,uscc".into(),
+        ("csv_header", Locale::ZhCn) => "必须为 rank,name,uscc".into(),
         ("invalid_cursor", Locale::En) => "is not a cursor this server issued".into(),
         ("invalid_cursor", Locale::ZhCn) => "不是本服务签发的游标".into(),
         ("unknown_scope", Locale::En) => "is not a known scope".into(),

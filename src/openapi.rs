@@ -32,6 +32,8 @@ Writes to versioned resources need `If-Match: <version>`.",
         (name = "staff", description = "Recruitment staff accounts (admins)"),
         (name = "api-clients", description = "Integrator credentials (admins)"),
         (name = "cities", description = "The recruitment plan: cities, quotas and windows"),
+        (name = "dealer-groups", description = "Dealer-group profiles"),
+        (name = "rankings", description = "The national ranking list behind top-100 verification"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -5,3 +5,5 @@ pub mod application;
 pub mod city;
 pub mod dealer_group;
 pub mod scope;
+pub mod uscc;
+pub mod workflow;

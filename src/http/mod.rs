@@ -8,12 +8,14 @@ pub mod api_clients;
 pub mod auth;
 pub mod cities;
 pub mod concurrency;
+pub mod dealer_groups;
 pub mod extract;
 pub mod me;
 pub mod metrics;
 pub mod ops;
 pub mod pagination;
 pub mod problem;
+pub mod rankings;
 pub mod staff;
 
 use utoipa_actix_web::scope;
@@ -46,5 +48,11 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(cities::list::list_cities)
         .service(cities::get::get_city)
         .service(cities::create::create_city)
-        .service(cities::update::update_city);
+        .service(cities::update::update_city)
+        .service(dealer_groups::create::create_dealer_group)
+        .service(dealer_groups::list::list_dealer_groups)
+        .service(dealer_groups::get::get_dealer_group)
+        .service(dealer_groups::update::update_dealer_group)
+        .service(rankings::put::put_ranking)
+        .service(rankings::get::get_ranking);
 }

@@ -12,6 +12,7 @@ mod accounts;
 mod api_clients;
 mod cities;
 mod cli;
+mod dealer_groups;
 mod errors;
 mod mail;
 mod operations;

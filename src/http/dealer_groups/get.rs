@@ -1,0 +1,36 @@
+use actix_web::{HttpResponse, get, web};
+use uuid::Uuid;
+
+use super::{DealerGroupResponse, may_see};
+use crate::auth::{AnyUser, Authorized};
+use crate::db::dealer_groups;
+use crate::error::AppError;
+use crate::http::concurrency::ok_with_etag;
+use crate::state::AppState;
+
+/// A dealer group's profile.
+///
+/// Its members and recruitment staff see it; to anyone else it does not exist (404).
+#[utoipa::path(
+    tag = "dealer-groups",
+    params(("id" = Uuid, Path, description = "Dealer group id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The group", body = DealerGroupResponse))
+)]
+#[get("/dealer-groups/{id}")]
+pub async fn get_dealer_group(
+    Authorized(user): Authorized<AnyUser>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    if !may_see(&user, id) {
+        return Err(AppError::NotFound);
+    }
+    let group = state
+        .db
+        .run(move |conn| dealer_groups::find(conn, id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(ok_with_etag(group.version).json(DealerGroupResponse::from(group)))
+}

@@ -1,0 +1,64 @@
+use actix_web::{get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use validator::Validate;
+
+use super::DealerGroupResponse;
+use crate::auth::{Authorized, Staff};
+use crate::db::dealer_groups::{self, ListFilter};
+use crate::error::AppError;
+use crate::http::extract::ValidatedQuery;
+use crate::http::pagination::{CreatedKey, Page, PageParams};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DealerGroupFilter {
+    /// Part of the legal name (any case) or of the USCC.
+    #[validate(length(max = 200))]
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+    /// Headquarters province, exactly.
+    #[validate(length(max = 50))]
+    #[param(max_length = 50)]
+    pub province: Option<String>,
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// List dealer groups (staff), oldest first.
+#[utoipa::path(
+    tag = "dealer-groups",
+    params(DealerGroupFilter),
+    security(("bearer" = [])),
+    responses((status = 200, description = "A page of groups", body = Page<DealerGroupResponse>))
+)]
+#[get("/dealer-groups")]
+pub async fn list_dealer_groups(
+    _staff: Authorized<Staff>,
+    state: web::Data<AppState>,
+    ValidatedQuery(filter): ValidatedQuery<DealerGroupFilter>,
+) -> Result<web::Json<Page<DealerGroupResponse>>, AppError> {
+    let page = PageParams {
+        limit: filter.limit,
+        cursor: filter.cursor,
+    };
+    let after = page.after::<CreatedKey>()?;
+    let limit = page.limit();
+    let list_filter = ListFilter {
+        q: filter.q,
+        province: filter.province,
+    };
+    let rows = state
+        .db
+        .run(move |conn| dealer_groups::list(conn, &list_filter, after, limit + 1))
+        .await?;
+    Ok(web::Json(Page::from_rows(
+        rows,
+        limit,
+        |g| (g.created_at, g.id),
+        DealerGroupResponse::from,
+    )))
+}
