@@ -4,6 +4,7 @@ pub mod account;
 pub mod application;
 pub mod city;
 pub mod dealer_group;
+pub mod eligibility;
 pub mod scope;
 pub mod uscc;
 pub mod workflow;
