@@ -18,7 +18,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::rate_limit::{self, AuthRateLimits};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::db::{Db, cities};
+use crate::db::{Db, cities, criteria};
 use crate::http::{self, metrics::Metrics, ops, problem};
 use crate::mail::MailComposer;
 use crate::mail::transport::Sender;
@@ -49,6 +49,9 @@ impl Application {
             let seeded = cities::seed_first_plan(&mut *db.conn()?, now)?;
             if seeded > 0 {
                 tracing::info!(seeded, "seeded the first plan's cities");
+            }
+            if criteria::seed_defaults(&mut *db.conn()?, now)? {
+                tracing::info!("stored the default eligibility criteria as version 1");
             }
             Ok(db)
         })

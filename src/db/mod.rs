@@ -6,6 +6,7 @@
 
 pub mod api_clients;
 pub mod cities;
+pub mod criteria;
 pub mod dealer_groups;
 pub mod one_time_tokens;
 pub mod outbox;

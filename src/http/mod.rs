@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cities;
 pub mod concurrency;
 pub mod dealer_groups;
+pub mod eligibility_criteria;
 pub mod extract;
 pub mod me;
 pub mod metrics;
@@ -54,5 +55,7 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(dealer_groups::get::get_dealer_group)
         .service(dealer_groups::update::update_dealer_group)
         .service(rankings::put::put_ranking)
-        .service(rankings::get::get_ranking);
+        .service(rankings::get::get_ranking)
+        .service(eligibility_criteria::get::get_criteria)
+        .service(eligibility_criteria::put::put_criteria);
 }

@@ -13,6 +13,7 @@ mod api_clients;
 mod cities;
 mod cli;
 mod dealer_groups;
+mod eligibility;
 mod errors;
 mod mail;
 mod operations;

@@ -1,0 +1,56 @@
+use actix_web::{put, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::CriteriaResponse;
+use crate::auth::{Admin, Authorized};
+use crate::db::{criteria, write_transaction};
+use crate::domain::eligibility::Criteria;
+use crate::error::{AppError, FieldError};
+use crate::http::extract::ValidatedJson;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct PutCriteriaRequest {
+    pub rules: Criteria,
+}
+
+/// Publish a new version of the eligibility criteria (admins).
+///
+/// Applications submitted from now on are evaluated with it; reports made earlier keep the
+/// version they used. Thresholds and points must not be negative, tiers must rise, and the
+/// scored rules' `max_points` must add up to 100; each problem is named by its path.
+#[utoipa::path(
+    tag = "eligibility",
+    request_body = PutCriteriaRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The new version", body = CriteriaResponse))
+)]
+#[put("/eligibility-criteria")]
+pub async fn put_criteria(
+    Authorized(admin): Authorized<Admin>,
+    state: web::Data<AppState>,
+    ValidatedJson(body): ValidatedJson<PutCriteriaRequest>,
+) -> Result<web::Json<CriteriaResponse>, AppError> {
+    let problems = body.rules.problems();
+    if !problems.is_empty() {
+        return Err(AppError::Validation(
+            problems
+                .into_iter()
+                .map(|(field, code)| FieldError::new(field, code))
+                .collect(),
+        ));
+    }
+    let now = state.clock.now();
+    let current = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                criteria::add(conn, &body.rules, Some(admin.id), now)?;
+                criteria::current(conn)
+            })
+        })
+        .await?;
+    Ok(web::Json(current.into()))
+}
