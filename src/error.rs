@@ -70,6 +70,9 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("conflict ({code})")]
     Conflict { code: &'static str },
+    /// The workflow does not allow the action in the current state.
+    #[error("invalid transition")]
+    InvalidTransition { allowed: Vec<String> },
     #[error("version mismatch")]
     VersionMismatch,
     #[error("precondition required")]
@@ -101,6 +104,7 @@ impl AppError {
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
+            Self::InvalidTransition { .. } => "invalid_transition",
             Self::VersionMismatch => "version_mismatch",
             Self::PreconditionRequired => "precondition_required",
             Self::RateLimited { .. } => "rate_limited",
@@ -132,6 +136,10 @@ impl AppError {
             code: code.to_owned(),
             request_id,
             errors,
+            allowed_actions: match self {
+                Self::InvalidTransition { allowed } => Some(allowed.clone()),
+                _ => None,
+            },
         }
     }
 
@@ -172,7 +180,7 @@ impl ResponseError for AppError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::InvalidTransition { .. } => StatusCode::CONFLICT,
             Self::VersionMismatch => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -290,6 +298,9 @@ pub struct Problem {
     pub request_id: Option<String>,
     /// Every failing field of a 422; empty otherwise.
     pub errors: Vec<ProblemField>,
+    /// With `invalid_transition`: what the caller may do in the current state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_actions: Option<Vec<String>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

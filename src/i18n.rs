@@ -165,6 +165,54 @@ pub fn problem_text(code: &str, locale: Locale) -> (&'static str, &'static str) 
             ("Malformed CSV", "The CSV body could not be read."),
             ("CSV 格式错误", "无法读取 CSV 请求体。"),
         ),
+        "invalid_transition" => (
+            (
+                "Not allowed now",
+                "The application's state does not allow this action; see `allowed_actions`.",
+            ),
+            (
+                "当前不允许此操作",
+                "申请的当前状态不允许此操作，可执行的操作见 `allowed_actions`。",
+            ),
+        ),
+        "email_not_verified" => (
+            (
+                "E-mail address not verified",
+                "Confirm your e-mail address before submitting.",
+            ),
+            ("电子邮件地址未验证", "提交前请先验证您的电子邮件地址。"),
+        ),
+        "city_not_accepting" => (
+            (
+                "City not taking applications",
+                "The city is paused, closed or outside its application window.",
+            ),
+            (
+                "该城市暂不接受申请",
+                "该城市已暂停、已关闭或不在申请窗口期内。",
+            ),
+        ),
+        "application_exists" => (
+            (
+                "Application exists",
+                "Your group already has a live application for this city.",
+            ),
+            ("申请已存在", "您的集团在该城市已有进行中的申请。"),
+        ),
+        "no_dealer_group" => (
+            (
+                "No dealer group",
+                "Register your dealer group before applying.",
+            ),
+            ("尚未登记集团", "申请前请先登记您的经销商集团。"),
+        ),
+        "not_editable" => (
+            (
+                "Not editable",
+                "The application can be edited only as a draft or when information is requested.",
+            ),
+            ("不可编辑", "仅在草稿或待补充材料状态下可编辑申请。"),
+        ),
         "conflict" => (
             (
                 "Conflict",
@@ -279,6 +327,12 @@ pub fn field_message(code: &str, params: &BTreeMap<String, String>, locale: Loca
         ("not_ascending", Locale::ZhCn) => "必须高于前一档".into(),
         ("points_sum", Locale::En) => "the scored rules' max_points must add up to 100".into(),
         ("points_sum", Locale::ZhCn) => "各计分规则的 max_points 之和必须为 100".into(),
+        ("immutable", Locale::En) => "cannot change".into(),
+        ("immutable", Locale::ZhCn) => "不可更改".into(),
+        ("idempotency_key_reused", Locale::En) => {
+            "was used with another request in the last 24 hours".into()
+        }
+        ("idempotency_key_reused", Locale::ZhCn) => "在 24 小时内已用于另一个请求".into(),
         ("invalid_cursor", Locale::En) => "is not a cursor this server issued".into(),
         ("invalid_cursor", Locale::ZhCn) => "不是本服务签发的游标".into(),
         ("unknown_scope", Locale::En) => "is not a known scope".into(),

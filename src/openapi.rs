@@ -34,6 +34,7 @@ Writes to versioned resources need `If-Match: <version>`.",
         (name = "cities", description = "The recruitment plan: cities, quotas and windows"),
         (name = "dealer-groups", description = "Dealer-group profiles"),
         (name = "rankings", description = "The national ranking list behind top-100 verification"),
+        (name = "applications", description = "Applications for a city, from draft to decision"),
         (name = "eligibility", description = "The versioned eligibility criteria"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

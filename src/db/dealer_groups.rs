@@ -9,7 +9,9 @@ use super::schema::{dealer_groups, users};
 use crate::domain::dealer_group::{Profile, RankClaim, name_key};
 use crate::error::AppError;
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+diesel::define_sql_function!(
+    /// SQL `lower()`: case-insensitive matching on both backends (diesel has no portable `ilike`).
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 #[derive(Queryable, Selectable, Debug)]
 #[diesel(table_name = dealer_groups)]

@@ -5,9 +5,11 @@
 //! `&mut DbConnection` and know nothing of HTTP.
 
 pub mod api_clients;
+pub mod applications;
 pub mod cities;
 pub mod criteria;
 pub mod dealer_groups;
+pub mod idempotency;
 pub mod one_time_tokens;
 pub mod outbox;
 pub mod rankings;

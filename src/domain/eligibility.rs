@@ -9,64 +9,98 @@ use utoipa::ToSchema;
 use super::application::{CustomerBase, ProposedSite, SiteType};
 use super::dealer_group::{AfterSales, Brand, Segment};
 
-/// Points for reaching a threshold; in a list, the highest threshold reached counts.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+/// Points for reaching a threshold. In a list the thresholds rise strictly and the highest one
+/// reached counts (not the sum); below the first, a rule gives 0 points.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Tier {
+    /// The threshold, inclusive; not negative.
+    #[schema(minimum = 0, example = 5000)]
     pub min: i64,
+    /// Points from 0 to the rule's `max_points`.
+    #[schema(minimum = 0, maximum = 100, example = 10)]
     pub points: i32,
 }
 
-/// Required: a verified top-100 group, or a strong regional one.
+/// Required: a verified top-100 group, or a strong regional one (both regional thresholds met).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RankingRule {
-    /// Stores in the target city's province for the regional route.
+    /// Stores the group runs in the target city's province, for the regional route.
+    #[schema(minimum = 0, example = 3)]
     pub min_province_stores: i32,
-    /// Annual revenue (CNY) for the regional route.
+    /// Annual revenue in whole CNY, for the regional route.
+    #[schema(minimum = 0, example = 500_000_000)]
     pub min_annual_revenue_cny: i64,
 }
 
-/// Required: one proposed site of the right kind, large enough on every measure.
+/// Required: one proposed site of an accepted type that meets every size threshold by itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SiteRule {
+    /// Accepted site types; at least one.
+    #[schema(min_items = 1)]
     pub site_types: Vec<SiteType>,
+    /// Square metres, inclusive.
+    #[schema(minimum = 0, example = 3000)]
     pub min_site_area_sqm: f64,
+    /// Metres of street frontage, inclusive.
+    #[schema(minimum = 0, example = 26)]
     pub min_frontage_m: f64,
+    /// Metres of clear showroom height, inclusive.
+    #[schema(minimum = 0, example = 6)]
     pub min_showroom_height_m: f64,
+    /// Square metres, inclusive.
+    #[schema(minimum = 0, example = 300)]
     pub min_showroom_sqm: f64,
+    /// Square metres, inclusive.
+    #[schema(minimum = 0, example = 500)]
     pub min_workshop_sqm: f64,
 }
 
 /// Required: mechanical repair, sheet metal and paint, at this repair class or better.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AfterSalesRule {
-    /// 1 is the highest class; 2 allows classes 1 and 2.
+    /// The worst repair class accepted: 1 is the highest class, so 2 accepts classes 1 and 2.
+    #[schema(minimum = 1, maximum = 3, example = 2)]
     pub max_repair_class: i32,
 }
 
-/// Scored: experience with NEV or luxury brands, by the best such brand's years and volume.
+/// Scored: experience with NEV or luxury brands (mainstream combustion brands do not count). The
+/// best such brand scores its `years` tier plus its `annual_units` tier, capped at `max_points`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ExperienceRule {
+    /// This rule's share of the 100 points.
+    #[schema(minimum = 0, maximum = 100, example = 40)]
     pub max_points: i32,
+    /// Tiers on the years the group has sold the brand.
     pub years: Vec<Tier>,
+    /// Tiers on the brand's vehicles sold in the last year.
     pub annual_units: Vec<Tier>,
 }
 
-/// Scored: the customers the group brings.
+/// Scored: the customers the group brings, by active customers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CustomerRule {
+    /// This rule's share of the 100 points.
+    #[schema(minimum = 0, maximum = 100, example = 30)]
     pub max_points: i32,
+    /// Tiers on the application's `customer_base.active_customers`.
     pub active_customers: Vec<Tier>,
 }
 
-/// Scored: registered capital and annual revenue.
+/// Scored: the registered capital tier plus the annual revenue tier, capped at `max_points`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct FinancialRule {
+    /// This rule's share of the 100 points.
+    #[schema(minimum = 0, maximum = 100, example = 30)]
     pub max_points: i32,
+    /// Tiers on registered capital, whole CNY.
     pub registered_capital_cny: Vec<Tier>,
+    /// Tiers on last year's revenue, whole CNY.
     pub annual_revenue_cny: Vec<Tier>,
 }
 
-/// One version of the rules. The scored rules' `max_points` add up to 100.
+/// One version of the eligibility rules. The three required rules decide `eligible`; the three
+/// scored rules' `max_points` add up to exactly 100. Thresholds and points are never negative,
+/// tiers rise strictly by `min`, and no tier gives more than its rule's `max_points`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Criteria {
     pub ranking_or_regional_strength: RankingRule,
@@ -137,7 +171,24 @@ impl Default for Criteria {
 }
 
 impl Criteria {
-    /// Every problem with the rules, each as (JSON path under `rules`, code).
+    /// `Ok` when the rules can be published, else every problem (see [`Criteria::problems`]).
+    pub fn validate_rules(&self) -> Result<(), Vec<(String, &'static str)>> {
+        let problems = self.problems();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Every problem with the rules, each as (JSON path under `rules`, code), in document order:
+    /// - `range`: a negative (or non-finite) threshold, `max_repair_class` outside 1..=3, a
+    ///   rule's `max_points` outside 0..=100, or a tier's points negative or above its rule's
+    ///   `max_points` (e.g. `rules.financial_strength.annual_revenue_cny[2].points`);
+    /// - `not_ascending`: a tier whose `min` is not above the one before
+    ///   (e.g. `rules.customer_resources.active_customers[1].min`);
+    /// - `length`: no accepted site type (`rules.commercial_district_site.site_types`);
+    /// - `points_sum`: the scored rules' `max_points` do not add up to 100 (path `rules`).
     pub fn problems(&self) -> Vec<(String, &'static str)> {
         let mut out = Vec::new();
         let mut non_negative = |path: &str, value: f64| {
@@ -205,12 +256,13 @@ impl Criteria {
                 ],
             ),
         ];
-        let mut sum = 0;
+        // i64 because the maxima come straight from an admin's request and may be anything.
+        let mut sum = 0_i64;
         for (rule, max_points, lists) in &scored {
             if !(0..=100).contains(max_points) {
                 out.push((format!("rules.{rule}.max_points"), "range"));
             }
-            sum += max_points;
+            sum += i64::from(*max_points);
             for (list, tiers) in lists {
                 for (i, tier) in tiers.iter().enumerate() {
                     let path = format!("rules.{rule}.{list}[{i}]");
@@ -235,13 +287,19 @@ impl Criteria {
 
 /// What the check looks at: the group's profile and the application, with the facts the caller
 /// works out (verification against the ranking list, stores in the city's province).
+#[derive(Clone, Copy, Debug)]
 pub struct Candidate<'a> {
+    /// The group's top-100 claim is confirmed by the latest ranking list; a mere claim is false.
     pub rank_verified: bool,
+    /// Stores the group runs in the province of the application's city.
     pub stores_in_city_province: i32,
+    /// Whole CNY, last financial year.
     pub annual_revenue_cny: i64,
+    /// Whole CNY.
     pub registered_capital_cny: i64,
     pub brands: &'a [Brand],
     pub after_sales: &'a AfterSales,
+    /// The application's proposed sites, in their order (the report names sites by index).
     pub sites: &'a [ProposedSite],
     pub customers: &'a CustomerBase,
 }
@@ -253,22 +311,31 @@ pub struct Check {
     pub code: String,
     /// Required rules decide `eligible`; the others add points.
     pub required: bool,
+    /// For a required rule, whether it is met; for a scored rule, whether it earned any points.
     pub passed: bool,
+    /// Points earned; always 0 for a required rule.
     pub points: i32,
+    /// The most this rule can earn; 0 for a required rule.
     pub max_points: i32,
-    /// The thresholds and the candidate's figures the verdict rests on.
+    /// The thresholds and the candidate's figures the verdict rests on. For
+    /// `commercial_district_site`: `qualifying_site` (index of the first site that meets every
+    /// threshold, or null) and `sites_failing` (`[{site, below: [measure, ...]}]`).
     #[schema(value_type = Object)]
     pub detail: serde_json::Value,
 }
 
+/// The eligibility of an application as of `evaluated_at`, under one criteria version.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct EligibilityReport {
-    /// Every required rule passed.
+    /// Every required rule passed. Informs reviewers; it never rejects on its own.
     pub eligible: bool,
     /// The scored rules' points, 0 to 100.
+    #[schema(minimum = 0, maximum = 100)]
     pub score: i32,
+    /// The criteria version the report was made with.
     pub criteria_version: i32,
     pub evaluated_at: DateTime<Utc>,
+    /// One check per rule: the three required rules, then the three scored ones.
     pub checks: Vec<Check>,
 }
 
@@ -312,6 +379,7 @@ fn ranking_check(rule: &RankingRule, c: &Candidate<'_>) -> Check {
         c.rank_verified || regional,
         json!({
             "rank_verified": c.rank_verified,
+            "regional_strength": regional,
             "stores_in_province": c.stores_in_city_province,
             "min_stores_in_province": rule.min_province_stores,
             "annual_revenue_cny": c.annual_revenue_cny,
@@ -339,7 +407,9 @@ fn site_check(rule: &SiteRule, sites: &[ProposedSite]) -> Check {
                 ("showroom_sqm", s.showroom_sqm, rule.min_showroom_sqm),
                 ("workshop_sqm", s.workshop_sqm, rule.min_workshop_sqm),
             ] {
-                if value < min {
+                // Written so that a NaN measure fails rather than slipping through `value < min`.
+                let meets = value >= min;
+                if !meets {
                     failed.push(name);
                 }
             }
@@ -347,13 +417,18 @@ fn site_check(rule: &SiteRule, sites: &[ProposedSite]) -> Check {
         })
         .collect();
     let qualifying = shortfalls.iter().position(Vec::is_empty);
+    let failing: Vec<_> = shortfalls
+        .iter()
+        .enumerate()
+        .filter(|(_, below)| !below.is_empty())
+        .map(|(site, below)| json!({"site": site, "below": below}))
+        .collect();
     required(
         "commercial_district_site",
         qualifying.is_some(),
         json!({
             "qualifying_site": qualifying,
-            "sites_failing": shortfalls.iter().enumerate().filter(|(_, f)| !f.is_empty())
-                .map(|(i, f)| json!({"site": i, "below": f})).collect::<Vec<_>>(),
+            "sites_failing": failing,
             "site_types": rule.site_types,
             "min_site_area_sqm": rule.min_site_area_sqm,
             "min_frontage_m": rule.min_frontage_m,
@@ -381,26 +456,39 @@ fn after_sales_check(rule: &AfterSalesRule, a: &AfterSales) -> Check {
 }
 
 fn experience_check(rule: &ExperienceRule, brands: &[Brand]) -> Check {
-    let best = brands
-        .iter()
-        .filter(|b| matches!(b.segment, Segment::Nev | Segment::Luxury))
-        .map(|b| {
-            let points = tier_points(&rule.years, i64::from(b.years))
-                + tier_points(&rule.annual_units, b.annual_units);
-            (points, b)
-        })
-        .max_by_key(|(points, _)| *points);
-    let detail = match best {
-        Some((_, b)) => {
-            json!({"best_brand": b.brand, "segment": b.segment, "years": b.years, "annual_units": b.annual_units})
+    let mut best: Option<(i32, i32, &Brand)> = None;
+    for b in brands {
+        if !matches!(b.segment, Segment::Nev | Segment::Luxury) {
+            continue;
         }
-        None => json!({"best_brand": null}),
-    };
+        let years = tier_points(&rule.years, i64::from(b.years));
+        let units = tier_points(&rule.annual_units, b.annual_units);
+        // Strictly better only, so that on a tie the report names the brand listed first.
+        if best.is_none_or(|(y, u, _)| years.saturating_add(units) > y.saturating_add(u)) {
+            best = Some((years, units, b));
+        }
+    }
+    let points = best.map_or(0, |(y, u, _)| y.saturating_add(u));
+    let best_brand = best.map(|(years_points, units_points, b)| {
+        json!({
+            "brand": b.brand,
+            "segment": b.segment,
+            "years": b.years,
+            "annual_units": b.annual_units,
+            "years_points": years_points,
+            "annual_units_points": units_points,
+        })
+    });
     scored(
         "nev_or_luxury_experience",
-        best.map_or(0, |(p, _)| p),
+        points,
         rule.max_points,
-        detail,
+        json!({
+            "counted_segments": [Segment::Nev, Segment::Luxury],
+            "best_brand": best_brand,
+            "years_tiers": rule.years,
+            "annual_units_tiers": rule.annual_units,
+        }),
     )
 }
 
@@ -414,16 +502,28 @@ fn customer_check(rule: &CustomerRule, customers: &CustomerBase) -> Check {
 }
 
 fn financial_check(rule: &FinancialRule, c: &Candidate<'_>) -> Check {
+    let capital = tier_points(&rule.registered_capital_cny, c.registered_capital_cny);
+    let revenue = tier_points(&rule.annual_revenue_cny, c.annual_revenue_cny);
     scored(
         "financial_strength",
-        tier_points(&rule.registered_capital_cny, c.registered_capital_cny)
-            + tier_points(&rule.annual_revenue_cny, c.annual_revenue_cny),
+        capital.saturating_add(revenue),
         rule.max_points,
-        json!({"registered_capital_cny": c.registered_capital_cny, "annual_revenue_cny": c.annual_revenue_cny}),
+        json!({
+            "registered_capital_cny": c.registered_capital_cny,
+            "registered_capital_points": capital,
+            "registered_capital_tiers": rule.registered_capital_cny,
+            "annual_revenue_cny": c.annual_revenue_cny,
+            "annual_revenue_points": revenue,
+            "annual_revenue_tiers": rule.annual_revenue_cny,
+        }),
     )
 }
 
-/// Evaluates `candidate` against `criteria` (version `version`) as of `at`. Deterministic.
+/// Evaluates `candidate` against `criteria` (published as `version`) as of `at`.
+///
+/// Deterministic: the same inputs give the same report. `eligible` is true when every required
+/// check passed; `score` is the sum of the scored checks' points, kept within 0..=100 even for
+/// criteria that were never validated.
 pub fn evaluate(
     criteria: &Criteria,
     version: i32,
@@ -439,7 +539,10 @@ pub fn evaluate(
         financial_check(&criteria.financial_strength, candidate),
     ];
     let eligible = checks.iter().filter(|c| c.required).all(|c| c.passed);
-    let score = checks.iter().map(|c| c.points).sum::<i32>().clamp(0, 100);
+    let score = checks
+        .iter()
+        .fold(0_i32, |sum, c| sum.saturating_add(c.points))
+        .clamp(0, 100);
     EligibilityReport {
         eligible,
         score,
@@ -488,6 +591,7 @@ mod tests {
         }
     }
 
+    #[derive(Clone, Debug)]
     struct Owned {
         brands: Vec<Brand>,
         after_sales: AfterSales,
@@ -592,15 +696,199 @@ mod tests {
     }
 
     #[test]
+    fn an_unverified_claim_alone_fails_and_a_verified_one_alone_passes() {
+        let mut small = Owned::strong();
+        small.stores = 0;
+        small.revenue = 0;
+        let report = small.report();
+        let ranking = check(&report, "ranking_or_regional_strength");
+        assert!(!ranking.passed);
+        assert!(!report.eligible);
+        assert_eq!(ranking.detail["rank_verified"], false);
+        assert_eq!(ranking.detail["stores_in_province"], 0);
+        assert_eq!(ranking.detail["min_stores_in_province"], 3);
+        assert_eq!(ranking.detail["min_annual_revenue_cny"], 500_000_000);
+        small.rank_verified = true;
+        assert!(small.report().eligible);
+    }
+
+    #[test]
+    fn the_regional_route_needs_both_stores_and_revenue_at_their_thresholds() {
+        let owned = Owned::strong();
+        assert_eq!((owned.stores, owned.revenue), (3, 500_000_000));
+        let report = owned.report();
+        let ranking = check(&report, "ranking_or_regional_strength");
+        assert!(ranking.passed);
+        assert_eq!(ranking.detail["regional_strength"], true);
+    }
+
+    #[test]
     fn after_sales_needs_all_three_trades_at_class_two_or_better() {
         let mut owned = Owned::strong();
         owned.after_sales = after_sales(3);
         assert!(!check(&owned.report(), "after_sales_capability").passed);
-        owned.after_sales = AfterSales {
-            paint: false,
-            ..after_sales(1)
-        };
-        assert!(!check(&owned.report(), "after_sales_capability").passed);
+        assert!(!owned.report().eligible);
+        owned.after_sales = after_sales(1);
+        assert!(check(&owned.report(), "after_sales_capability").passed);
+        for missing in 0..3 {
+            let mut a = after_sales(1);
+            match missing {
+                0 => a.mechanical = false,
+                1 => a.sheet_metal = false,
+                _ => a.paint = false,
+            }
+            owned.after_sales = a;
+            assert!(
+                !check(&owned.report(), "after_sales_capability").passed,
+                "{missing}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_site_of_the_wrong_type_or_no_site_at_all_fails() {
+        let mut owned = Owned::strong();
+        for site_type in [SiteType::Street, SiteType::Other] {
+            owned.sites[0].site_type = site_type;
+            assert!(!check(&owned.report(), "commercial_district_site").passed);
+        }
+        for site_type in [
+            SiteType::CommercialPlaza,
+            SiteType::RetailOutletAdjacent,
+            SiteType::AutoBusinessDistrict,
+        ] {
+            owned.sites[0].site_type = site_type;
+            assert!(check(&owned.report(), "commercial_district_site").passed);
+        }
+        owned.sites.clear();
+        let report = owned.report();
+        let sites = check(&report, "commercial_district_site");
+        assert!(!sites.passed);
+        assert_eq!(sites.detail["qualifying_site"], serde_json::Value::Null);
+        assert_eq!(sites.detail["sites_failing"], json!([]));
+    }
+
+    #[test]
+    fn thresholds_must_be_met_on_the_same_site() {
+        // Each site is big enough on all but one measure, a different one each time.
+        let mut owned = Owned::strong();
+        let mut narrow = site();
+        narrow.frontage_m = 10.0;
+        let mut small_workshop = site();
+        small_workshop.workshop_sqm = 100.0;
+        owned.sites = vec![narrow, small_workshop];
+        let report = owned.report();
+        let sites = check(&report, "commercial_district_site");
+        assert!(!sites.passed);
+        assert_eq!(
+            sites.detail["sites_failing"],
+            json!([{"site": 0, "below": ["frontage_m"]}, {"site": 1, "below": ["workshop_sqm"]}])
+        );
+    }
+
+    #[test]
+    fn a_measure_that_is_not_a_number_fails() {
+        let mut owned = Owned::strong();
+        owned.sites[0].site_area_sqm = f64::NAN;
+        assert!(!check(&owned.report(), "commercial_district_site").passed);
+    }
+
+    #[test]
+    fn annual_service_visits_are_optional_and_do_not_change_the_verdict() {
+        let without = Owned::strong();
+        let mut with = Owned::strong();
+        with.customers.annual_service_visits = Some(120_000);
+        assert_eq!(without.report(), with.report());
+        assert_eq!(without.customers.annual_service_visits, None);
+    }
+
+    #[test]
+    fn scored_rules_take_the_highest_tier_reached() {
+        let mut owned = Owned::strong();
+        for (active, points) in [
+            (0, 0),
+            (4_999, 0),
+            (5_000, 10),
+            (19_999, 10),
+            (20_000, 20),
+            (50_000, 30),
+            (100_000_000, 30),
+        ] {
+            owned.customers.active_customers = active;
+            let report = owned.report();
+            let customers = check(&report, "customer_resources");
+            assert_eq!(customers.points, points, "{active}");
+            assert_eq!(customers.passed, points > 0);
+            assert_eq!(customers.max_points, 30);
+        }
+        owned.capital = 100_000_000;
+        owned.revenue = 3_000_000_000;
+        let report = owned.report();
+        let financial = check(&report, "financial_strength");
+        assert_eq!(financial.points, 10 + 15);
+        assert_eq!(financial.detail["registered_capital_points"], 10);
+        assert_eq!(financial.detail["annual_revenue_points"], 15);
+    }
+
+    #[test]
+    fn experience_scores_the_best_qualifying_brand_only() {
+        let mut owned = Owned::strong();
+        owned.brands = vec![
+            brand(Segment::Nev, 3, 600),
+            brand(Segment::MainstreamIce, 20, 90_000),
+            brand(Segment::Luxury, 1, 2_000),
+        ];
+        let report = owned.report();
+        let experience = check(&report, "nev_or_luxury_experience");
+        // NEV: 3 years → 10, 600 units → 5 (15); luxury: 1 year → 5, 2,000 units → 10 (15). The
+        // tie goes to the brand listed first.
+        assert_eq!(experience.points, 15);
+        assert_eq!(experience.detail["best_brand"]["segment"], "nev");
+        assert_eq!(experience.detail["best_brand"]["years"], 3);
+        owned.brands.clear();
+        let report = owned.report();
+        let experience = check(&report, "nev_or_luxury_experience");
+        assert_eq!((experience.points, experience.passed), (0, false));
+        assert_eq!(experience.detail["best_brand"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn the_report_has_the_documented_shape() {
+        let report = Owned::strong().report();
+        let json = serde_json::to_value(&report).unwrap();
+        let keys: Vec<_> = json.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(
+            keys,
+            [
+                "checks",
+                "criteria_version",
+                "eligible",
+                "evaluated_at",
+                "score"
+            ]
+        );
+        assert_eq!(json["evaluated_at"], "1970-01-01T00:00:00Z");
+        let codes: Vec<_> = report
+            .checks
+            .iter()
+            .map(|c| (c.code.as_str(), c.required))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("ranking_or_regional_strength", true),
+                ("commercial_district_site", true),
+                ("after_sales_capability", true),
+                ("nev_or_luxury_experience", false),
+                ("customer_resources", false),
+                ("financial_strength", false),
+            ]
+        );
+        for c in report.checks.iter().filter(|c| c.required) {
+            assert_eq!((c.points, c.max_points), (0, 0), "{}", c.code);
+        }
+        let back: EligibilityReport = serde_json::from_value(json).unwrap();
+        assert_eq!(back, report);
     }
 
     #[test]
@@ -621,7 +909,11 @@ mod tests {
     #[test]
     fn the_defaults_are_valid_and_round_trip() {
         let criteria = Criteria::default();
-        assert!(criteria.problems().is_empty(), "{:?}", criteria.problems());
+        assert_eq!(criteria.validate_rules(), Ok(()));
+        let scored = criteria.nev_or_luxury_experience.max_points
+            + criteria.customer_resources.max_points
+            + criteria.financial_strength.max_points;
+        assert_eq!(scored, 100);
         let json = serde_json::to_string(&criteria).expect("serialises");
         assert_eq!(serde_json::from_str::<Criteria>(&json).ok(), Some(criteria));
     }
@@ -642,6 +934,60 @@ mod tests {
             "range"
         )));
         assert!(problems.contains(&("rules".into(), "points_sum")));
+        assert_eq!(criteria.validate_rules(), Err(problems));
+    }
+
+    #[test]
+    fn negative_thresholds_and_points_are_out_of_range() {
+        let mut criteria = Criteria::default();
+        criteria.ranking_or_regional_strength.min_province_stores = -1;
+        criteria.commercial_district_site.min_frontage_m = -0.5;
+        criteria.nev_or_luxury_experience.years[0].min = -1;
+        criteria.nev_or_luxury_experience.annual_units[0].points = -5;
+        criteria.after_sales_capability.max_repair_class = 4;
+        criteria.commercial_district_site.site_types.clear();
+        let problems = criteria.validate_rules().unwrap_err();
+        assert_eq!(
+            problems,
+            [
+                (
+                    "rules.ranking_or_regional_strength.min_province_stores".into(),
+                    "range"
+                ),
+                (
+                    "rules.commercial_district_site.min_frontage_m".into(),
+                    "range"
+                ),
+                ("rules.commercial_district_site.site_types".into(), "length"),
+                (
+                    "rules.after_sales_capability.max_repair_class".into(),
+                    "range"
+                ),
+                (
+                    "rules.nev_or_luxury_experience.years[0].min".into(),
+                    "range"
+                ),
+                (
+                    "rules.nev_or_luxury_experience.annual_units[0].points".into(),
+                    "range"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn equal_tier_thresholds_are_not_ascending_and_huge_maxima_do_not_overflow() {
+        let mut criteria = Criteria::default();
+        criteria.financial_strength.registered_capital_cny[1].min = 50_000_000;
+        criteria.nev_or_luxury_experience.max_points = i32::MAX;
+        criteria.customer_resources.max_points = i32::MAX;
+        let problems = criteria.validate_rules().unwrap_err();
+        assert!(problems.contains(&(
+            "rules.financial_strength.registered_capital_cny[1].min".into(),
+            "not_ascending"
+        )));
+        assert!(problems.contains(&("rules.customer_resources.max_points".into(), "range")));
+        assert!(problems.contains(&("rules".into(), "points_sum")));
     }
 
     fn any_brand() -> impl Strategy<Value = Brand> {
@@ -651,21 +997,40 @@ mod tests {
                 Just(Segment::Luxury),
                 Just(Segment::MainstreamIce)
             ],
-            0..100i32,
-            0..10_000_000i64,
+            prop_oneof![Just(0), Just(100), 0..=100i32],
+            prop_oneof![Just(0), Just(10_000_000), 0..=10_000_000i64],
         )
             .prop_map(|(segment, years, units)| brand(segment, years, units))
     }
 
+    /// Measures from zero to the largest the API accepts, with the thresholds themselves likely.
+    fn measure(max: f64, threshold: f64) -> impl Strategy<Value = f64> {
+        prop_oneof![
+            Just(0.0),
+            Just(threshold),
+            Just(max),
+            0.0..=max,
+            (threshold - 1.0)..=(threshold + 1.0),
+        ]
+    }
+
     fn any_site() -> impl Strategy<Value = ProposedSite> {
         (
-            0.0..10_000.0f64,
-            0.0..100.0f64,
-            0.0..20.0f64,
-            0.0..2_000.0f64,
-            0.0..2_000.0f64,
+            prop_oneof![
+                Just(SiteType::CommercialPlaza),
+                Just(SiteType::RetailOutletAdjacent),
+                Just(SiteType::AutoBusinessDistrict),
+                Just(SiteType::Street),
+                Just(SiteType::Other),
+            ],
+            measure(1_000_000.0, 3000.0),
+            measure(10_000.0, 26.0),
+            measure(100.0, 6.0),
+            measure(1_000_000.0, 300.0),
+            measure(1_000_000.0, 500.0),
         )
-            .prop_map(|(a, f, h, s, w)| ProposedSite {
+            .prop_map(|(site_type, a, f, h, s, w)| ProposedSite {
+                site_type,
                 site_area_sqm: a,
                 frontage_m: f,
                 showroom_height_m: h,
@@ -675,33 +1040,122 @@ mod tests {
             })
     }
 
+    fn money() -> impl Strategy<Value = i64> {
+        prop_oneof![
+            Just(0),
+            Just(i64::MAX),
+            Just(500_000_000),
+            0..=i64::MAX,
+            0..=10_000_000_000i64,
+        ]
+    }
+
+    fn any_owned() -> impl Strategy<Value = Owned> {
+        (
+            (
+                proptest::collection::vec(any_brand(), 0..6),
+                proptest::collection::vec(any_site(), 0..5),
+                (any::<[bool; 3]>(), 1..=3i32),
+            ),
+            (
+                prop_oneof![Just(0), 0..=100_000_000i64],
+                proptest::option::of(0..=100_000_000i64),
+            ),
+            (any::<bool>(), prop_oneof![Just(0), 0..=100_000i32]),
+            (money(), money()),
+        )
+            .prop_map(
+                |(
+                    (brands, sites, ([mechanical, sheet_metal, paint], repair_class)),
+                    (active_customers, annual_service_visits),
+                    (rank_verified, stores),
+                    (revenue, capital),
+                )| Owned {
+                    brands,
+                    after_sales: AfterSales {
+                        mechanical,
+                        sheet_metal,
+                        paint,
+                        repair_class,
+                    },
+                    sites,
+                    customers: CustomerBase {
+                        active_customers,
+                        annual_service_visits,
+                    },
+                    rank_verified,
+                    stores,
+                    revenue,
+                    capital,
+                },
+            )
+    }
+
+    fn any_tiers() -> impl Strategy<Value = Vec<Tier>> {
+        proptest::collection::vec(
+            (any::<i64>(), any::<i32>()).prop_map(|(min, points)| Tier { min, points }),
+            0..4,
+        )
+    }
+
     proptest! {
         #[test]
-        fn the_score_stays_in_range_and_the_report_is_reproducible(
-            brands in proptest::collection::vec(any_brand(), 0..5),
-            sites in proptest::collection::vec(any_site(), 0..4),
-            customers in 0..100_000_000i64,
-            capital in 0..i64::MAX / 2,
-            revenue in 0..i64::MAX / 2,
-            stores in 0..1_000i32,
-            repair_class in 1..=3i32,
-            rank_verified in any::<bool>(),
-        ) {
-            let owned = Owned {
-                brands,
-                after_sales: after_sales(repair_class),
-                sites,
-                customers: CustomerBase { active_customers: customers, annual_service_visits: None },
-                rank_verified,
-                stores,
-                revenue,
-                capital,
-            };
+        fn the_score_stays_in_range_and_the_report_is_reproducible(owned in any_owned()) {
             let report = owned.report();
             prop_assert!((0..=100).contains(&report.score));
             prop_assert_eq!(&report, &owned.report());
-            let required_passed = report.checks.iter().filter(|c| c.required).all(|c| c.passed);
-            prop_assert_eq!(report.eligible, required_passed);
+            let required: Vec<_> = report.checks.iter().filter(|c| c.required).collect();
+            prop_assert_eq!(required.len(), 3);
+            prop_assert_eq!(report.eligible, required.iter().all(|c| c.passed));
+            for c in &report.checks {
+                prop_assert!((0..=c.max_points.max(0)).contains(&c.points));
+                if !c.required {
+                    prop_assert_eq!(c.passed, c.points > 0);
+                }
+            }
+            prop_assert_eq!(report.score, report.checks.iter().map(|c| c.points).sum::<i32>());
+        }
+
+        /// Criteria come from admins; unvalidated ones must still give a report, not a panic.
+        #[test]
+        fn any_criteria_give_a_bounded_report(
+            owned in any_owned(),
+            years in any_tiers(),
+            units in any_tiers(),
+            active in any_tiers(),
+            capital in any_tiers(),
+            revenue in any_tiers(),
+            maxima in any::<[i32; 3]>(),
+        ) {
+            let mut criteria = Criteria::default();
+            criteria.nev_or_luxury_experience = ExperienceRule {
+                max_points: maxima[0],
+                years,
+                annual_units: units,
+            };
+            criteria.customer_resources = CustomerRule {
+                max_points: maxima[1],
+                active_customers: active,
+            };
+            criteria.financial_strength = FinancialRule {
+                max_points: maxima[2],
+                registered_capital_cny: capital,
+                annual_revenue_cny: revenue,
+            };
+            let _ = criteria.problems();
+            let candidate = Candidate {
+                rank_verified: owned.rank_verified,
+                stores_in_city_province: owned.stores,
+                annual_revenue_cny: owned.revenue,
+                registered_capital_cny: owned.capital,
+                brands: &owned.brands,
+                after_sales: &owned.after_sales,
+                sites: &owned.sites,
+                customers: &owned.customers,
+            };
+            let report = evaluate(&criteria, 7, &candidate, DateTime::UNIX_EPOCH);
+            prop_assert!((0..=100).contains(&report.score));
+            prop_assert_eq!(report.criteria_version, 7);
         }
     }
 }

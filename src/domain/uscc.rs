@@ -13,15 +13,21 @@ const WEIGHTS: [u32; 17] = [
 /// GB 11714 weights of the organisation code's eight body characters.
 const ORGANISATION_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
+/// A well-formed USCC: 18 upper-case alphabet characters whose check character matches. Only
+/// [`Uscc::parse`] makes one, so holding a `Uscc` proves the code passed the check.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Uscc(String);
 
+/// Why a string is not a USCC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum UsccError {
+    /// Not 18 characters after trimming.
     #[error("a USCC has 18 characters")]
     Length,
+    /// A character outside `0-9 A-H J-N P-R T-U W-Y`.
     #[error("a USCC uses only 0-9 and A-Y without I, O, S, V and Z")]
     Character,
+    /// The 18th character is not the one the first 17 call for.
     #[error("the check character does not match")]
     CheckCharacter,
 }
@@ -38,16 +44,20 @@ impl UsccError {
 }
 
 /// Soft findings: unusual but possible codes, accepted with a warning.
+// Serialised as the codes of `code()`, so a warning reads the same wherever it appears (plain
+// snake_case would turn `EntityTypeNot91` into `entity_type_not91`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
 pub enum UsccWarning {
-    /// Not `91`: not an enterprise registered with the market regulator.
+    /// The code does not start with `91`: not an enterprise registered with the market regulator.
+    #[serde(rename = "uscc_entity_type_not_91")]
     EntityTypeNot91,
     /// The embedded organisation code (characters 9 to 17) fails its GB 11714 check digit.
+    #[serde(rename = "uscc_organisation_code_check_digit")]
     OrganisationCodeCheckDigit,
 }
 
 impl UsccWarning {
+    /// The stable code clients see in a dealer group's `warnings`.
     pub fn code(self) -> &'static str {
         match self {
             Self::EntityTypeNot91 => "uscc_entity_type_not_91",
@@ -60,8 +70,12 @@ fn value(c: u8) -> Option<u32> {
     ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
 }
 
-/// The check character of 17 alphabet characters.
+/// The check character that the first 17 characters of `body` call for, or `None` when there are
+/// fewer than 17 or one of them is not an upper-case alphabet character.
 pub fn check_character(body: &[u8]) -> Option<u8> {
+    if body.len() < 17 {
+        return None;
+    }
     let mut sum = 0;
     for (c, weight) in body.iter().zip(WEIGHTS) {
         sum += value(*c)? * weight;
@@ -70,9 +84,12 @@ pub fn check_character(body: &[u8]) -> Option<u8> {
 }
 
 impl Uscc {
+    /// Parses a code as people type it: surrounding spaces and lower case are forgiven, anything
+    /// else is refused with the first reason found (length, then characters, then check character).
     pub fn parse(raw: &str) -> Result<Self, UsccError> {
         let code = raw.trim().to_ascii_uppercase();
         let bytes = code.as_bytes();
+        // Byte length alone would count a full-width digit as three characters.
         if bytes.len() != 18 || code.chars().count() != 18 {
             return Err(UsccError::Length);
         }
@@ -85,10 +102,13 @@ impl Uscc {
         Ok(Self(code))
     }
 
+    /// The normalised (trimmed, upper-case) code.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// Soft findings about a valid code; they never block, since legitimate but unusual
+    /// registrants (institutions, old organisation codes) exist.
     pub fn warnings(&self) -> Vec<UsccWarning> {
         let mut warnings = Vec::new();
         if !self.0.starts_with("91") {
@@ -138,9 +158,14 @@ mod tests {
 
     #[test]
     fn a_code_with_the_right_check_character_parses() {
-        // A widely published sample code; its check character 3 follows from the weights.
+        // A widely published sample code. By hand, value × weight for 9 1 3 5 0 1 0 0 M 0 0 0 1
+        // 0 0 Y 4 (M = 21, Y = 30): 9 + 3 + 27 + 135 + 0 + 26 + 0 + 0 + 420 + 0 + 0 + 0 + 8 + 0
+        // + 0 + 900 + 112 = 1640; 1640 mod 31 = 28; 31 - 28 = 3, so the check character is '3'.
+        // Its organisation code M000100Y-4 holds too (GB 11714: M = 22, Y = 34):
+        // 66 + 5 + 68 = 139, 139 mod 11 = 7, 11 - 7 = 4.
         let uscc = Uscc::parse("91350100M000100Y43").expect("valid");
         assert_eq!(uscc.as_str(), "91350100M000100Y43");
+        assert!(uscc.warnings().is_empty());
         assert_eq!(
             Uscc::parse(" 91350100m000100y43 ")
                 .map(|u| u.to_string())
@@ -160,12 +185,53 @@ mod tests {
             Err(UsccError::CheckCharacter)
         );
         assert_eq!(Uscc::parse("９1350100M000100Y43"), Err(UsccError::Length));
+        assert_eq!(Uscc::parse(""), Err(UsccError::Length));
+        for letter in ['I', 'O', 'Z', 'S', 'V', 'i', 'o', 'z', 's', 'v', '-', ' '] {
+            let code = format!("91350100M000100{letter}43");
+            assert_eq!(Uscc::parse(&code), Err(UsccError::Character), "{code}");
+        }
+    }
+
+    #[test]
+    fn a_code_with_a_made_up_check_character_is_refused() {
+        // 9 + 3 + 9 + 27 + (1 × 20 at position 9) = 68; 68 mod 31 = 6; 31 - 6 = 25 → 'R', not 'A'.
+        assert_eq!(
+            Uscc::parse("91110000100000000A"),
+            Err(UsccError::CheckCharacter)
+        );
+        let uscc = Uscc::parse("91110000100000000R").expect("valid");
+        // Organisation code 10000000-0: 1 × 3 = 3, 11 - 3 = 8, so its check digit should be 8.
+        assert_eq!(uscc.warnings(), [UsccWarning::OrganisationCodeCheckDigit]);
+        assert_eq!(check_character(b"9111000010000000"), None);
+        assert_eq!(check_character(b"9111000010000000I"), None);
+    }
+
+    #[test]
+    fn warnings_have_stable_codes_and_snake_case_json() {
+        assert_eq!(
+            UsccWarning::EntityTypeNot91.code(),
+            "uscc_entity_type_not_91"
+        );
+        assert_eq!(
+            UsccWarning::OrganisationCodeCheckDigit.code(),
+            "uscc_organisation_code_check_digit"
+        );
+        for warning in [
+            UsccWarning::EntityTypeNot91,
+            UsccWarning::OrganisationCodeCheckDigit,
+        ] {
+            assert_eq!(serde_json::to_value(warning).unwrap(), warning.code());
+        }
     }
 
     #[test]
     fn unusual_codes_are_accepted_with_warnings() {
         // Organisation code 12345678-8 is valid under GB 11714: 3+14+27+40+25+48+28+16 = 201,
         // 201 mod 11 = 3, 11 - 3 = 8.
+        // With the USCC weights: 91320500123456788 sums to 1146, 1146 mod 31 = 30 → '1';
+        // 12320500123456788 sums to 1141, 1141 mod 31 = 25 → '6'.
+        assert_eq!(with_check("91320500123456788"), "913205001234567881");
+        assert_eq!(with_check("12320500123456788"), "123205001234567886");
         let enterprise = Uscc::parse(&with_check("91320500123456788")).expect("valid");
         assert!(enterprise.warnings().is_empty());
         let institution = Uscc::parse(&with_check("12320500123456788")).expect("valid");

@@ -92,6 +92,98 @@ impl FromStr for Status {
     }
 }
 
+/// What a caller asks the workflow to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// The owner hands the draft in; eligibility is evaluated and stored.
+    Submit,
+    /// The owner withdraws the application (any state before the LOI is signed).
+    Withdraw,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submit => "submit",
+            Self::Withdraw => "withdraw",
+        }
+    }
+}
+
+/// Who acts, as far as the workflow cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    /// A member of the applying group who owns it.
+    ApplicantOwner,
+    /// A reviewer of the application's city.
+    Reviewer,
+    Admin,
+    /// The background work (LOI expiry).
+    System,
+}
+
+/// One row of the workflow table.
+pub struct Transition {
+    pub action: Action,
+    pub from: &'static [Status],
+    pub to: Status,
+    pub actors: &'static [Actor],
+}
+
+/// The workflow. Nothing else decides which action may happen when, or by whom.
+pub const TRANSITIONS: &[Transition] = &[
+    Transition {
+        action: Action::Submit,
+        from: &[Status::Draft],
+        to: Status::Submitted,
+        actors: &[Actor::ApplicantOwner],
+    },
+    Transition {
+        action: Action::Withdraw,
+        from: &[
+            Status::Draft,
+            Status::Submitted,
+            Status::UnderReview,
+            Status::InfoRequested,
+            Status::Shortlisted,
+            Status::LoiOffered,
+        ],
+        to: Status::Withdrawn,
+        actors: &[Actor::ApplicantOwner],
+    },
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The action does not apply in this state (409).
+    NotNow,
+    /// The action applies, but not to this caller (403).
+    NotYours,
+}
+
+/// The state `action` leads to from `status` when `actor` asks.
+pub fn next(status: Status, action: Action, actor: Actor) -> Result<Status, Refusal> {
+    let row = TRANSITIONS
+        .iter()
+        .find(|t| t.action == action && t.from.contains(&status))
+        .ok_or(Refusal::NotNow)?;
+    if row.actors.contains(&actor) {
+        Ok(row.to)
+    } else {
+        Err(Refusal::NotYours)
+    }
+}
+
+/// What `actor` may do now.
+pub fn allowed_actions(status: Status, actor: Actor) -> Vec<Action> {
+    TRANSITIONS
+        .iter()
+        .filter(|t| t.from.contains(&status) && t.actors.contains(&actor))
+        .map(|t| t.action)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +199,40 @@ mod tests {
         }
         assert!(Status::Active.is_terminal() && !Status::LoiSigned.is_terminal());
         assert!(Status::Draft.is_editable() && !Status::Submitted.is_editable());
+    }
+
+    #[test]
+    fn the_table_decides_who_may_do_what_when() {
+        assert_eq!(
+            next(Status::Draft, Action::Submit, Actor::ApplicantOwner),
+            Ok(Status::Submitted)
+        );
+        assert_eq!(
+            next(Status::Draft, Action::Submit, Actor::Admin),
+            Err(Refusal::NotYours)
+        );
+        assert_eq!(
+            next(Status::Submitted, Action::Submit, Actor::ApplicantOwner),
+            Err(Refusal::NotNow)
+        );
+        assert_eq!(
+            next(Status::LoiOffered, Action::Withdraw, Actor::ApplicantOwner),
+            Ok(Status::Withdrawn)
+        );
+        assert_eq!(
+            next(Status::LoiSigned, Action::Withdraw, Actor::ApplicantOwner),
+            Err(Refusal::NotNow)
+        );
+        assert_eq!(
+            allowed_actions(Status::Draft, Actor::ApplicantOwner),
+            [Action::Submit, Action::Withdraw]
+        );
+        assert!(allowed_actions(Status::Draft, Actor::Reviewer).is_empty());
+        for status in Status::ALL.into_iter().filter(|s| s.is_terminal()) {
+            assert!(
+                allowed_actions(status, Actor::ApplicantOwner).is_empty(),
+                "{status}"
+            );
+        }
     }
 }

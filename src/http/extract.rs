@@ -21,6 +21,11 @@ pub const JSON_BODY_LIMIT: usize = 256 * 1024;
 /// A JSON body, parsed and validated.
 pub struct ValidatedJson<T>(pub T);
 
+/// SHA-256 of the raw body, left in the request's extensions by the body extractors for
+/// `Idempotency-Key` (the same key with a different body is refused).
+#[derive(Clone, Debug)]
+pub struct BodyHash(pub String);
+
 /// A JSON or `application/x-www-form-urlencoded` body (the OAuth token endpoint takes both).
 pub struct JsonOrForm<T>(pub T);
 
@@ -145,6 +150,8 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidatedJson<T> 
         Box::pin(async move {
             body_kind(&req, false)?;
             let body = read_body(&req, &mut payload, JSON_BODY_LIMIT).await?;
+            req.extensions_mut()
+                .insert(BodyHash(crate::auth::tokens::hash_token_bytes(&body)));
             parse_json(&body).and_then(validated).map(ValidatedJson)
         })
     }

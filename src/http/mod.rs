@@ -5,12 +5,14 @@
 //! registration, so the two cannot drift.
 
 pub mod api_clients;
+pub mod applications;
 pub mod auth;
 pub mod cities;
 pub mod concurrency;
 pub mod dealer_groups;
 pub mod eligibility_criteria;
 pub mod extract;
+pub mod idempotency;
 pub mod me;
 pub mod metrics;
 pub mod ops;
@@ -57,5 +59,11 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(rankings::put::put_ranking)
         .service(rankings::get::get_ranking)
         .service(eligibility_criteria::get::get_criteria)
-        .service(eligibility_criteria::put::put_criteria);
+        .service(eligibility_criteria::put::put_criteria)
+        .service(applications::create::create_application)
+        .service(applications::list::list_applications)
+        .service(applications::get::get_application)
+        .service(applications::update::update_application)
+        .service(applications::transitions::transition)
+        .service(applications::eligibility::get_eligibility);
 }

@@ -46,6 +46,9 @@ fn clone_kind(error: &AppError) -> AppError {
         AppError::NotFound => AppError::NotFound,
         AppError::MethodNotAllowed => AppError::MethodNotAllowed,
         AppError::Conflict { code } => AppError::Conflict { code },
+        AppError::InvalidTransition { allowed } => AppError::InvalidTransition {
+            allowed: allowed.clone(),
+        },
         AppError::VersionMismatch => AppError::VersionMismatch,
         AppError::PreconditionRequired => AppError::PreconditionRequired,
         AppError::RateLimited { retry_after } => AppError::RateLimited {

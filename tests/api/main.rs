@@ -10,6 +10,7 @@ mod smtp;
 
 mod accounts;
 mod api_clients;
+mod applications;
 mod cities;
 mod cli;
 mod dealer_groups;

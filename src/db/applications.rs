@@ -1,0 +1,401 @@
+//! Applications, their visibility, and their eligibility reports.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::DbConnection;
+use super::schema::{applications, dealer_groups, eligibility_reports};
+use crate::domain::application::{CustomerBase, ProposedSite};
+use crate::domain::eligibility::EligibilityReport;
+use crate::domain::workflow::Status;
+use crate::error::AppError;
+
+#[derive(Queryable, Selectable, Debug)]
+#[diesel(table_name = applications)]
+struct Row {
+    id: String,
+    dealer_group_id: String,
+    city_code: String,
+    status: String,
+    store_format: String,
+    proposed_sites: String,
+    investment_cny: i64,
+    planned_opening: NaiveDate,
+    customer_base: String,
+    notes: Option<String>,
+    score: Option<i32>,
+    eligible: Option<bool>,
+    version: i32,
+    submitted_at: Option<NaiveDateTime>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct Application {
+    pub id: Uuid,
+    pub dealer_group_id: Uuid,
+    pub dealer_group_name: String,
+    pub city_code: String,
+    pub status: Status,
+    pub store_format: String,
+    pub proposed_sites: Vec<ProposedSite>,
+    pub investment_cny: i64,
+    pub planned_opening: NaiveDate,
+    pub customer_base: CustomerBase,
+    pub notes: Option<String>,
+    pub score: Option<i32>,
+    pub eligible: Option<bool>,
+    pub version: i32,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn corrupt(id: &str, what: &str) -> AppError {
+    AppError::Internal(anyhow::anyhow!("application {id}: bad {what}"))
+}
+
+fn from_row(row: Row, group_name: String) -> Result<Application, AppError> {
+    Ok(Application {
+        id: row.id.parse().map_err(|_| corrupt(&row.id, "id"))?,
+        dealer_group_id: row
+            .dealer_group_id
+            .parse()
+            .map_err(|_| corrupt(&row.id, "group"))?,
+        dealer_group_name: group_name,
+        status: row.status.parse().map_err(|_| corrupt(&row.id, "status"))?,
+        proposed_sites: serde_json::from_str(&row.proposed_sites)
+            .map_err(|_| corrupt(&row.id, "sites"))?,
+        customer_base: serde_json::from_str(&row.customer_base)
+            .map_err(|_| corrupt(&row.id, "customers"))?,
+        city_code: row.city_code,
+        store_format: row.store_format,
+        investment_cny: row.investment_cny,
+        planned_opening: row.planned_opening,
+        notes: row.notes,
+        score: row.score,
+        eligible: row.eligible,
+        version: row.version,
+        submitted_at: row.submitted_at.map(|t| t.and_utc()),
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    })
+}
+
+/// What an applicant writes; the same for creating and editing.
+pub struct Draft<'a> {
+    pub city_code: &'a str,
+    pub store_format: &'a str,
+    pub proposed_sites: &'a [ProposedSite],
+    pub investment_cny: i64,
+    pub planned_opening: NaiveDate,
+    pub customer_base: &'a CustomerBase,
+    pub notes: Option<&'a str>,
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(|e| AppError::Internal(e.into()))
+}
+
+/// Creates a draft; a live application of the group for the city already: `409 application_exists`.
+pub fn insert(
+    conn: &mut DbConnection,
+    id: Uuid,
+    group_id: Uuid,
+    draft: &Draft<'_>,
+    created_by: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let now = now.naive_utc();
+    diesel::insert_into(applications::table)
+        .values((
+            applications::id.eq(id.to_string()),
+            applications::dealer_group_id.eq(group_id.to_string()),
+            applications::city_code.eq(draft.city_code),
+            applications::status.eq(Status::Draft.as_str()),
+            applications::store_format.eq(draft.store_format),
+            applications::proposed_sites.eq(json(&draft.proposed_sites)?),
+            applications::investment_cny.eq(draft.investment_cny),
+            applications::planned_opening.eq(draft.planned_opening),
+            applications::customer_base.eq(json(draft.customer_base)?),
+            applications::notes.eq(draft.notes),
+            applications::version.eq(1),
+            applications::created_by.eq(created_by.to_string()),
+            applications::created_at.eq(now),
+            applications::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict { .. } => AppError::Conflict {
+                code: "application_exists",
+            },
+            other => other,
+        })?;
+    Ok(())
+}
+
+/// Rewrites the draft's content if it is still at `expected_version`.
+pub fn update_draft(
+    conn: &mut DbConnection,
+    id: Uuid,
+    expected_version: i32,
+    draft: &Draft<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let updated = diesel::update(
+        applications::table
+            .find(id.to_string())
+            .filter(applications::version.eq(expected_version)),
+    )
+    .set((
+        applications::proposed_sites.eq(json(&draft.proposed_sites)?),
+        applications::investment_cny.eq(draft.investment_cny),
+        applications::planned_opening.eq(draft.planned_opening),
+        applications::customer_base.eq(json(draft.customer_base)?),
+        applications::notes.eq(draft.notes),
+        applications::version.eq(expected_version + 1),
+        applications::updated_at.eq(now.naive_utc()),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Moves the application to `to` if it is still at `expected_version`; false when another write
+/// got there first. The version guard is what makes two racing transitions give one winner.
+pub fn set_status(
+    conn: &mut DbConnection,
+    id: Uuid,
+    expected_version: i32,
+    to: Status,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let now = now.naive_utc();
+    let target = applications::table
+        .find(id.to_string())
+        .filter(applications::version.eq(expected_version));
+    let updated = if to == Status::Submitted {
+        diesel::update(target)
+            .set((
+                applications::status.eq(to.as_str()),
+                applications::version.eq(expected_version + 1),
+                applications::updated_at.eq(now),
+                applications::submitted_at.eq(now),
+            ))
+            .execute(conn)?
+    } else {
+        diesel::update(target)
+            .set((
+                applications::status.eq(to.as_str()),
+                applications::version.eq(expected_version + 1),
+                applications::updated_at.eq(now),
+            ))
+            .execute(conn)?
+    };
+    Ok(updated == 1)
+}
+
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Application>, AppError> {
+    applications::table
+        .inner_join(dealer_groups::table)
+        .filter(applications::id.eq(id.to_string()))
+        .select((Row::as_select(), dealer_groups::legal_name))
+        .first::<(Row, String)>(conn)
+        .optional()?
+        .map(|(row, name)| from_row(row, name))
+        .transpose()
+}
+
+/// Which applications a caller sees.
+#[derive(Clone, Debug)]
+pub enum Visibility {
+    Group(Uuid),
+    Cities(Vec<String>),
+    All,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    CreatedAt,
+    ScoreDesc,
+    SubmittedAtDesc,
+}
+
+pub struct ListQuery {
+    pub visibility: Visibility,
+    pub city: Option<String>,
+    pub status: Option<Status>,
+    pub min_score: Option<i32>,
+    pub q: Option<String>,
+    pub updated_since: Option<DateTime<Utc>>,
+    pub sort: Sort,
+}
+
+/// The keyset of a page's last row: the sort value (as text, or absent) and the id.
+pub type ListKey = (Option<String>, Uuid);
+
+pub fn list(
+    conn: &mut DbConnection,
+    query: &ListQuery,
+    after: Option<ListKey>,
+    limit: i64,
+) -> Result<Vec<Application>, AppError> {
+    let mut sql = applications::table
+        .inner_join(dealer_groups::table)
+        .select((Row::as_select(), dealer_groups::legal_name))
+        .limit(limit)
+        .into_boxed();
+    sql = match &query.visibility {
+        Visibility::All => sql,
+        Visibility::Group(id) => sql.filter(applications::dealer_group_id.eq(id.to_string())),
+        Visibility::Cities(codes) => sql.filter(applications::city_code.eq_any(codes.clone())),
+    };
+    if let Some(city) = &query.city {
+        sql = sql.filter(applications::city_code.eq(city.clone()));
+    }
+    if let Some(status) = query.status {
+        sql = sql.filter(applications::status.eq(status.as_str()));
+    }
+    if let Some(min) = query.min_score {
+        sql = sql.filter(applications::score.ge(min));
+    }
+    if let Some(since) = query.updated_since {
+        sql = sql.filter(applications::updated_at.ge(since.naive_utc()));
+    }
+    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        sql = sql.filter(
+            super::dealer_groups::lower(dealer_groups::legal_name)
+                .like(format!("%{}%", escaped.to_lowercase()))
+                .escape('\\'),
+        );
+    }
+    let after_id = after.as_ref().map(|(_, id)| id.to_string());
+    sql = match query.sort {
+        Sort::CreatedAt => {
+            if let (Some((Some(at), _)), Some(id)) = (&after, &after_id) {
+                let at = parse_time(at)?;
+                sql = sql.filter(
+                    applications::created_at.gt(at).or(applications::created_at
+                        .eq(at)
+                        .and(applications::id.gt(id.clone()))),
+                );
+            }
+            sql.order((applications::created_at.asc(), applications::id.asc()))
+        }
+        Sort::ScoreDesc => {
+            // Unscored drafts sort last; within a score, by id.
+            sql = sql.filter(applications::score.is_not_null());
+            if let (Some((Some(score), _)), Some(id)) = (&after, &after_id) {
+                let score: i32 = score
+                    .parse()
+                    .map_err(|_| AppError::field("cursor", "invalid_cursor"))?;
+                sql = sql.filter(
+                    applications::score.lt(score).or(applications::score
+                        .eq(score)
+                        .and(applications::id.gt(id.clone()))),
+                );
+            }
+            sql.order((applications::score.desc(), applications::id.asc()))
+        }
+        Sort::SubmittedAtDesc => {
+            sql = sql.filter(applications::submitted_at.is_not_null());
+            if let (Some((Some(at), _)), Some(id)) = (&after, &after_id) {
+                let at = parse_time(at)?;
+                sql = sql.filter(
+                    applications::submitted_at
+                        .lt(at)
+                        .or(applications::submitted_at
+                            .eq(at)
+                            .and(applications::id.gt(id.clone()))),
+                );
+            }
+            sql.order((applications::submitted_at.desc(), applications::id.asc()))
+        }
+    };
+    sql.load::<(Row, String)>(conn)?
+        .into_iter()
+        .map(|(row, name)| from_row(row, name))
+        .collect()
+}
+
+fn parse_time(text: &str) -> Result<NaiveDateTime, AppError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.naive_utc())
+        .map_err(|_| AppError::field("cursor", "invalid_cursor"))
+}
+
+/// The keyset value of `application` under `sort`.
+pub fn key_of(application: &Application, sort: Sort) -> ListKey {
+    let value = match sort {
+        Sort::CreatedAt => Some(application.created_at.to_rfc3339()),
+        Sort::ScoreDesc => application.score.map(|s| s.to_string()),
+        Sort::SubmittedAtDesc => application.submitted_at.map(|t| t.to_rfc3339()),
+    };
+    (value, application.id)
+}
+
+/// Stores a report and copies its verdict onto the application.
+pub fn store_report(
+    conn: &mut DbConnection,
+    application_id: Uuid,
+    report: &EligibilityReport,
+) -> Result<(), AppError> {
+    diesel::insert_into(eligibility_reports::table)
+        .values((
+            eligibility_reports::id.eq(Uuid::now_v7().to_string()),
+            eligibility_reports::application_id.eq(application_id.to_string()),
+            eligibility_reports::criteria_version.eq(report.criteria_version),
+            eligibility_reports::eligible.eq(report.eligible),
+            eligibility_reports::score.eq(report.score),
+            eligibility_reports::checks.eq(json(&report.checks)?),
+            eligibility_reports::evaluated_at.eq(report.evaluated_at.naive_utc()),
+        ))
+        .execute(conn)?;
+    diesel::update(applications::table.find(application_id.to_string()))
+        .set((
+            applications::score.eq(report.score),
+            applications::eligible.eq(report.eligible),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The newest report of an application.
+pub fn latest_report(
+    conn: &mut DbConnection,
+    application_id: Uuid,
+) -> Result<Option<EligibilityReport>, AppError> {
+    let row: Option<(i32, bool, i32, String, NaiveDateTime)> = eligibility_reports::table
+        .filter(eligibility_reports::application_id.eq(application_id.to_string()))
+        .order((
+            eligibility_reports::evaluated_at.desc(),
+            eligibility_reports::id.desc(),
+        ))
+        .select((
+            eligibility_reports::criteria_version,
+            eligibility_reports::eligible,
+            eligibility_reports::score,
+            eligibility_reports::checks,
+            eligibility_reports::evaluated_at,
+        ))
+        .first(conn)
+        .optional()?;
+    row.map(
+        |(criteria_version, eligible, score, checks, evaluated_at)| {
+            Ok(EligibilityReport {
+                eligible,
+                score,
+                criteria_version,
+                evaluated_at: evaluated_at.and_utc(),
+                checks: serde_json::from_str(&checks)
+                    .map_err(|_| corrupt(&application_id.to_string(), "report"))?,
+            })
+        },
+    )
+    .transpose()
+}

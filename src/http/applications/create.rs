@@ -1,0 +1,103 @@
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use uuid::Uuid;
+
+use super::{ApplicationRequest, ApplicationResponse, Viewer};
+use crate::auth::{AnyUser, Authorized, Principal};
+use crate::db::idempotency::{self, StoredResponse};
+use crate::db::{applications, cities, write_transaction};
+use crate::error::{AppError, Problem};
+use crate::http::extract::ValidatedJson;
+use crate::http::idempotency::{IdempotencyKey, replay};
+use crate::i18n::Locale;
+use crate::state::AppState;
+
+enum Outcome {
+    Created(StoredResponse),
+    Replayed(StoredResponse),
+}
+
+/// Start an application (a draft) for one city.
+///
+/// For an applicant whose group is registered (the group's owner). One live application per group
+/// and city: a second is `409 application_exists`. Send an `Idempotency-Key` to make retries safe.
+#[utoipa::path(
+    tag = "applications",
+    request_body = ApplicationRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body within 24 h get the first response")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The draft", body = ApplicationResponse),
+        (status = 409, description = "A live application for this city exists (`application_exists`), or the caller has no group (`no_dealer_group`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/applications")]
+pub async fn create_application(
+    Authorized(user): Authorized<AnyUser>,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    key: IdempotencyKey,
+    ValidatedJson(body): ValidatedJson<ApplicationRequest>,
+) -> Result<HttpResponse, AppError> {
+    let fingerprint = key.fingerprint(&req, user.id);
+    let locale = Locale::from_request(&req);
+    let principal = Principal::User(user.clone());
+    let now = state.clock.now();
+    let id = Uuid::now_v7();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                if let Some(stored) = fingerprint
+                    .as_ref()
+                    .map(|f| idempotency::lookup(conn, f, now))
+                    .transpose()?
+                    .flatten()
+                {
+                    return Ok(Outcome::Replayed(stored));
+                }
+                let viewer = Viewer::of(conn, &principal, locale)?;
+                if !viewer.applicant {
+                    return Err(AppError::Forbidden);
+                }
+                let group_id = viewer.owns_group.ok_or(AppError::Conflict {
+                    code: "no_dealer_group",
+                })?;
+                if !cities::unknown_codes(conn, std::slice::from_ref(&body.city_code))?.is_empty() {
+                    return Err(AppError::field("city_code", "unknown_city"));
+                }
+                applications::insert(conn, id, group_id, &body.draft(), user.id, now)?;
+                let application = applications::find(conn, id)?.ok_or(AppError::NotFound)?;
+                let response = ApplicationResponse::new(application, &viewer);
+                let stored = StoredResponse {
+                    status: 201,
+                    headers: vec![
+                        (
+                            header::LOCATION.to_string(),
+                            format!("/api/v1/applications/{id}"),
+                        ),
+                        (
+                            header::ETAG.to_string(),
+                            format!("\"{}\"", response.version),
+                        ),
+                    ],
+                    body: serde_json::to_string(&response).map_err(anyhow::Error::from)?,
+                };
+                if let Some(fingerprint) = &fingerprint {
+                    idempotency::remember(conn, fingerprint, &stored, now)?;
+                }
+                Ok(Outcome::Created(stored))
+            })
+        })
+        .await?;
+    Ok(match outcome {
+        Outcome::Replayed(stored) => replay(stored),
+        Outcome::Created(stored) => {
+            let mut response = HttpResponse::Created();
+            for (name, value) in stored.headers {
+                response.insert_header((name, value));
+            }
+            response.content_type("application/json").body(stored.body)
+        }
+    })
+}

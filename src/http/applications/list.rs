@@ -1,0 +1,107 @@
+use actix_web::{HttpRequest, get, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{ApplicationResponse, Viewer};
+use crate::auth::{AnyPrincipal, Authorized};
+use crate::db::applications::{self, ListKey, ListQuery, Sort};
+use crate::domain::workflow::Status;
+use crate::error::AppError;
+use crate::http::extract::ValidatedQuery;
+use crate::http::pagination::{Page, PageParams};
+use crate::i18n::Locale;
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+pub enum SortOrder {
+    /// Oldest first (the default).
+    #[serde(rename = "created_at")]
+    CreatedAt,
+    /// Highest eligibility score first; unscored drafts are left out.
+    #[serde(rename = "-score")]
+    ScoreDesc,
+    /// Most recently submitted first; unsubmitted drafts are left out.
+    #[serde(rename = "-submitted_at")]
+    SubmittedAtDesc,
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ApplicationFilter {
+    /// City code.
+    #[validate(length(max = 6))]
+    #[param(max_length = 6)]
+    pub city: Option<String>,
+    pub status: Option<Status>,
+    #[validate(range(min = 0, max = 100))]
+    #[param(minimum = 0, maximum = 100)]
+    pub min_score: Option<i32>,
+    /// Part of the dealer group's legal name, any case.
+    #[validate(length(max = 200))]
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+    /// Only applications changed at or after this time (for incremental sync).
+    pub updated_since: Option<DateTime<Utc>>,
+    #[param(inline)]
+    pub sort: Option<SortOrder>,
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// List the applications the caller may see, filtered and sorted.
+///
+/// Applicants see their group's, reviewers their cities', admins and integrators with
+/// `applications:read` all. Keyset-paginated: pass `next_cursor` back as `cursor` with the same
+/// filters and sort.
+#[utoipa::path(
+    tag = "applications",
+    params(ApplicationFilter),
+    security(("bearer" = [])),
+    responses((status = 200, description = "A page of applications", body = Page<ApplicationResponse>))
+)]
+#[get("/applications")]
+pub async fn list_applications(
+    Authorized(principal): Authorized<AnyPrincipal>,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ValidatedQuery(filter): ValidatedQuery<ApplicationFilter>,
+) -> Result<web::Json<Page<ApplicationResponse>>, AppError> {
+    let locale = Locale::from_request(&req);
+    let page = PageParams {
+        limit: filter.limit,
+        cursor: filter.cursor.clone(),
+    };
+    let after = page.after::<ListKey>()?;
+    let limit = page.limit();
+    let sort = match filter.sort.unwrap_or(SortOrder::CreatedAt) {
+        SortOrder::CreatedAt => Sort::CreatedAt,
+        SortOrder::ScoreDesc => Sort::ScoreDesc,
+        SortOrder::SubmittedAtDesc => Sort::SubmittedAtDesc,
+    };
+    let (rows, viewer) = state
+        .db
+        .run(move |conn| {
+            let viewer = Viewer::of(conn, &principal, locale)?;
+            let query = ListQuery {
+                visibility: viewer.visibility.clone(),
+                city: filter.city,
+                status: filter.status,
+                min_score: filter.min_score,
+                q: filter.q,
+                updated_since: filter.updated_since,
+                sort,
+            };
+            Ok((applications::list(conn, &query, after, limit + 1)?, viewer))
+        })
+        .await?;
+    Ok(web::Json(Page::from_rows(
+        rows,
+        limit,
+        |a| applications::key_of(a, sort),
+        |a| ApplicationResponse::new(a, &viewer),
+    )))
+}

@@ -1,0 +1,80 @@
+//! `Idempotency-Key` on creating POSTs and workflow moves: the same key with the same body within
+//! 24 hours gets the first response again (marked `Idempotent-Replayed: true`); with another body,
+//! 422. The response is stored in the transaction of the change it reports.
+
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
+
+use crate::db::idempotency::{RequestFingerprint, StoredResponse};
+use crate::error::{AppError, FieldError};
+use crate::http::extract::BodyHash;
+
+const HEADER: &str = "Idempotency-Key";
+
+/// The `Idempotency-Key` header, if sent: 1 to 200 visible ASCII characters.
+pub struct IdempotencyKey(Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let result = match req.headers().get(HEADER) {
+            None => Ok(Self(None)),
+            Some(value) => match value.to_str() {
+                Ok(key)
+                    if (1..=200).contains(&key.len())
+                        && key.bytes().all(|b| b.is_ascii_graphic()) =>
+                {
+                    Ok(Self(Some(key.to_owned())))
+                }
+                _ => Err(AppError::Validation(vec![
+                    FieldError::new(HEADER, "length")
+                        .with_param("min", 1)
+                        .with_param("max", 200),
+                ])),
+            },
+        };
+        ready(result)
+    }
+}
+
+impl IdempotencyKey {
+    /// What identifies this request for `principal_id`; None without a key. Call after the body
+    /// was read.
+    pub fn fingerprint(
+        &self,
+        req: &HttpRequest,
+        principal_id: impl ToString,
+    ) -> Option<RequestFingerprint> {
+        let key = self.0.clone()?;
+        let body_hash = req
+            .extensions()
+            .get::<BodyHash>()
+            .map(|h| h.0.clone())
+            .unwrap_or_default();
+        Some(RequestFingerprint {
+            principal_id: principal_id.to_string(),
+            key,
+            method: req.method().to_string(),
+            path: req.path().to_owned(),
+            body_hash,
+        })
+    }
+}
+
+/// A stored response, sent again.
+pub fn replay(stored: StoredResponse) -> HttpResponse {
+    let mut response =
+        HttpResponse::build(StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK));
+    for (name, value) in stored.headers {
+        response.insert_header((name, value));
+    }
+    response
+        .insert_header(("Idempotent-Replayed", "true"))
+        .content_type("application/json")
+        .body(stored.body)
+}
