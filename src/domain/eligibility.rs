@@ -1127,20 +1127,22 @@ mod tests {
             revenue in any_tiers(),
             maxima in any::<[i32; 3]>(),
         ) {
-            let mut criteria = Criteria::default();
-            criteria.nev_or_luxury_experience = ExperienceRule {
-                max_points: maxima[0],
-                years,
-                annual_units: units,
-            };
-            criteria.customer_resources = CustomerRule {
-                max_points: maxima[1],
-                active_customers: active,
-            };
-            criteria.financial_strength = FinancialRule {
-                max_points: maxima[2],
-                registered_capital_cny: capital,
-                annual_revenue_cny: revenue,
+            let criteria = Criteria {
+                nev_or_luxury_experience: ExperienceRule {
+                    max_points: maxima[0],
+                    years,
+                    annual_units: units,
+                },
+                customer_resources: CustomerRule {
+                    max_points: maxima[1],
+                    active_customers: active,
+                },
+                financial_strength: FinancialRule {
+                    max_points: maxima[2],
+                    registered_capital_cny: capital,
+                    annual_revenue_cny: revenue,
+                },
+                ..Criteria::default()
             };
             let _ = criteria.problems();
             let candidate = Candidate {

@@ -157,7 +157,7 @@ db_test!(
         // Best brand BYD (NEV), 4 years and 5,200 units: 10 + 20 (Porsche would give 20 + 5);
         // 25,000 customers: 20; capital 200 M: 10 and revenue 800 M: 5.
         assert_eq!(report["score"], 30 + 20 + 15);
-        assert_eq!(report["checks"][3]["detail"]["best_brand"], "BYD");
+        assert_eq!(report["checks"][3]["detail"]["best_brand"]["brand"], "BYD");
 
         // Submitted: no more edits, no second submit.
         assert_problem(
