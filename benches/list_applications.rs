@@ -20,20 +20,35 @@ use serde_json::Value;
 
 const OWNER: &str = "00000000-0000-4000-8000-000000000001";
 const QUERIES: [(&str, &str); 4] = [
-    ("city+status, -score", "/api/v1/applications?city=320500&status=submitted&sort=-score&limit=20"),
+    (
+        "city+status, -score",
+        "/api/v1/applications?city=320500&status=submitted&sort=-score&limit=20",
+    ),
     ("all, created_at", "/api/v1/applications?limit=20"),
-    ("status+min_score, -submitted_at", "/api/v1/applications?status=under_review&min_score=50&sort=-submitted_at&limit=20"),
-    ("name search", "/api/v1/applications?q=group%201234&limit=20"),
+    (
+        "status+min_score, -submitted_at",
+        "/api/v1/applications?status=under_review&min_score=50&sort=-submitted_at&limit=20",
+    ),
+    (
+        "name search",
+        "/api/v1/applications?q=group%201234&limit=20",
+    ),
 ];
 const SAMPLES: usize = 200;
 
 fn admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn url_for(database: &str) -> String {
     let admin = admin_url();
-    format!("{}/{database}", admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base))
+    format!(
+        "{}/{database}",
+        admin
+            .rsplit_once('/')
+            .map_or(admin.as_str(), |(base, _)| base)
+    )
 }
 
 /// Makes (once) a database with `n` applications across the 17 cities, 17 per group.
@@ -47,14 +62,18 @@ fn seeded_database(n: i64) -> String {
     .unwrap();
     let url = url_for(&name);
     if !exists {
-        admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
     }
     // Migrates and seeds the cities, as `serve` would.
     drop(dealer_portal::db::Db::connect(&DatabaseUrl::parse(&url).unwrap()).unwrap());
     let mut conn = PgConnection::establish(&url).unwrap();
-    let count: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>("(SELECT count(*) FROM applications)"))
-        .get_result(&mut conn)
-        .unwrap();
+    let count: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "(SELECT count(*) FROM applications)",
+    ))
+    .get_result(&mut conn)
+    .unwrap();
     if count == n {
         return url;
     }
@@ -92,7 +111,10 @@ fn seeded_database(n: i64) -> String {
          ANALYZE;"
     ))
     .unwrap();
-    eprintln!("seeded {n} applications in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "seeded {n} applications in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     url
 }
 
@@ -101,7 +123,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 async fn measure(n: i64) -> Vec<(String, Duration, Duration)> {
-    let url = tokio::task::spawn_blocking(move || seeded_database(n)).await.unwrap();
+    let url = tokio::task::spawn_blocking(move || seeded_database(n))
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let config = Config {
         database_url: DatabaseUrl::parse(&url).unwrap(),
@@ -123,10 +147,17 @@ async fn measure(n: i64) -> Vec<(String, Duration, Duration)> {
     let handle = app.server_handle();
     let running = tokio::spawn(app.run_until_stopped());
 
-    let hash = dealer_portal::auth::password::hash(&SecretString::from("bench admin password")).unwrap();
+    let hash =
+        dealer_portal::auth::password::hash(&SecretString::from("bench admin password")).unwrap();
     let db = state.db.clone();
     tokio::task::spawn_blocking(move || {
-        dealer_portal::db::users::upsert_admin(&mut db.conn().unwrap(), "bench-admin@example.com", "Bench", &hash, chrono::Utc::now())
+        dealer_portal::db::users::upsert_admin(
+            &mut db.conn().unwrap(),
+            "bench-admin@example.com",
+            "Bench",
+            &hash,
+            chrono::Utc::now(),
+        )
     })
     .await
     .unwrap()
@@ -165,7 +196,11 @@ async fn measure(n: i64) -> Vec<(String, Duration, Duration)> {
             times.push(get(url.clone()).await.0);
         }
         times.sort();
-        results.push((name.to_owned(), percentile(&times, 0.5), percentile(&times, 0.99)));
+        results.push((
+            name.to_owned(),
+            percentile(&times, 0.5),
+            percentile(&times, 0.99),
+        ));
     }
     // Deep paging: 50 pages down the first query, following `next_cursor`.
     let mut times = Vec::new();
@@ -173,11 +208,17 @@ async fn measure(n: i64) -> Vec<(String, Duration, Duration)> {
     for _ in 0..50 {
         let (elapsed, body) = get(url.clone()).await;
         times.push(elapsed);
-        let Some(cursor) = body["next_cursor"].as_str() else { break };
+        let Some(cursor) = body["next_cursor"].as_str() else {
+            break;
+        };
         url = format!("{base}{}&cursor={cursor}", QUERIES[0].1);
     }
     times.sort();
-    results.push(("pages 1-50 of the first".into(), percentile(&times, 0.5), percentile(&times, 0.99)));
+    results.push((
+        "pages 1-50 of the first".into(),
+        percentile(&times, 0.5),
+        percentile(&times, 0.99),
+    ));
 
     handle.stop(true).await;
     let _ = running.await;
@@ -195,17 +236,29 @@ async fn main() {
     for n in &sizes {
         table.push((*n, measure(*n).await));
     }
-    println!("\nGET /api/v1/applications on PostgreSQL ({SAMPLES} sequential requests each, after 20 warm-up)");
-    println!("{:<34} {:>12} {:>10} {:>10}", "query", "applications", "p50 ms", "p99 ms");
+    println!(
+        "\nGET /api/v1/applications on PostgreSQL ({SAMPLES} sequential requests each, after 20 warm-up)"
+    );
+    println!(
+        "{:<34} {:>12} {:>10} {:>10}",
+        "query", "applications", "p50 ms", "p99 ms"
+    );
     for (n, results) in &table {
         for (name, p50, p99) in results {
-            println!("{name:<34} {n:>12} {:>10.2} {:>10.2}", p50.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3);
+            println!(
+                "{name:<34} {n:>12} {:>10.2} {:>10.2}",
+                p50.as_secs_f64() * 1e3,
+                p99.as_secs_f64() * 1e3
+            );
         }
     }
     if let [(_, small), (_, large)] = table.as_slice() {
         println!("\nratio of p50, largest to smallest:");
         for ((name, small, _), (_, large, _)) in small.iter().zip(large) {
-            println!("{name:<34} {:>6.2}x", large.as_secs_f64() / small.as_secs_f64());
+            println!(
+                "{name:<34} {:>6.2}x",
+                large.as_secs_f64() / small.as_secs_f64()
+            );
         }
     }
 }
