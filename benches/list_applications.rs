@@ -67,7 +67,15 @@ fn seeded_database(n: i64) -> String {
             .unwrap();
     }
     // Migrates and seeds the cities, as `serve` would.
-    drop(dealer_portal::db::Db::connect(&DatabaseUrl::parse(&url).unwrap()).unwrap());
+    let db = dealer_portal::db::Db::connect(&DatabaseUrl::parse(&url).unwrap()).unwrap();
+    dealer_portal::db::cities::seed_first_plan(&mut db.conn().unwrap(), chrono::Utc::now())
+        .unwrap();
+    drop(db);
+    let codes = dealer_portal::db::cities::FIRST_PLAN
+        .iter()
+        .map(|(code, ..)| format!("'{code}'"))
+        .collect::<Vec<_>>()
+        .join(",");
     let mut conn = PgConnection::establish(&url).unwrap();
     let count: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
         "(SELECT count(*) FROM applications)",
@@ -82,8 +90,6 @@ fn seeded_database(n: i64) -> String {
     conn.batch_execute(&format!(
         "TRUNCATE applications, eligibility_reports, dealer_groups CASCADE;
          DELETE FROM users WHERE id = '{OWNER}';
-         INSERT INTO cities (code, name_en, name_zh, province, quota, status, version, created_at, updated_at)
-           VALUES ('320500', 'Suzhou', '苏州', 'Jiangsu', 2, 'open', 1, now(), now()) ON CONFLICT DO NOTHING;
          INSERT INTO users (id, email, display_name, role, locale, active, version, created_at, updated_at)
            VALUES ('{OWNER}', 'bench-owner@example.com', 'Bench', 'applicant', 'en', TRUE, 1, now(), now());
          INSERT INTO dealer_groups (id, legal_name, name_key, uscc, hq_city, hq_province, founded_year,
@@ -99,7 +105,7 @@ fn seeded_database(n: i64) -> String {
              investment_cny, planned_opening, customer_base, score, eligible, version, submitted_at,
              created_by, created_at, updated_at)
            SELECT md5('a' || i)::uuid::text, md5('g' || ((i - 1) / 17 + 1))::uuid::text,
-             (SELECT code FROM cities ORDER BY code OFFSET ((i - 1) % 17) LIMIT 1),
+             (ARRAY[{codes}])[(i - 1) % 17 + 1],
              (ARRAY['submitted','submitted','submitted','submitted','under_review','under_review',
                     'rejected','rejected','draft','withdrawn'])[i % 10 + 1],
              '2S', '[]', 10000000, DATE '2027-06-01', '{{\"active_customers\":1000}}',

@@ -18,7 +18,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::rate_limit::{self, AuthRateLimits};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::db::{Db, cities, criteria};
+use crate::db::{Db, cities, criteria, idempotency};
 use crate::http::{self, metrics::Metrics, ops, problem};
 use crate::mail::MailComposer;
 use crate::mail::transport::Sender;
@@ -131,21 +131,28 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop, stopped) = watch::channel(false);
         let worker = tokio::spawn(self.mail_worker.run(stopped.clone()));
-        let housekeeping = tokio::spawn(forget_idle_rate_limits(self.state.clone(), stopped));
+        let chores = tokio::spawn(housekeeping(self.state.clone(), stopped));
         tracing::info!(port = self.port, "serving");
         let result = self.server.await;
         let _ = stop.send(true);
         let _ = worker.await;
-        let _ = housekeeping.await;
+        let _ = chores.await;
         tracing::info!("stopped");
         Ok(result?)
     }
 }
 
-async fn forget_idle_rate_limits(state: web::Data<AppState>, mut stopped: watch::Receiver<bool>) {
+/// Once a minute: forget idle rate-limit counters and `Idempotency-Key` responses past 24 hours.
+async fn housekeeping(state: web::Data<AppState>, mut stopped: watch::Receiver<bool>) {
     loop {
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(60)) => state.rate_limits.forget_idle(),
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {
+                state.rate_limits.forget_idle();
+                let now = state.clock.now();
+                if let Err(error) = state.db.run(move |conn| idempotency::prune(conn, now)).await {
+                    tracing::warn!(%error, "could not prune idempotency keys");
+                }
+            }
             _ = stopped.changed() => return,
         }
     }

@@ -31,6 +31,10 @@ CREATE TABLE dealer_groups (
 CREATE INDEX dealer_groups_created_idx ON dealer_groups (created_at, id);
 CREATE INDEX dealer_groups_province_idx ON dealer_groups (hq_province, created_at, id);
 CREATE INDEX dealer_groups_name_key_idx ON dealer_groups (name_key);
+-- Substring search on names (`q=`) with trigrams; SQLite scans instead. pg_trgm ships with
+-- PostgreSQL and is a trusted extension: the database owner may create it.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX dealer_groups_name_trgm_idx ON dealer_groups USING gin (lower(legal_name) gin_trgm_ops);
 
 ALTER TABLE users ADD COLUMN dealer_group_id TEXT REFERENCES dealer_groups (id);
 CREATE INDEX users_dealer_group_idx ON users (dealer_group_id);
@@ -75,13 +79,14 @@ CREATE TABLE applications (
 -- One live application per group and city; an active partnership counts as live.
 CREATE UNIQUE INDEX applications_one_live_idx ON applications (dealer_group_id, city_code)
     WHERE status NOT IN ('rejected', 'withdrawn', 'loi_declined', 'loi_expired');
--- Keyset pagination: one index per sort order, and per common filter.
+-- Keyset pagination: one index per sort order (in its direction: score and submitted_at run
+-- newest or highest first, ties by id ascending), and per common filter.
 CREATE INDEX applications_created_idx ON applications (created_at, id);
 CREATE INDEX applications_updated_idx ON applications (updated_at, id);
-CREATE INDEX applications_submitted_idx ON applications (submitted_at, id);
-CREATE INDEX applications_score_idx ON applications (score, id);
+CREATE INDEX applications_submitted_idx ON applications (submitted_at DESC, id);
+CREATE INDEX applications_score_idx ON applications (score DESC, id);
 CREATE INDEX applications_city_created_idx ON applications (city_code, created_at, id);
-CREATE INDEX applications_city_score_idx ON applications (city_code, score, id);
+CREATE INDEX applications_city_score_idx ON applications (city_code, score DESC, id);
 CREATE INDEX applications_status_created_idx ON applications (status, created_at, id);
 CREATE INDEX applications_group_idx ON applications (dealer_group_id, created_at, id);
 

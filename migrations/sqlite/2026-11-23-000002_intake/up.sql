@@ -75,13 +75,14 @@ CREATE TABLE applications (
 -- One live application per group and city; an active partnership counts as live.
 CREATE UNIQUE INDEX applications_one_live_idx ON applications (dealer_group_id, city_code)
     WHERE status NOT IN ('rejected', 'withdrawn', 'loi_declined', 'loi_expired');
--- Keyset pagination: one index per sort order, and per common filter.
+-- Keyset pagination: one index per sort order (in its direction: score and submitted_at run
+-- newest or highest first, ties by id ascending), and per common filter.
 CREATE INDEX applications_created_idx ON applications (created_at, id);
 CREATE INDEX applications_updated_idx ON applications (updated_at, id);
-CREATE INDEX applications_submitted_idx ON applications (submitted_at, id);
-CREATE INDEX applications_score_idx ON applications (score, id);
+CREATE INDEX applications_submitted_idx ON applications (submitted_at DESC, id);
+CREATE INDEX applications_score_idx ON applications (score DESC, id);
 CREATE INDEX applications_city_created_idx ON applications (city_code, created_at, id);
-CREATE INDEX applications_city_score_idx ON applications (city_code, score, id);
+CREATE INDEX applications_city_score_idx ON applications (city_code, score DESC, id);
 CREATE INDEX applications_status_created_idx ON applications (status, created_at, id);
 CREATE INDEX applications_group_idx ON applications (dealer_group_id, created_at, id);
 
