@@ -8,7 +8,11 @@ use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
 
-use crate::db::idempotency::{RequestFingerprint, StoredResponse};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::db::DbConnection;
+use crate::db::idempotency::{self, RequestFingerprint, StoredResponse};
 use crate::error::{AppError, FieldError};
 use crate::http::extract::BodyHash;
 
@@ -77,4 +81,65 @@ pub fn replay(stored: StoredResponse) -> HttpResponse {
         .insert_header(("Idempotent-Replayed", "true"))
         .content_type("application/json")
         .body(stored.body)
+}
+
+/// What an idempotent operation answers: a fresh response, or the stored one of its first run.
+pub enum Answer {
+    Fresh(StoredResponse),
+    Replayed(StoredResponse),
+}
+
+impl Answer {
+    pub fn into_response(self) -> HttpResponse {
+        match self {
+            Self::Replayed(stored) => replay(stored),
+            Self::Fresh(stored) => {
+                let mut response = HttpResponse::build(
+                    StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK),
+                );
+                for (name, value) in stored.headers {
+                    response.insert_header((name, value));
+                }
+                response.content_type("application/json").body(stored.body)
+            }
+        }
+    }
+}
+
+/// Runs `operation` inside the caller's transaction unless `fingerprint` names a request already
+/// answered; stores its answer (`status`, the headers it returns, its JSON body) under the key.
+pub fn run<T, F>(
+    conn: &mut DbConnection,
+    fingerprint: Option<&RequestFingerprint>,
+    now: DateTime<Utc>,
+    status: u16,
+    operation: F,
+) -> Result<Answer, AppError>
+where
+    T: Serialize,
+    F: FnOnce(&mut DbConnection) -> Result<(T, Vec<(String, String)>), AppError>,
+{
+    if let Some(fingerprint) = fingerprint
+        && let Some(stored) = idempotency::lookup(conn, fingerprint, now)?
+    {
+        return Ok(Answer::Replayed(stored));
+    }
+    let (body, headers) = operation(conn)?;
+    let stored = StoredResponse {
+        status,
+        headers,
+        body: serde_json::to_string(&body).map_err(anyhow::Error::from)?,
+    };
+    if let Some(fingerprint) = fingerprint {
+        idempotency::remember(conn, fingerprint, &stored, now)?;
+    }
+    Ok(Answer::Fresh(stored))
+}
+
+/// `Location` and `ETag` of a created resource.
+pub fn created_headers(location: String, version: i32) -> Vec<(String, String)> {
+    vec![
+        ("Location".to_owned(), location),
+        ("ETag".to_owned(), format!("\"{version}\"")),
+    ]
 }

@@ -307,3 +307,26 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    async fn a_retried_invitation_creates_one_account_and_sends_one_mail(app: TestApp) {
+        let admin = app.admin("lead@maker.example").await;
+        let invite = json!({"email": "rev@maker.example", "display_name": "R", "role": "reviewer", "city_codes": ["320500"]});
+        let send = || {
+            app.request(reqwest::Method::POST, "/api/v1/staff", Some(&admin))
+                .header("Idempotency-Key", "invite-rev-1")
+                .json(&invite)
+                .send()
+        };
+        let first = send().await.unwrap();
+        assert_eq!(first.status(), StatusCode::CREATED);
+        let first: Value = first.json().await.unwrap();
+        let second = send().await.unwrap();
+        assert_eq!(second.status(), StatusCode::CREATED);
+        assert_eq!(second.headers()["idempotent-replayed"], "true");
+        assert_eq!(second.json::<Value>().await.unwrap()["id"], first["id"]);
+        app.smtp.wait_for("rev@maker.example", "邀请").await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert_eq!(app.smtp.received().len(), 1);
+    }
+);

@@ -1,21 +1,14 @@
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use uuid::Uuid;
 
 use super::{ApplicationRequest, ApplicationResponse, Viewer};
 use crate::auth::{AnyUser, Authorized, Principal};
-use crate::db::idempotency::{self, StoredResponse};
 use crate::db::{applications, cities, write_transaction};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
-use crate::http::idempotency::{IdempotencyKey, replay};
+use crate::http::idempotency::{self, IdempotencyKey, created_headers};
 use crate::i18n::Locale;
 use crate::state::AppState;
-
-enum Outcome {
-    Created(StoredResponse),
-    Replayed(StoredResponse),
-}
 
 /// Start an application (a draft) for one city.
 ///
@@ -44,60 +37,32 @@ pub async fn create_application(
     let principal = Principal::User(user.clone());
     let now = state.clock.now();
     let id = Uuid::now_v7();
-    let outcome = state
+    let answer = state
         .db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                if let Some(stored) = fingerprint
-                    .as_ref()
-                    .map(|f| idempotency::lookup(conn, f, now))
-                    .transpose()?
-                    .flatten()
-                {
-                    return Ok(Outcome::Replayed(stored));
-                }
-                let viewer = Viewer::of(conn, &principal, locale)?;
-                if !viewer.applicant {
-                    return Err(AppError::Forbidden);
-                }
-                let group_id = viewer.owns_group.ok_or(AppError::Conflict {
-                    code: "no_dealer_group",
-                })?;
-                if !cities::unknown_codes(conn, std::slice::from_ref(&body.city_code))?.is_empty() {
-                    return Err(AppError::field("city_code", "unknown_city"));
-                }
-                applications::insert(conn, id, group_id, &body.draft(), user.id, now)?;
-                let application = applications::find(conn, id)?.ok_or(AppError::NotFound)?;
-                let response = ApplicationResponse::new(application, &viewer);
-                let stored = StoredResponse {
-                    status: 201,
-                    headers: vec![
-                        (
-                            header::LOCATION.to_string(),
-                            format!("/api/v1/applications/{id}"),
-                        ),
-                        (
-                            header::ETAG.to_string(),
-                            format!("\"{}\"", response.version),
-                        ),
-                    ],
-                    body: serde_json::to_string(&response).map_err(anyhow::Error::from)?,
-                };
-                if let Some(fingerprint) = &fingerprint {
-                    idempotency::remember(conn, fingerprint, &stored, now)?;
-                }
-                Ok(Outcome::Created(stored))
+                idempotency::run(conn, fingerprint.as_ref(), now, 201, |conn| {
+                    let viewer = Viewer::of(conn, &principal, locale)?;
+                    if !viewer.applicant {
+                        return Err(AppError::Forbidden);
+                    }
+                    let group_id = viewer.owns_group.ok_or(AppError::Conflict {
+                        code: "no_dealer_group",
+                    })?;
+                    if !cities::unknown_codes(conn, std::slice::from_ref(&body.city_code))?
+                        .is_empty()
+                    {
+                        return Err(AppError::field("city_code", "unknown_city"));
+                    }
+                    applications::insert(conn, id, group_id, &body.draft(), user.id, now)?;
+                    let application = applications::find(conn, id)?.ok_or(AppError::NotFound)?;
+                    let response = ApplicationResponse::new(application, &viewer);
+                    let headers =
+                        created_headers(format!("/api/v1/applications/{id}"), response.version);
+                    Ok((response, headers))
+                })
             })
         })
         .await?;
-    Ok(match outcome {
-        Outcome::Replayed(stored) => replay(stored),
-        Outcome::Created(stored) => {
-            let mut response = HttpResponse::Created();
-            for (name, value) in stored.headers {
-                response.insert_header((name, value));
-            }
-            response.content_type("application/json").body(stored.body)
-        }
-    })
+    Ok(answer.into_response())
 }

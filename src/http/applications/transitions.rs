@@ -7,16 +7,15 @@ use validator::Validate;
 use super::{ApplicationResponse, Viewer};
 use crate::auth::{AnyUser, Authorized, Principal};
 use crate::db::applications::{self, Application};
-use crate::db::idempotency::{self, StoredResponse};
 use crate::db::{DbConnection, cities, criteria, dealer_groups, users, write_transaction};
 use crate::domain::city::accepts_submissions;
 use crate::domain::dealer_group::stores_in_province;
 use crate::domain::eligibility::{Candidate, evaluate};
 use crate::domain::workflow::{self, Action, Refusal};
 use crate::error::{AppError, Problem};
-use crate::http::concurrency::{IfMatch, ok_with_etag};
+use crate::http::concurrency::IfMatch;
 use crate::http::extract::ValidatedJson;
-use crate::http::idempotency::{IdempotencyKey, replay};
+use crate::http::idempotency::{self, IdempotencyKey};
 use crate::i18n::Locale;
 use crate::state::AppState;
 
@@ -27,11 +26,6 @@ pub struct TransitionRequest {
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]
     pub reason: Option<String>,
-}
-
-enum Outcome {
-    Moved(Box<ApplicationResponse>),
-    Replayed(StoredResponse),
 }
 
 /// Move the application through the workflow.
@@ -71,25 +65,17 @@ pub async fn transition(
     let locale = Locale::from_request(&req);
     let principal = Principal::User(user.clone());
     let now = state.clock.now();
-    let outcome = state
+    let answer = state
         .db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                if let Some(stored) = fingerprint
-                    .as_ref()
-                    .map(|f| idempotency::lookup(conn, f, now))
-                    .transpose()?
-                    .flatten()
-                {
-                    return Ok(Outcome::Replayed(stored));
-                }
-                let viewer = Viewer::of(conn, &principal, locale)?;
-                let application = viewer.load(conn, id)?;
-                let actor = viewer.actor_for(&application).ok_or(AppError::Forbidden)?;
-                if_match.check(application.version)?;
-                let to =
-                    workflow::next(application.status, body.action, actor).map_err(|refusal| {
-                        match refusal {
+                idempotency::run(conn, fingerprint.as_ref(), now, 200, |conn| {
+                    let viewer = Viewer::of(conn, &principal, locale)?;
+                    let application = viewer.load(conn, id)?;
+                    let actor = viewer.actor_for(&application).ok_or(AppError::Forbidden)?;
+                    if_match.check(application.version)?;
+                    let to = workflow::next(application.status, body.action, actor).map_err(
+                        |refusal| match refusal {
                             Refusal::NotNow => AppError::InvalidTransition {
                                 allowed: workflow::allowed_actions(application.status, actor)
                                     .into_iter()
@@ -97,34 +83,23 @@ pub async fn transition(
                                     .collect(),
                             },
                             Refusal::NotYours => AppError::Forbidden,
-                        }
-                    })?;
-                if body.action == Action::Submit {
-                    submit(conn, &application, user.id, now)?;
-                }
-                if !applications::set_status(conn, id, application.version, to, now)? {
-                    return Err(AppError::VersionMismatch);
-                }
-                let response = ApplicationResponse::new(
-                    applications::find(conn, id)?.ok_or(AppError::NotFound)?,
-                    &viewer,
-                );
-                if let Some(fingerprint) = &fingerprint {
-                    let stored = StoredResponse {
-                        status: 200,
-                        headers: vec![("ETag".into(), format!("\"{}\"", response.version))],
-                        body: serde_json::to_string(&response).map_err(anyhow::Error::from)?,
-                    };
-                    idempotency::remember(conn, fingerprint, &stored, now)?;
-                }
-                Ok(Outcome::Moved(Box::new(response)))
+                        },
+                    )?;
+                    if body.action == Action::Submit {
+                        submit(conn, &application, user.id, now)?;
+                    }
+                    if !applications::set_status(conn, id, application.version, to, now)? {
+                        return Err(AppError::VersionMismatch);
+                    }
+                    let application = applications::find(conn, id)?.ok_or(AppError::NotFound)?;
+                    let response = ApplicationResponse::new(application, &viewer);
+                    let headers = vec![("ETag".to_owned(), format!("\"{}\"", response.version))];
+                    Ok((response, headers))
+                })
             })
         })
         .await?;
-    Ok(match outcome {
-        Outcome::Replayed(stored) => replay(stored),
-        Outcome::Moved(response) => ok_with_etag(response.version).json(*response),
-    })
+    Ok(answer.into_response())
 }
 
 /// The rules of `submit`: a verified address, a city taking submissions; then the eligibility

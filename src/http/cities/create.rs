@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -9,8 +9,8 @@ use crate::auth::{Admin, Authorized};
 use crate::db::{cities, write_transaction};
 use crate::domain::city::{CityStatus, is_division_code};
 use crate::error::{AppError, Problem};
-use crate::http::concurrency::ok_with_etag;
 use crate::http::extract::ValidatedJson;
+use crate::http::idempotency::{self, IdempotencyKey, created_headers};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -40,6 +40,7 @@ pub struct CreateCityRequest {
 #[utoipa::path(
     tag = "cities",
     request_body = CreateCityRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Added", body = CityResponse),
@@ -48,41 +49,46 @@ pub struct CreateCityRequest {
 )]
 #[post("/cities")]
 pub async fn create_city(
-    _admin: Authorized<Admin>,
+    Authorized(admin): Authorized<Admin>,
+    req: HttpRequest,
     state: web::Data<AppState>,
+    key: IdempotencyKey,
     ValidatedJson(body): ValidatedJson<CreateCityRequest>,
 ) -> Result<HttpResponse, AppError> {
+    let fingerprint = key.fingerprint(&req, admin.id);
     if !is_division_code(&body.code) {
         return Err(AppError::field("code", "division_code"));
     }
     check_window(body.window_opens_at, body.window_closes_at)?;
     let now = state.clock.now();
-    let (city, committed) = state
+    let answer = state
         .db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                cities::insert(
-                    conn,
-                    &cities::NewCity {
-                        code: &body.code,
-                        name_en: body.name_en.trim(),
-                        name_zh: body.name_zh.trim(),
-                        province: body.province.trim(),
-                        quota: body.quota,
-                        status: body.status.unwrap_or(CityStatus::Open).as_str(),
-                        window_opens_at: body.window_opens_at,
-                        window_closes_at: body.window_closes_at,
-                    },
-                    now,
-                )?;
-                cities::find(conn, &body.code)?.ok_or(AppError::NotFound)
+                idempotency::run(conn, fingerprint.as_ref(), now, 201, |conn| {
+                    cities::insert(
+                        conn,
+                        &cities::NewCity {
+                            code: &body.code,
+                            name_en: body.name_en.trim(),
+                            name_zh: body.name_zh.trim(),
+                            province: body.province.trim(),
+                            quota: body.quota,
+                            status: body.status.unwrap_or(CityStatus::Open).as_str(),
+                            window_opens_at: body.window_opens_at,
+                            window_closes_at: body.window_closes_at,
+                        },
+                        now,
+                    )?;
+                    let (city, committed) =
+                        cities::find(conn, &body.code)?.ok_or(AppError::NotFound)?;
+                    let city = CityResponse::new(city, committed)?;
+                    let headers =
+                        created_headers(format!("/api/v1/cities/{}", city.code), city.version);
+                    Ok((city, headers))
+                })
             })
         })
         .await?;
-    let city = CityResponse::new(city, committed)?;
-    let mut response = ok_with_etag(city.version);
-    Ok(response
-        .status(actix_web::http::StatusCode::CREATED)
-        .insert_header(("Location", format!("/api/v1/cities/{}", city.code)))
-        .json(city))
+    Ok(answer.into_response())
 }

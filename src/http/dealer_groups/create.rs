@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use uuid::Uuid;
 
 use super::{DealerGroupResponse, checked_profile, rank_verified};
@@ -7,8 +7,8 @@ use crate::db::{dealer_groups, users, write_transaction};
 use crate::domain::account::Role;
 use crate::domain::dealer_group::Profile;
 use crate::error::{AppError, Problem};
-use crate::http::concurrency::ok_with_etag;
 use crate::http::extract::ValidatedJson;
+use crate::http::idempotency::{self, IdempotencyKey, created_headers};
 use crate::state::AppState;
 
 /// Register the caller's dealer group.
@@ -19,6 +19,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "dealer-groups",
     request_body = Profile,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body within 24 h get the first response")),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Registered", body = DealerGroupResponse),
@@ -28,35 +29,39 @@ use crate::state::AppState;
 #[post("/dealer-groups")]
 pub async fn create_dealer_group(
     Authorized(user): Authorized<AnyUser>,
+    req: HttpRequest,
     state: web::Data<AppState>,
+    key: IdempotencyKey,
     ValidatedJson(body): ValidatedJson<Profile>,
 ) -> Result<HttpResponse, AppError> {
+    let fingerprint = key.fingerprint(&req, user.id);
     if user.role != Role::Applicant {
         return Err(AppError::Forbidden);
     }
     let (profile, warnings) = checked_profile(body)?;
     let id = Uuid::now_v7();
     let now = state.clock.now();
-    let group = state
+    let answer = state
         .db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                // Read again inside the transaction: the token's view may be stale.
-                let member_of = users::find(conn, user.id)?.and_then(|u| u.dealer_group_id);
-                if member_of.is_some() {
-                    return Err(AppError::Conflict {
-                        code: "already_in_group",
-                    });
-                }
-                let verified = rank_verified(conn, &profile)?;
-                dealer_groups::insert(conn, id, &profile, &warnings, verified, user.id, now)?;
-                dealer_groups::find(conn, id)?.ok_or(AppError::NotFound)
+                idempotency::run(conn, fingerprint.as_ref(), now, 201, |conn| {
+                    // Read again inside the transaction: the token's view may be stale.
+                    let member_of = users::find(conn, user.id)?.and_then(|u| u.dealer_group_id);
+                    if member_of.is_some() {
+                        return Err(AppError::Conflict {
+                            code: "already_in_group",
+                        });
+                    }
+                    let verified = rank_verified(conn, &profile)?;
+                    dealer_groups::insert(conn, id, &profile, &warnings, verified, user.id, now)?;
+                    let group = dealer_groups::find(conn, id)?.ok_or(AppError::NotFound)?;
+                    let headers =
+                        created_headers(format!("/api/v1/dealer-groups/{id}"), group.version);
+                    Ok((DealerGroupResponse::from(group), headers))
+                })
             })
         })
         .await?;
-    let mut response = ok_with_etag(group.version);
-    Ok(response
-        .status(actix_web::http::StatusCode::CREATED)
-        .insert_header(("Location", format!("/api/v1/dealer-groups/{id}")))
-        .json(DealerGroupResponse::from(group)))
+    Ok(answer.into_response())
 }

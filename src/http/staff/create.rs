@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -10,8 +10,8 @@ use crate::db::one_time_tokens::{self, Purpose};
 use crate::db::{users, write_transaction};
 use crate::domain::account::{EmailAddress, StaffRole};
 use crate::error::{AppError, Problem};
-use crate::http::concurrency::ok_with_etag;
 use crate::http::extract::ValidatedJson;
+use crate::http::idempotency::{self, IdempotencyKey, created_headers};
 use crate::i18n::Locale;
 use crate::mail::{self, Message, templates::INVITATION_HOURS};
 use crate::state::AppState;
@@ -41,6 +41,7 @@ pub struct CreateStaffRequest {
 #[utoipa::path(
     tag = "staff",
     request_body = CreateStaffRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: a retry sends no second invitation")),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Invited", body = StaffMember),
@@ -50,9 +51,12 @@ pub struct CreateStaffRequest {
 #[post("/staff")]
 pub async fn create_staff(
     Authorized(admin): Authorized<Admin>,
+    req: HttpRequest,
     state: web::Data<AppState>,
+    key: IdempotencyKey,
     ValidatedJson(body): ValidatedJson<CreateStaffRequest>,
 ) -> Result<HttpResponse, AppError> {
+    let fingerprint = key.fingerprint(&req, admin.id);
     let email =
         EmailAddress::parse(&body.email).ok_or_else(|| AppError::field("email", "email"))?;
     if body.role == StaffRole::Reviewer && body.city_codes.is_empty() {
@@ -66,50 +70,50 @@ pub async fn create_staff(
     let id = Uuid::now_v7();
     let now = state.clock.now();
     let task_state = state.clone();
-    let member = state
+    let answer = state
         .db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                check_city_codes(conn, &city_codes)?;
-                users::insert(
-                    conn,
-                    &users::NewUser {
-                        id,
-                        email: email.as_str(),
-                        password_hash: None,
-                        display_name: &display_name,
+                idempotency::run(conn, fingerprint.as_ref(), now, 201, |conn| {
+                    check_city_codes(conn, &city_codes)?;
+                    users::insert(
+                        conn,
+                        &users::NewUser {
+                            id,
+                            email: email.as_str(),
+                            password_hash: None,
+                            display_name: &display_name,
+                            role: body.role.into(),
+                            locale,
+                            email_verified: false,
+                        },
+                        now,
+                    )?;
+                    users::set_city_codes(conn, id, &city_codes)?;
+                    let ttl = chrono::Duration::hours(INVITATION_HOURS);
+                    let token = one_time_tokens::issue(conn, id, Purpose::PasswordReset, ttl, now)?;
+                    let message = Message::StaffInvitation {
+                        name: &display_name,
+                        token: &token,
+                        inviter: &admin.display_name,
                         role: body.role.into(),
+                    };
+                    mail::enqueue(
+                        conn,
+                        &task_state.mail,
+                        email.as_str(),
                         locale,
-                        email_verified: false,
-                    },
-                    now,
-                )?;
-                users::set_city_codes(conn, id, &city_codes)?;
-                let ttl = chrono::Duration::hours(INVITATION_HOURS);
-                let token = one_time_tokens::issue(conn, id, Purpose::PasswordReset, ttl, now)?;
-                let message = Message::StaffInvitation {
-                    name: &display_name,
-                    token: &token,
-                    inviter: &admin.display_name,
-                    role: body.role.into(),
-                };
-                mail::enqueue(
-                    conn,
-                    &task_state.mail,
-                    email.as_str(),
-                    locale,
-                    &message,
-                    now,
-                )?;
-                let user = users::find(conn, id)?.ok_or(AppError::NotFound)?;
-                Ok(StaffMember::new(user, city_codes))
+                        &message,
+                        now,
+                    )?;
+                    let user = users::find(conn, id)?.ok_or(AppError::NotFound)?;
+                    let member = StaffMember::new(user, city_codes);
+                    let headers = created_headers(format!("/api/v1/staff/{id}"), member.version);
+                    Ok((member, headers))
+                })
             })
         })
         .await?;
     state.mail_wake.notify_one();
-    let mut response = ok_with_etag(member.version);
-    Ok(response
-        .status(actix_web::http::StatusCode::CREATED)
-        .insert_header(("Location", format!("/api/v1/staff/{}", member.id)))
-        .json(member))
+    Ok(answer.into_response())
 }
