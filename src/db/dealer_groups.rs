@@ -104,6 +104,53 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
     serde_json::to_string(value).map_err(|e| AppError::Internal(e.into()))
 }
 
+/// The columns a profile (with what is derived from it) writes, on insert and on update alike.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = dealer_groups, treat_none_as_null = true)]
+struct ProfileColumns {
+    legal_name: String,
+    name_key: String,
+    uscc: String,
+    hq_city: String,
+    hq_province: String,
+    founded_year: i32,
+    registered_capital_cny: i64,
+    annual_revenue_cny: i64,
+    stores_total: i32,
+    rank_claim_year: Option<i32>,
+    rank_claim_rank: Option<i32>,
+    provinces: String,
+    brands: String,
+    after_sales: String,
+    contact: String,
+    rank_verified: bool,
+    warnings: String,
+}
+
+impl ProfileColumns {
+    fn new(profile: &Profile, warnings: &[String], rank_verified: bool) -> Result<Self, AppError> {
+        Ok(Self {
+            legal_name: profile.legal_name.clone(),
+            name_key: name_key(&profile.legal_name),
+            uscc: profile.uscc.clone(),
+            hq_city: profile.hq_city.clone(),
+            hq_province: profile.hq_province.clone(),
+            founded_year: profile.founded_year,
+            registered_capital_cny: profile.registered_capital_cny,
+            annual_revenue_cny: profile.annual_revenue_cny,
+            stores_total: profile.stores_total,
+            rank_claim_year: profile.national_rank_claim.as_ref().map(|c| c.year),
+            rank_claim_rank: profile.national_rank_claim.as_ref().map(|c| c.rank),
+            provinces: to_json(&profile.provinces)?,
+            brands: to_json(&profile.brands)?,
+            after_sales: to_json(&profile.after_sales)?,
+            contact: to_json(&profile.contact)?,
+            rank_verified,
+            warnings: to_json(&warnings)?,
+        })
+    }
+}
+
 /// Stores a new group owned by `owner_id` and makes the owner its member.
 /// A USCC already registered is `409 uscc_taken`.
 pub fn insert(
@@ -118,24 +165,8 @@ pub fn insert(
     let now = now.naive_utc();
     diesel::insert_into(dealer_groups::table)
         .values((
+            ProfileColumns::new(profile, warnings, rank_verified)?,
             dealer_groups::id.eq(id.to_string()),
-            dealer_groups::legal_name.eq(&profile.legal_name),
-            dealer_groups::name_key.eq(name_key(&profile.legal_name)),
-            dealer_groups::uscc.eq(&profile.uscc),
-            dealer_groups::hq_city.eq(&profile.hq_city),
-            dealer_groups::hq_province.eq(&profile.hq_province),
-            dealer_groups::founded_year.eq(profile.founded_year),
-            dealer_groups::registered_capital_cny.eq(profile.registered_capital_cny),
-            dealer_groups::annual_revenue_cny.eq(profile.annual_revenue_cny),
-            dealer_groups::stores_total.eq(profile.stores_total),
-            dealer_groups::rank_claim_year.eq(profile.national_rank_claim.as_ref().map(|c| c.year)),
-            dealer_groups::rank_claim_rank.eq(profile.national_rank_claim.as_ref().map(|c| c.rank)),
-            dealer_groups::provinces.eq(to_json(&profile.provinces)?),
-            dealer_groups::brands.eq(to_json(&profile.brands)?),
-            dealer_groups::after_sales.eq(to_json(&profile.after_sales)?),
-            dealer_groups::contact.eq(to_json(&profile.contact)?),
-            dealer_groups::rank_verified.eq(rank_verified),
-            dealer_groups::warnings.eq(to_json(&warnings)?),
             dealer_groups::owner_id.eq(owner_id.to_string()),
             dealer_groups::version.eq(1),
             dealer_groups::created_at.eq(now),
@@ -173,23 +204,7 @@ pub fn update(
             .filter(dealer_groups::version.eq(expected_version)),
     )
     .set((
-        dealer_groups::legal_name.eq(&profile.legal_name),
-        dealer_groups::name_key.eq(name_key(&profile.legal_name)),
-        dealer_groups::uscc.eq(&profile.uscc),
-        dealer_groups::hq_city.eq(&profile.hq_city),
-        dealer_groups::hq_province.eq(&profile.hq_province),
-        dealer_groups::founded_year.eq(profile.founded_year),
-        dealer_groups::registered_capital_cny.eq(profile.registered_capital_cny),
-        dealer_groups::annual_revenue_cny.eq(profile.annual_revenue_cny),
-        dealer_groups::stores_total.eq(profile.stores_total),
-        dealer_groups::rank_claim_year.eq(profile.national_rank_claim.as_ref().map(|c| c.year)),
-        dealer_groups::rank_claim_rank.eq(profile.national_rank_claim.as_ref().map(|c| c.rank)),
-        dealer_groups::provinces.eq(to_json(&profile.provinces)?),
-        dealer_groups::brands.eq(to_json(&profile.brands)?),
-        dealer_groups::after_sales.eq(to_json(&profile.after_sales)?),
-        dealer_groups::contact.eq(to_json(&profile.contact)?),
-        dealer_groups::rank_verified.eq(rank_verified),
-        dealer_groups::warnings.eq(to_json(&warnings)?),
+        ProfileColumns::new(profile, warnings, rank_verified)?,
         dealer_groups::version.eq(expected_version + 1),
         dealer_groups::updated_at.eq(now.naive_utc()),
     ))

@@ -151,6 +151,14 @@ db_test!(
             (group["stores_total"].clone(), group["version"].clone()),
             (json!(14), json!(2))
         );
+
+        // Withdrawing the ranking claim clears it.
+        changed["national_rank_claim"] = Value::Null;
+        let res = app.patch(&path, Some(&owner), Some("2"), &changed).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let group: Value = app.get(&path, Some(&owner)).await.json().await.unwrap();
+        assert!(group["national_rank_claim"].is_null(), "{group}");
+        assert_eq!(group["version"], 3);
     }
 );
 
