@@ -30,8 +30,10 @@ else
     ST="$ROOT/.ci/.venv/bin/st"
 fi
 
-echo "== cargo build --locked"
-cargo build --locked
+if [[ -z "${DEALER_PORTAL_BIN:-}" ]]; then
+    echo "== cargo build --locked"
+    cargo build --locked
+fi
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/dealer-portal-st.XXXXXX")"
 server_pid=""
