@@ -42,7 +42,7 @@ Writes to versioned resources need `If-Match: <version>`.",
 struct ApiDoc;
 
 /// The shared error responses, by status, as components.
-const SHARED_ERRORS: [(&str, &str, &str); 10] = [
+const SHARED_ERRORS: [(&str, &str, &str); 12] = [
     (
         "400",
         "BadRequest",
@@ -69,6 +69,11 @@ const SHARED_ERRORS: [(&str, &str, &str); 10] = [
         "The body is too large (`payload_too_large`)",
     ),
     (
+        "412",
+        "VersionMismatch",
+        "The resource changed since it was read (`version_mismatch`)",
+    ),
+    (
         "415",
         "UnsupportedMediaType",
         "The body's content type is not accepted (`unsupported_media_type`)",
@@ -77,6 +82,11 @@ const SHARED_ERRORS: [(&str, &str, &str); 10] = [
         "422",
         "ValidationFailed",
         "Invalid fields, each named in `errors` (`validation_failed`)",
+    ),
+    (
+        "428",
+        "PreconditionRequired",
+        "No `If-Match` with the version read (`precondition_required`)",
     ),
     (
         "429",
@@ -136,6 +146,14 @@ fn shared_errors_of(path: &str, operation: &Operation) -> Vec<&'static str> {
     }
     if path.contains('{') {
         statuses.push("404");
+    }
+    let takes_if_match = operation
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| p.parameter_in == ParameterIn::Header && p.name == "If-Match");
+    if takes_if_match {
+        statuses.extend(["412", "428"]);
     }
     statuses
 }

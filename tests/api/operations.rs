@@ -90,6 +90,15 @@ fn every_operation_documents_its_errors_and_every_secured_one_its_auth() {
                     );
                 }
             }
+            let takes_if_match = op["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["name"] == "If-Match"));
+            if takes_if_match {
+                assert!(
+                    responses.contains_key("412") && responses.contains_key("428"),
+                    "{method} {path}"
+                );
+            }
             if op.get("security").is_some() {
                 assert!(
                     responses.contains_key("401") && responses.contains_key("403"),

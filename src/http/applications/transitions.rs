@@ -46,8 +46,6 @@ pub struct TransitionRequest {
     responses(
         (status = 200, description = "The application after the move", body = ApplicationResponse),
         (status = 409, description = "Not allowed now (`invalid_transition`, with `allowed_actions`), e-mail not verified (`email_not_verified`), or the city takes no submissions (`city_not_accepting`)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale version (`version_mismatch`)", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No `If-Match`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/applications/{id}/transitions")]

@@ -8,7 +8,7 @@ use super::{CityResponse, check_window};
 use crate::auth::{Admin, Authorized};
 use crate::db::{cities, write_transaction};
 use crate::domain::city::CityStatus;
-use crate::error::{AppError, Problem};
+use crate::error::AppError;
 use crate::http::concurrency::{IfMatch, ok_with_etag};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
@@ -49,8 +49,6 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = CityResponse),
-        (status = 412, description = "Stale version (`version_mismatch`)", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No `If-Match`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/cities/{code}")]

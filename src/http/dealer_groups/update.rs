@@ -25,8 +25,6 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Updated", body = DealerGroupResponse),
         (status = 409, description = "Another group has this USCC (`uscc_taken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale version (`version_mismatch`)", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No `If-Match`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/dealer-groups/{id}")]

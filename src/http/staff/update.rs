@@ -39,8 +39,6 @@ pub struct UpdateStaffRequest {
     responses(
         (status = 200, description = "Updated", body = StaffMember),
         (status = 409, description = "An admin tried to demote or deactivate themselves (`cannot_change_own_account`)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale version (`version_mismatch`)", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No `If-Match`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/staff/{id}")]
