@@ -213,6 +213,27 @@ pub fn problem_text(code: &str, locale: Locale) -> (&'static str, &'static str) 
             ),
             ("不可编辑", "仅在草稿或待补充材料状态下可编辑申请。"),
         ),
+        "scorecard_required" => (
+            (
+                "Scorecard required",
+                "File at least one scorecard before shortlisting the application.",
+            ),
+            ("需要评分表", "入围前至少需要提交一份评分表。"),
+        ),
+        "not_reviewable" => (
+            (
+                "Not in review",
+                "Reviewers can be assigned and scorecards filed only while the application is in review.",
+            ),
+            ("不在审核中", "仅在申请审核期间可以指派评审员和提交评分表。"),
+        ),
+        "already_assigned" => (
+            (
+                "Already assigned",
+                "This reviewer is assigned to the application already.",
+            ),
+            ("已指派", "该评审员已被指派审核此申请。"),
+        ),
         "conflict" => (
             (
                 "Conflict",
@@ -327,6 +348,10 @@ pub fn field_message(code: &str, params: &BTreeMap<String, String>, locale: Loca
         ("not_ascending", Locale::ZhCn) => "必须高于前一档".into(),
         ("points_sum", Locale::En) => "the scored rules' max_points must add up to 100".into(),
         ("points_sum", Locale::ZhCn) => "各计分规则的 max_points 之和必须为 100".into(),
+        ("not_a_reviewer_of_city", Locale::En) => {
+            "must be an active reviewer of the application's city".into()
+        }
+        ("not_a_reviewer_of_city", Locale::ZhCn) => "必须是该申请所在城市的在职评审员".into(),
         ("immutable", Locale::En) => "cannot change".into(),
         ("immutable", Locale::ZhCn) => "不可更改".into(),
         ("idempotency_key_reused", Locale::En) => {

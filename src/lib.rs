@@ -18,3 +18,4 @@ pub mod openapi;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod transitions;

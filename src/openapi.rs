@@ -36,6 +36,7 @@ Writes to versioned resources need `If-Match: <version>`.",
         (name = "rankings", description = "The national ranking list behind top-100 verification"),
         (name = "applications", description = "Applications for a city, from draft to decision"),
         (name = "eligibility", description = "The versioned eligibility criteria"),
+        (name = "audit", description = "Checks of the tamper-evident audit trail (admins)"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]
@@ -214,7 +215,22 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .configure(crate::http::configure)
         .split_for_parts();
     add_shared_errors(&mut doc);
+    describe_workflow(&mut doc);
     doc
+}
+
+/// Appends the workflow table, as the code runs it, to the transitions operation.
+fn describe_workflow(doc: &mut utoipa::openapi::OpenApi) {
+    let transitions = doc
+        .paths
+        .paths
+        .get_mut("/api/v1/applications/{id}/transitions")
+        .and_then(|item| item.post.as_mut());
+    if let Some(operation) = transitions {
+        let description = operation.description.get_or_insert_with(String::new);
+        description.push_str("\n\n");
+        description.push_str(&crate::domain::workflow::table_markdown());
+    }
 }
 
 static DOCUMENT_JSON: LazyLock<String> = LazyLock::new(|| {

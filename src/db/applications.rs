@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
-use super::schema::{applications, dealer_groups, eligibility_reports};
+use super::schema::{application_assignees, applications, dealer_groups, eligibility_reports};
 use crate::domain::application::{CustomerBase, ProposedSite};
 use crate::domain::eligibility::EligibilityReport;
 use crate::domain::workflow::Status;
@@ -127,13 +127,19 @@ pub fn insert(
             applications::updated_at.eq(now),
         ))
         .execute(conn)
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict { .. } => AppError::Conflict {
-                code: "application_exists",
-            },
-            other => other,
-        })?;
+        .map_err(one_live_per_city)?;
     Ok(())
+}
+
+/// The only unique rule an application write can break is one live application per group and
+/// city (a reopened rejection can meet a newer application).
+fn one_live_per_city(e: diesel::result::Error) -> AppError {
+    match AppError::from(e) {
+        AppError::Conflict { .. } => AppError::Conflict {
+            code: "application_exists",
+        },
+        other => other,
+    }
 }
 
 /// Rewrites the draft's content if it is still at `expected_version`.
@@ -183,7 +189,7 @@ pub fn set_status(
                 applications::updated_at.eq(now),
                 applications::submitted_at.eq(now),
             ))
-            .execute(conn)?
+            .execute(conn)
     } else {
         diesel::update(target)
             .set((
@@ -191,8 +197,9 @@ pub fn set_status(
                 applications::version.eq(expected_version + 1),
                 applications::updated_at.eq(now),
             ))
-            .execute(conn)?
-    };
+            .execute(conn)
+    }
+    .map_err(one_live_per_city)?;
     Ok(updated == 1)
 }
 
@@ -229,6 +236,8 @@ pub struct ListQuery {
     pub min_score: Option<i32>,
     pub q: Option<String>,
     pub updated_since: Option<DateTime<Utc>>,
+    /// Only applications this user is assigned to.
+    pub assigned_to: Option<Uuid>,
     pub sort: Sort,
 }
 
@@ -259,6 +268,15 @@ pub fn list(
     }
     if let Some(min) = query.min_score {
         sql = sql.filter(applications::score.ge(min));
+    }
+    if let Some(user) = query.assigned_to {
+        sql = sql.filter(
+            applications::id.eq_any(
+                application_assignees::table
+                    .filter(application_assignees::user_id.eq(user.to_string()))
+                    .select(application_assignees::application_id),
+            ),
+        );
     }
     if let Some(since) = query.updated_since {
         sql = sql.filter(applications::updated_at.ge(since.naive_utc()));

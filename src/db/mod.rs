@@ -6,16 +6,20 @@
 
 pub mod api_clients;
 pub mod applications;
+pub mod assignees;
 pub mod cities;
 pub mod criteria;
 pub mod dealer_groups;
+pub mod events;
 pub mod idempotency;
 pub mod one_time_tokens;
 pub mod outbox;
 pub mod rankings;
 pub mod refresh_tokens;
 pub mod schema;
+pub mod scorecards;
 pub mod users;
+pub mod webhook_events;
 
 use std::time::Duration;
 

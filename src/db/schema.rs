@@ -189,6 +189,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    application_events (id) {
+        id -> Text,
+        seq -> BigInt,
+        application_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_role -> Text,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        reason_code -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_chain_head (id) {
+        id -> Integer,
+        last_seq -> BigInt,
+        last_hash -> Text,
+        last_event_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    application_assignees (application_id, user_id) {
+        application_id -> Text,
+        user_id -> Text,
+        assigned_by -> Nullable<Text>,
+        assigned_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    scorecards (application_id, reviewer_id) {
+        application_id -> Text,
+        reviewer_id -> Text,
+        district_resources -> Integer,
+        customer_resources -> Integer,
+        nev_experience -> Integer,
+        after_sales -> Integer,
+        financial_strength -> Integer,
+        recommendation -> Text,
+        comment -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_events (id) {
+        id -> Text,
+        event_type -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        dispatched_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(applications -> dealer_groups (dealer_group_id));
 diesel::joinable!(applications -> cities (city_code));
 diesel::joinable!(eligibility_reports -> applications (application_id));
@@ -197,6 +259,11 @@ diesel::joinable!(user_cities -> cities (city_code));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(one_time_tokens -> users (user_id));
 diesel::joinable!(api_clients -> users (created_by));
+diesel::joinable!(application_events -> applications (application_id));
+diesel::joinable!(application_assignees -> applications (application_id));
+diesel::joinable!(application_assignees -> users (user_id));
+diesel::joinable!(scorecards -> applications (application_id));
+diesel::joinable!(scorecards -> users (reviewer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     cities,
@@ -212,4 +279,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     applications,
     eligibility_reports,
     idempotency_keys,
+    application_events,
+    audit_chain_head,
+    application_assignees,
+    scorecards,
+    webhook_events,
 );

@@ -2,9 +2,11 @@
 
 pub mod account;
 pub mod application;
+pub mod audit;
 pub mod city;
 pub mod dealer_group;
 pub mod eligibility;
+pub mod review;
 pub mod scope;
 pub mod uscc;
 pub mod workflow;

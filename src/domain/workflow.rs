@@ -70,6 +70,14 @@ impl Status {
         )
     }
 
+    /// Staff are reviewing: reviewers may be assigned and scorecards filed.
+    pub fn is_in_review(self) -> bool {
+        matches!(
+            self,
+            Self::Submitted | Self::UnderReview | Self::InfoRequested | Self::Shortlisted
+        )
+    }
+
     /// The applicant may edit the application in these states.
     pub fn is_editable(self) -> bool {
         matches!(self, Self::Draft | Self::InfoRequested)
@@ -96,25 +104,60 @@ impl FromStr for Status {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
-    /// The owner hands the draft in; eligibility is evaluated and stored.
+    /// The owner hands the draft in.
     Submit,
-    /// The owner withdraws the application (any state before the LOI is signed).
+    /// Staff take a submitted application into review.
+    StartReview,
+    /// Staff ask the applicant for more information (`message`).
+    RequestInfo,
+    /// The owner answers a request for information.
+    Resubmit,
+    /// Staff put the application on the shortlist.
+    Shortlist,
+    /// Staff turn the application down (`reason_code`).
+    Reject,
+    /// An admin takes a rejected application back into review (`reason`).
+    Reopen,
+    /// The owner withdraws the application.
     Withdraw,
 }
 
 impl Action {
+    pub const ALL: [Action; 8] = [
+        Self::Submit,
+        Self::StartReview,
+        Self::RequestInfo,
+        Self::Resubmit,
+        Self::Shortlist,
+        Self::Reject,
+        Self::Reopen,
+        Self::Withdraw,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Submit => "submit",
+            Self::StartReview => "start_review",
+            Self::RequestInfo => "request_info",
+            Self::Resubmit => "resubmit",
+            Self::Shortlist => "shortlist",
+            Self::Reject => "reject",
+            Self::Reopen => "reopen",
             Self::Withdraw => "withdraw",
         }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
 /// Who acts, as far as the workflow cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Actor {
-    /// A member of the applying group who owns it.
+    /// The member of the applying group who owns it.
     ApplicantOwner,
     /// A reviewer of the application's city.
     Reviewer,
@@ -123,21 +166,163 @@ pub enum Actor {
     System,
 }
 
+impl Actor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ApplicantOwner => "applicant",
+            Self::Reviewer => "reviewer",
+            Self::Admin => "admin",
+            Self::System => "system",
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::ApplicantOwner => "applicant owner",
+            Self::Reviewer => "reviewer of the city",
+            Self::Admin => "admin",
+            Self::System => "the system",
+        }
+    }
+}
+
+/// A condition an action must meet beyond state and actor; checked when the action is asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guard {
+    /// The caller's e-mail address is verified (409 `email_not_verified`).
+    EmailVerified,
+    /// The city is open and inside its window (409 `city_not_accepting`).
+    CityAccepting,
+    /// The request carries a `message` (422).
+    MessageGiven,
+    /// The request carries a `reason_code` (422).
+    ReasonCodeGiven,
+    /// The request carries a `reason` (422).
+    ReasonGiven,
+    /// Somebody has filed a scorecard (409 `scorecard_required`).
+    ScorecardFiled,
+}
+
+impl Guard {
+    fn describe(self) -> &'static str {
+        match self {
+            Self::EmailVerified => "e-mail verified (`email_not_verified`)",
+            Self::CityAccepting => "city open and in its window (`city_not_accepting`)",
+            Self::MessageGiven => "`message` required",
+            Self::ReasonCodeGiven => "`reason_code` required",
+            Self::ReasonGiven => "`reason` required",
+            Self::ScorecardFiled => "at least one scorecard filed (`scorecard_required`)",
+        }
+    }
+}
+
+/// What happens besides the status change, the event and the `application.status_changed`
+/// webhook, which every transition has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Makes and stores a new eligibility report with the current criteria.
+    EvaluateEligibility,
+    /// Assigns the caller when nobody is assigned yet.
+    AssignCaller,
+    /// E-mails the group's owner, in the owner's language.
+    EmailApplicant,
+    /// E-mails the assigned reviewers.
+    EmailAssignees,
+    /// Also fires the `application.submitted` webhook.
+    AnnounceSubmitted,
+}
+
+impl Effect {
+    fn describe(self) -> &'static str {
+        match self {
+            Self::EvaluateEligibility => "eligibility evaluated and stored",
+            Self::AssignCaller => "assigns the caller if nobody is assigned",
+            Self::EmailApplicant => "e-mails the applicant",
+            Self::EmailAssignees => "e-mails the assigned reviewers",
+            Self::AnnounceSubmitted => "webhook `application.submitted`",
+        }
+    }
+}
+
 /// One row of the workflow table.
 pub struct Transition {
     pub action: Action,
     pub from: &'static [Status],
     pub to: Status,
     pub actors: &'static [Actor],
+    pub guards: &'static [Guard],
+    pub effects: &'static [Effect],
 }
 
-/// The workflow. Nothing else decides which action may happen when, or by whom.
+const STAFF: &[Actor] = &[Actor::Reviewer, Actor::Admin];
+const OWNER: &[Actor] = &[Actor::ApplicantOwner];
+
+/// The workflow. Nothing else decides which action may happen when, by whom, on what condition.
 pub const TRANSITIONS: &[Transition] = &[
     Transition {
         action: Action::Submit,
         from: &[Status::Draft],
         to: Status::Submitted,
-        actors: &[Actor::ApplicantOwner],
+        actors: OWNER,
+        guards: &[Guard::EmailVerified, Guard::CityAccepting],
+        effects: &[
+            Effect::EvaluateEligibility,
+            Effect::EmailApplicant,
+            Effect::AnnounceSubmitted,
+        ],
+    },
+    Transition {
+        action: Action::StartReview,
+        from: &[Status::Submitted],
+        to: Status::UnderReview,
+        actors: STAFF,
+        guards: &[],
+        effects: &[Effect::AssignCaller],
+    },
+    Transition {
+        action: Action::RequestInfo,
+        from: &[Status::Submitted, Status::UnderReview],
+        to: Status::InfoRequested,
+        actors: STAFF,
+        guards: &[Guard::MessageGiven],
+        effects: &[Effect::EmailApplicant],
+    },
+    Transition {
+        action: Action::Resubmit,
+        from: &[Status::InfoRequested],
+        to: Status::UnderReview,
+        actors: OWNER,
+        guards: &[],
+        effects: &[Effect::EvaluateEligibility, Effect::EmailAssignees],
+    },
+    Transition {
+        action: Action::Shortlist,
+        from: &[Status::UnderReview],
+        to: Status::Shortlisted,
+        actors: STAFF,
+        guards: &[Guard::ScorecardFiled],
+        effects: &[],
+    },
+    Transition {
+        action: Action::Reject,
+        from: &[
+            Status::Submitted,
+            Status::UnderReview,
+            Status::InfoRequested,
+            Status::Shortlisted,
+        ],
+        to: Status::Rejected,
+        actors: STAFF,
+        guards: &[Guard::ReasonCodeGiven],
+        effects: &[Effect::EmailApplicant],
+    },
+    Transition {
+        action: Action::Reopen,
+        from: &[Status::Rejected],
+        to: Status::UnderReview,
+        actors: &[Actor::Admin],
+        guards: &[Guard::ReasonGiven],
+        effects: &[Effect::EmailApplicant],
     },
     Transition {
         action: Action::Withdraw,
@@ -150,9 +335,17 @@ pub const TRANSITIONS: &[Transition] = &[
             Status::LoiOffered,
         ],
         to: Status::Withdrawn,
-        actors: &[Actor::ApplicantOwner],
+        actors: OWNER,
+        guards: &[],
+        effects: &[Effect::EmailApplicant, Effect::EmailAssignees],
     },
 ];
+
+impl Transition {
+    pub fn has(&self, effect: Effect) -> bool {
+        self.effects.contains(&effect)
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
@@ -162,26 +355,54 @@ pub enum Refusal {
     NotYours,
 }
 
-/// The state `action` leads to from `status` when `actor` asks.
-pub fn next(status: Status, action: Action, actor: Actor) -> Result<Status, Refusal> {
+/// The row that lets `actor` take `action` from `status`.
+pub fn rule(status: Status, action: Action, actor: Actor) -> Result<&'static Transition, Refusal> {
     let row = TRANSITIONS
         .iter()
         .find(|t| t.action == action && t.from.contains(&status))
         .ok_or(Refusal::NotNow)?;
     if row.actors.contains(&actor) {
-        Ok(row.to)
+        Ok(row)
     } else {
         Err(Refusal::NotYours)
     }
 }
 
-/// What `actor` may do now.
+/// The state `action` leads to from `status` when `actor` asks.
+pub fn next(status: Status, action: Action, actor: Actor) -> Result<Status, Refusal> {
+    rule(status, action, actor).map(|row| row.to)
+}
+
+/// What `actor` may do now (guards are checked only when the action is asked for).
 pub fn allowed_actions(status: Status, actor: Actor) -> Vec<Action> {
     TRANSITIONS
         .iter()
         .filter(|t| t.from.contains(&status) && t.actors.contains(&actor))
         .map(|t| t.action)
         .collect()
+}
+
+/// The table as Markdown, for the API documentation.
+pub fn table_markdown() -> String {
+    let mut text = String::from("| action | from | to | who | rules |\n|---|---|---|---|---|\n");
+    for t in TRANSITIONS {
+        let join = |items: Vec<&str>| items.join(", ");
+        let rules: Vec<&str> = t
+            .guards
+            .iter()
+            .map(|g| g.describe())
+            .chain(t.effects.iter().map(|e| e.describe()))
+            .collect();
+        text.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            t.action,
+            join(t.from.iter().map(|s| s.as_str()).collect()),
+            t.to,
+            join(t.actors.iter().map(|a| a.describe()).collect()),
+            join(rules),
+        ));
+    }
+    text
 }
 
 #[cfg(test)]
@@ -228,10 +449,33 @@ mod tests {
             [Action::Submit, Action::Withdraw]
         );
         assert!(allowed_actions(Status::Draft, Actor::Reviewer).is_empty());
+        assert_eq!(
+            allowed_actions(Status::UnderReview, Actor::Reviewer),
+            [Action::RequestInfo, Action::Shortlist, Action::Reject]
+        );
+        assert_eq!(
+            next(Status::Rejected, Action::Reopen, Actor::Reviewer),
+            Err(Refusal::NotYours)
+        );
         for status in Status::ALL.into_iter().filter(|s| s.is_terminal()) {
             assert!(
                 allowed_actions(status, Actor::ApplicantOwner).is_empty(),
                 "{status}"
+            );
+            let admin = allowed_actions(status, Actor::Admin);
+            assert!(admin.is_empty() || admin == [Action::Reopen], "{status}");
+        }
+    }
+
+    #[test]
+    fn every_action_has_a_row_and_appears_in_the_documentation() {
+        let table = table_markdown();
+        for action in Action::ALL {
+            assert!(TRANSITIONS.iter().any(|t| t.action == action), "{action}");
+            assert!(table.contains(&format!("`{action}`")), "{action}");
+            assert_eq!(
+                serde_json::to_value(action).ok(),
+                Some(serde_json::json!(action.as_str()))
             );
         }
     }

@@ -6,6 +6,7 @@
 
 pub mod api_clients;
 pub mod applications;
+pub mod audit;
 pub mod auth;
 pub mod cities;
 pub mod concurrency;
@@ -65,5 +66,11 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(applications::get::get_application)
         .service(applications::update::update_application)
         .service(applications::transitions::transition)
-        .service(applications::eligibility::get_eligibility);
+        .service(applications::eligibility::get_eligibility)
+        .service(applications::events::list_events)
+        .service(applications::assignees::assign_reviewer)
+        .service(applications::assignees::list_assignees)
+        .service(applications::reviews::list_reviews)
+        .service(applications::reviews::put_review)
+        .service(audit::verify::verify_chain);
 }

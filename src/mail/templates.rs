@@ -3,7 +3,11 @@
 
 use minijinja::{Environment, context};
 
+use uuid::Uuid;
+
 use crate::domain::account::Role;
+use crate::domain::review::RejectReason;
+use crate::domain::workflow::Action;
 use crate::error::AppError;
 use crate::i18n::Locale;
 
@@ -27,6 +31,43 @@ pub enum Message<'a> {
         inviter: &'a str,
         role: Role,
     },
+    /// To the applicant: the application is in.
+    ApplicationSubmitted(ApplicationMail<'a>),
+    /// To the applicant: staff need more, and say what.
+    InfoRequested {
+        mail: ApplicationMail<'a>,
+        message: &'a str,
+    },
+    /// To the applicant: turned down, and why, in the applicant's language.
+    ApplicationRejected {
+        mail: ApplicationMail<'a>,
+        reason_code: RejectReason,
+        reason: Option<&'a str>,
+    },
+    /// To the applicant: an admin reopened a rejected application.
+    ApplicationReopened(ApplicationMail<'a>),
+    /// To the applicant: confirmation of a withdrawal.
+    ApplicationWithdrawn(ApplicationMail<'a>),
+    /// To an assigned reviewer: the applicant resubmitted or withdrew.
+    AssigneeUpdate {
+        mail: ApplicationMail<'a>,
+        group: &'a str,
+        action: Action,
+    },
+    /// To a reviewer: an admin assigned them an application.
+    ReviewerAssigned {
+        mail: ApplicationMail<'a>,
+        group: &'a str,
+    },
+}
+
+/// What every mail about an application names: the recipient, the city (in the recipient's
+/// language) and the application.
+#[derive(Clone, Copy)]
+pub struct ApplicationMail<'a> {
+    pub name: &'a str,
+    pub city: &'a str,
+    pub application_id: Uuid,
 }
 
 impl Message<'_> {
@@ -35,6 +76,13 @@ impl Message<'_> {
             Self::VerifyEmail { .. } => "verify_email",
             Self::PasswordReset { .. } => "password_reset",
             Self::StaffInvitation { .. } => "staff_invitation",
+            Self::ApplicationSubmitted(_) => "application_submitted",
+            Self::InfoRequested { .. } => "info_requested",
+            Self::ApplicationRejected { .. } => "application_rejected",
+            Self::ApplicationReopened(_) => "application_reopened",
+            Self::ApplicationWithdrawn(_) => "application_withdrawn",
+            Self::AssigneeUpdate { .. } => "assignee_update",
+            Self::ReviewerAssigned { .. } => "reviewer_assigned",
         }
     }
 }
@@ -65,6 +113,20 @@ impl MailComposer {
         template!(env, "password_reset.zh-CN");
         template!(env, "staff_invitation.en");
         template!(env, "staff_invitation.zh-CN");
+        template!(env, "application_submitted.en");
+        template!(env, "application_submitted.zh-CN");
+        template!(env, "info_requested.en");
+        template!(env, "info_requested.zh-CN");
+        template!(env, "application_rejected.en");
+        template!(env, "application_rejected.zh-CN");
+        template!(env, "application_reopened.en");
+        template!(env, "application_reopened.zh-CN");
+        template!(env, "application_withdrawn.en");
+        template!(env, "application_withdrawn.zh-CN");
+        template!(env, "assignee_update.en");
+        template!(env, "assignee_update.zh-CN");
+        template!(env, "reviewer_assigned.en");
+        template!(env, "reviewer_assigned.zh-CN");
         Ok(Self {
             env,
             public_base_url: public_base_url.to_owned(),
@@ -92,6 +154,26 @@ impl MailComposer {
                 role => role_name(*role, locale),
                 link => format!("{base}/reset-password?token={token}&invited=1"),
             },
+            Message::ApplicationSubmitted(mail)
+            | Message::ApplicationReopened(mail)
+            | Message::ApplicationWithdrawn(mail) => mail.context(base),
+            Message::InfoRequested { mail, message } => {
+                context! { message, ..mail.context(base) }
+            }
+            Message::ApplicationRejected {
+                mail,
+                reason_code,
+                reason,
+            } => context! {
+                reason_code => reason_code.as_str(), reason,
+                ..mail.context(base)
+            },
+            Message::AssigneeUpdate {
+                mail,
+                group,
+                action,
+            } => context! { group, action => action.as_str(), ..mail.context(base) },
+            Message::ReviewerAssigned { mail, group } => context! { group, ..mail.context(base) },
         };
         let name = format!("{}.{}", message.template(), locale.as_str());
         let text = self
@@ -104,6 +186,16 @@ impl MailComposer {
             subject: subject.trim().to_owned(),
             body: body.trim_start().to_owned(),
         })
+    }
+}
+
+impl ApplicationMail<'_> {
+    fn context(&self, base: &str) -> minijinja::Value {
+        context! {
+            name => self.name,
+            city => self.city,
+            link => format!("{base}/applications/{}", self.application_id),
+        }
     }
 }
 
@@ -125,6 +217,11 @@ mod tests {
     #[test]
     fn every_message_renders_in_both_languages_with_its_link() {
         let composer = MailComposer::new("https://portal.example").expect("templates compile");
+        let mail = ApplicationMail {
+            name: "Li",
+            city: "Suzhou",
+            application_id: Uuid::nil(),
+        };
         let messages = [
             Message::VerifyEmail {
                 name: "Li",
@@ -139,6 +236,27 @@ mod tests {
                 token: "tok3",
                 inviter: "Wang",
                 role: Role::Reviewer,
+            },
+            Message::ApplicationSubmitted(mail),
+            Message::InfoRequested {
+                mail,
+                message: "Please send the lease.",
+            },
+            Message::ApplicationRejected {
+                mail,
+                reason_code: RejectReason::QuotaFilled,
+                reason: Some("See you next round."),
+            },
+            Message::ApplicationReopened(mail),
+            Message::ApplicationWithdrawn(mail),
+            Message::AssigneeUpdate {
+                mail,
+                group: "Huadong Motors",
+                action: Action::Resubmit,
+            },
+            Message::ReviewerAssigned {
+                mail,
+                group: "Huadong Motors",
             },
         ];
         for message in &messages {
@@ -159,5 +277,20 @@ mod tests {
             .compose(&messages[2], Locale::ZhCn)
             .expect("renders");
         assert!(zh.body.contains("评审员") && zh.body.contains("token=tok3"));
+        let rejected = composer.compose(&messages[5], Locale::En).expect("renders");
+        assert!(
+            rejected
+                .body
+                .contains("All partner places planned for this city have been filled.")
+        );
+        assert!(
+            rejected
+                .body
+                .contains("Note from the recruitment team: See you next round.")
+        );
+        let asked = composer
+            .compose(&messages[4], Locale::ZhCn)
+            .expect("renders");
+        assert!(asked.body.contains("Please send the lease.") && asked.subject.contains("Suzhou"));
     }
 }

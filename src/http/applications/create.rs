@@ -3,7 +3,9 @@ use uuid::Uuid;
 
 use super::{ApplicationRequest, ApplicationResponse, Viewer};
 use crate::auth::{AnyUser, Authorized, Principal};
+use crate::db::events::{self, NewEvent};
 use crate::db::{applications, cities, write_transaction};
+use crate::domain::workflow::{Actor, Status};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey, created_headers};
@@ -55,6 +57,20 @@ pub async fn create_application(
                         return Err(AppError::field("city_code", "unknown_city"));
                     }
                     applications::insert(conn, id, group_id, &body.draft(), user.id, now)?;
+                    events::append(
+                        conn,
+                        &NewEvent {
+                            application_id: id,
+                            at: now,
+                            actor_id: Some(user.id),
+                            actor_role: Actor::ApplicantOwner.as_str(),
+                            action: "create",
+                            from_status: None,
+                            to_status: Status::Draft,
+                            reason_code: None,
+                            reason: None,
+                        },
+                    )?;
                     let application = applications::find(conn, id)?.ok_or(AppError::NotFound)?;
                     let response = ApplicationResponse::new(application, &viewer);
                     let headers =

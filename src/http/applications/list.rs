@@ -2,6 +2,7 @@ use actix_web::{HttpRequest, get, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
 use validator::Validate;
 
 use super::{ApplicationResponse, Viewer};
@@ -27,6 +28,13 @@ pub enum SortOrder {
     SubmittedAtDesc,
 }
 
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+pub enum AssignedTo {
+    /// The caller.
+    #[serde(rename = "me")]
+    Me,
+}
+
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ApplicationFilter {
@@ -42,6 +50,9 @@ pub struct ApplicationFilter {
     #[validate(length(max = 200))]
     #[param(max_length = 200)]
     pub q: Option<String>,
+    /// `me`: only applications the caller is assigned to review.
+    #[param(inline)]
+    pub assigned_to: Option<AssignedTo>,
     /// Only applications changed at or after this time (for incremental sync).
     pub updated_since: Option<DateTime<Utc>>,
     #[param(inline)]
@@ -93,6 +104,10 @@ pub async fn list_applications(
                 min_score: filter.min_score,
                 q: filter.q,
                 updated_since: filter.updated_since,
+                assigned_to: filter.assigned_to.map(|AssignedTo::Me| {
+                    // An integrator is assigned nothing: a user id nobody has.
+                    principal.as_user().map_or(Uuid::nil(), |u| u.id)
+                }),
                 sort,
             };
             Ok((applications::list(conn, &query, after, limit + 1)?, viewer))

@@ -1,9 +1,12 @@
 //! `/api/v1/applications`: a dealer group's application for one city, from draft to decision.
 
+pub mod assignees;
 pub mod create;
 pub mod eligibility;
+pub mod events;
 pub mod get;
 pub mod list;
+pub mod reviews;
 pub mod transitions;
 pub mod update;
 

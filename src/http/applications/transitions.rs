@@ -6,34 +6,40 @@ use validator::Validate;
 
 use super::{ApplicationResponse, Viewer};
 use crate::auth::{AnyUser, Authorized, Principal};
-use crate::db::applications::{self, Application};
-use crate::db::{DbConnection, cities, criteria, dealer_groups, users, write_transaction};
-use crate::domain::city::accepts_submissions;
-use crate::domain::dealer_group::stores_in_province;
-use crate::domain::eligibility::{Candidate, evaluate};
-use crate::domain::workflow::{self, Action, Refusal};
+use crate::db::{applications, write_transaction};
+use crate::domain::review::RejectReason;
+use crate::domain::workflow::Action;
 use crate::error::{AppError, Problem};
 use crate::http::concurrency::IfMatch;
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::transitions::{self, MoveRequest, Mover};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct TransitionRequest {
     pub action: Action,
-    /// Why, where the action takes a reason.
+    /// Why: required by `reopen`, optional with `reject` and `withdraw`.
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]
     pub reason: Option<String>,
+    /// Required by `reject`; the applicant's e-mail explains it.
+    pub reason_code: Option<RejectReason>,
+    /// Required by `request_info`: what the applicant should provide. It is e-mailed to the
+    /// applicant and kept in the timeline.
+    #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
+    pub message: Option<String>,
 }
 
 /// Move the application through the workflow.
 ///
 /// The action must be allowed in the current state (else `409 invalid_transition`, with the
 /// caller's `allowed_actions`) and to the caller (else 403); send the `version` you read as
-/// `If-Match`. `submit` needs a verified e-mail address and a city taking submissions, and
-/// evaluates and stores the eligibility report.
+/// `If-Match`. Of two callers racing with the same version, one wins and the other gets 412.
+/// The status change, its audit event, its e-mails and its webhook events are written in one
+/// transaction. The workflow:
 #[utoipa::path(
     tag = "applications",
     request_body = TransitionRequest,
@@ -45,7 +51,7 @@ pub struct TransitionRequest {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The application after the move", body = ApplicationResponse),
-        (status = 409, description = "Not allowed now (`invalid_transition`, with `allowed_actions`), e-mail not verified (`email_not_verified`), or the city takes no submissions (`city_not_accepting`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not allowed now (`invalid_transition`, with `allowed_actions`), or a rule of the action is not met (`email_not_verified`, `city_not_accepting`, `scorecard_required`, `application_exists`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/applications/{id}/transitions")]
@@ -63,6 +69,7 @@ pub async fn transition(
     let locale = Locale::from_request(&req);
     let principal = Principal::User(user.clone());
     let now = state.clock.now();
+    let task_state = state.clone();
     let answer = state
         .db
         .run(move |conn| {
@@ -72,23 +79,24 @@ pub async fn transition(
                     let application = viewer.load(conn, id)?;
                     let actor = viewer.actor_for(&application).ok_or(AppError::Forbidden)?;
                     if_match.check(application.version)?;
-                    let to = workflow::next(application.status, body.action, actor).map_err(
-                        |refusal| match refusal {
-                            Refusal::NotNow => AppError::InvalidTransition {
-                                allowed: workflow::allowed_actions(application.status, actor)
-                                    .into_iter()
-                                    .map(|a| a.as_str().to_owned())
-                                    .collect(),
-                            },
-                            Refusal::NotYours => AppError::Forbidden,
-                        },
+                    let mover = Mover {
+                        actor,
+                        user_id: Some(user.id),
+                    };
+                    let request = MoveRequest {
+                        reason_code: body.reason_code,
+                        reason: body.reason.as_deref(),
+                        message: body.message.as_deref(),
+                    };
+                    transitions::perform(
+                        conn,
+                        &task_state.mail,
+                        &application,
+                        body.action,
+                        mover,
+                        &request,
+                        now,
                     )?;
-                    if body.action == Action::Submit {
-                        submit(conn, &application, user.id, now)?;
-                    }
-                    if !applications::set_status(conn, id, application.version, to, now)? {
-                        return Err(AppError::VersionMismatch);
-                    }
                     let application = applications::find(conn, id)?.ok_or(AppError::NotFound)?;
                     let response = ApplicationResponse::new(application, &viewer);
                     let headers = vec![("ETag".to_owned(), format!("\"{}\"", response.version))];
@@ -97,50 +105,6 @@ pub async fn transition(
             })
         })
         .await?;
+    state.mail_wake.notify_one();
     Ok(answer.into_response())
-}
-
-/// The rules of `submit`: a verified address, a city taking submissions; then the eligibility
-/// report is made with the current criteria and stored with its version.
-fn submit(
-    conn: &mut DbConnection,
-    application: &Application,
-    user_id: Uuid,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), AppError> {
-    let verified = users::find(conn, user_id)?.is_some_and(|u| u.email_verified_at.is_some());
-    if !verified {
-        return Err(AppError::Conflict {
-            code: "email_not_verified",
-        });
-    }
-    let (city, _) = cities::find(conn, &application.city_code)?.ok_or(AppError::NotFound)?;
-    let status = city
-        .status
-        .parse()
-        .map_err(|_| AppError::Internal(anyhow::anyhow!("city {}: bad status", city.code)))?;
-    let opens = city.window_opens_at.map(|t| t.and_utc());
-    let closes = city.window_closes_at.map(|t| t.and_utc());
-    if !accepts_submissions(status, opens, closes, now) {
-        return Err(AppError::Conflict {
-            code: "city_not_accepting",
-        });
-    }
-    let group =
-        dealer_groups::find(conn, application.dealer_group_id)?.ok_or(AppError::NotFound)?;
-    let current = criteria::current(conn)?;
-    let profile = &group.profile;
-    let candidate = Candidate {
-        rank_verified: group.rank_verified,
-        stores_in_city_province: stores_in_province(&profile.provinces, &city.province),
-        annual_revenue_cny: profile.annual_revenue_cny,
-        registered_capital_cny: profile.registered_capital_cny,
-        brands: &profile.brands,
-        after_sales: &profile.after_sales,
-        sites: &application.proposed_sites,
-        customers: &application.customer_base,
-    };
-    let report = evaluate(&current.rules, current.version, &candidate, now);
-    applications::store_report(conn, application.id, &report)?;
-    Ok(())
 }

@@ -1,0 +1,96 @@
+//! The vocabulary of review: why an application is turned down, and a reviewer's scorecard.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::account::UnknownValue;
+
+/// Why an application is rejected; the applicant's e-mail explains it in its language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    NotEligible,
+    WeakerThanCompetitors,
+    QuotaFilled,
+    Incomplete,
+    Duplicate,
+    Other,
+}
+
+impl RejectReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotEligible => "not_eligible",
+            Self::WeakerThanCompetitors => "weaker_than_competitors",
+            Self::QuotaFilled => "quota_filled",
+            Self::Incomplete => "incomplete",
+            Self::Duplicate => "duplicate",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// A reviewer's overall advice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Recommendation {
+    StrongYes,
+    Yes,
+    No,
+    StrongNo,
+}
+
+impl Recommendation {
+    pub const ALL: [Recommendation; 4] = [Self::StrongYes, Self::Yes, Self::No, Self::StrongNo];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::StrongYes => "strong_yes",
+            Self::Yes => "yes",
+            Self::No => "no",
+            Self::StrongNo => "strong_no",
+        }
+    }
+}
+
+impl std::str::FromStr for Recommendation {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownValue(s.to_owned()))
+    }
+}
+
+/// The five scored criteria of a scorecard, each 1 (weak) to 5 (strong).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct Scores {
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub district_resources: i32,
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub customer_resources: i32,
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub nev_experience: i32,
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub after_sales: i32,
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub financial_strength: i32,
+}
+
+impl Scores {
+    /// The sum of the five scores, 5..25.
+    pub fn total(&self) -> i32 {
+        self.district_resources
+            + self.customer_resources
+            + self.nev_experience
+            + self.after_sales
+            + self.financial_strength
+    }
+}

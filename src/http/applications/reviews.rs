@@ -1,0 +1,164 @@
+use actix_web::{HttpResponse, get, put, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::Viewer;
+use crate::auth::{Authorized, Principal, Staff};
+use crate::db::scorecards::{self, Scorecard};
+use crate::db::write_transaction;
+use crate::domain::account::Role;
+use crate::domain::review::{Recommendation, Scores};
+use crate::error::{AppError, Problem};
+use crate::http::extract::ValidatedJson;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct ScorecardRequest {
+    #[validate(nested)]
+    pub scores: Scores,
+    pub recommendation: Recommendation,
+    #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScorecardResponse {
+    pub reviewer_id: Uuid,
+    pub reviewer_name: String,
+    pub scores: Scores,
+    /// The sum of the five scores, 5..25.
+    pub total: i32,
+    pub recommendation: Recommendation,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Scorecard> for ScorecardResponse {
+    fn from(card: Scorecard) -> Self {
+        Self {
+            reviewer_id: card.reviewer_id,
+            reviewer_name: card.reviewer_name,
+            total: card.scores.total(),
+            scores: card.scores,
+            recommendation: card.recommendation,
+            comment: card.comment,
+            created_at: card.created_at,
+            updated_at: card.updated_at,
+        }
+    }
+}
+
+/// The scorecards the caller may see. Review is blind: until a reviewer files their own card,
+/// others' cards are withheld and only counted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScorecardList {
+    pub items: Vec<ScorecardResponse>,
+    /// Whether the caller has filed a scorecard.
+    pub filed_by_you: bool,
+    /// How many scorecards are withheld from the caller.
+    pub hidden: usize,
+}
+
+/// The application's scorecards (reviewers of its city, admins).
+///
+/// Admins see every card. A reviewer sees the others' cards only once they filed their own;
+/// before that, `items` is empty and `hidden` counts the withheld cards. Applicants never see
+/// scorecards (403).
+#[utoipa::path(
+    tag = "applications",
+    params(("id" = Uuid, Path, description = "Application id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The visible scorecards", body = ScorecardList))
+)]
+#[get("/applications/{id}/reviews")]
+pub async fn list_reviews(
+    Authorized(user): Authorized<Staff>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<ScorecardList>, AppError> {
+    let id = id.into_inner();
+    let admin = user.role == Role::Admin;
+    let caller = user.id;
+    let cards = state
+        .db
+        .run(move |conn| {
+            Viewer::of(conn, &Principal::User(user), None)?.load(conn, id)?;
+            scorecards::list(conn, id)
+        })
+        .await?;
+    let filed_by_you = cards.iter().any(|c| c.reviewer_id == caller);
+    let (items, hidden): (Vec<_>, Vec<_>) = cards
+        .into_iter()
+        .partition(|c| admin || filed_by_you || c.reviewer_id == caller);
+    Ok(web::Json(ScorecardList {
+        items: items.into_iter().map(ScorecardResponse::from).collect(),
+        filed_by_you,
+        hidden: hidden.len(),
+    }))
+}
+
+/// File or update the caller's own scorecard (reviewers of the city, admins).
+///
+/// One card per reviewer and application, each criterion scored 1 to 5. Possible while the
+/// application is in review (`submitted` to `shortlisted`; else 409 `not_reviewable`). 201 when
+/// the card is new, 200 when it replaced the caller's earlier card.
+#[utoipa::path(
+    tag = "applications",
+    request_body = ScorecardRequest,
+    params(("id" = Uuid, Path, description = "Application id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's card, updated", body = ScorecardResponse),
+        (status = 201, description = "The caller's card, filed", body = ScorecardResponse),
+        (status = 409, description = "The application is not in review (`not_reviewable`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/applications/{id}/reviews")]
+pub async fn put_review(
+    Authorized(user): Authorized<Staff>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    ValidatedJson(body): ValidatedJson<ScorecardRequest>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let reviewer = user.id;
+    let (created, card) = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let application = Viewer::of(conn, &Principal::User(user), None)?.load(conn, id)?;
+                if !application.status.is_in_review() {
+                    return Err(AppError::Conflict {
+                        code: "not_reviewable",
+                    });
+                }
+                let created = scorecards::upsert(
+                    conn,
+                    id,
+                    reviewer,
+                    &body.scores,
+                    body.recommendation,
+                    body.comment.as_deref(),
+                    now,
+                )?;
+                let card = scorecards::list(conn, id)?
+                    .into_iter()
+                    .find(|c| c.reviewer_id == reviewer)
+                    .ok_or(AppError::NotFound)?;
+                Ok((created, card))
+            })
+        })
+        .await?;
+    let mut response = if created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
+    Ok(response.json(ScorecardResponse::from(card)))
+}

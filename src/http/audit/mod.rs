@@ -1,0 +1,3 @@
+//! `/api/v1/audit`: checks of the tamper-evident event chain.
+
+pub mod verify;

@@ -1,0 +1,283 @@
+//! Carrying out one move of the workflow table (`domain::workflow::TRANSITIONS`): its row's
+//! guards, the status change guarded by the version the caller read, the row's effects, the
+//! audit event, the e-mails and the webhook events. Everything happens on the caller's
+//! connection, inside its transaction, so a move is written whole or not at all.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::db::applications::{self, Application};
+use crate::db::events::{self, NewEvent};
+use crate::db::{
+    DbConnection, assignees, cities, criteria, dealer_groups, scorecards, users, webhook_events,
+};
+use crate::domain::city::accepts_submissions;
+use crate::domain::dealer_group::stores_in_province;
+use crate::domain::eligibility::{Candidate, evaluate};
+use crate::domain::review::RejectReason;
+use crate::domain::workflow::{self, Action, Actor, Effect, Guard, Refusal, Status, Transition};
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::mail::templates::ApplicationMail;
+use crate::mail::{self, MailComposer, Message};
+
+/// What the caller asks for, with the words some actions require.
+#[derive(Debug, Default)]
+pub struct MoveRequest<'a> {
+    pub reason_code: Option<RejectReason>,
+    pub reason: Option<&'a str>,
+    pub message: Option<&'a str>,
+}
+
+/// Who moves the application: their part in the workflow, and their account (none for the
+/// system).
+#[derive(Clone, Copy, Debug)]
+pub struct Mover {
+    pub actor: Actor,
+    pub user_id: Option<Uuid>,
+}
+
+/// Moves `application` by `action`. `application` is what the caller read, and its `version`
+/// must still be current; otherwise nothing changes and the answer is 412.
+pub fn perform(
+    conn: &mut DbConnection,
+    composer: &MailComposer,
+    application: &Application,
+    action: Action,
+    mover: Mover,
+    request: &MoveRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<Status, AppError> {
+    let row =
+        workflow::rule(application.status, action, mover.actor).map_err(
+            |refusal| match refusal {
+                Refusal::NotNow => AppError::InvalidTransition {
+                    allowed: workflow::allowed_actions(application.status, mover.actor)
+                        .into_iter()
+                        .map(|a| a.as_str().to_owned())
+                        .collect(),
+                },
+                Refusal::NotYours => AppError::Forbidden,
+            },
+        )?;
+    for guard in row.guards {
+        check(conn, *guard, application, mover, request, now)?;
+    }
+    // First the guarded write: of two racing moves, the second waits here for the first to
+    // commit and then finds the version gone.
+    if !applications::set_status(conn, application.id, application.version, row.to, now)? {
+        return Err(AppError::VersionMismatch);
+    }
+    if row.has(Effect::EvaluateEligibility) {
+        evaluate_eligibility(conn, application, now)?;
+    }
+    if row.has(Effect::AssignCaller)
+        && let Some(user_id) = mover.user_id
+        && assignees::is_empty(conn, application.id)?
+    {
+        assignees::add(conn, application.id, user_id, Some(user_id), now)?;
+    }
+    events::append(
+        conn,
+        &NewEvent {
+            application_id: application.id,
+            at: now,
+            actor_id: mover.user_id,
+            actor_role: mover.actor.as_str(),
+            action: action.as_str(),
+            from_status: Some(application.status),
+            to_status: row.to,
+            reason_code: request.reason_code.map(RejectReason::as_str),
+            reason: request.message.or(request.reason),
+        },
+    )?;
+    notify(conn, composer, row, application, mover, request, now)?;
+    announce(conn, row, application, now)?;
+    Ok(row.to)
+}
+
+fn given(text: Option<&str>) -> bool {
+    text.is_some_and(|t| !t.trim().is_empty())
+}
+
+/// 422 naming `field` unless `present`.
+fn required(present: bool, field: &str) -> Result<(), AppError> {
+    if present {
+        Ok(())
+    } else {
+        Err(AppError::field(field, "required"))
+    }
+}
+
+/// 409 with `code` unless `holds`.
+fn conflict_unless(holds: bool, code: &'static str) -> Result<(), AppError> {
+    if holds {
+        Ok(())
+    } else {
+        Err(AppError::Conflict { code })
+    }
+}
+
+fn check(
+    conn: &mut DbConnection,
+    guard: Guard,
+    application: &Application,
+    mover: Mover,
+    request: &MoveRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    match guard {
+        Guard::MessageGiven => required(given(request.message), "message"),
+        Guard::ReasonGiven => required(given(request.reason), "reason"),
+        Guard::ReasonCodeGiven => required(request.reason_code.is_some(), "reason_code"),
+        Guard::EmailVerified => {
+            let verified = match mover.user_id {
+                Some(id) => users::find(conn, id)?.is_some_and(|u| u.email_verified_at.is_some()),
+                None => false,
+            };
+            conflict_unless(verified, "email_not_verified")
+        }
+        Guard::CityAccepting => {
+            let (city, _) =
+                cities::find(conn, &application.city_code)?.ok_or(AppError::NotFound)?;
+            let status = city.status.parse().map_err(|_| {
+                AppError::Internal(anyhow::anyhow!("city {}: bad status", city.code))
+            })?;
+            let opens = city.window_opens_at.map(|t| t.and_utc());
+            let closes = city.window_closes_at.map(|t| t.and_utc());
+            conflict_unless(
+                accepts_submissions(status, opens, closes, now),
+                "city_not_accepting",
+            )
+        }
+        Guard::ScorecardFiled => conflict_unless(
+            scorecards::count(conn, application.id)? > 0,
+            "scorecard_required",
+        ),
+    }
+}
+
+/// Makes the eligibility report with the current criteria and stores it with their version.
+fn evaluate_eligibility(
+    conn: &mut DbConnection,
+    application: &Application,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (city, _) = cities::find(conn, &application.city_code)?.ok_or(AppError::NotFound)?;
+    let group =
+        dealer_groups::find(conn, application.dealer_group_id)?.ok_or(AppError::NotFound)?;
+    let current = criteria::current(conn)?;
+    let profile = &group.profile;
+    let candidate = Candidate {
+        rank_verified: group.rank_verified,
+        stores_in_city_province: stores_in_province(&profile.provinces, &city.province),
+        annual_revenue_cny: profile.annual_revenue_cny,
+        registered_capital_cny: profile.registered_capital_cny,
+        brands: &profile.brands,
+        after_sales: &profile.after_sales,
+        sites: &application.proposed_sites,
+        customers: &application.customer_base,
+    };
+    let report = evaluate(&current.rules, current.version, &candidate, now);
+    applications::store_report(conn, application.id, &report)
+}
+
+/// The city's name in `locale`.
+pub fn city_name(conn: &mut DbConnection, code: &str, locale: Locale) -> Result<String, AppError> {
+    let (city, _) = cities::find(conn, code)?.ok_or(AppError::NotFound)?;
+    Ok(match locale {
+        Locale::En => city.name_en,
+        Locale::ZhCn => city.name_zh,
+    })
+}
+
+/// Queues the row's e-mails: to the group's owner in the owner's language, and to the assigned
+/// reviewers (but not to whoever made the move).
+fn notify(
+    conn: &mut DbConnection,
+    composer: &MailComposer,
+    row: &Transition,
+    application: &Application,
+    mover: Mover,
+    request: &MoveRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if row.has(Effect::EmailApplicant) {
+        let group =
+            dealer_groups::find(conn, application.dealer_group_id)?.ok_or(AppError::NotFound)?;
+        if let Some(owner) = users::find(conn, group.owner_id)?.filter(|u| u.active) {
+            let city = city_name(conn, &application.city_code, owner.locale)?;
+            let mail = ApplicationMail {
+                name: &owner.display_name,
+                city: &city,
+                application_id: application.id,
+            };
+            let message = match row.action {
+                Action::RequestInfo => Message::InfoRequested {
+                    mail,
+                    message: request.message.unwrap_or_default(),
+                },
+                Action::Reject => Message::ApplicationRejected {
+                    mail,
+                    reason_code: request.reason_code.unwrap_or(RejectReason::Other),
+                    reason: request.reason,
+                },
+                Action::Reopen => Message::ApplicationReopened(mail),
+                Action::Withdraw => Message::ApplicationWithdrawn(mail),
+                _ => Message::ApplicationSubmitted(mail),
+            };
+            mail::enqueue(conn, composer, &owner.email, owner.locale, &message, now)?;
+        }
+    }
+    if row.has(Effect::EmailAssignees) {
+        for reviewer in assignees::list(conn, application.id)?
+            .into_iter()
+            .filter(|a| Some(a.user_id) != mover.user_id)
+        {
+            let city = city_name(conn, &application.city_code, reviewer.locale)?;
+            let message = Message::AssigneeUpdate {
+                mail: ApplicationMail {
+                    name: &reviewer.display_name,
+                    city: &city,
+                    application_id: application.id,
+                },
+                group: &application.dealer_group_name,
+                action: row.action,
+            };
+            mail::enqueue(
+                conn,
+                composer,
+                &reviewer.email,
+                reviewer.locale,
+                &message,
+                now,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Queues the webhook events of the move: `application.status_changed` always, and
+/// `application.submitted` where the row says so.
+fn announce(
+    conn: &mut DbConnection,
+    row: &Transition,
+    application: &Application,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let data = json!({
+        "application_id": application.id,
+        "dealer_group_id": application.dealer_group_id,
+        "city_code": application.city_code,
+        "action": row.action,
+        "from_status": application.status,
+        "to_status": row.to,
+        "version": application.version + 1,
+    });
+    webhook_events::enqueue(conn, "application.status_changed", &data, now)?;
+    if row.has(Effect::AnnounceSubmitted) {
+        webhook_events::enqueue(conn, "application.submitted", &data, now)?;
+    }
+    Ok(())
+}
