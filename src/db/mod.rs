@@ -116,6 +116,9 @@ impl Db {
         };
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
+            // Open connections as load needs them: r2d2 would otherwise open all of them at
+            // start, per process, which adds up quickly with replicas (and parallel tests).
+            .min_idle(Some(2))
             .connection_timeout(Duration::from_secs(10))
             .build(ConnectionManager { url: url.clone() })
             .context("opening the database")?;

@@ -36,7 +36,7 @@ pub fn list_of_type(
 ) -> Result<Vec<(Uuid, serde_json::Value)>, AppError> {
     let rows: Vec<(String, String)> = webhook_events::table
         .filter(webhook_events::event_type.eq(event_type))
-        .order(webhook_events::created_at.asc())
+        .order((webhook_events::created_at.asc(), webhook_events::id.asc()))
         .select((webhook_events::id, webhook_events::payload))
         .load(conn)?;
     rows.into_iter()
