@@ -251,6 +251,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        application_id -> Text,
+        kind -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lois (application_id) {
+        application_id -> Text,
+        status -> Text,
+        valid_days -> Integer,
+        stores -> Integer,
+        terms_note -> Nullable<Text>,
+        issued_by -> Text,
+        issued_at -> Timestamp,
+        expires_at -> Timestamp,
+        document_html -> Text,
+        document_sha256 -> Text,
+        reminder_sent_at -> Nullable<Timestamp>,
+        signed_at -> Nullable<Timestamp>,
+        signer_user_id -> Nullable<Text>,
+        signer_name -> Nullable<Text>,
+        signer_title -> Nullable<Text>,
+        signer_address -> Nullable<Text>,
+        signer_user_agent -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    onboarding_tasks (application_id, code) {
+        application_id -> Text,
+        code -> Text,
+        position -> Integer,
+        owner -> Text,
+        due_on -> Date,
+        done_at -> Nullable<Timestamp>,
+        done_by -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(applications -> dealer_groups (dealer_group_id));
 diesel::joinable!(applications -> cities (city_code));
 diesel::joinable!(eligibility_reports -> applications (application_id));
@@ -264,6 +314,9 @@ diesel::joinable!(application_assignees -> applications (application_id));
 diesel::joinable!(application_assignees -> users (user_id));
 diesel::joinable!(scorecards -> applications (application_id));
 diesel::joinable!(scorecards -> users (reviewer_id));
+diesel::joinable!(documents -> applications (application_id));
+diesel::joinable!(lois -> applications (application_id));
+diesel::joinable!(onboarding_tasks -> applications (application_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     cities,
@@ -284,4 +337,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     application_assignees,
     scorecards,
     webhook_events,
+    documents,
+    lois,
+    onboarding_tasks,
 );

@@ -1,0 +1,3 @@
+DROP TABLE onboarding_tasks;
+DROP TABLE lois;
+DROP TABLE documents;
