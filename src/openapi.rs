@@ -36,6 +36,7 @@ Writes to versioned resources need `If-Match: <version>`.",
         (name = "rankings", description = "The national ranking list behind top-100 verification"),
         (name = "applications", description = "Applications for a city, from draft to decision"),
         (name = "eligibility", description = "The versioned eligibility criteria"),
+        (name = "reports", description = "Recruitment figures for staff: the funnel and city rankings"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -14,6 +14,7 @@ pub mod one_time_tokens;
 pub mod outbox;
 pub mod rankings;
 pub mod refresh_tokens;
+pub mod reports;
 pub mod schema;
 pub mod users;
 

@@ -18,4 +18,5 @@ mod eligibility;
 mod errors;
 mod mail;
 mod operations;
+mod reports;
 mod staff;

@@ -2,6 +2,7 @@
 
 pub mod create;
 pub mod eligibility;
+pub mod export;
 pub mod get;
 pub mod list;
 pub mod transitions;
