@@ -37,6 +37,7 @@ Writes to versioned resources need `If-Match: <version>`.",
         (name = "applications", description = "Applications for a city, from draft to decision"),
         (name = "eligibility", description = "The versioned eligibility criteria"),
         (name = "audit", description = "Checks of the tamper-evident audit trail (admins)"),
+        (name = "reports", description = "Recruitment figures for staff: the funnel and city rankings"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

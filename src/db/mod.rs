@@ -16,6 +16,7 @@ pub mod one_time_tokens;
 pub mod outbox;
 pub mod rankings;
 pub mod refresh_tokens;
+pub mod reports;
 pub mod schema;
 pub mod scorecards;
 pub mod users;

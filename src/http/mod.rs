@@ -20,6 +20,7 @@ pub mod ops;
 pub mod pagination;
 pub mod problem;
 pub mod rankings;
+pub mod reports;
 pub mod staff;
 
 use utoipa_actix_web::scope;
@@ -61,8 +62,12 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(rankings::get::get_ranking)
         .service(eligibility_criteria::get::get_criteria)
         .service(eligibility_criteria::put::put_criteria)
+        .service(reports::funnel::funnel)
+        .service(reports::city_ranking::city_ranking)
         .service(applications::create::create_application)
         .service(applications::list::list_applications)
+        // Before `/applications/{id}`, which would take `export.csv` for an id.
+        .service(applications::export::export_applications)
         .service(applications::get::get_application)
         .service(applications::update::update_application)
         .service(applications::transitions::transition)

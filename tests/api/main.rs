@@ -18,5 +18,6 @@ mod eligibility;
 mod errors;
 mod mail;
 mod operations;
+mod reports;
 mod review;
 mod staff;

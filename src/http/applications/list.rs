@@ -63,6 +63,34 @@ pub struct ApplicationFilter {
     pub cursor: Option<String>,
 }
 
+impl ApplicationFilter {
+    /// The order asked for; `created_at` unless said otherwise.
+    pub(crate) fn sort(&self) -> Sort {
+        match self.sort.unwrap_or(SortOrder::CreatedAt) {
+            SortOrder::CreatedAt => Sort::CreatedAt,
+            SortOrder::ScoreDesc => Sort::ScoreDesc,
+            SortOrder::SubmittedAtDesc => Sort::SubmittedAtDesc,
+        }
+    }
+
+    /// The query for these filters within what the caller may see; paging is the caller's.
+    pub(crate) fn into_query(self, viewer: &Viewer) -> ListQuery {
+        ListQuery {
+            visibility: viewer.visibility.clone(),
+            sort: self.sort(),
+            // An integrator is assigned nothing: a user id nobody has.
+            assigned_to: self
+                .assigned_to
+                .map(|AssignedTo::Me| viewer.user_id.unwrap_or(Uuid::nil())),
+            city: self.city,
+            status: self.status,
+            min_score: self.min_score,
+            q: self.q,
+            updated_since: self.updated_since,
+        }
+    }
+}
+
 /// List the applications the caller may see, filtered and sorted.
 ///
 /// Applicants see their group's, reviewers their cities', admins and integrators with
@@ -88,28 +116,12 @@ pub async fn list_applications(
     };
     let after = page.after::<ListKey>()?;
     let limit = page.limit();
-    let sort = match filter.sort.unwrap_or(SortOrder::CreatedAt) {
-        SortOrder::CreatedAt => Sort::CreatedAt,
-        SortOrder::ScoreDesc => Sort::ScoreDesc,
-        SortOrder::SubmittedAtDesc => Sort::SubmittedAtDesc,
-    };
+    let sort = filter.sort();
     let (rows, viewer) = state
         .db
         .run(move |conn| {
             let viewer = Viewer::of(conn, &principal, locale)?;
-            let query = ListQuery {
-                visibility: viewer.visibility.clone(),
-                city: filter.city,
-                status: filter.status,
-                min_score: filter.min_score,
-                q: filter.q,
-                updated_since: filter.updated_since,
-                assigned_to: filter.assigned_to.map(|AssignedTo::Me| {
-                    // An integrator is assigned nothing: a user id nobody has.
-                    principal.as_user().map_or(Uuid::nil(), |u| u.id)
-                }),
-                sort,
-            };
+            let query = filter.into_query(&viewer);
             Ok((applications::list(conn, &query, after, limit + 1)?, viewer))
         })
         .await?;

@@ -4,6 +4,7 @@ pub mod assignees;
 pub mod create;
 pub mod eligibility;
 pub mod events;
+pub mod export;
 pub mod get;
 pub mod list;
 pub mod reviews;
@@ -131,6 +132,8 @@ impl ApplicationResponse {
 /// The caller as the applications feature sees it: what it may see and as whom it acts.
 #[derive(Clone, Debug)]
 pub struct Viewer {
+    /// The caller's account; none for an integrator.
+    pub user_id: Option<Uuid>,
     pub visibility: Visibility,
     pub applicant: bool,
     /// The group the caller owns, if any.
@@ -153,6 +156,7 @@ impl Viewer {
                     return Err(AppError::Forbidden);
                 }
                 Ok(Self {
+                    user_id: None,
                     visibility: Visibility::All,
                     applicant: false,
                     owns_group: None,
@@ -187,6 +191,7 @@ impl Viewer {
                     }
                 };
                 Ok(Self {
+                    user_id: Some(user.id),
                     visibility,
                     applicant: user.role == Role::Applicant,
                     owns_group,
