@@ -81,6 +81,9 @@ pub enum AppError {
     RateLimited { retry_after: Duration },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// None of the representations the client accepts can be served (406).
+    #[error("not acceptable")]
+    NotAcceptable,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -109,6 +112,7 @@ impl AppError {
             Self::PreconditionRequired => "precondition_required",
             Self::RateLimited { .. } => "rate_limited",
             Self::Unavailable(_) => "service_unavailable",
+            Self::NotAcceptable => "not_acceptable",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -185,6 +189,7 @@ impl ResponseError for AppError {
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -234,6 +234,54 @@ pub fn problem_text(code: &str, locale: Locale) -> (&'static str, &'static str) 
             ),
             ("已指派", "该评审员已被指派审核此申请。"),
         ),
+        "quota_full" => (
+            (
+                "Quota full",
+                "Every place of the city's quota is committed; raise the quota or wait for a place to free up.",
+            ),
+            (
+                "名额已满",
+                "该城市的合作名额已全部占用；请提高名额或等待名额释放。",
+            ),
+        ),
+        "document_hash_mismatch" => (
+            (
+                "Document changed",
+                "The SHA-256 you signed is not the letter's; fetch the letter again and sign what it shows.",
+            ),
+            (
+                "文件不一致",
+                "您签署的 SHA-256 与意向书不符，请重新获取意向书并按其内容签署。",
+            ),
+        ),
+        "loi_expired" => (
+            (
+                "Letter of intent expired",
+                "The letter of intent has run out and can no longer be signed.",
+            ),
+            ("合作意向书已过期", "合作意向书已过期，无法再签署。"),
+        ),
+        "onboarding_incomplete" => (
+            (
+                "Onboarding incomplete",
+                "Every onboarding task must be done before the store is activated.",
+            ),
+            ("入驻筹备未完成", "所有入驻任务完成后才能开业。"),
+        ),
+        "not_onboarding" => (
+            (
+                "Not onboarding",
+                "Onboarding tasks can be changed only while the application is onboarding.",
+            ),
+            ("不在入驻筹备阶段", "仅在入驻筹备阶段可以更新入驻任务。"),
+        ),
+        "not_acceptable" => (
+            (
+                "Not acceptable",
+                "The letter is available as text/html only.",
+            ),
+            ("无法提供该格式", "意向书仅提供 text/html 格式。"),
+        ),
         "conflict" => (
             (
                 "Conflict",
@@ -348,6 +396,14 @@ pub fn field_message(code: &str, params: &BTreeMap<String, String>, locale: Loca
         ("not_ascending", Locale::ZhCn) => "必须高于前一档".into(),
         ("points_sum", Locale::En) => "the scored rules' max_points must add up to 100".into(),
         ("points_sum", Locale::ZhCn) => "各计分规则的 max_points 之和必须为 100".into(),
+        ("use_signature_operation", Locale::En) => {
+            "sign_loi happens through POST /api/v1/applications/{id}/loi/signature".into()
+        }
+        ("use_signature_operation", Locale::ZhCn) => {
+            "签署意向书请使用 POST /api/v1/applications/{id}/loi/signature".into()
+        }
+        ("must_accept", Locale::En) => "must be true to sign".into(),
+        ("must_accept", Locale::ZhCn) => "必须为 true 才能签署".into(),
         ("not_a_reviewer_of_city", Locale::En) => {
             "must be an active reviewer of the application's city".into()
         }

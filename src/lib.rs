@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod i18n;
+pub mod loi;
 pub mod mail;
 pub mod openapi;
 pub mod startup;

@@ -131,11 +131,18 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop, stopped) = watch::channel(false);
         let worker = tokio::spawn(self.mail_worker.run(stopped.clone()));
+        let interval = self.state.config.worker_interval;
+        let letters = tokio::spawn(crate::loi::expiry::run(
+            self.state.clone(),
+            interval,
+            stopped.clone(),
+        ));
         let chores = tokio::spawn(housekeeping(self.state.clone(), stopped));
         tracing::info!(port = self.port, "serving");
         let result = self.server.await;
         let _ = stop.send(true);
         let _ = worker.await;
+        let _ = letters.await;
         let _ = chores.await;
         tracing::info!("stopped");
         Ok(result?)

@@ -3,31 +3,39 @@
 //! audit event, the e-mails and the webhook events. Everything happens on the caller's
 //! connection, inside its transaction, so a move is written whole or not at all.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, SecondsFormat, SubsecRound, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::db::applications::{self, Application};
 use crate::db::events::{self, NewEvent};
+use crate::db::lois::{self, NewLoi, Signature};
 use crate::db::{
-    DbConnection, assignees, cities, criteria, dealer_groups, scorecards, users, webhook_events,
+    DbConnection, assignees, cities, criteria, dealer_groups, onboarding, scorecards, users,
+    webhook_events,
 };
 use crate::domain::city::accepts_submissions;
 use crate::domain::dealer_group::stores_in_province;
 use crate::domain::eligibility::{Candidate, evaluate};
+use crate::domain::loi::{LoiStatus, LoiTerms};
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::{self, Action, Actor, Effect, Guard, Refusal, Status, Transition};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::mail::templates::ApplicationMail;
+use crate::loi::LetterFacts;
+use crate::mail::templates::{ApplicationMail, PartnershipStep};
 use crate::mail::{self, MailComposer, Message};
 
 /// What the caller asks for, with the words some actions require.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct MoveRequest<'a> {
     pub reason_code: Option<RejectReason>,
     pub reason: Option<&'a str>,
     pub message: Option<&'a str>,
+    /// The terms of `offer_loi`.
+    pub loi: Option<&'a LoiTerms>,
+    /// The applicant's signature, from `POST .../loi/signature` only.
+    pub signature: Option<&'a Signature<'a>>,
 }
 
 /// Who moves the application: their part in the workflow, and their account (none for the
@@ -71,6 +79,10 @@ pub fn perform(
     }
     if row.has(Effect::EvaluateEligibility) {
         evaluate_eligibility(conn, application, now)?;
+    }
+    apply_letter_effects(conn, row, application, mover, request, now)?;
+    if row.has(Effect::CreateChecklist) {
+        onboarding::create(conn, application.id, now.date_naive())?;
     }
     if row.has(Effect::AssignCaller)
         && let Some(user_id) = mover.user_id
@@ -155,7 +167,100 @@ fn check(
             scorecards::count(conn, application.id)? > 0,
             "scorecard_required",
         ),
+        Guard::LoiTermsGiven => required(request.loi.is_some(), "loi"),
+        Guard::QuotaAvailable => {
+            // One decision about the city's places at a time: two offers racing for its last
+            // place queue on the city's row, and the second sees the first's offer.
+            cities::lock(conn, &application.city_code)?;
+            let (city, committed) =
+                cities::find(conn, &application.city_code)?.ok_or(AppError::NotFound)?;
+            conflict_unless(committed < i64::from(city.quota), "quota_full")
+        }
+        Guard::SignatureMatches => {
+            let Some(signature) = request.signature else {
+                return Err(AppError::field("action", "use_signature_operation"));
+            };
+            let letter = lois::find(conn, application.id)?.ok_or(AppError::NotFound)?;
+            conflict_unless(
+                letter
+                    .document_sha256
+                    .eq_ignore_ascii_case(signature.document_sha256.trim()),
+                "document_hash_mismatch",
+            )
+        }
+        Guard::LoiOpen => {
+            let letter = lois::find(conn, application.id)?.ok_or(AppError::NotFound)?;
+            conflict_unless(now < letter.expires_at, "loi_expired")
+        }
+        Guard::LoiPastExpiry => {
+            let letter = lois::find(conn, application.id)?.ok_or(AppError::NotFound)?;
+            conflict_unless(now >= letter.expires_at, "conflict")
+        }
+        Guard::OnboardingDone => conflict_unless(
+            onboarding::all_done(conn, application.id)?,
+            "onboarding_incomplete",
+        ),
     }
+}
+
+/// The letter of intent's part of a move: issuing it, keeping its signature, closing it.
+fn apply_letter_effects(
+    conn: &mut DbConnection,
+    row: &Transition,
+    application: &Application,
+    mover: Mover,
+    request: &MoveRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if row.has(Effect::IssueLoi) {
+        let terms = request.loi.ok_or(AppError::field("loi", "required"))?;
+        let issued_by = mover.user_id.ok_or(AppError::Forbidden)?;
+        let (city, _) = cities::find(conn, &application.city_code)?.ok_or(AppError::NotFound)?;
+        let group =
+            dealer_groups::find(conn, application.dealer_group_id)?.ok_or(AppError::NotFound)?;
+        // Whole seconds: the letter shows the expiry to the second, and the stored time must
+        // be the one shown.
+        let issued_at = now.trunc_subsecs(0);
+        let expires_at = issued_at + Duration::days(i64::from(terms.valid_days));
+        let letter = crate::loi::render(&LetterFacts {
+            reference: &application.id.to_string(),
+            group_name: &group.profile.legal_name,
+            uscc: &group.profile.uscc,
+            city_code: &city.code,
+            city_zh: &city.name_zh,
+            city_en: &city.name_en,
+            terms,
+            issued_at,
+            expires_at,
+        })?;
+        lois::insert(
+            conn,
+            &NewLoi {
+                application_id: application.id,
+                terms,
+                issued_by,
+                issued_at,
+                expires_at,
+                document_html: &letter.html,
+                document_sha256: &letter.sha256,
+            },
+        )?;
+    }
+    if row.has(Effect::RecordSignature) {
+        let signature = request
+            .signature
+            .ok_or(AppError::field("action", "use_signature_operation"))?;
+        lois::record_signature(conn, application.id, signature, now)?;
+    }
+    if row.has(Effect::CloseLoi) {
+        let closed = match row.to {
+            Status::LoiDeclined => LoiStatus::Declined,
+            Status::LoiExpired => LoiStatus::Expired,
+            _ => LoiStatus::Withdrawn,
+        };
+        lois::close(conn, application.id, closed, now)?;
+    }
+    Ok(())
 }
 
 /// Makes the eligibility report with the current criteria and stores it with their version.
@@ -204,15 +309,14 @@ fn notify(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     if row.has(Effect::EmailApplicant) {
-        let group =
-            dealer_groups::find(conn, application.dealer_group_id)?.ok_or(AppError::NotFound)?;
-        if let Some(owner) = users::find(conn, group.owner_id)?.filter(|u| u.active) {
-            let city = city_name(conn, &application.city_code, owner.locale)?;
-            let mail = ApplicationMail {
-                name: &owner.display_name,
-                city: &city,
-                application_id: application.id,
-            };
+        let letter = lois::find(conn, application.id)?;
+        let expires_at = letter
+            .as_ref()
+            .map(|l| l.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true));
+        let stores = letter.as_ref().map(|l| l.terms.stores);
+        let step = |step| (step, expires_at.as_deref(), stores);
+        if let Some(owner) = owner_of(conn, application)? {
+            let mail = owner.mail(application.id);
             let message = match row.action {
                 Action::RequestInfo => Message::InfoRequested {
                     mail,
@@ -225,7 +329,17 @@ fn notify(
                 },
                 Action::Reopen => Message::ApplicationReopened(mail),
                 Action::Withdraw => Message::ApplicationWithdrawn(mail),
-                _ => Message::ApplicationSubmitted(mail),
+                Action::Submit | Action::StartReview | Action::Resubmit | Action::Shortlist => {
+                    Message::ApplicationSubmitted(mail)
+                }
+                Action::OfferLoi => partnership(mail, step(PartnershipStep::LoiOffered)),
+                Action::SignLoi => partnership(mail, step(PartnershipStep::LoiSigned)),
+                Action::DeclineLoi => partnership(mail, step(PartnershipStep::LoiDeclined)),
+                Action::ExpireLoi => partnership(mail, step(PartnershipStep::LoiExpired)),
+                Action::StartOnboarding => {
+                    partnership(mail, step(PartnershipStep::OnboardingStarted))
+                }
+                Action::Activate => partnership(mail, step(PartnershipStep::PartnerActivated)),
             };
             mail::enqueue(conn, composer, &owner.email, owner.locale, &message, now)?;
         }
@@ -258,6 +372,55 @@ fn notify(
     Ok(())
 }
 
+fn partnership<'a>(
+    mail: ApplicationMail<'a>,
+    (step, expires_at, stores): (PartnershipStep, Option<&'a str>, Option<i32>),
+) -> Message<'a> {
+    Message::Partnership {
+        mail,
+        step,
+        expires_at,
+        stores,
+    }
+}
+
+/// Whom mails about an application go to: the group's owner, in the owner's language.
+pub struct Recipient {
+    pub email: String,
+    pub locale: Locale,
+    pub name: String,
+    /// The application's city in the recipient's language.
+    pub city: String,
+}
+
+impl Recipient {
+    pub fn mail(&self, application_id: Uuid) -> ApplicationMail<'_> {
+        ApplicationMail {
+            name: &self.name,
+            city: &self.city,
+            application_id,
+        }
+    }
+}
+
+/// The group's owner, unless the account is deactivated.
+pub fn owner_of(
+    conn: &mut DbConnection,
+    application: &Application,
+) -> Result<Option<Recipient>, AppError> {
+    let group =
+        dealer_groups::find(conn, application.dealer_group_id)?.ok_or(AppError::NotFound)?;
+    let Some(owner) = users::find(conn, group.owner_id)?.filter(|u| u.active) else {
+        return Ok(None);
+    };
+    Ok(Some(Recipient {
+        city: city_name(conn, &application.city_code, owner.locale)?,
+        email: owner.email,
+        locale: owner.locale,
+        name: owner.display_name,
+    }))
+}
+
 /// Queues the webhook events of the move: `application.status_changed` always, and
 /// `application.submitted` where the row says so.
 fn announce(
@@ -276,8 +439,16 @@ fn announce(
         "version": application.version + 1,
     });
     webhook_events::enqueue(conn, "application.status_changed", &data, now)?;
-    if row.has(Effect::AnnounceSubmitted) {
-        webhook_events::enqueue(conn, "application.submitted", &data, now)?;
+    let announcements = [
+        (Effect::AnnounceSubmitted, "application.submitted"),
+        (Effect::AnnounceLoiOffered, "loi.offered"),
+        (Effect::AnnounceLoiSigned, "loi.signed"),
+        (Effect::AnnounceActivated, "partner.activated"),
+    ];
+    for (effect, event_type) in announcements {
+        if row.has(effect) {
+            webhook_events::enqueue(conn, event_type, &data, now)?;
+        }
     }
     Ok(())
 }

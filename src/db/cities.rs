@@ -126,6 +126,15 @@ pub fn find(conn: &mut DbConnection, code: &str) -> Result<Option<(City, i64)>, 
 }
 
 /// How many of the city's places are committed.
+/// Takes the city's row lock for the rest of the transaction (PostgreSQL; SQLite writers are
+/// serial anyway), so that decisions about its places are made one at a time.
+pub fn lock(conn: &mut DbConnection, code: &str) -> Result<(), AppError> {
+    diesel::update(cities::table.find(code))
+        .set(cities::version.eq(cities::version))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn committed(conn: &mut DbConnection, code: &str) -> Result<i64, AppError> {
     Ok(applications::table
         .filter(applications::city_code.eq(code))

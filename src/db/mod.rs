@@ -12,6 +12,8 @@ pub mod criteria;
 pub mod dealer_groups;
 pub mod events;
 pub mod idempotency;
+pub mod lois;
+pub mod onboarding;
 pub mod one_time_tokens;
 pub mod outbox;
 pub mod rankings;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod city;
 pub mod dealer_group;
 pub mod eligibility;
+pub mod loi;
 pub mod review;
 pub mod scope;
 pub mod uscc;

@@ -120,10 +120,22 @@ pub enum Action {
     Reopen,
     /// The owner withdraws the application.
     Withdraw,
+    /// An admin offers a letter of intent (`loi` terms).
+    OfferLoi,
+    /// The owner signs the letter of intent (only through `POST .../loi/signature`).
+    SignLoi,
+    /// The owner declines the letter of intent.
+    DeclineLoi,
+    /// The letter of intent ran out (the system, when `expires_at` passes).
+    ExpireLoi,
+    /// An admin starts onboarding: the checklist is made.
+    StartOnboarding,
+    /// An admin opens the store once every onboarding task is done.
+    Activate,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 14] = [
         Self::Submit,
         Self::StartReview,
         Self::RequestInfo,
@@ -132,6 +144,12 @@ impl Action {
         Self::Reject,
         Self::Reopen,
         Self::Withdraw,
+        Self::OfferLoi,
+        Self::SignLoi,
+        Self::DeclineLoi,
+        Self::ExpireLoi,
+        Self::StartOnboarding,
+        Self::Activate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -144,6 +162,12 @@ impl Action {
             Self::Reject => "reject",
             Self::Reopen => "reopen",
             Self::Withdraw => "withdraw",
+            Self::OfferLoi => "offer_loi",
+            Self::SignLoi => "sign_loi",
+            Self::DeclineLoi => "decline_loi",
+            Self::ExpireLoi => "expire_loi",
+            Self::StartOnboarding => "start_onboarding",
+            Self::Activate => "activate",
         }
     }
 }
@@ -201,6 +225,19 @@ pub enum Guard {
     ReasonGiven,
     /// Somebody has filed a scorecard (409 `scorecard_required`).
     ScorecardFiled,
+    /// The request carries valid `loi` terms (422).
+    LoiTermsGiven,
+    /// The city has a free place: `committed` < `quota` (409 `quota_full`).
+    QuotaAvailable,
+    /// The move comes with the applicant's signature of the document's hash (only the signature
+    /// operation supplies it; 409 `document_hash_mismatch` when the hash is not the document's).
+    SignatureMatches,
+    /// The letter of intent has not run out (409 `loi_expired`).
+    LoiOpen,
+    /// The letter of intent has run out (the system's check).
+    LoiPastExpiry,
+    /// Every onboarding task is done (409 `onboarding_incomplete`).
+    OnboardingDone,
 }
 
 impl Guard {
@@ -212,6 +249,14 @@ impl Guard {
             Self::ReasonCodeGiven => "`reason_code` required",
             Self::ReasonGiven => "`reason` required",
             Self::ScorecardFiled => "at least one scorecard filed (`scorecard_required`)",
+            Self::LoiTermsGiven => "`loi` terms required",
+            Self::QuotaAvailable => "a free place in the city's quota (`quota_full`)",
+            Self::SignatureMatches => {
+                "only via `POST .../loi/signature`, with the document's SHA-256 (`document_hash_mismatch`)"
+            }
+            Self::LoiOpen => "the letter has not expired (`loi_expired`)",
+            Self::LoiPastExpiry => "`expires_at` has passed",
+            Self::OnboardingDone => "every onboarding task done (`onboarding_incomplete`)",
         }
     }
 }
@@ -230,6 +275,20 @@ pub enum Effect {
     EmailAssignees,
     /// Also fires the `application.submitted` webhook.
     AnnounceSubmitted,
+    /// Renders the letter of intent, fixes its bytes and their hash.
+    IssueLoi,
+    /// Keeps the signature's evidence with the letter.
+    RecordSignature,
+    /// Closes an open letter of intent (declined, expired or withdrawn).
+    CloseLoi,
+    /// Creates the onboarding checklist.
+    CreateChecklist,
+    /// Also fires the `loi.offered` webhook.
+    AnnounceLoiOffered,
+    /// Also fires the `loi.signed` webhook.
+    AnnounceLoiSigned,
+    /// Also fires the `partner.activated` webhook.
+    AnnounceActivated,
 }
 
 impl Effect {
@@ -240,6 +299,13 @@ impl Effect {
             Self::EmailApplicant => "e-mails the applicant",
             Self::EmailAssignees => "e-mails the assigned reviewers",
             Self::AnnounceSubmitted => "webhook `application.submitted`",
+            Self::IssueLoi => "renders the letter and fixes its SHA-256",
+            Self::RecordSignature => "keeps the signature evidence",
+            Self::CloseLoi => "closes an open letter of intent",
+            Self::CreateChecklist => "creates the onboarding checklist",
+            Self::AnnounceLoiOffered => "webhook `loi.offered`",
+            Self::AnnounceLoiSigned => "webhook `loi.signed`",
+            Self::AnnounceActivated => "webhook `partner.activated`",
         }
     }
 }
@@ -256,6 +322,7 @@ pub struct Transition {
 
 const STAFF: &[Actor] = &[Actor::Reviewer, Actor::Admin];
 const OWNER: &[Actor] = &[Actor::ApplicantOwner];
+const ADMIN: &[Actor] = &[Actor::Admin];
 
 /// The workflow. Nothing else decides which action may happen when, by whom, on what condition.
 pub const TRANSITIONS: &[Transition] = &[
@@ -337,7 +404,67 @@ pub const TRANSITIONS: &[Transition] = &[
         to: Status::Withdrawn,
         actors: OWNER,
         guards: &[],
-        effects: &[Effect::EmailApplicant, Effect::EmailAssignees],
+        effects: &[
+            Effect::CloseLoi,
+            Effect::EmailApplicant,
+            Effect::EmailAssignees,
+        ],
+    },
+    Transition {
+        action: Action::OfferLoi,
+        from: &[Status::Shortlisted],
+        to: Status::LoiOffered,
+        actors: ADMIN,
+        guards: &[Guard::LoiTermsGiven, Guard::QuotaAvailable],
+        effects: &[
+            Effect::IssueLoi,
+            Effect::EmailApplicant,
+            Effect::AnnounceLoiOffered,
+        ],
+    },
+    Transition {
+        action: Action::SignLoi,
+        from: &[Status::LoiOffered],
+        to: Status::LoiSigned,
+        actors: OWNER,
+        guards: &[Guard::SignatureMatches, Guard::LoiOpen],
+        effects: &[
+            Effect::RecordSignature,
+            Effect::EmailApplicant,
+            Effect::AnnounceLoiSigned,
+        ],
+    },
+    Transition {
+        action: Action::DeclineLoi,
+        from: &[Status::LoiOffered],
+        to: Status::LoiDeclined,
+        actors: OWNER,
+        guards: &[],
+        effects: &[Effect::CloseLoi, Effect::EmailApplicant],
+    },
+    Transition {
+        action: Action::ExpireLoi,
+        from: &[Status::LoiOffered],
+        to: Status::LoiExpired,
+        actors: &[Actor::System],
+        guards: &[Guard::LoiPastExpiry],
+        effects: &[Effect::CloseLoi, Effect::EmailApplicant],
+    },
+    Transition {
+        action: Action::StartOnboarding,
+        from: &[Status::LoiSigned],
+        to: Status::Onboarding,
+        actors: ADMIN,
+        guards: &[],
+        effects: &[Effect::CreateChecklist, Effect::EmailApplicant],
+    },
+    Transition {
+        action: Action::Activate,
+        from: &[Status::Onboarding],
+        to: Status::Active,
+        actors: ADMIN,
+        guards: &[Guard::OnboardingDone],
+        effects: &[Effect::EmailApplicant, Effect::AnnounceActivated],
     },
 ];
 

@@ -77,5 +77,10 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(applications::assignees::list_assignees)
         .service(applications::reviews::list_reviews)
         .service(applications::reviews::put_review)
+        .service(applications::loi::get_loi)
+        .service(applications::loi::get_loi_document)
+        .service(applications::loi::sign_loi)
+        .service(applications::onboarding::get_onboarding)
+        .service(applications::onboarding::update_task)
         .service(audit::verify::verify_chain);
 }

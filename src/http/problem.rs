@@ -55,6 +55,7 @@ fn clone_kind(error: &AppError) -> AppError {
             retry_after: *retry_after,
         },
         AppError::Unavailable(cause) => AppError::Unavailable(cause.clone()),
+        AppError::NotAcceptable => AppError::NotAcceptable,
         AppError::Internal(_) => AppError::Internal(anyhow::anyhow!("logged")),
     }
 }

@@ -59,6 +59,40 @@ pub enum Message<'a> {
         mail: ApplicationMail<'a>,
         group: &'a str,
     },
+    /// To the applicant: a step from the letter of intent to the open store.
+    Partnership {
+        mail: ApplicationMail<'a>,
+        step: PartnershipStep,
+        /// When the letter of intent runs out (RFC 3339), for the letter's steps.
+        expires_at: Option<&'a str>,
+        stores: Option<i32>,
+    },
+}
+
+/// The steps from a letter of intent to an open store that the applicant hears about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartnershipStep {
+    LoiOffered,
+    LoiExpiring,
+    LoiExpired,
+    LoiSigned,
+    LoiDeclined,
+    OnboardingStarted,
+    PartnerActivated,
+}
+
+impl PartnershipStep {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::LoiOffered => "loi_offered",
+            Self::LoiExpiring => "loi_expiring",
+            Self::LoiExpired => "loi_expired",
+            Self::LoiSigned => "loi_signed",
+            Self::LoiDeclined => "loi_declined",
+            Self::OnboardingStarted => "onboarding_started",
+            Self::PartnerActivated => "partner_activated",
+        }
+    }
 }
 
 /// What every mail about an application names: the recipient, the city (in the recipient's
@@ -83,6 +117,7 @@ impl Message<'_> {
             Self::ApplicationWithdrawn(_) => "application_withdrawn",
             Self::AssigneeUpdate { .. } => "assignee_update",
             Self::ReviewerAssigned { .. } => "reviewer_assigned",
+            Self::Partnership { .. } => "partnership_update",
         }
     }
 }
@@ -127,6 +162,8 @@ impl MailComposer {
         template!(env, "assignee_update.zh-CN");
         template!(env, "reviewer_assigned.en");
         template!(env, "reviewer_assigned.zh-CN");
+        template!(env, "partnership_update.en");
+        template!(env, "partnership_update.zh-CN");
         Ok(Self {
             env,
             public_base_url: public_base_url.to_owned(),
@@ -174,6 +211,15 @@ impl MailComposer {
                 action,
             } => context! { group, action => action.as_str(), ..mail.context(base) },
             Message::ReviewerAssigned { mail, group } => context! { group, ..mail.context(base) },
+            Message::Partnership {
+                mail,
+                step,
+                expires_at,
+                stores,
+            } => context! {
+                event => step.as_str(), expires_at, stores,
+                ..mail.context(base)
+            },
         };
         let name = format!("{}.{}", message.template(), locale.as_str());
         let text = self
@@ -257,6 +303,18 @@ mod tests {
             Message::ReviewerAssigned {
                 mail,
                 group: "Huadong Motors",
+            },
+            Message::Partnership {
+                mail,
+                step: PartnershipStep::LoiOffered,
+                expires_at: Some("2027-01-01T00:00:00Z"),
+                stores: Some(2),
+            },
+            Message::Partnership {
+                mail,
+                step: PartnershipStep::PartnerActivated,
+                expires_at: None,
+                stores: None,
             },
         ];
         for message in &messages {

@@ -18,6 +18,7 @@ mod eligibility;
 mod errors;
 mod mail;
 mod operations;
+mod partnership;
 mod reports;
 mod review;
 mod staff;

@@ -13,21 +13,21 @@ const SUZHOU: &str = "320500";
 const NINGBO: &str = "330200";
 
 /// The people of a review and one submitted application in Suzhou.
-struct Review {
-    admin: String,
-    reviewer: String,
-    owner: String,
-    id: String,
+pub struct Review {
+    pub admin: String,
+    pub reviewer: String,
+    pub owner: String,
+    pub id: String,
 }
 
 impl Review {
-    fn path(&self, rest: &str) -> String {
+    pub fn path(&self, rest: &str) -> String {
         format!("/api/v1/applications/{}{rest}", self.id)
     }
 }
 
 /// An admin, a Suzhou reviewer, and an owner whose application is submitted.
-async fn submitted(app: &TestApp, owner_email: &str, uscc_body: &str) -> Review {
+pub async fn submitted(app: &TestApp, owner_email: &str, uscc_body: &str) -> Review {
     let admin = app.admin("lead@maker.example").await;
     let reviewer = app
         .reviewer(&admin, "reviewer@maker.example", &[SUZHOU])
@@ -42,7 +42,7 @@ async fn submitted(app: &TestApp, owner_email: &str, uscc_body: &str) -> Review 
     }
 }
 
-async fn create_and_submit(app: &TestApp, owner: &str) -> String {
+pub async fn create_and_submit(app: &TestApp, owner: &str) -> String {
     let res = app
         .post("/api/v1/applications", Some(owner), &application(SUZHOU))
         .await;
@@ -61,7 +61,7 @@ async fn create_and_submit(app: &TestApp, owner: &str) -> String {
     id
 }
 
-async fn read(app: &TestApp, token: &str, id: &str) -> Value {
+pub async fn read(app: &TestApp, token: &str, id: &str) -> Value {
     let res = app
         .get(&format!("/api/v1/applications/{id}"), Some(token))
         .await;
@@ -70,7 +70,7 @@ async fn read(app: &TestApp, token: &str, id: &str) -> Value {
 }
 
 /// Posts a transition with the `version` given.
-async fn act_at(app: &TestApp, token: &str, id: &str, version: i64, body: &Value) -> Response {
+pub async fn act_at(app: &TestApp, token: &str, id: &str, version: i64, body: &Value) -> Response {
     app.request(
         Method::POST,
         &format!("/api/v1/applications/{id}/transitions"),
@@ -84,12 +84,12 @@ async fn act_at(app: &TestApp, token: &str, id: &str, version: i64, body: &Value
 }
 
 /// Reads the application's current version as an admin would, then posts the transition.
-async fn act(app: &TestApp, token: &str, id: &str, body: Value) -> Response {
+pub async fn act(app: &TestApp, token: &str, id: &str, body: Value) -> Response {
     let version = current_version(app, id).await;
     act_at(app, token, id, version, &body).await
 }
 
-async fn current_version(app: &TestApp, id: &str) -> i64 {
+pub async fn current_version(app: &TestApp, id: &str) -> i64 {
     let db = app.state.db.clone();
     let id = id.parse().unwrap();
     tokio::task::spawn_blocking(move || {
@@ -103,7 +103,7 @@ async fn current_version(app: &TestApp, id: &str) -> i64 {
     .unwrap()
 }
 
-async fn moved(res: Response, status: &str) -> Value {
+pub async fn moved(res: Response, status: &str) -> Value {
     assert_eq!(
         res.status(),
         StatusCode::OK,
@@ -115,7 +115,7 @@ async fn moved(res: Response, status: &str) -> Value {
     body
 }
 
-fn scorecard(score: i64, recommendation: &str) -> Value {
+pub fn scorecard(score: i64, recommendation: &str) -> Value {
     json!({
         "scores": {
             "district_resources": score,
@@ -129,7 +129,7 @@ fn scorecard(score: i64, recommendation: &str) -> Value {
     })
 }
 
-async fn put_review(app: &TestApp, token: &str, review: &Review, card: &Value) -> Response {
+pub async fn put_review(app: &TestApp, token: &str, review: &Review, card: &Value) -> Response {
     app.request(Method::PUT, &review.path("/reviews"), Some(token))
         .json(card)
         .send()
@@ -138,7 +138,7 @@ async fn put_review(app: &TestApp, token: &str, review: &Review, card: &Value) -
 }
 
 /// The queued webhook events of `event_type`, as the dispatcher will see them.
-async fn webhook_events(app: &TestApp, event_type: &'static str) -> Vec<Value> {
+pub async fn webhook_events(app: &TestApp, event_type: &'static str) -> Vec<Value> {
     let db = app.state.db.clone();
     tokio::task::spawn_blocking(move || {
         let mut conn = db.conn().unwrap();
@@ -152,7 +152,7 @@ async fn webhook_events(app: &TestApp, event_type: &'static str) -> Vec<Value> {
     .unwrap()
 }
 
-async fn sql(app: &TestApp, statement: &'static str) {
+pub async fn sql(app: &TestApp, statement: &'static str) {
     let db = app.state.db.clone();
     tokio::task::spawn_blocking(move || {
         let mut conn = db.conn().unwrap();
@@ -162,20 +162,20 @@ async fn sql(app: &TestApp, statement: &'static str) {
     .unwrap();
 }
 
-async fn verify(app: &TestApp, admin: &str) -> Value {
+pub async fn verify(app: &TestApp, admin: &str) -> Value {
     let res = app.get("/api/v1/audit/verify", Some(admin)).await;
     assert_eq!(res.status(), StatusCode::OK);
     res.json().await.unwrap()
 }
 
-async fn events(app: &TestApp, token: &str, review: &Review) -> Vec<Value> {
+pub async fn events(app: &TestApp, token: &str, review: &Review) -> Vec<Value> {
     let res = app.get(&review.path("/events"), Some(token)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let page: Value = res.json().await.unwrap();
     page["items"].as_array().unwrap().clone()
 }
 
-fn actions(events: &[Value]) -> Vec<&str> {
+pub fn actions(events: &[Value]) -> Vec<&str> {
     events
         .iter()
         .map(|e| e["action"].as_str().unwrap())

@@ -7,6 +7,8 @@ pub mod events;
 pub mod export;
 pub mod get;
 pub mod list;
+pub mod loi;
+pub mod onboarding;
 pub mod reviews;
 pub mod transitions;
 pub mod update;

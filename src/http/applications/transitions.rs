@@ -7,6 +7,7 @@ use validator::Validate;
 use super::{ApplicationResponse, Viewer};
 use crate::auth::{AnyUser, Authorized, Principal};
 use crate::db::{applications, write_transaction};
+use crate::domain::loi::LoiTerms;
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::Action;
 use crate::error::{AppError, Problem};
@@ -31,6 +32,9 @@ pub struct TransitionRequest {
     #[validate(length(max = 4000))]
     #[schema(max_length = 4000)]
     pub message: Option<String>,
+    /// Required by `offer_loi`: the letter's terms.
+    #[validate(nested)]
+    pub loi: Option<LoiTerms>,
 }
 
 /// Move the application through the workflow.
@@ -87,6 +91,8 @@ pub async fn transition(
                         reason_code: body.reason_code,
                         reason: body.reason.as_deref(),
                         message: body.message.as_deref(),
+                        loi: body.loi.as_ref(),
+                        signature: None,
                     };
                     transitions::perform(
                         conn,

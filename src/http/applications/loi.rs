@@ -1,0 +1,239 @@
+use actix_web::http::header::{self, ACCEPT};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::Viewer;
+use crate::auth::principal::UserPrincipal;
+use crate::auth::{AnyUser, Authorized, Principal};
+use crate::db::lois::{self, Loi, Signature};
+use crate::db::write_transaction;
+use crate::domain::loi::{LoiStatus, LoiTerms};
+use crate::domain::workflow::Action;
+use crate::error::{AppError, Problem};
+use crate::http::extract::ValidatedJson;
+use crate::http::idempotency::{self, IdempotencyKey};
+use crate::state::AppState;
+use crate::transitions::{self, MoveRequest, Mover};
+
+/// A letter of intent and, once signed, the evidence of the signature.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoiResponse {
+    pub status: LoiStatus,
+    pub terms: LoiTerms,
+    pub issued_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// SHA-256 (hex) of the letter's bytes as served by `GET .../loi/document`: what is signed.
+    pub document_sha256: String,
+    pub signed_at: Option<DateTime<Utc>>,
+    pub signer_name: Option<String>,
+    pub signer_title: Option<String>,
+    /// The network address the signature came from.
+    pub signer_address: Option<String>,
+    pub signer_user_agent: Option<String>,
+}
+
+impl From<Loi> for LoiResponse {
+    fn from(loi: Loi) -> Self {
+        Self {
+            status: loi.status,
+            terms: loi.terms,
+            issued_at: loi.issued_at,
+            expires_at: loi.expires_at,
+            document_sha256: loi.document_sha256,
+            signed_at: loi.signed_at,
+            signer_name: loi.signer_name,
+            signer_title: loi.signer_title,
+            signer_address: loi.signer_address,
+            signer_user_agent: loi.signer_user_agent,
+        }
+    }
+}
+
+/// The letter, if the caller may read the application (the group's members, staff).
+async fn load_letter(state: &AppState, user: UserPrincipal, id: Uuid) -> Result<Loi, AppError> {
+    state
+        .db
+        .run(move |conn| {
+            Viewer::of(conn, &Principal::User(user), None)?.load(conn, id)?;
+            lois::find(conn, id)
+        })
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The application's letter of intent (the group's members, staff); 404 before one is offered.
+#[utoipa::path(
+    tag = "letters-of-intent",
+    params(("id" = Uuid, Path, description = "Application id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The letter", body = LoiResponse))
+)]
+#[get("/applications/{id}/loi")]
+pub async fn get_loi(
+    Authorized(user): Authorized<AnyUser>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<LoiResponse>, AppError> {
+    let letter = load_letter(&state, user, id.into_inner()).await?;
+    Ok(web::Json(letter.into()))
+}
+
+/// Whether the client takes HTML: no `Accept`, or one naming `text/html`, `text/*` or `*/*`.
+fn accepts_html(req: &HttpRequest) -> bool {
+    let Some(accept) = req.headers().get(ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    accept.split(',').any(|item| {
+        let mut parts = item.split(';');
+        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let refused = parts.any(|p| {
+            matches!(
+                p.trim().replace(' ', "").as_str(),
+                "q=0" | "q=0.0" | "q=0.00" | "q=0.000"
+            )
+        });
+        !refused && matches!(media.as_str(), "text/html" | "text/*" | "*/*")
+    })
+}
+
+/// The rendered letter: Chinese first, English below, naming the parties, the city, the store
+/// format, the terms and the expiry.
+///
+/// Its bytes were fixed when the letter was offered and never change: their SHA-256 is the
+/// `ETag` and the `document_sha256` the applicant signs. HTML only: a client that accepts
+/// neither `text/html` nor a wildcard gets 406.
+#[utoipa::path(
+    tag = "letters-of-intent",
+    params(("id" = Uuid, Path, description = "Application id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The letter", content_type = "text/html", body = String),
+        (status = 406, description = "The client accepts no HTML (`not_acceptable`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/applications/{id}/loi/document")]
+pub async fn get_loi_document(
+    Authorized(user): Authorized<AnyUser>,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let letter = load_letter(&state, user, id.into_inner()).await?;
+    if !accepts_html(&req) {
+        return Err(AppError::NotAcceptable);
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::ETAG, format!("\"{}\"", letter.document_sha256)))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        // The letter is a document, not an app: no scripts, no requests.
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'",
+        ))
+        .body(letter.document_html))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct SignatureRequest {
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub signer_name: String,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub signer_title: String,
+    /// The SHA-256 (hex) of the letter the signer was shown.
+    #[validate(length(equal = 64))]
+    #[schema(min_length = 64, max_length = 64, pattern = "^[0-9a-fA-F]{64}$")]
+    pub document_sha256: String,
+    /// Must be true: the signer accepts the letter.
+    pub accept: bool,
+}
+
+/// Sign the letter of intent (the owner of the applying group).
+///
+/// Send the SHA-256 of the letter you were shown; if it is not the letter's, nothing is signed
+/// (409 `document_hash_mismatch`). The signature is kept with its evidence (signer, time,
+/// network address, user agent, hash) and the application moves to `loi_signed`. A letter past
+/// its expiry cannot be signed (409 `loi_expired`).
+#[utoipa::path(
+    tag = "letters-of-intent",
+    request_body = SignatureRequest,
+    params(
+        ("id" = Uuid, Path, description = "Application id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Signed; the letter with the signature's evidence", body = LoiResponse),
+        (status = 409, description = "Wrong hash (`document_hash_mismatch`), expired (`loi_expired`), or no open letter (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/applications/{id}/loi/signature")]
+pub async fn sign_loi(
+    Authorized(user): Authorized<AnyUser>,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    ValidatedJson(body): ValidatedJson<SignatureRequest>,
+) -> Result<HttpResponse, AppError> {
+    if !body.accept {
+        return Err(AppError::field("accept", "must_accept"));
+    }
+    let id = id.into_inner();
+    let fingerprint = key.fingerprint(&req, user.id);
+    let address = req.peer_addr().map(|a| a.ip().to_string());
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(500).collect::<String>());
+    let now = state.clock.now();
+    let task_state = state.clone();
+    let answer = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                idempotency::run(conn, fingerprint.as_ref(), now, 200, |conn| {
+                    let viewer = Viewer::of(conn, &Principal::User(user.clone()), None)?;
+                    let application = viewer.load(conn, id)?;
+                    let actor = viewer.actor_for(&application).ok_or(AppError::Forbidden)?;
+                    let signature = Signature {
+                        user_id: user.id,
+                        name: body.signer_name.trim(),
+                        title: body.signer_title.trim(),
+                        document_sha256: &body.document_sha256,
+                        address: address.as_deref(),
+                        user_agent: user_agent.as_deref(),
+                    };
+                    let request = MoveRequest {
+                        signature: Some(&signature),
+                        ..MoveRequest::default()
+                    };
+                    let mover = Mover {
+                        actor,
+                        user_id: Some(user.id),
+                    };
+                    transitions::perform(
+                        conn,
+                        &task_state.mail,
+                        &application,
+                        Action::SignLoi,
+                        mover,
+                        &request,
+                        now,
+                    )?;
+                    let letter = lois::find(conn, id)?.ok_or(AppError::NotFound)?;
+                    Ok((LoiResponse::from(letter), Vec::new()))
+                })
+            })
+        })
+        .await?;
+    state.mail_wake.notify_one();
+    Ok(answer.into_response())
+}

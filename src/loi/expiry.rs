@@ -1,0 +1,131 @@
+//! The background work of letters of intent: a reminder to the applicant a few days before a
+//! letter runs out, and the `expire_loi` move once it has, with nobody calling.
+//!
+//! Safe with several replicas: a reminder is claimed by a guarded update before its mail is
+//! queued, and an expiry is a version-guarded move, so of two processes only one does each.
+
+use std::time::Duration;
+
+use actix_web::web;
+use tokio::sync::watch;
+
+use crate::db::{applications, lois, write_transaction};
+use crate::domain::loi::REMINDER_DAYS;
+use crate::domain::workflow::{Action, Actor, Status};
+use crate::error::AppError;
+use crate::mail::templates::PartnershipStep;
+use crate::mail::{self, Message};
+use crate::state::AppState;
+use crate::transitions::{self, MoveRequest, Mover, owner_of};
+
+const BATCH: i64 = 50;
+
+/// Runs until `stopped` turns true, every `interval`.
+pub async fn run(
+    state: web::Data<AppState>,
+    interval: Duration,
+    mut stopped: watch::Receiver<bool>,
+) {
+    loop {
+        if let Err(error) = tick(&state).await {
+            tracing::warn!(%error, "letter-of-intent work failed; retrying next round");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// One round: reminders first (a letter about to expire still gets its reminder), then expiries.
+pub async fn tick(state: &web::Data<AppState>) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let remind_before = now + chrono::Duration::days(REMINDER_DAYS);
+    let due = state
+        .db
+        .run(move |conn| lois::due_for_reminder(conn, remind_before, BATCH))
+        .await?;
+    for id in due {
+        let task = state.clone();
+        state
+            .db
+            .run(move |conn| write_transaction(conn, |conn| remind(conn, &task, id, now)))
+            .await?;
+    }
+    let expired = state
+        .db
+        .run(move |conn| lois::expired(conn, now, BATCH))
+        .await?;
+    for id in expired {
+        let task = state.clone();
+        let result = state
+            .db
+            .run(move |conn| write_transaction(conn, |conn| expire(conn, &task, id, now)))
+            .await;
+        match result {
+            // Another process expired it first.
+            Ok(()) | Err(AppError::VersionMismatch) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    state.mail_wake.notify_one();
+    Ok(())
+}
+
+fn remind(
+    conn: &mut crate::db::DbConnection,
+    state: &AppState,
+    id: uuid::Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    if !lois::claim_reminder(conn, id, now)? {
+        return Ok(());
+    }
+    let Some(letter) = lois::find(conn, id)? else {
+        return Ok(());
+    };
+    let Some(application) = applications::find(conn, id)? else {
+        return Ok(());
+    };
+    let Some(owner) = owner_of(conn, &application)? else {
+        return Ok(());
+    };
+    let expires_at = letter
+        .expires_at
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let message = Message::Partnership {
+        mail: owner.mail(id),
+        step: PartnershipStep::LoiExpiring,
+        expires_at: Some(&expires_at),
+        stores: Some(letter.terms.stores),
+    };
+    mail::enqueue(conn, &state.mail, &owner.email, owner.locale, &message, now)
+}
+
+fn expire(
+    conn: &mut crate::db::DbConnection,
+    state: &AppState,
+    id: uuid::Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let Some(application) = applications::find(conn, id)? else {
+        return Ok(());
+    };
+    if application.status != Status::LoiOffered {
+        return Ok(());
+    }
+    let mover = Mover {
+        actor: Actor::System,
+        user_id: None,
+    };
+    transitions::perform(
+        conn,
+        &state.mail,
+        &application,
+        Action::ExpireLoi,
+        mover,
+        &MoveRequest::default(),
+        now,
+    )
+    .map(drop)
+}

@@ -1,0 +1,508 @@
+//! From shortlist to an open store over HTTP: the letter of intent (offer, fixed document,
+//! signature with evidence, decline, expiry by the background work), the quota under racing
+//! offers, and the onboarding checklist up to activation.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::applications::applicant_with_group;
+use crate::db_test;
+use crate::helpers::*;
+use crate::review::{
+    Review, act, act_at, create_and_submit, current_version, events, moved, put_review, read,
+    scorecard, submitted, verify, webhook_events,
+};
+
+const SUZHOU: &str = "320500";
+
+/// Takes a submitted application to the shortlist.
+async fn shortlist(app: &TestApp, r: &Review) {
+    moved(
+        act(app, &r.reviewer, &r.id, json!({"action": "start_review"})).await,
+        "under_review",
+    )
+    .await;
+    let res = put_review(app, &r.reviewer, r, &scorecard(4, "yes")).await;
+    assert!(res.status().is_success());
+    moved(
+        act(app, &r.reviewer, &r.id, json!({"action": "shortlist"})).await,
+        "shortlisted",
+    )
+    .await;
+}
+
+fn offer(valid_days: i64) -> Value {
+    json!({
+        "action": "offer_loi",
+        "loi": {"valid_days": valid_days, "stores": 2, "terms_note": "首年免收品牌使用费 <b>"}
+    })
+}
+
+async fn sign(app: &TestApp, token: &str, r: &Review, sha256: &str) -> reqwest::Response {
+    app.request(Method::POST, &r.path("/loi/signature"), Some(token))
+        .header("User-Agent", "portal-test/1.0")
+        .json(&json!({
+            "signer_name": "Li Wei",
+            "signer_title": "Chairman",
+            "document_sha256": sha256,
+            "accept": true
+        }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn letter_bytes(
+    app: &TestApp,
+    token: &str,
+    r: &Review,
+) -> (reqwest::header::HeaderMap, Vec<u8>) {
+    let res = app.get(&r.path("/loi/document"), Some(token)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let headers = res.headers().clone();
+    (headers, res.bytes().await.unwrap().to_vec())
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+async fn committed(app: &TestApp, city: &str) -> i64 {
+    let city: Value = app
+        .get(&format!("/api/v1/cities/{city}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    city["committed"].as_i64().unwrap()
+}
+
+db_test!(
+    async fn shortlisted_to_active_through_a_signed_letter_and_onboarding(app: TestApp) {
+        let r = submitted(app, "owner@dealer.example", "91320500123456788").await;
+        let (stranger, _) =
+            applicant_with_group(app, "other@dealer.example", "91320500123456796").await;
+        shortlist(app, &r).await;
+
+        // Offering is the admin's, with valid terms.
+        assert_problem(
+            act(app, &r.reviewer, &r.id, offer(30)).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+        let problem = assert_problem(
+            act(app, &r.admin, &r.id, json!({"action": "offer_loi"})).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(error_fields(&problem), ["loi"]);
+        let problem = assert_problem(
+            act(app, &r.admin, &r.id, offer(61)).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(error_fields(&problem), ["loi.valid_days"]);
+        assert_eq!(committed(app, SUZHOU).await, 0);
+        moved(act(app, &r.admin, &r.id, offer(30)).await, "loi_offered").await;
+        assert_eq!(committed(app, SUZHOU).await, 1);
+        app.smtp
+            .wait_for("owner@dealer.example", "please review and sign")
+            .await;
+
+        // The letter: fixed bytes whose hash is the one on record, HTML only.
+        let letter: Value = app
+            .get(&r.path("/loi"), Some(&r.owner))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(letter["status"], "offered");
+        assert_eq!(letter["terms"]["stores"], 2);
+        let (headers, bytes) = letter_bytes(app, &r.owner, &r).await;
+        let sha256 = hex_sha256(&bytes);
+        assert_eq!(letter["document_sha256"], sha256.as_str());
+        assert_eq!(headers["etag"], format!("\"{sha256}\"").as_str());
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let html = String::from_utf8(bytes.clone()).unwrap();
+        assert!(html.contains("owner@dealer.example 集团"));
+        assert!(html.contains("苏州") && html.contains("Suzhou"));
+        assert!(html.contains("&lt;b&gt;"), "the note is escaped");
+        assert!(html.find("合作意向书").unwrap() < html.find("Letter of Intent").unwrap());
+        let res = app
+            .request(Method::GET, &r.path("/loi/document"), Some(&r.owner))
+            .header("Accept", "application/pdf")
+            .send()
+            .await
+            .unwrap();
+        assert_problem(res, StatusCode::NOT_ACCEPTABLE, "not_acceptable").await;
+        assert_problem(
+            app.get(&r.path("/loi"), Some(&stranger)).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+
+        // Only the owner signs, only through the signature operation, only the right hash.
+        assert_problem(
+            sign(app, &r.admin, &r, &sha256).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            sign(app, &stranger, &r, &sha256).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        let problem = assert_problem(
+            act(app, &r.owner, &r.id, json!({"action": "sign_loi"})).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(error_fields(&problem), ["action"]);
+        let wrong = hex_sha256(b"another letter");
+        assert_problem(
+            sign(app, &r.owner, &r, &wrong).await,
+            StatusCode::CONFLICT,
+            "document_hash_mismatch",
+        )
+        .await;
+        assert_eq!(read(app, &r.owner, &r.id).await["status"], "loi_offered");
+        let res = sign(app, &r.owner, &r, &sha256.to_uppercase()).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
+        let signed: Value = res.json().await.unwrap();
+        assert_eq!(signed["status"], "signed");
+        assert_eq!(signed["signer_name"], "Li Wei");
+        assert_eq!(signed["signer_title"], "Chairman");
+        assert_eq!(signed["signer_user_agent"], "portal-test/1.0");
+        assert_eq!(signed["signer_address"], "127.0.0.1");
+        assert!(signed["signed_at"].is_string());
+        assert_eq!(read(app, &r.owner, &r.id).await["status"], "loi_signed");
+        app.smtp
+            .wait_for("owner@dealer.example", "You have signed")
+            .await;
+        // The letter served later is the very same bytes.
+        assert_eq!(letter_bytes(app, &r.admin, &r).await.1, bytes);
+        assert_problem(
+            sign(app, &r.owner, &r, &sha256).await,
+            StatusCode::CONFLICT,
+            "invalid_transition",
+        )
+        .await;
+
+        // Onboarding: the checklist, each side its own tasks, no early activation.
+        assert_problem(
+            app.get(&r.path("/onboarding"), Some(&r.owner)).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        moved(
+            act(app, &r.admin, &r.id, json!({"action": "start_onboarding"})).await,
+            "onboarding",
+        )
+        .await;
+        app.smtp
+            .wait_for("owner@dealer.example", "Onboarding has started")
+            .await;
+        let checklist: Value = app
+            .get(&r.path("/onboarding"), Some(&r.owner))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let tasks = checklist["tasks"].as_array().unwrap();
+        let codes: Vec<_> = tasks.iter().map(|t| t["code"].as_str().unwrap()).collect();
+        assert_eq!(
+            codes,
+            [
+                "dealer_agreement",
+                "site_drawings_approval",
+                "construction",
+                "staff_training",
+                "systems_access",
+                "opening_inspection"
+            ]
+        );
+        assert_eq!(tasks[0]["title"], "Sign the dealer agreement");
+        assert!(
+            tasks
+                .iter()
+                .all(|t| t["done_at"].is_null() && t["due_on"].is_string())
+        );
+        assert_problem(
+            act(app, &r.admin, &r.id, json!({"action": "activate"})).await,
+            StatusCode::CONFLICT,
+            "onboarding_incomplete",
+        )
+        .await;
+        let done = json!({"done": true, "note": "Signed at HQ"});
+        assert_problem(
+            app.patch(
+                &r.path("/onboarding/site_drawings_approval"),
+                Some(&r.owner),
+                None,
+                &done,
+            )
+            .await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            app.patch(
+                &r.path("/onboarding/construction"),
+                Some(&r.reviewer),
+                None,
+                &done,
+            )
+            .await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            app.patch(
+                &r.path("/onboarding/no_such_task"),
+                Some(&r.owner),
+                None,
+                &done,
+            )
+            .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        for task in tasks {
+            let code = task["code"].as_str().unwrap();
+            let token = if task["owner"] == "partner" {
+                &r.owner
+            } else {
+                &r.reviewer
+            };
+            let res = app
+                .patch(
+                    &r.path(&format!("/onboarding/{code}")),
+                    Some(token),
+                    None,
+                    &done,
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::OK, "{code}");
+        }
+        let checklist: Value = app
+            .get(&r.path("/onboarding"), Some(&r.admin))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            checklist["tasks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|t| t["done_at"].is_string() && t["note"] == "Signed at HQ")
+        );
+        let body = moved(
+            act(app, &r.admin, &r.id, json!({"action": "activate"})).await,
+            "active",
+        )
+        .await;
+        assert_eq!(body["allowed_actions"], json!([]));
+        app.smtp.wait_for("owner@dealer.example", "is active").await;
+        assert_problem(
+            app.patch(
+                &r.path("/onboarding/construction"),
+                Some(&r.owner),
+                None,
+                &done,
+            )
+            .await,
+            StatusCode::CONFLICT,
+            "not_onboarding",
+        )
+        .await;
+        // The active partner holds its place.
+        assert_eq!(committed(app, SUZHOU).await, 1);
+
+        // The integrators' events, and the audit trail of the whole way.
+        for event_type in ["loi.offered", "loi.signed", "partner.activated"] {
+            assert_eq!(
+                webhook_events(app, event_type).await.len(),
+                1,
+                "{event_type}"
+            );
+        }
+        let timeline = events(app, &r.admin, &r).await;
+        let actions: Vec<_> = timeline
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions.iter().filter(|a| **a == "complete_task").count(), 6);
+        assert!(actions.ends_with(&["activate"]));
+        assert!(actions.contains(&"sign_loi") && actions.contains(&"offer_loi"));
+        let report = verify(app, &r.admin).await;
+        assert_eq!(report["ok"], true);
+    }
+);
+
+/// A second group with a shortlisted application in Suzhou.
+async fn second_candidate(app: &TestApp, r: &Review) -> Review {
+    let (owner, _) = applicant_with_group(app, "second@dealer.example", "91320500123456796").await;
+    let id = create_and_submit(app, &owner).await;
+    let second = Review {
+        admin: r.admin.clone(),
+        reviewer: r.reviewer.clone(),
+        owner,
+        id,
+    };
+    shortlist(app, &second).await;
+    second
+}
+
+db_test!(
+    async fn two_offers_racing_for_the_last_place_give_one_letter(app: TestApp) {
+        let r = submitted(app, "owner@dealer.example", "91320500123456788").await;
+        shortlist(app, &r).await;
+        let second = second_candidate(app, &r).await;
+        let res = app
+            .patch(
+                &format!("/api/v1/cities/{SUZHOU}"),
+                Some(&r.admin),
+                Some("\"1\""),
+                &json!({"quota": 1}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+
+        let first_version = current_version(app, &r.id).await;
+        let second_version = current_version(app, &second.id).await;
+        let terms = offer(30);
+        let (a, b) = tokio::join!(
+            act_at(app, &r.admin, &r.id, first_version, &terms),
+            act_at(app, &r.admin, &second.id, second_version, &terms),
+        );
+        let mut outcomes = vec![a.status().as_u16(), b.status().as_u16()];
+        outcomes.sort_unstable();
+        assert_eq!(outcomes, [200, 409]);
+        let loser = if a.status() == StatusCode::CONFLICT {
+            a
+        } else {
+            b
+        };
+        assert_problem(loser, StatusCode::CONFLICT, "quota_full").await;
+        assert_eq!(committed(app, SUZHOU).await, 1);
+        assert_eq!(webhook_events(app, "loi.offered").await.len(), 1);
+
+        // A declined letter frees the place.
+        let (winner, other) = if read(app, &r.admin, &r.id).await["status"] == "loi_offered" {
+            (&r, &second)
+        } else {
+            (&second, &r)
+        };
+        moved(
+            act(
+                app,
+                &winner.owner,
+                &winner.id,
+                json!({"action": "decline_loi"}),
+            )
+            .await,
+            "loi_declined",
+        )
+        .await;
+        let letter: Value = app
+            .get(&winner.path("/loi"), Some(&winner.owner))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(letter["status"], "declined");
+        assert_eq!(committed(app, SUZHOU).await, 0);
+        moved(
+            act(app, &r.admin, &other.id, offer(30)).await,
+            "loi_offered",
+        )
+        .await;
+    }
+);
+
+db_test!(
+    async fn an_unsigned_letter_reminds_then_expires_on_its_own(app: TestApp) {
+        let r = submitted(app, "owner@dealer.example", "91320500123456788").await;
+        shortlist(app, &r).await;
+        moved(act(app, &r.admin, &r.id, offer(10)).await, "loi_offered").await;
+        let (_, bytes) = letter_bytes(app, &r.owner, &r).await;
+        let sha256 = hex_sha256(&bytes);
+
+        // Three days before the end, the owner is reminded once.
+        app.clock
+            .advance(chrono::Duration::days(7) + chrono::Duration::minutes(1));
+        app.smtp
+            .wait_for("owner@dealer.example", "expires soon")
+            .await;
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        let reminders = app
+            .smtp
+            .received()
+            .into_iter()
+            .filter(|m| m.subject.contains("expires soon"))
+            .count();
+        assert_eq!(reminders, 1);
+        assert_eq!(read(app, &r.owner, &r.id).await["status"], "loi_offered");
+
+        // Past the end, the background work expires it; nobody calls.
+        app.clock.advance(chrono::Duration::days(3));
+        let mut status = Value::Null;
+        for _ in 0..100 {
+            status = read(app, &r.owner, &r.id).await["status"].clone();
+            if status == "loi_expired" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(status, "loi_expired");
+        app.smtp
+            .wait_for("owner@dealer.example", "has expired")
+            .await;
+        let letter: Value = app
+            .get(&r.path("/loi"), Some(&r.owner))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(letter["status"], "expired");
+        assert_problem(
+            sign(app, &r.owner, &r, &sha256).await,
+            StatusCode::CONFLICT,
+            "invalid_transition",
+        )
+        .await;
+        assert_eq!(committed(app, SUZHOU).await, 0);
+        let timeline = events(app, &r.admin, &r).await;
+        let last = timeline.last().unwrap();
+        assert_eq!(last["action"], "expire_loi");
+        assert_eq!(last["actor_role"], "system");
+        assert!(last["actor_id"].is_null());
+        assert_eq!(verify(app, &r.admin).await["ok"], true);
+    }
+);
