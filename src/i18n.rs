@@ -396,6 +396,17 @@ pub fn field_message(code: &str, params: &BTreeMap<String, String>, locale: Loca
         ("not_ascending", Locale::ZhCn) => "必须高于前一档".into(),
         ("points_sum", Locale::En) => "the scored rules' max_points must add up to 100".into(),
         ("points_sum", Locale::ZhCn) => "各计分规则的 max_points 之和必须为 100".into(),
+        ("webhook_url", Locale::En) => "must be an absolute http or https URL".into(),
+        ("webhook_url", Locale::ZhCn) => "必须是完整的 http 或 https 地址".into(),
+        ("unresolvable_host", Locale::En) => "names a host that does not resolve".into(),
+        ("unresolvable_host", Locale::ZhCn) => "主机名无法解析".into(),
+        ("private_target", Locale::En) => {
+            "resolves to a loopback, private or link-local address, which webhooks may not reach"
+                .into()
+        }
+        ("private_target", Locale::ZhCn) => {
+            "解析到回环、私有或链路本地地址，Webhook 不能访问".into()
+        }
         ("use_signature_operation", Locale::En) => {
             "sign_loi happens through POST /api/v1/applications/{id}/loi/signature".into()
         }

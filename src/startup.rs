@@ -24,6 +24,7 @@ use crate::mail::MailComposer;
 use crate::mail::transport::Sender;
 use crate::mail::worker::MailWorker;
 use crate::state::AppState;
+use crate::webhooks::worker::WebhookWorker;
 
 /// How long in-flight requests get to finish after SIGTERM.
 const SHUTDOWN_GRACE: u64 = 30;
@@ -33,6 +34,7 @@ pub struct Application {
     server: Server,
     state: web::Data<AppState>,
     mail_worker: MailWorker,
+    webhook_worker: WebhookWorker,
 }
 
 impl Application {
@@ -68,6 +70,12 @@ impl Application {
             wake: mail_wake.clone(),
             interval: config.worker_interval,
         };
+        let webhook_worker = WebhookWorker::new(
+            db.clone(),
+            clock.clone(),
+            config.webhook_allow_private_targets,
+            config.worker_interval,
+        )?;
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new(&config.jwt_secret, config.access_token_ttl),
             mail: MailComposer::new(&config.public_base_url)?,
@@ -109,6 +117,7 @@ impl Application {
             server,
             state,
             mail_worker,
+            webhook_worker,
         })
     }
 
@@ -131,6 +140,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop, stopped) = watch::channel(false);
         let worker = tokio::spawn(self.mail_worker.run(stopped.clone()));
+        let webhooks = tokio::spawn(self.webhook_worker.run(stopped.clone()));
         let interval = self.state.config.worker_interval;
         let letters = tokio::spawn(crate::loi::expiry::run(
             self.state.clone(),
@@ -143,6 +153,7 @@ impl Application {
         let _ = stop.send(true);
         let _ = worker.await;
         let _ = letters.await;
+        let _ = webhooks.await;
         let _ = chores.await;
         tracing::info!("stopped");
         Ok(result?)

@@ -23,6 +23,7 @@ pub mod schema;
 pub mod scorecards;
 pub mod users;
 pub mod webhook_events;
+pub mod webhooks;
 
 use std::time::Duration;
 

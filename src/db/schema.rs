@@ -301,6 +301,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Text,
+        url -> Text,
+        events -> Text,
+        secret -> Text,
+        client_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        event_id -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        last_attempt_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(applications -> dealer_groups (dealer_group_id));
 diesel::joinable!(applications -> cities (city_code));
 diesel::joinable!(eligibility_reports -> applications (application_id));
@@ -317,6 +347,8 @@ diesel::joinable!(scorecards -> users (reviewer_id));
 diesel::joinable!(documents -> applications (application_id));
 diesel::joinable!(lois -> applications (application_id));
 diesel::joinable!(onboarding_tasks -> applications (application_id));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     cities,
@@ -340,4 +372,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     documents,
     lois,
     onboarding_tasks,
+    webhook_subscriptions,
+    webhook_deliveries,
 );

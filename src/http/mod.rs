@@ -22,6 +22,7 @@ pub mod problem;
 pub mod rankings;
 pub mod reports;
 pub mod staff;
+pub mod webhooks;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -82,5 +83,10 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(applications::loi::sign_loi)
         .service(applications::onboarding::get_onboarding)
         .service(applications::onboarding::update_task)
-        .service(audit::verify::verify_chain);
+        .service(audit::verify::verify_chain)
+        .service(webhooks::create::create_webhook)
+        .service(webhooks::list::list_webhooks)
+        .service(webhooks::list::delete_webhook)
+        .service(webhooks::deliveries::list_deliveries)
+        .service(webhooks::deliveries::redeliver);
 }

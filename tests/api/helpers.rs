@@ -45,6 +45,10 @@ pub struct Setup {
     /// Points the app at an SMTP port where nothing listens (yet).
     pub smtp_down_on: Option<u16>,
     pub rate_limits: RateLimitSettings,
+    /// Refuse webhook targets on loopback, as production does (tests allow them by default).
+    pub block_private_webhooks: bool,
+    /// Runs on another app's database instead of a fresh one (a second replica).
+    pub database_url: Option<String>,
 }
 
 impl TestApp {
@@ -55,12 +59,13 @@ impl TestApp {
 
     pub async fn spawn_with(backend: Backend, setup: Setup) -> Option<Self> {
         let dir = tempfile::tempdir().unwrap();
-        let (database_url, postgres) = match backend {
-            Backend::Sqlite => (
+        let (database_url, postgres) = match (backend, setup.database_url) {
+            (_, Some(url)) => (url, None),
+            (Backend::Sqlite, None) => (
                 format!("sqlite://{}", dir.path().join("portal.db").display()),
                 None,
             ),
-            Backend::Postgres => {
+            (Backend::Postgres, None) => {
                 let db = tokio::task::spawn_blocking(create_postgres_database)
                     .await
                     .unwrap()?;
@@ -82,7 +87,7 @@ impl TestApp {
             mail_transport: MailTransport::Smtp(SecretString::from(smtp_url)),
             mail_from: "Partner Recruitment <no-reply@portal.test>".into(),
             upload_dir: dir.path().join("uploads"),
-            webhook_allow_private_targets: true,
+            webhook_allow_private_targets: !setup.block_private_webhooks,
             rate_limits: setup.rate_limits,
             worker_interval: Duration::from_millis(200),
         };

@@ -19,6 +19,8 @@ mod errors;
 mod mail;
 mod operations;
 mod partnership;
+mod receiver;
 mod reports;
 mod review;
 mod staff;
+mod webhooks;

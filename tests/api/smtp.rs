@@ -72,6 +72,8 @@ impl Handler for Collector {
     }
 }
 
+/// Clones share the inbox: several apps can send to one server.
+#[derive(Clone)]
 pub struct SmtpServer {
     pub port: u16,
     inbox: Arc<Mutex<Vec<ReceivedMail>>>,

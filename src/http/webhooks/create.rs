@@ -1,0 +1,131 @@
+use actix_web::{HttpResponse, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::{ManagerSubject, WebhookManager};
+use crate::auth::Authorized;
+use crate::auth::tokens::random_token;
+use crate::db::webhooks::{self, Manager, NewSubscription};
+use crate::db::write_transaction;
+use crate::error::{AppError, FieldError};
+use crate::http::extract::ValidatedJson;
+use crate::state::AppState;
+use crate::webhooks::{EVENT_TYPES, target};
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct SubscriptionRequest {
+    /// Where deliveries are POSTed: `http` or `https`, not resolving to a loopback, private or
+    /// link-local address (unless the server runs with `WEBHOOK_ALLOW_PRIVATE_TARGETS=1`).
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub url: String,
+    /// The event types to receive.
+    #[validate(length(min = 1, max = 5))]
+    #[schema(min_items = 1, max_items = 5)]
+    pub events: Vec<EventType>,
+}
+
+/// The events a subscription can receive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum EventType {
+    #[serde(rename = "application.submitted")]
+    ApplicationSubmitted,
+    #[serde(rename = "application.status_changed")]
+    ApplicationStatusChanged,
+    #[serde(rename = "loi.offered")]
+    LoiOffered,
+    #[serde(rename = "loi.signed")]
+    LoiSigned,
+    #[serde(rename = "partner.activated")]
+    PartnerActivated,
+}
+
+impl EventType {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::ApplicationSubmitted => EVENT_TYPES[0],
+            Self::ApplicationStatusChanged => EVENT_TYPES[1],
+            Self::LoiOffered => EVENT_TYPES[2],
+            Self::LoiSigned => EVENT_TYPES[3],
+            Self::PartnerActivated => EVENT_TYPES[4],
+        }
+    }
+}
+
+/// The new subscription with its signing secret, shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedSubscription {
+    pub id: Uuid,
+    pub url: String,
+    pub events: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    /// Verifies `X-Signature`: hex HMAC-SHA256 of `"<t>.<body>"` with this secret.
+    pub secret: String,
+}
+
+/// Subscribe a URL to events (admins; integrators with `webhooks:manage`).
+///
+/// Each delivery is a POST of `{id, type, created_at, data}` with `X-Delivery-Id` (stable across
+/// retries) and `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. A non-2xx
+/// answer or none within 10 s is retried with exponential back-off and jitter for more than a
+/// day. Receivers should refuse a `t` older than 5 minutes. `Idempotency-Key` is not taken here:
+/// replaying the answer would mean keeping the secret in a second place.
+#[utoipa::path(
+    tag = "webhooks",
+    request_body = SubscriptionRequest,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Subscribed; the secret is shown only now", body = CreatedSubscription))
+)]
+#[post("/webhooks")]
+pub async fn create_webhook(
+    Authorized(subject): Authorized<WebhookManager>,
+    state: web::Data<AppState>,
+    ValidatedJson(body): ValidatedJson<SubscriptionRequest>,
+) -> Result<HttpResponse, AppError> {
+    let url = target::check(body.url.trim(), state.config.webhook_allow_private_targets)
+        .await
+        .map_err(|refusal| AppError::Validation(vec![FieldError::new("url", refusal.code())]))?
+        .to_string();
+    let mut events: Vec<String> = body.events.iter().map(|e| e.as_str().to_owned()).collect();
+    events.sort_unstable();
+    events.dedup();
+    let ManagerSubject { manager, user_id } = subject;
+    let id = Uuid::now_v7();
+    let secret = format!("whsec_{}", random_token());
+    let now = state.clock.now();
+    let (stored_url, stored_events, stored_secret) = (url.clone(), events.clone(), secret.clone());
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                webhooks::insert(
+                    conn,
+                    &NewSubscription {
+                        id,
+                        url: &stored_url,
+                        events: &stored_events,
+                        secret: &stored_secret,
+                        client_id: match manager {
+                            Manager::Client(client) => Some(client),
+                            Manager::Admins => None,
+                        },
+                        created_by: user_id,
+                    },
+                    now,
+                )
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/webhooks/{id}")))
+        .json(CreatedSubscription {
+            id,
+            url,
+            events,
+            created_at: now,
+            secret,
+        }))
+}
