@@ -413,6 +413,42 @@ db_test!(
         assert_eq!(committed(app, SUZHOU).await, 1);
         assert_eq!(webhook_events(app, "loi.offered").await.len(), 1);
 
+        // The reports see the letter: one place committed, both still candidates.
+        let funnel: Value = app
+            .get(
+                &format!("/api/v1/reports/funnel?city={SUZHOU}"),
+                Some(&r.admin),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let city = &funnel["cities"][0];
+        assert_eq!(city["committed"], 1);
+        let count = |status: &str| {
+            city["by_status"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["status"] == status)
+                .unwrap()["count"]
+                .clone()
+        };
+        assert_eq!(
+            (count("loi_offered"), count("shortlisted")),
+            (json!(1), json!(1))
+        );
+        let ranking: Value = app
+            .get(
+                &format!("/api/v1/reports/cities/{SUZHOU}/ranking"),
+                Some(&r.reviewer),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(ranking["candidates"].as_array().unwrap().len(), 2);
+
         // A declined letter frees the place.
         let (winner, other) = if read(app, &r.admin, &r.id).await["status"] == "loi_offered" {
             (&r, &second)
