@@ -68,12 +68,19 @@ pub fn claim_due(
     let locked_until = (now + lease).naive_utc();
     let mut claimed = Vec::with_capacity(candidates.len());
     for mail in candidates {
+        // Every condition again: another worker may have sent the row and released its lease
+        // since the select above.
         let won = diesel::update(
-            mail_outbox::table.find(&mail.id).filter(
-                mail_outbox::locked_until
-                    .is_null()
-                    .or(mail_outbox::locked_until.lt(naive_now)),
-            ),
+            mail_outbox::table
+                .find(&mail.id)
+                .filter(mail_outbox::sent_at.is_null())
+                .filter(mail_outbox::failed_at.is_null())
+                .filter(mail_outbox::next_attempt_at.le(naive_now))
+                .filter(
+                    mail_outbox::locked_until
+                        .is_null()
+                        .or(mail_outbox::locked_until.lt(naive_now)),
+                ),
         )
         .set(mail_outbox::locked_until.eq(locked_until))
         .execute(conn)?;

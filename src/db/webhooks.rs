@@ -286,12 +286,19 @@ pub fn claim_due(
     let locked_until = (now + lease).naive_utc();
     let mut claimed = Vec::with_capacity(candidates.len());
     for delivery in candidates {
+        // Every condition again: another process may have sent the row and released its
+        // lease since the select above.
         let won = diesel::update(
-            webhook_deliveries::table.find(&delivery.id).filter(
-                webhook_deliveries::locked_until
-                    .is_null()
-                    .or(webhook_deliveries::locked_until.lt(naive_now)),
-            ),
+            webhook_deliveries::table
+                .find(&delivery.id)
+                .filter(webhook_deliveries::delivered_at.is_null())
+                .filter(webhook_deliveries::failed_at.is_null())
+                .filter(webhook_deliveries::next_attempt_at.le(naive_now))
+                .filter(
+                    webhook_deliveries::locked_until
+                        .is_null()
+                        .or(webhook_deliveries::locked_until.lt(naive_now)),
+                ),
         )
         .set(webhook_deliveries::locked_until.eq(locked_until))
         .execute(conn)?;

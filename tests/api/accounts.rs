@@ -23,12 +23,7 @@ db_test!(
         assert_eq!(tokens["token_type"], "Bearer");
         assert_eq!(tokens["expires_in"], 900);
         let access = access_token(&tokens);
-        let me: Value = app
-            .get("/api/v1/me", Some(&access))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let me: Value = app.get_json("/api/v1/me", Some(&access)).await;
         assert_eq!(me["id"], user["id"]);
         assert_eq!(me["email_verified"], false);
 
@@ -49,12 +44,7 @@ db_test!(
             )
             .await;
         assert_eq!(res.status(), StatusCode::NO_CONTENT);
-        let me: Value = app
-            .get("/api/v1/me", Some(&access))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let me: Value = app.get_json("/api/v1/me", Some(&access)).await;
         assert_eq!(me["email_verified"], true);
 
         // The link works once.
@@ -347,12 +337,7 @@ db_test!(
         assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
         // Reading the mail proved the address.
         let access = access_token(&app.tokens("reset@example.com", new_password).await);
-        let me: Value = app
-            .get("/api/v1/me", Some(&access))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let me: Value = app.get_json("/api/v1/me", Some(&access)).await;
         assert_eq!(me["email_verified"], true);
     }
 );

@@ -26,12 +26,7 @@ db_test!(
         );
 
         // The secret is shown once: the list does not carry it.
-        let list: Value = app
-            .get("/api/v1/api-clients", Some(&admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json("/api/v1/api-clients", Some(&admin)).await;
         assert_eq!(list["items"][0]["client_id"], client_id.as_str());
         assert!(list["items"][0].get("client_secret").is_none());
 
@@ -156,12 +151,7 @@ db_test!(
             )
             .await;
         assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
-        let list: Value = app
-            .get("/api/v1/api-clients", Some(&admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json("/api/v1/api-clients", Some(&admin)).await;
         assert_eq!(list["items"].as_array().unwrap().len(), 1);
     }
 );

@@ -127,11 +127,8 @@ db_test!(
         assert_eq!(submitted["allowed_actions"], json!(["withdraw"]));
 
         let report: Value = app
-            .get(&format!("{path}/eligibility"), Some(&owner))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("{path}/eligibility"), Some(&owner))
+            .await;
         assert_eq!(report["criteria_version"], 1);
         assert_eq!(report["eligible"], true, "{report:#}");
         let codes: Vec<_> = report["checks"]
@@ -173,11 +170,8 @@ db_test!(
         // The report stays as made, even when the criteria change later.
         let admin = app.admin("lead@maker.example").await;
         let mut rules: Value = app
-            .get("/api/v1/eligibility-criteria", Some(&admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/eligibility-criteria", Some(&admin))
+            .await;
         rules["rules"]["customer_resources"]["active_customers"][1]["min"] = json!(30_000);
         let res = app
             .request(Method::PUT, "/api/v1/eligibility-criteria", Some(&admin))
@@ -187,11 +181,8 @@ db_test!(
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         let again: Value = app
-            .get(&format!("{path}/eligibility"), Some(&owner))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("{path}/eligibility"), Some(&owner))
+            .await;
         assert_eq!(again, report);
     }
 );
@@ -283,13 +274,7 @@ db_test!(
         let list = |token: &str| {
             let app = &app;
             let token = token.to_owned();
-            async move {
-                app.get("/api/v1/applications", Some(&token))
-                    .await
-                    .json::<Value>()
-                    .await
-                    .unwrap()
-            }
+            async move { app.get_json("/api/v1/applications", Some(&token)).await }
         };
         assert_eq!(ids(list(&owner).await), std::slice::from_ref(&id));
         assert_eq!(ids(list(&suzhou_reviewer).await), std::slice::from_ref(&id));
@@ -329,25 +314,19 @@ db_test!(
             tokens.push(access_token(&token));
         }
         let page: Value = app
-            .get(
+            .get_json(
                 "/api/v1/applications?updated_since=2000-01-01T00:00:00Z",
                 Some(&tokens[0]),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         assert_eq!(page["items"].as_array().unwrap().len(), 1);
         assert_eq!(page["items"][0]["allowed_actions"], json!([]));
         let page: Value = app
-            .get(
+            .get_json(
                 "/api/v1/applications?updated_since=2999-01-01T00:00:00Z",
                 Some(&tokens[0]),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         assert!(page["items"].as_array().unwrap().is_empty());
         assert_problem(
             app.get("/api/v1/applications", Some(&tokens[1])).await,
@@ -447,12 +426,7 @@ db_test!(
         )
         .await;
         assert_eq!(error_fields(&problem), ["Idempotency-Key"]);
-        let page: Value = app
-            .get("/api/v1/applications", Some(&owner))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let page: Value = app.get_json("/api/v1/applications", Some(&owner)).await;
         assert_eq!(page["items"].as_array().unwrap().len(), 1);
         // A day later the key is forgotten.
         app.clock.advance(chrono::Duration::hours(25));
@@ -509,11 +483,8 @@ db_test!(
         .await;
         // Nothing moved, no report was kept.
         let current: Value = app
-            .get(&format!("/api/v1/applications/{id}"), Some(&owner))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/applications/{id}"), Some(&owner))
+            .await;
         assert_eq!(
             (current["status"].clone(), current["version"].clone()),
             (json!("draft"), json!(1))
@@ -580,12 +551,7 @@ db_test!(
         )
         .await;
         assert_eq!(error_fields(&problem), ["proposed_sites"]);
-        let page: Value = app
-            .get("/api/v1/applications", Some(&owner))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let page: Value = app.get_json("/api/v1/applications", Some(&owner)).await;
         assert!(page["items"].as_array().unwrap().is_empty());
     }
 );

@@ -150,12 +150,13 @@ db_test!(
         )
         .await;
 
-        let city: Value = app.get(path, None).await.json().await.unwrap();
+        let city: Value = app.get_json(path, None).await;
         assert_eq!(
             (city["quota"].clone(), city["version"].clone()),
             (json!(2), json!(1))
         );
-        let list: Vec<Value> = app.get("/api/v1/cities", None).await.json().await.unwrap();
+        let list: Vec<Value> =
+            serde_json::from_value(app.get_json("/api/v1/cities", None).await).unwrap();
         assert_eq!(list.len(), 17);
     }
 );

@@ -57,12 +57,7 @@ db_test!(
             &app.tokens("ops@maker.example", "an operator password")
                 .await,
         );
-        let me: serde_json::Value = app
-            .get("/api/v1/me", Some(&token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let me: serde_json::Value = app.get_json("/api/v1/me", Some(&token)).await;
         assert_eq!(me["role"], "admin");
 
         // Run again: it resets the password, and makes no second account.

@@ -56,12 +56,7 @@ db_test!(
         assert_eq!(group["rank_verified"], false);
         assert_eq!(group["brands"][1]["segment"], "nev");
         let id = group["id"].as_str().unwrap().to_owned();
-        let me: Value = app
-            .get("/api/v1/me", Some(&owner))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let me: Value = app.get_json("/api/v1/me", Some(&owner)).await;
         assert_eq!(me["dealer_group_id"], id.as_str());
 
         let path = format!("/api/v1/dealer-groups/{id}");
@@ -97,20 +92,14 @@ db_test!(
             "province=Jiangsu",
         ] {
             let page: Value = app
-                .get(&format!("/api/v1/dealer-groups?{query}"), Some(&reviewer))
-                .await
-                .json()
-                .await
-                .unwrap();
+                .get_json(&format!("/api/v1/dealer-groups?{query}"), Some(&reviewer))
+                .await;
             assert_eq!(page["items"].as_array().unwrap().len(), 1, "{query}");
         }
         for query in ["q=无锡", "province=Zhejiang", "q=%25"] {
             let page: Value = app
-                .get(&format!("/api/v1/dealer-groups?{query}"), Some(&admin))
-                .await
-                .json()
-                .await
-                .unwrap();
+                .get_json(&format!("/api/v1/dealer-groups?{query}"), Some(&admin))
+                .await;
             assert!(page["items"].as_array().unwrap().is_empty(), "{query}");
         }
 
@@ -156,7 +145,7 @@ db_test!(
         changed["national_rank_claim"] = Value::Null;
         let res = app.patch(&path, Some(&owner), Some("2"), &changed).await;
         assert_eq!(res.status(), StatusCode::OK);
-        let group: Value = app.get(&path, Some(&owner)).await.json().await.unwrap();
+        let group: Value = app.get_json(&path, Some(&owner)).await;
         assert!(group["national_rank_claim"].is_null(), "{group}");
         assert_eq!(group["version"], 3);
     }
@@ -213,12 +202,7 @@ db_test!(
         )
         .await;
         // The refused attempts left the second applicant without a group.
-        let me: Value = app
-            .get("/api/v1/me", Some(&second))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let me: Value = app.get_json("/api/v1/me", Some(&second)).await;
         assert!(me["dealer_group_id"].is_null());
         assert_eq!(
             app.post(
@@ -331,11 +315,8 @@ db_test!(
             let (app, admin, id) = (&app, &admin, ids[i].clone());
             async move {
                 let group: Value = app
-                    .get(&format!("/api/v1/dealer-groups/{id}"), Some(admin))
-                    .await
-                    .json()
-                    .await
-                    .unwrap();
+                    .get_json(&format!("/api/v1/dealer-groups/{id}"), Some(admin))
+                    .await;
                 group["rank_verified"].as_bool().unwrap()
             }
         };
@@ -376,12 +357,7 @@ db_test!(
         assert_eq!(res.status(), StatusCode::OK);
         assert!(verified(0).await);
         assert!(!verified(1).await);
-        let list: Value = app
-            .get("/api/v1/rankings/2026", Some(&admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json("/api/v1/rankings/2026", Some(&admin)).await;
         assert_eq!(
             list["entries"][1],
             json!({"rank": 101, "name": "Beta Auto Group Co. Ltd.", "uscc": null})
@@ -457,12 +433,7 @@ db_test!(
         )
         .await;
 
-        let list: Value = app
-            .get("/api/v1/rankings/2025", Some(&admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json("/api/v1/rankings/2025", Some(&admin)).await;
         assert_eq!(
             list["entries"],
             json!([{"rank": 1, "name": "Alpha", "uscc": null}])

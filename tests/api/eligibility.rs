@@ -13,11 +13,8 @@ db_test!(
         let applicant = app.verified_applicant("dealer@example.com").await;
 
         let current: Value = app
-            .get("/api/v1/eligibility-criteria", Some(&reviewer))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/eligibility-criteria", Some(&reviewer))
+            .await;
         assert_eq!(current["version"], 1);
         let rules = &current["rules"];
         assert_eq!(
@@ -84,11 +81,8 @@ db_test!(
         );
 
         let current: Value = app
-            .get("/api/v1/eligibility-criteria", Some(&admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/eligibility-criteria", Some(&admin))
+            .await;
         assert_eq!(current["version"], 2);
         assert_eq!(
             current["rules"]["customer_resources"]["active_customers"][0]["min"],

@@ -139,6 +139,13 @@ impl TestApp {
         self.request(Method::GET, path, token).send().await.unwrap()
     }
 
+    /// GETs `path`, expects a 2xx, and returns the JSON body.
+    pub async fn get_json(&self, path: &str, token: Option<&str>) -> Value {
+        let res = self.get(path, token).await;
+        assert!(res.status().is_success(), "GET {path}: {}", res.status());
+        res.json().await.unwrap()
+    }
+
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
         self.request(Method::POST, path, token)
             .json(body)

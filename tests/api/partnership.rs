@@ -72,12 +72,7 @@ fn hex_sha256(bytes: &[u8]) -> String {
 }
 
 async fn committed(app: &TestApp, city: &str) -> i64 {
-    let city: Value = app
-        .get(&format!("/api/v1/cities/{city}"), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let city: Value = app.get_json(&format!("/api/v1/cities/{city}"), None).await;
     city["committed"].as_i64().unwrap()
 }
 
@@ -117,12 +112,7 @@ db_test!(
             .await;
 
         // The letter: fixed bytes whose hash is the one on record, HTML only.
-        let letter: Value = app
-            .get(&r.path("/loi"), Some(&r.owner))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let letter: Value = app.get_json(&r.path("/loi"), Some(&r.owner)).await;
         assert_eq!(letter["status"], "offered");
         assert_eq!(letter["terms"]["stores"], 2);
         let (headers, bytes) = letter_bytes(app, &r.owner, &r).await;
@@ -224,12 +214,7 @@ db_test!(
         app.smtp
             .wait_for("owner@dealer.example", "Onboarding has started")
             .await;
-        let checklist: Value = app
-            .get(&r.path("/onboarding"), Some(&r.owner))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let checklist: Value = app.get_json(&r.path("/onboarding"), Some(&r.owner)).await;
         let tasks = checklist["tasks"].as_array().unwrap();
         let codes: Vec<_> = tasks.iter().map(|t| t["code"].as_str().unwrap()).collect();
         assert_eq!(
@@ -309,12 +294,7 @@ db_test!(
                 .await;
             assert_eq!(res.status(), StatusCode::OK, "{code}");
         }
-        let checklist: Value = app
-            .get(&r.path("/onboarding"), Some(&r.admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let checklist: Value = app.get_json(&r.path("/onboarding"), Some(&r.admin)).await;
         assert!(
             checklist["tasks"]
                 .as_array()
@@ -415,14 +395,11 @@ db_test!(
 
         // The reports see the letter: one place committed, both still candidates.
         let funnel: Value = app
-            .get(
+            .get_json(
                 &format!("/api/v1/reports/funnel?city={SUZHOU}"),
                 Some(&r.admin),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         let city = &funnel["cities"][0];
         assert_eq!(city["committed"], 1);
         let count = |status: &str| {
@@ -439,14 +416,11 @@ db_test!(
             (json!(1), json!(1))
         );
         let ranking: Value = app
-            .get(
+            .get_json(
                 &format!("/api/v1/reports/cities/{SUZHOU}/ranking"),
                 Some(&r.reviewer),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         assert_eq!(ranking["candidates"].as_array().unwrap().len(), 2);
 
         // A declined letter frees the place.
@@ -467,11 +441,8 @@ db_test!(
         )
         .await;
         let letter: Value = app
-            .get(&winner.path("/loi"), Some(&winner.owner))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&winner.path("/loi"), Some(&winner.owner))
+            .await;
         assert_eq!(letter["status"], "declined");
         assert_eq!(committed(app, SUZHOU).await, 0);
         moved(
@@ -520,12 +491,7 @@ db_test!(
         app.smtp
             .wait_for("owner@dealer.example", "has expired")
             .await;
-        let letter: Value = app
-            .get(&r.path("/loi"), Some(&r.owner))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let letter: Value = app.get_json(&r.path("/loi"), Some(&r.owner)).await;
         assert_eq!(letter["status"], "expired");
         assert_problem(
             sign(app, &r.owner, &r, &sha256).await,

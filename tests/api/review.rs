@@ -227,26 +227,15 @@ db_test!(
         )
         .await;
         assert_eq!(body["status_label"], "In review");
-        let assignees: Value = app
-            .get(&r.path("/assignees"), Some(&r.admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let assignees: Value = app.get_json(&r.path("/assignees"), Some(&r.admin)).await;
         assert_eq!(assignees["items"].as_array().unwrap().len(), 1);
         let mine: Value = app
-            .get("/api/v1/applications?assigned_to=me", Some(&r.reviewer))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/applications?assigned_to=me", Some(&r.reviewer))
+            .await;
         assert_eq!(mine["items"][0]["id"], r.id.as_str());
         let admins: Value = app
-            .get("/api/v1/applications?assigned_to=me", Some(&r.admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/applications?assigned_to=me", Some(&r.admin))
+            .await;
         assert_eq!(admins["items"], json!([]));
 
         // shortlist needs a scorecard; request_info needs a message.
@@ -294,12 +283,7 @@ db_test!(
         );
 
         // resubmit re-evaluates eligibility and tells the assigned reviewer.
-        let before: Value = app
-            .get(&r.path("/eligibility"), Some(&r.owner))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let before: Value = app.get_json(&r.path("/eligibility"), Some(&r.owner)).await;
         app.clock.advance(chrono::Duration::minutes(5));
         assert_problem(
             act(app, &r.reviewer, &r.id, json!({"action": "resubmit"})).await,
@@ -313,12 +297,7 @@ db_test!(
         )
         .await;
         assert_eq!(body["status_label"], "In review");
-        let after: Value = app
-            .get(&r.path("/eligibility"), Some(&r.owner))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let after: Value = app.get_json(&r.path("/eligibility"), Some(&r.owner)).await;
         assert_ne!(before["evaluated_at"], after["evaluated_at"]);
         app.smtp
             .wait_for(
@@ -374,14 +353,11 @@ db_test!(
         assert_eq!(page["items"].as_array().unwrap().len(), 4);
         let cursor = page["next_cursor"].as_str().unwrap();
         let rest: Value = app
-            .get(
+            .get_json(
                 &r.path(&format!("/events?limit=4&cursor={cursor}")),
                 Some(&r.admin),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         assert_eq!(
             actions(rest["items"].as_array().unwrap()),
             ["resubmit", "shortlist"]
@@ -578,11 +554,8 @@ db_test!(
         assert_eq!(problem["allowed_actions"], json!([]));
 
         let timeline: Value = app
-            .get(&format!("/api/v1/applications/{id}/events"), Some(&admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/applications/{id}/events"), Some(&admin))
+            .await;
         let items = timeline["items"].as_array().unwrap();
         assert_eq!(
             actions(items),
@@ -617,12 +590,7 @@ db_test!(
         assert_eq!(current_version(app, &r.id).await, version + 1);
         let timeline = events(app, &r.admin, &r).await;
         assert_eq!(actions(&timeline), ["create", "submit", "start_review"]);
-        let assignees: Value = app
-            .get(&r.path("/assignees"), Some(&r.admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let assignees: Value = app.get_json(&r.path("/assignees"), Some(&r.admin)).await;
         assert_eq!(assignees["items"].as_array().unwrap().len(), 1);
         assert_eq!(
             webhook_events(app, "application.status_changed")
@@ -657,12 +625,7 @@ db_test!(
         assert_eq!(card["recommendation"], "strong_yes");
 
         // The second reviewer sees only that a card exists, until filing one.
-        let list: Value = app
-            .get(&r.path("/reviews"), Some(&second))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json(&r.path("/reviews"), Some(&second)).await;
         assert_eq!(
             list,
             json!({"items": [], "filed_by_you": false, "hidden": 1})
@@ -673,22 +636,12 @@ db_test!(
                 .status(),
             StatusCode::CREATED
         );
-        let list: Value = app
-            .get(&r.path("/reviews"), Some(&second))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json(&r.path("/reviews"), Some(&second)).await;
         assert_eq!(list["items"].as_array().unwrap().len(), 2);
         assert_eq!(list["hidden"], 0);
         assert_eq!(list["filed_by_you"], true);
         // Admins see every card without filing.
-        let list: Value = app
-            .get(&r.path("/reviews"), Some(&r.admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json(&r.path("/reviews"), Some(&r.admin)).await;
         assert_eq!(list["items"].as_array().unwrap().len(), 2);
         assert_eq!(list["filed_by_you"], false);
 
@@ -731,12 +684,7 @@ db_test!(
         let mut fields = error_fields(&problem);
         fields.sort();
         assert_eq!(fields, ["scores.after_sales", "scores.district_resources"]);
-        let list: Value = app
-            .get(&r.path("/reviews"), Some(&second))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json(&r.path("/reviews"), Some(&second)).await;
         let mine = list["items"]
             .as_array()
             .unwrap()
@@ -821,11 +769,8 @@ db_test!(
         )
         .await;
         let mine: Value = app
-            .get("/api/v1/applications?assigned_to=me", Some(&r.reviewer))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/applications?assigned_to=me", Some(&r.reviewer))
+            .await;
         assert_eq!(mine["items"][0]["id"], r.id.as_str());
         assert_problem(
             app.get("/api/v1/applications?assigned_to=you", Some(&r.reviewer))
@@ -847,12 +792,7 @@ db_test!(
             "under_review",
         )
         .await;
-        let list: Value = app
-            .get(&r.path("/assignees"), Some(&r.admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json(&r.path("/assignees"), Some(&r.admin)).await;
         assert_eq!(list["items"].as_array().unwrap().len(), 1);
         let timeline = events(app, &r.admin, &r).await;
         assert_eq!(

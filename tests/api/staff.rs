@@ -54,12 +54,7 @@ db_test!(
             .await;
         assert_eq!(res.status(), StatusCode::NO_CONTENT);
         let token = access_token(&app.tokens("rev@maker.example", PASSWORD).await);
-        let me: Value = app
-            .get("/api/v1/me", Some(&token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let me: Value = app.get_json("/api/v1/me", Some(&token)).await;
         assert_eq!(me["role"], "reviewer");
         assert_eq!(me["email_verified"], true);
     }
@@ -92,12 +87,7 @@ db_test!(
             .await;
         }
         // Nothing was created by the refused calls.
-        let list: Value = app
-            .get("/api/v1/staff", Some(&admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json("/api/v1/staff", Some(&admin)).await;
         let emails: Vec<_> = list["items"]
             .as_array()
             .unwrap()
@@ -159,12 +149,7 @@ db_test!(
     async fn staff_changes_need_the_version_and_take_effect_at_once(app: TestApp) {
         let admin = app.admin("lead@maker.example").await;
         let reviewer = app.reviewer(&admin, "rev@maker.example", &["320500"]).await;
-        let list: Value = app
-            .get("/api/v1/staff", Some(&admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json("/api/v1/staff", Some(&admin)).await;
         let member = &list["items"][1];
         assert_eq!(member["email"], "rev@maker.example");
         // Accepting the invitation changed the member (now verified): version 2.
@@ -233,12 +218,7 @@ db_test!(
     async fn two_admins_editing_at_once_cannot_overwrite_each_other(app: TestApp) {
         let admin = app.admin("lead@maker.example").await;
         app.reviewer(&admin, "rev@maker.example", &["320500"]).await;
-        let list: Value = app
-            .get("/api/v1/staff", Some(&admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json("/api/v1/staff", Some(&admin)).await;
         let id = list["items"][1]["id"].as_str().unwrap().to_owned();
         let version = list["items"][1]["version"].to_string();
         let path = format!("/api/v1/staff/{id}");
@@ -257,12 +237,7 @@ db_test!(
 db_test!(
     async fn admins_cannot_lock_themselves_out(app: TestApp) {
         let admin = app.admin("lead@maker.example").await;
-        let me: Value = app
-            .get("/api/v1/me", Some(&admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let me: Value = app.get_json("/api/v1/me", Some(&admin)).await;
         let path = format!("/api/v1/staff/{}", me["id"].as_str().unwrap());
         for change in [json!({"active": false}), json!({"role": "reviewer"})] {
             let res = app.patch(&path, Some(&admin), Some("1"), &change).await;
@@ -283,7 +258,7 @@ db_test!(
         let mut seen = Vec::new();
         let mut path = "/api/v1/staff?limit=2".to_owned();
         loop {
-            let page: Value = app.get(&path, Some(&admin)).await.json().await.unwrap();
+            let page: Value = app.get_json(&path, Some(&admin)).await;
             let items = page["items"].as_array().unwrap();
             assert!(items.len() <= 2);
             seen.extend(

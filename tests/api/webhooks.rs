@@ -122,12 +122,7 @@ db_test!(
             "loi_offered",
         )
         .await;
-        let letter: Value = app
-            .get(&r.path("/loi"), Some(&r.owner))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let letter: Value = app.get_json(&r.path("/loi"), Some(&r.owner)).await;
         let res = app
             .post(
                 &r.path("/loi/signature"),
@@ -141,12 +136,7 @@ db_test!(
             "onboarding",
         )
         .await;
-        let checklist: Value = app
-            .get(&r.path("/onboarding"), Some(&r.admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let checklist: Value = app.get_json(&r.path("/onboarding"), Some(&r.admin)).await;
         for task in checklist["tasks"].as_array().unwrap() {
             let token = if task["owner"] == "partner" {
                 &r.owner
@@ -204,14 +194,11 @@ db_test!(
         // The log shows the attempts; a redelivery sends the same delivery again.
         let id = created["id"].as_str().unwrap();
         let log: Value = app
-            .get(
+            .get_json(
                 &format!("/api/v1/webhooks/{id}/deliveries?limit=100"),
                 Some(&admin),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         let items = log["items"].as_array().unwrap();
         assert_eq!(items.len(), 11);
         assert!(
@@ -305,21 +292,11 @@ db_test!(
         // Each manager sees its own; admins see all.
         let mine = subscribe(app, &manager, "http://127.0.0.1:9/mine", &["loi.signed"]).await;
         let theirs = subscribe(app, &admin, "http://127.0.0.1:9/theirs", &["loi.offered"]).await;
-        let list: Value = app
-            .get("/api/v1/webhooks", Some(&manager))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json("/api/v1/webhooks", Some(&manager)).await;
         assert_eq!(list["items"].as_array().unwrap().len(), 1);
         assert_eq!(list["items"][0]["id"], mine["id"]);
         assert!(list["items"][0].get("secret").is_none());
-        let list: Value = app
-            .get("/api/v1/webhooks", Some(&admin))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json("/api/v1/webhooks", Some(&admin)).await;
         assert_eq!(list["items"].as_array().unwrap().len(), 2);
         let theirs_path = format!("/api/v1/webhooks/{}", theirs["id"].as_str().unwrap());
         assert_problem(
@@ -340,12 +317,7 @@ db_test!(
             app.delete(&mine_path, Some(&manager)).await.status(),
             StatusCode::NO_CONTENT
         );
-        let list: Value = app
-            .get("/api/v1/webhooks", Some(&manager))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json("/api/v1/webhooks", Some(&manager)).await;
         assert_eq!(list["items"], json!([]));
     }
 );
