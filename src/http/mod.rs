@@ -77,5 +77,11 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(applications::assignees::list_assignees)
         .service(applications::reviews::list_reviews)
         .service(applications::reviews::put_review)
-        .service(audit::verify::verify_chain);
+        .service(audit::verify::verify_chain)
+        // Application documents.
+        .service(applications::documents::upload::upload_document)
+        .service(applications::documents::list::list_documents)
+        .service(applications::documents::get::get_document)
+        .service(applications::documents::download::download_document)
+        .service(applications::documents::delete::delete_document);
 }
