@@ -390,6 +390,8 @@ pub fn field_message(code: &str, params: &BTreeMap<String, String>, locale: Loca
         }
         ("duplicate", Locale::En) => "appears more than once".into(),
         ("duplicate", Locale::ZhCn) => "重复出现".into(),
+        ("empty", Locale::En) => "must not be empty".into(),
+        ("empty", Locale::ZhCn) => "不能为空".into(),
         ("csv_header", Locale::En) => "must be rank,name,uscc".into(),
         ("csv_header", Locale::ZhCn) => "必须为 rank,name,uscc".into(),
         ("not_ascending", Locale::En) => "must be higher than the tier before".into(),

@@ -18,6 +18,7 @@ pub mod mail;
 pub mod openapi;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
 pub mod transitions;
 pub mod webhooks;

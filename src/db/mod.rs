@@ -10,6 +10,7 @@ pub mod assignees;
 pub mod cities;
 pub mod criteria;
 pub mod dealer_groups;
+pub mod documents;
 pub mod events;
 pub mod idempotency;
 pub mod lois;

@@ -88,5 +88,11 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(webhooks::list::list_webhooks)
         .service(webhooks::list::delete_webhook)
         .service(webhooks::deliveries::list_deliveries)
-        .service(webhooks::deliveries::redeliver);
+        .service(webhooks::deliveries::redeliver)
+        // Application documents.
+        .service(applications::documents::upload::upload_document)
+        .service(applications::documents::list::list_documents)
+        .service(applications::documents::get::get_document)
+        .service(applications::documents::download::download_document)
+        .service(applications::documents::delete::delete_document);
 }

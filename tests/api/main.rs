@@ -14,6 +14,7 @@ mod applications;
 mod cities;
 mod cli;
 mod dealer_groups;
+mod documents;
 mod eligibility;
 mod errors;
 mod mail;

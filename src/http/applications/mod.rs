@@ -2,6 +2,7 @@
 
 pub mod assignees;
 pub mod create;
+pub mod documents;
 pub mod eligibility;
 pub mod events;
 pub mod export;
