@@ -144,6 +144,7 @@ async fn measure(n: i64) -> Vec<(String, Duration, Duration)> {
         mail_from: "Bench <bench@example.com>".into(),
         upload_dir: dir.path().join("uploads"),
         webhook_allow_private_targets: false,
+        trust_proxy_headers: false,
         rate_limits: RateLimitSettings::default(),
         worker_interval: Duration::from_secs(60),
     };

@@ -68,6 +68,9 @@ pub struct Config {
     pub mail_from: String,
     pub upload_dir: PathBuf,
     pub webhook_allow_private_targets: bool,
+    /// Behind a reverse proxy: take the client's address from the last `X-Forwarded-For` entry
+    /// (the one the proxy appended) instead of the connection's peer.
+    pub trust_proxy_headers: bool,
     pub rate_limits: RateLimitSettings,
     /// How often the background worker looks for work.
     pub worker_interval: Duration,
@@ -134,6 +137,7 @@ impl Config {
                 .into(),
             webhook_allow_private_targets: var("WEBHOOK_ALLOW_PRIVATE_TARGETS").as_deref()
                 == Some("1"),
+            trust_proxy_headers: var("TRUST_PROXY_HEADERS").as_deref() == Some("1"),
             rate_limits: RateLimitSettings::default(),
             worker_interval: Duration::from_secs(2),
         })

@@ -20,6 +20,7 @@ use governor::{Quota, RateLimiter};
 
 use crate::config::RateLimitSettings;
 use crate::error::AppError;
+use crate::http::client_address::client_address;
 use crate::state::AppState;
 
 type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
@@ -134,9 +135,7 @@ impl FromRequest for AddressThrottle {
                 "application state missing"
             ))));
         };
-        let address = req
-            .peer_addr()
-            .map(|a| a.ip())
+        let address = client_address(req, state.config.trust_proxy_headers)
             .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         ready(state.rate_limits.check_address(address).map(|status| {
             req.extensions_mut().insert(status);

@@ -9,6 +9,7 @@ pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod cities;
+pub mod client_address;
 pub mod concurrency;
 pub mod dealer_groups;
 pub mod eligibility_criteria;

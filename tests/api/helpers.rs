@@ -88,6 +88,7 @@ impl TestApp {
             mail_from: "Partner Recruitment <no-reply@portal.test>".into(),
             upload_dir: dir.path().join("uploads"),
             webhook_allow_private_targets: !setup.block_private_webhooks,
+            trust_proxy_headers: false,
             rate_limits: setup.rate_limits,
             worker_interval: Duration::from_millis(200),
         };

@@ -14,6 +14,7 @@ use crate::db::write_transaction;
 use crate::domain::loi::{LoiStatus, LoiTerms};
 use crate::domain::workflow::Action;
 use crate::error::{AppError, Problem};
+use crate::http::client_address::client_address;
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
@@ -187,7 +188,7 @@ pub async fn sign_loi(
     }
     let id = id.into_inner();
     let fingerprint = key.fingerprint(&req, user.id);
-    let address = req.peer_addr().map(|a| a.ip().to_string());
+    let address = client_address(&req, state.config.trust_proxy_headers).map(|a| a.to_string());
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)
