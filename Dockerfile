@@ -13,6 +13,7 @@ RUN mkdir src \
     && echo 'fn main() {}' > src/main.rs \
     && touch src/lib.rs \
     && mkdir -p benches && echo 'fn main() {}' > benches/list_applications.rs \
+    && echo 'fn main() {}' > benches/http_load.rs \
     && cargo build --release --locked \
     && rm -rf src benches
 
