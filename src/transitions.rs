@@ -19,7 +19,9 @@ use crate::domain::dealer_group::stores_in_province;
 use crate::domain::eligibility::{Candidate, evaluate};
 use crate::domain::loi::{LoiStatus, LoiTerms};
 use crate::domain::review::RejectReason;
-use crate::domain::workflow::{self, Action, Actor, Effect, Guard, Refusal, Status, Transition};
+use crate::domain::workflow::{
+    self, Action, Actor, Effect, EventType, Guard, Refusal, Status, Transition,
+};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::loi::LetterFacts;
@@ -317,31 +319,35 @@ fn notify(
         let step = |step| (step, expires_at.as_deref(), stores);
         if let Some(owner) = owner_of(conn, application)? {
             let mail = owner.mail(application.id);
+            // Review steps inside the maker are not the applicant's news (its label stays "In review").
             let message = match row.action {
-                Action::RequestInfo => Message::InfoRequested {
+                Action::Submit => Some(Message::ApplicationSubmitted(mail)),
+                Action::RequestInfo => Some(Message::InfoRequested {
                     mail,
                     message: request.message.unwrap_or_default(),
-                },
-                Action::Reject => Message::ApplicationRejected {
+                }),
+                Action::Reject => Some(Message::ApplicationRejected {
                     mail,
                     reason_code: request.reason_code.unwrap_or(RejectReason::Other),
                     reason: request.reason,
-                },
-                Action::Reopen => Message::ApplicationReopened(mail),
-                Action::Withdraw => Message::ApplicationWithdrawn(mail),
-                Action::Submit | Action::StartReview | Action::Resubmit | Action::Shortlist => {
-                    Message::ApplicationSubmitted(mail)
-                }
-                Action::OfferLoi => partnership(mail, step(PartnershipStep::LoiOffered)),
-                Action::SignLoi => partnership(mail, step(PartnershipStep::LoiSigned)),
-                Action::DeclineLoi => partnership(mail, step(PartnershipStep::LoiDeclined)),
-                Action::ExpireLoi => partnership(mail, step(PartnershipStep::LoiExpired)),
+                }),
+                Action::Reopen => Some(Message::ApplicationReopened(mail)),
+                Action::Withdraw => Some(Message::ApplicationWithdrawn(mail)),
+                Action::StartReview | Action::Resubmit | Action::Shortlist => None,
+                Action::OfferLoi => Some(partnership(mail, step(PartnershipStep::LoiOffered))),
+                Action::SignLoi => Some(partnership(mail, step(PartnershipStep::LoiSigned))),
+                Action::DeclineLoi => Some(partnership(mail, step(PartnershipStep::LoiDeclined))),
+                Action::ExpireLoi => Some(partnership(mail, step(PartnershipStep::LoiExpired))),
                 Action::StartOnboarding => {
-                    partnership(mail, step(PartnershipStep::OnboardingStarted))
+                    Some(partnership(mail, step(PartnershipStep::OnboardingStarted)))
                 }
-                Action::Activate => partnership(mail, step(PartnershipStep::PartnerActivated)),
+                Action::Activate => {
+                    Some(partnership(mail, step(PartnershipStep::PartnerActivated)))
+                }
             };
-            mail::enqueue(conn, composer, &owner.email, owner.locale, &message, now)?;
+            if let Some(message) = message {
+                mail::enqueue(conn, composer, &owner.email, owner.locale, &message, now)?;
+            }
         }
     }
     if row.has(Effect::EmailAssignees) {
@@ -438,17 +444,12 @@ fn announce(
         "to_status": row.to,
         "version": application.version + 1,
     });
-    webhook_events::enqueue(conn, "application.status_changed", &data, now)?;
-    let announcements = [
-        (Effect::AnnounceSubmitted, "application.submitted"),
-        (Effect::AnnounceLoiOffered, "loi.offered"),
-        (Effect::AnnounceLoiSigned, "loi.signed"),
-        (Effect::AnnounceActivated, "partner.activated"),
-    ];
-    for (effect, event_type) in announcements {
-        if row.has(effect) {
-            webhook_events::enqueue(conn, event_type, &data, now)?;
-        }
+    let announced = row.effects.iter().filter_map(|effect| match effect {
+        Effect::Announce(event) => Some(*event),
+        _ => None,
+    });
+    for event in std::iter::once(EventType::ApplicationStatusChanged).chain(announced) {
+        webhook_events::enqueue(conn, event.as_str(), &data, now)?;
     }
     Ok(())
 }

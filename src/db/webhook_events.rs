@@ -29,7 +29,8 @@ pub fn enqueue(
     Ok(id)
 }
 
-/// Queued events of `event_type`, oldest first (for tests and the dispatcher's catch-up).
+/// Queued events of `event_type`, oldest first. The tests read the queue with it to check that
+/// each move queued its events in its own transaction, apart from delivery.
 pub fn list_of_type(
     conn: &mut DbConnection,
     event_type: &str,

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::account::UnknownValue;
+use super::workflow::Actor;
 use crate::i18n::Locale;
 
 /// The terms an admin offers.
@@ -79,6 +80,15 @@ pub enum TaskOwner {
 }
 
 impl TaskOwner {
+    /// Whether `actor` is on this side: the group's owner for `partner` tasks, the maker's
+    /// staff (admins and the city's reviewers) for `maker` tasks.
+    pub fn is_done_by(self, actor: Actor) -> bool {
+        match self {
+            Self::Partner => actor == Actor::ApplicantOwner,
+            Self::Maker => matches!(actor, Actor::Admin | Actor::Reviewer),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Partner => "partner",
@@ -188,5 +198,9 @@ mod tests {
         assert_eq!(codes.len(), CHECKLIST.len());
         assert!(ChecklistItem::find("construction").is_some_and(|i| i.owner == TaskOwner::Partner));
         assert!(ChecklistItem::find("nope").is_none());
+        assert!(TaskOwner::Partner.is_done_by(Actor::ApplicantOwner));
+        assert!(!TaskOwner::Partner.is_done_by(Actor::Admin));
+        assert!(TaskOwner::Maker.is_done_by(Actor::Reviewer));
+        assert!(!TaskOwner::Maker.is_done_by(Actor::ApplicantOwner));
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
 use validator::Validate;
 
 use super::account::UnknownValue;
@@ -92,5 +93,25 @@ impl Scores {
             + self.nev_experience
             + self.after_sales
             + self.financial_strength
+    }
+}
+
+/// Blind review: whether a caller may see the card `author` filed. Admins see every card; a
+/// reviewer sees their own, and the others' only once they have filed one.
+pub fn card_visible(author: Uuid, caller: Uuid, caller_is_admin: bool, caller_filed: bool) -> bool {
+    caller_is_admin || caller_filed || author == caller
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn others_cards_stay_hidden_until_the_caller_files_one() {
+        let (me, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        assert!(!card_visible(other, me, false, false));
+        assert!(card_visible(other, me, false, true));
+        assert!(card_visible(other, me, true, false));
+        assert!(card_visible(me, me, false, true));
     }
 }

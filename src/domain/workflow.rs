@@ -261,6 +261,34 @@ impl Guard {
     }
 }
 
+/// What integrators are told about, by webhook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum EventType {
+    #[serde(rename = "application.submitted")]
+    ApplicationSubmitted,
+    /// Fired by every transition.
+    #[serde(rename = "application.status_changed")]
+    ApplicationStatusChanged,
+    #[serde(rename = "loi.offered")]
+    LoiOffered,
+    #[serde(rename = "loi.signed")]
+    LoiSigned,
+    #[serde(rename = "partner.activated")]
+    PartnerActivated,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ApplicationSubmitted => "application.submitted",
+            Self::ApplicationStatusChanged => "application.status_changed",
+            Self::LoiOffered => "loi.offered",
+            Self::LoiSigned => "loi.signed",
+            Self::PartnerActivated => "partner.activated",
+        }
+    }
+}
+
 /// What happens besides the status change, the event and the `application.status_changed`
 /// webhook, which every transition has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -273,8 +301,6 @@ pub enum Effect {
     EmailApplicant,
     /// E-mails the assigned reviewers.
     EmailAssignees,
-    /// Also fires the `application.submitted` webhook.
-    AnnounceSubmitted,
     /// Renders the letter of intent, fixes its bytes and their hash.
     IssueLoi,
     /// Keeps the signature's evidence with the letter.
@@ -283,30 +309,24 @@ pub enum Effect {
     CloseLoi,
     /// Creates the onboarding checklist.
     CreateChecklist,
-    /// Also fires the `loi.offered` webhook.
-    AnnounceLoiOffered,
-    /// Also fires the `loi.signed` webhook.
-    AnnounceLoiSigned,
-    /// Also fires the `partner.activated` webhook.
-    AnnounceActivated,
+    /// Also fires this webhook.
+    Announce(EventType),
 }
 
 impl Effect {
-    fn describe(self) -> &'static str {
-        match self {
+    fn describe(self) -> String {
+        let text = match self {
+            Self::Announce(event) => return format!("webhook `{}`", event.as_str()),
             Self::EvaluateEligibility => "eligibility evaluated and stored",
             Self::AssignCaller => "assigns the caller if nobody is assigned",
             Self::EmailApplicant => "e-mails the applicant",
             Self::EmailAssignees => "e-mails the assigned reviewers",
-            Self::AnnounceSubmitted => "webhook `application.submitted`",
             Self::IssueLoi => "renders the letter and fixes its SHA-256",
             Self::RecordSignature => "keeps the signature evidence",
             Self::CloseLoi => "closes an open letter of intent",
             Self::CreateChecklist => "creates the onboarding checklist",
-            Self::AnnounceLoiOffered => "webhook `loi.offered`",
-            Self::AnnounceLoiSigned => "webhook `loi.signed`",
-            Self::AnnounceActivated => "webhook `partner.activated`",
-        }
+        };
+        text.to_owned()
     }
 }
 
@@ -335,7 +355,7 @@ pub const TRANSITIONS: &[Transition] = &[
         effects: &[
             Effect::EvaluateEligibility,
             Effect::EmailApplicant,
-            Effect::AnnounceSubmitted,
+            Effect::Announce(EventType::ApplicationSubmitted),
         ],
     },
     Transition {
@@ -419,7 +439,7 @@ pub const TRANSITIONS: &[Transition] = &[
         effects: &[
             Effect::IssueLoi,
             Effect::EmailApplicant,
-            Effect::AnnounceLoiOffered,
+            Effect::Announce(EventType::LoiOffered),
         ],
     },
     Transition {
@@ -431,7 +451,7 @@ pub const TRANSITIONS: &[Transition] = &[
         effects: &[
             Effect::RecordSignature,
             Effect::EmailApplicant,
-            Effect::AnnounceLoiSigned,
+            Effect::Announce(EventType::LoiSigned),
         ],
     },
     Transition {
@@ -464,7 +484,10 @@ pub const TRANSITIONS: &[Transition] = &[
         to: Status::Active,
         actors: ADMIN,
         guards: &[Guard::OnboardingDone],
-        effects: &[Effect::EmailApplicant, Effect::AnnounceActivated],
+        effects: &[
+            Effect::EmailApplicant,
+            Effect::Announce(EventType::PartnerActivated),
+        ],
     },
 ];
 
@@ -495,11 +518,6 @@ pub fn rule(status: Status, action: Action, actor: Actor) -> Result<&'static Tra
     }
 }
 
-/// The state `action` leads to from `status` when `actor` asks.
-pub fn next(status: Status, action: Action, actor: Actor) -> Result<Status, Refusal> {
-    rule(status, action, actor).map(|row| row.to)
-}
-
 /// What `actor` may do now (guards are checked only when the action is asked for).
 pub fn allowed_actions(status: Status, actor: Actor) -> Vec<Action> {
     TRANSITIONS
@@ -514,10 +532,10 @@ pub fn table_markdown() -> String {
     let mut text = String::from("| action | from | to | who | rules |\n|---|---|---|---|---|\n");
     for t in TRANSITIONS {
         let join = |items: Vec<&str>| items.join(", ");
-        let rules: Vec<&str> = t
+        let rules: Vec<String> = t
             .guards
             .iter()
-            .map(|g| g.describe())
+            .map(|g| g.describe().to_owned())
             .chain(t.effects.iter().map(|e| e.describe()))
             .collect();
         text.push_str(&format!(
@@ -526,7 +544,7 @@ pub fn table_markdown() -> String {
             join(t.from.iter().map(|s| s.as_str()).collect()),
             t.to,
             join(t.actors.iter().map(|a| a.describe()).collect()),
-            join(rules),
+            rules.join(", "),
         ));
     }
     text
@@ -535,6 +553,11 @@ pub fn table_markdown() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The state `action` leads to from `status` when `actor` asks.
+    fn next(status: Status, action: Action, actor: Actor) -> Result<Status, Refusal> {
+        rule(status, action, actor).map(|row| row.to)
+    }
 
     #[test]
     fn statuses_round_trip_through_text() {

@@ -1,3 +1,4 @@
+use actix_web::http::header::Header;
 use actix_web::http::header::{self, ACCEPT};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
@@ -83,21 +84,18 @@ pub async fn get_loi(
     Ok(web::Json(letter.into()))
 }
 
-/// Whether the client takes HTML: no `Accept`, or one naming `text/html`, `text/*` or `*/*`.
+/// Whether the client takes HTML: no `Accept` (or one that cannot be read), or one that names
+/// `text/html`, `text/*` or `*/*` with a quality above zero.
 fn accepts_html(req: &HttpRequest) -> bool {
-    let Some(accept) = req.headers().get(ACCEPT).and_then(|v| v.to_str().ok()) else {
+    if !req.headers().contains_key(ACCEPT) {
+        return true;
+    }
+    let Ok(accept) = header::Accept::parse(req) else {
         return true;
     };
-    accept.split(',').any(|item| {
-        let mut parts = item.split(';');
-        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let refused = parts.any(|p| {
-            matches!(
-                p.trim().replace(' ', "").as_str(),
-                "q=0" | "q=0.0" | "q=0.00" | "q=0.000"
-            )
-        });
-        !refused && matches!(media.as_str(), "text/html" | "text/*" | "*/*")
+    accept.iter().any(|pref| {
+        pref.quality > header::Quality::ZERO
+            && matches!(pref.item.essence_str(), "text/html" | "text/*" | "*/*")
     })
 }
 

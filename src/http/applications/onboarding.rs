@@ -11,7 +11,7 @@ use crate::db::events::{self, NewEvent};
 use crate::db::onboarding::{self, Task};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::loi::{ChecklistItem, TaskOwner};
-use crate::domain::workflow::{Actor, Status};
+use crate::domain::workflow::Status;
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::i18n::Locale;
@@ -135,11 +135,7 @@ pub async fn update_task(
                     .find(|t| t.code == code)
                     .ok_or(AppError::NotFound)?;
                 let actor = viewer.actor_for(&application).ok_or(AppError::Forbidden)?;
-                let their_side = match task.owner {
-                    TaskOwner::Partner => actor == Actor::ApplicantOwner,
-                    TaskOwner::Maker => matches!(actor, Actor::Admin | Actor::Reviewer),
-                };
-                if !their_side {
+                if !task.owner.is_done_by(actor) {
                     return Err(AppError::Forbidden);
                 }
                 if application.status != Status::Onboarding {

@@ -10,7 +10,7 @@ use crate::auth::{Authorized, Principal, Staff};
 use crate::db::scorecards::{self, Scorecard};
 use crate::db::write_transaction;
 use crate::domain::account::Role;
-use crate::domain::review::{Recommendation, Scores};
+use crate::domain::review::{Recommendation, Scores, card_visible};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
@@ -94,7 +94,7 @@ pub async fn list_reviews(
     let filed_by_you = cards.iter().any(|c| c.reviewer_id == caller);
     let (items, hidden): (Vec<_>, Vec<_>) = cards
         .into_iter()
-        .partition(|c| admin || filed_by_you || c.reviewer_id == caller);
+        .partition(|c| card_visible(c.reviewer_id, caller, admin, filed_by_you));
     Ok(web::Json(ScorecardList {
         items: items.into_iter().map(ScorecardResponse::from).collect(),
         filed_by_you,

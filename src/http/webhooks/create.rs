@@ -10,10 +10,11 @@ use crate::auth::Authorized;
 use crate::auth::tokens::random_token;
 use crate::db::webhooks::{self, Manager, NewSubscription};
 use crate::db::write_transaction;
+use crate::domain::workflow::EventType;
 use crate::error::{AppError, FieldError};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
-use crate::webhooks::{EVENT_TYPES, target};
+use crate::webhooks::target;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct SubscriptionRequest {
@@ -26,33 +27,6 @@ pub struct SubscriptionRequest {
     #[validate(length(min = 1, max = 5))]
     #[schema(min_items = 1, max_items = 5)]
     pub events: Vec<EventType>,
-}
-
-/// The events a subscription can receive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub enum EventType {
-    #[serde(rename = "application.submitted")]
-    ApplicationSubmitted,
-    #[serde(rename = "application.status_changed")]
-    ApplicationStatusChanged,
-    #[serde(rename = "loi.offered")]
-    LoiOffered,
-    #[serde(rename = "loi.signed")]
-    LoiSigned,
-    #[serde(rename = "partner.activated")]
-    PartnerActivated,
-}
-
-impl EventType {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::ApplicationSubmitted => EVENT_TYPES[0],
-            Self::ApplicationStatusChanged => EVENT_TYPES[1],
-            Self::LoiOffered => EVENT_TYPES[2],
-            Self::LoiSigned => EVENT_TYPES[3],
-            Self::PartnerActivated => EVENT_TYPES[4],
-        }
-    }
 }
 
 /// The new subscription with its signing secret, shown this once.
