@@ -179,8 +179,13 @@ impl TestApp {
     // --- user stories ---
 
     pub async fn register(&self, email: &str) -> Value {
+        self.register_in(email, "en").await
+    }
+
+    /// Registers an applicant who reads `locale` (`en` or `zh-CN`).
+    pub async fn register_in(&self, email: &str, locale: &str) -> Value {
         let res = self
-            .post("/api/v1/auth/register", None, &json!({"email": email, "password": PASSWORD, "display_name": "Li Wei", "locale": "en"}))
+            .post("/api/v1/auth/register", None, &json!({"email": email, "password": PASSWORD, "display_name": "Li Wei", "locale": locale}))
             .await;
         assert_eq!(
             res.status(),
@@ -214,8 +219,18 @@ impl TestApp {
 
     /// Registers, verifies the address through the e-mailed link, signs in: an access token.
     pub async fn verified_applicant(&self, email: &str) -> String {
-        self.register(email).await;
-        let mail = self.smtp.wait_for(email, "Confirm your e-mail").await;
+        self.verified_applicant_in(email, "en").await
+    }
+
+    /// Like `verified_applicant`, for an applicant who reads `locale`.
+    pub async fn verified_applicant_in(&self, email: &str, locale: &str) -> String {
+        self.register_in(email, locale).await;
+        let subject = if locale == "en" {
+            "Confirm your e-mail"
+        } else {
+            "验证"
+        };
+        let mail = self.smtp.wait_for(email, subject).await;
         let res = self
             .post(
                 "/api/v1/auth/verify-email",

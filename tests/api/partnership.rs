@@ -17,7 +17,7 @@ use crate::review::{
 const SUZHOU: &str = "320500";
 
 /// Takes a submitted application to the shortlist.
-async fn shortlist(app: &TestApp, r: &Review) {
+pub async fn shortlist(app: &TestApp, r: &Review) {
     moved(
         act(app, &r.reviewer, &r.id, json!({"action": "start_review"})).await,
         "under_review",
@@ -130,19 +130,30 @@ db_test!(
         assert!(html.contains("苏州") && html.contains("Suzhou"));
         assert!(html.contains("&lt;b&gt;"), "the note is escaped");
         assert!(html.find("合作意向书").unwrap() < html.find("Letter of Intent").unwrap());
-        let res = app
-            .request(Method::GET, &r.path("/loi/document"), Some(&r.owner))
-            .header("Accept", "application/pdf")
-            .send()
-            .await
-            .unwrap();
-        assert_problem(res, StatusCode::NOT_ACCEPTABLE, "not_acceptable").await;
-        assert_problem(
-            app.get(&r.path("/loi"), Some(&stranger)).await,
-            StatusCode::NOT_FOUND,
-            "not_found",
-        )
-        .await;
+        let with_accept = |accept: &'static str| {
+            app.request(Method::GET, &r.path("/loi/document"), Some(&r.owner))
+                .header("Accept", accept)
+                .send()
+        };
+        for refused in ["application/pdf", "text/html;q=0, application/pdf"] {
+            let res = with_accept(refused).await.unwrap();
+            assert_problem(res, StatusCode::NOT_ACCEPTABLE, "not_acceptable").await;
+        }
+        for accepted in ["text/html", "application/pdf, */*;q=0.1"] {
+            assert_eq!(
+                with_accept(accepted).await.unwrap().status(),
+                StatusCode::OK
+            );
+        }
+        // Another group does not learn that the letter exists.
+        for path in ["/loi", "/loi/document", "/events"] {
+            assert_problem(
+                app.get(&r.path(path), Some(&stranger)).await,
+                StatusCode::NOT_FOUND,
+                "not_found",
+            )
+            .await;
+        }
 
         // Only the owner signs, only through the signature operation, only the right hash.
         assert_problem(
@@ -302,6 +313,44 @@ db_test!(
                 .iter()
                 .all(|t| t["done_at"].is_string() && t["note"] == "Signed at HQ")
         );
+        assert_problem(
+            app.get(&r.path("/onboarding"), Some(&stranger)).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+
+        // A task opened again holds the opening back until it is done again.
+        let reopen = json!({"done": false, "note": "Fire inspection failed"});
+        let res = app
+            .patch(
+                &r.path("/onboarding/construction"),
+                Some(&r.owner),
+                None,
+                &reopen,
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let checklist: Value = res.json().await.unwrap();
+        let construction = &checklist["tasks"][2];
+        assert_eq!(construction["code"], "construction");
+        assert!(construction["done_at"].is_null());
+        assert_eq!(construction["note"], "Fire inspection failed");
+        assert_problem(
+            act(app, &r.admin, &r.id, json!({"action": "activate"})).await,
+            StatusCode::CONFLICT,
+            "onboarding_incomplete",
+        )
+        .await;
+        let res = app
+            .patch(
+                &r.path("/onboarding/construction"),
+                Some(&r.owner),
+                None,
+                &done,
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
         let body = moved(
             act(app, &r.admin, &r.id, json!({"action": "activate"})).await,
             "active",
@@ -337,7 +386,8 @@ db_test!(
             .iter()
             .map(|e| e["action"].as_str().unwrap())
             .collect();
-        assert_eq!(actions.iter().filter(|a| **a == "complete_task").count(), 6);
+        assert_eq!(actions.iter().filter(|a| **a == "complete_task").count(), 7);
+        assert_eq!(actions.iter().filter(|a| **a == "reopen_task").count(), 1);
         assert!(actions.ends_with(&["activate"]));
         assert!(actions.contains(&"sign_loi") && actions.contains(&"offer_loi"));
         let report = verify(app, &r.admin).await;

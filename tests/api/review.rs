@@ -399,35 +399,15 @@ db_test!(
     }
 );
 
-/// Registers an applicant who reads Chinese, verifies the address, signs in.
-async fn chinese_applicant(app: &TestApp, email: &str) -> String {
-    let res = app
-        .post(
-            "/api/v1/auth/register",
-            None,
-            &json!({"email": email, "password": PASSWORD, "display_name": "王芳", "locale": "zh-CN"}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let mail = app.smtp.wait_for(email, "验证").await;
-    let res = app
-        .post(
-            "/api/v1/auth/verify-email",
-            None,
-            &json!({"token": mail.token()}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    access_token(&app.tokens(email, PASSWORD).await)
-}
-
 db_test!(
     async fn rejection_reopening_and_withdrawal(app: TestApp) {
         let admin = app.admin("lead@maker.example").await;
         let reviewer = app
             .reviewer(&admin, "reviewer@maker.example", &[SUZHOU])
             .await;
-        let owner = chinese_applicant(app, "wang@dealer.example").await;
+        let owner = app
+            .verified_applicant_in("wang@dealer.example", "zh-CN")
+            .await;
         let res = app
             .post(
                 "/api/v1/dealer-groups",
@@ -670,6 +650,14 @@ db_test!(
             "not_found",
         )
         .await;
+        for path in ["/events", "/assignees"] {
+            assert_problem(
+                app.get(&r.path(path), Some(&elsewhere)).await,
+                StatusCode::NOT_FOUND,
+                "not_found",
+            )
+            .await;
+        }
 
         // Scores are 1..5, each named in the 422; nothing is written.
         let mut bad = scorecard(3, "yes");
@@ -840,6 +828,12 @@ db_test!(
         .await;
         let timeline = events(app, &r.admin, &r).await;
         assert_eq!(verify(app, &r.admin).await["ok"], true);
+        assert_problem(
+            app.get("/api/v1/audit/verify", None).await,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        )
+        .await;
 
         // Someone with database access softens the request after the fact.
         sql(

@@ -14,8 +14,9 @@ use sha2::Sha256;
 use crate::applications::applicant_with_group;
 use crate::db_test;
 use crate::helpers::*;
+use crate::partnership::shortlist;
 use crate::receiver::{Received, Receiver};
-use crate::review::{act, create_and_submit, moved, put_review, scorecard, submitted};
+use crate::review::{act, create_and_submit, moved, submitted};
 use crate::smtp::SmtpServer;
 
 const ALL_EVENTS: [&str; 5] = [
@@ -98,19 +99,7 @@ db_test!(
         receiver.fail_next(3);
 
         let r = submitted(app, "owner@dealer.example", "91320500123456788").await;
-        for action in ["start_review"] {
-            moved(
-                act(app, &r.reviewer, &r.id, json!({"action": action})).await,
-                "under_review",
-            )
-            .await;
-        }
-        put_review(app, &r.reviewer, &r, &scorecard(4, "yes")).await;
-        moved(
-            act(app, &r.reviewer, &r.id, json!({"action": "shortlist"})).await,
-            "shortlisted",
-        )
-        .await;
+        shortlist(app, &r).await;
         moved(
             act(
                 app,
@@ -224,6 +213,19 @@ db_test!(
         assert_eq!(res.status(), StatusCode::ACCEPTED);
         receiver.wait_accepted(12, || {}).await;
         assert_eq!(accepted_counts(&receiver.received())[again], 2);
+        // Unknown deliveries and subscriptions are 404.
+        let nobody = "00000000-0000-4000-8000-000000000000";
+        for path in [
+            format!("/api/v1/webhooks/{id}/deliveries/{nobody}/redeliver"),
+            format!("/api/v1/webhooks/{nobody}/deliveries/{again}/redeliver"),
+        ] {
+            assert_problem(
+                app.post(&path, Some(&admin), &json!({})).await,
+                StatusCode::NOT_FOUND,
+                "not_found",
+            )
+            .await;
+        }
     }
 );
 
