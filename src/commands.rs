@@ -12,7 +12,7 @@ use crate::db::{Db, users, write_transaction};
 use crate::domain::account::{EmailAddress, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 
 pub fn migrate() -> anyhow::Result<()> {
-    Db::connect(&Config::database_url_from_env()?)?;
+    Db::connect_for_command(&Config::database_url_from_env()?)?;
     eprintln!("migrations are up to date");
     Ok(())
 }
@@ -35,7 +35,7 @@ pub fn create_admin(email: &str, display_name: &str) -> anyhow::Result<()> {
     );
     let hash = password::hash(&SecretString::from(password.to_owned()))?;
 
-    let db = Db::connect(&Config::database_url_from_env()?)?;
+    let db = Db::connect_for_command(&Config::database_url_from_env()?)?;
     let mut conn = db.conn()?;
     write_transaction(&mut conn, |conn| {
         users::upsert_admin(conn, email.as_str(), display_name, &hash, Utc::now())

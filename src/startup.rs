@@ -15,6 +15,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::JwtKeys;
+use crate::auth::principal_cache::PrincipalCache;
 use crate::auth::rate_limit::{self, AuthRateLimits};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
@@ -78,6 +79,7 @@ impl Application {
         )?;
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new(&config.jwt_secret, config.access_token_ttl),
+            principals: PrincipalCache::default(),
             mail: MailComposer::new(&config.public_base_url)?,
             rate_limits: AuthRateLimits::new(&config.rate_limits),
             metrics: Metrics::new()?,

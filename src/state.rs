@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 use crate::auth::jwt::JwtKeys;
+use crate::auth::principal_cache::PrincipalCache;
 use crate::auth::rate_limit::AuthRateLimits;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -16,6 +17,9 @@ pub struct AppState {
     pub config: Config,
     pub db: Db,
     pub jwt: JwtKeys,
+    /// Callers confirmed in the last second. Handlers that change an account or a client
+    /// `forget` it after their commit.
+    pub principals: PrincipalCache,
     pub mail: MailComposer,
     /// Poked after a transaction that queued mail commits, so the worker sends it at once.
     pub mail_wake: Arc<Notify>,

@@ -1,5 +1,6 @@
-//! Access tokens: short-lived HS256 JWTs naming the account. Roles and scopes are re-read from
-//! the database on every request, so a deactivated account or a revoked client stops at once.
+//! Access tokens: short-lived HS256 JWTs naming the account. Roles and scopes come from the
+//! database, not the token (see `principal`), so a deactivated account or a revoked client stops
+//! long before its token expires.
 
 use std::time::Duration;
 
@@ -11,7 +12,7 @@ use uuid::Uuid;
 
 const ISSUER: &str = "dealer-portal";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectKind {
     User,

@@ -5,6 +5,7 @@ pub mod jwt;
 pub mod password;
 pub mod policy;
 pub mod principal;
+pub mod principal_cache;
 pub mod rate_limit;
 pub mod tokens;
 

@@ -1,4 +1,7 @@
-//! The caller, as proven by its bearer token and confirmed against the database.
+//! The caller, as proven by its bearer token and confirmed against the database: the account
+//! must still exist and be active (the client not deleted), and its role, scopes and group are
+//! the database's, not the token's. A confirmation is reused for up to a second
+//! (`principal_cache`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,7 +12,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use uuid::Uuid;
 
 use super::jwt::SubjectKind;
-use crate::db::{api_clients, users};
+use crate::db::{DbConnection, api_clients, users};
 use crate::domain::account::Role;
 use crate::domain::scope::Scope;
 use crate::error::AppError;
@@ -64,6 +67,35 @@ fn bearer_token(req: &HttpRequest) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
+/// The principal behind a token's subject, if the account is active or the client not deleted.
+fn confirm(
+    conn: &mut DbConnection,
+    kind: SubjectKind,
+    id: Uuid,
+) -> Result<Option<Principal>, AppError> {
+    Ok(match kind {
+        SubjectKind::User => users::find(conn, id)?.filter(|u| u.active).map(|u| {
+            Principal::User(UserPrincipal {
+                id: u.id,
+                email: u.email,
+                display_name: u.display_name,
+                role: u.role,
+                locale: u.locale,
+                email_verified: u.email_verified_at.is_some(),
+                created_at: u.created_at,
+                dealer_group_id: u.dealer_group_id,
+            })
+        }),
+        SubjectKind::Client => api_clients::find_active(conn, id)?.map(|c| {
+            Principal::Client(ClientPrincipal {
+                id: c.id,
+                client_id: c.client_id,
+                scopes: c.scopes,
+            })
+        }),
+    })
+}
+
 async fn authenticate(req: HttpRequest) -> Result<Principal, AppError> {
     if let Some(principal) = req.extensions().get::<Principal>() {
         return Ok(principal.clone());
@@ -75,35 +107,21 @@ async fn authenticate(req: HttpRequest) -> Result<Principal, AppError> {
     let claims = bearer_token(&req)
         .and_then(|token| state.jwt.verify(token))
         .ok_or(AppError::Unauthorized)?;
-    let principal = state
-        .db
-        .run(move |conn| {
-            Ok(match claims.kind {
-                SubjectKind::User => users::find(conn, claims.sub)?
-                    .filter(|u| u.active)
-                    .map(|u| {
-                        Principal::User(UserPrincipal {
-                            id: u.id,
-                            email: u.email,
-                            display_name: u.display_name,
-                            role: u.role,
-                            locale: u.locale,
-                            email_verified: u.email_verified_at.is_some(),
-                            created_at: u.created_at,
-                            dealer_group_id: u.dealer_group_id,
-                        })
-                    }),
-                SubjectKind::Client => api_clients::find_active(conn, claims.sub)?.map(|c| {
-                    Principal::Client(ClientPrincipal {
-                        id: c.id,
-                        client_id: c.client_id,
-                        scopes: c.scopes,
-                    })
-                }),
-            })
-        })
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let subject = (claims.kind, claims.sub);
+    let principal = match state.principals.get(subject) {
+        Ok(principal) => principal,
+        Err(generation) => {
+            let principal = state
+                .db
+                .run(move |conn| confirm(conn, claims.kind, claims.sub))
+                .await?
+                .ok_or(AppError::Unauthorized)?;
+            state
+                .principals
+                .insert(subject, principal.clone(), generation);
+            principal
+        }
+    };
     if let Principal::Client(client) = &principal {
         let status = state.rate_limits.check_client(client.id)?;
         req.extensions_mut().insert(status);

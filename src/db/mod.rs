@@ -109,21 +109,32 @@ pub struct Db {
 impl Db {
     /// Opens the pool and applies pending migrations.
     pub fn connect(url: &DatabaseUrl) -> anyhow::Result<Self> {
+        let max_size = match url {
+            DatabaseUrl::Sqlite(_) => 8,
+            DatabaseUrl::Postgres(_) => 16,
+        };
+        // Open connections as load needs them: r2d2 would otherwise open all of them at start,
+        // per process, which adds up quickly with replicas (and parallel tests).
+        Self::open(url, max_size, 2)
+    }
+
+    /// One connection, opened when first asked for, for a one-shot command. r2d2 keeps
+    /// `min_idle` by connecting on a background thread whenever a connection is taken; a command
+    /// that exits during such a TLS handshake can crash in OpenSSL's exit handlers.
+    pub fn connect_for_command(url: &DatabaseUrl) -> anyhow::Result<Self> {
+        Self::open(url, 1, 0)
+    }
+
+    fn open(url: &DatabaseUrl, max_size: u32, min_idle: u32) -> anyhow::Result<Self> {
         if let DatabaseUrl::Sqlite(path) = url
             && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
         {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("creating the database folder {}", dir.display()))?;
         }
-        let max_size = match url {
-            DatabaseUrl::Sqlite(_) => 8,
-            DatabaseUrl::Postgres(_) => 16,
-        };
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
-            // Open connections as load needs them: r2d2 would otherwise open all of them at
-            // start, per process, which adds up quickly with replicas (and parallel tests).
-            .min_idle(Some(2))
+            .min_idle(Some(min_idle))
             .connection_timeout(Duration::from_secs(10))
             .build(ConnectionManager { url: url.clone() })
             .context("opening the database")?;

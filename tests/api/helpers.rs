@@ -117,6 +117,17 @@ impl TestApp {
         })
     }
 
+    /// Another replica: a second server on this app's database, sending through the same SMTP
+    /// server.
+    pub async fn replica(&self, backend: Backend) -> Self {
+        let setup = Setup {
+            smtp: Some(self.smtp.clone()),
+            database_url: Some(self.database_url.clone()),
+            ..Setup::default()
+        };
+        Self::spawn_with(backend, setup).await.unwrap()
+    }
+
     /// Stops the server and its background work before the database goes away, so that no
     /// worker is left waiting on a database that no longer exists.
     pub async fn shutdown(mut self) {

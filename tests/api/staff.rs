@@ -1,5 +1,8 @@
 //! Admins invite and manage recruitment staff.
 
+use std::time::Duration;
+
+use dealer_portal::auth::principal_cache::TTL;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -186,7 +189,12 @@ db_test!(
         assert_eq!(member["city_codes"], json!(["330200"]));
         assert_eq!(member["version"], 3);
 
-        // Deactivation locks the account out at once, token and password alike.
+        // Deactivation locks the account out at once, token and password alike, although the
+        // reviewer's last request has just been confirmed.
+        assert_eq!(
+            app.get("/api/v1/me", Some(&reviewer)).await.status(),
+            StatusCode::OK
+        );
         let res = app
             .patch(&path, Some(&admin), Some("3"), &json!({"active": false}))
             .await;
@@ -305,3 +313,52 @@ db_test!(
         assert_eq!(app.smtp.received().len(), 1);
     }
 );
+
+/// Another replica learns of a deactivation from the database within the principal cache's
+/// lifetime.
+#[tokio::test]
+async fn a_deactivation_reaches_the_other_replicas_within_a_second() {
+    let Some(first) = TestApp::spawn(Backend::Postgres).await else {
+        return;
+    };
+    let second = first.replica(Backend::Postgres).await;
+    let admin = first.admin("lead@maker.example").await;
+    let reviewer = first
+        .reviewer(&admin, "rev@maker.example", &["320500"])
+        .await;
+    assert_eq!(
+        second.get("/api/v1/me", Some(&reviewer)).await.status(),
+        StatusCode::OK
+    );
+    let list: Value = first.get_json("/api/v1/staff", Some(&admin)).await;
+    let member = &list["items"][1];
+    let path = format!("/api/v1/staff/{}", member["id"].as_str().unwrap());
+    let res = first
+        .patch(
+            &path,
+            Some(&admin),
+            Some(&member["version"].to_string()),
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let deactivated = std::time::Instant::now();
+
+    // Generous against a slow machine; what matters is that it ends, and soon.
+    let deadline = TTL + Duration::from_secs(2);
+    loop {
+        let status = second.get("/api/v1/me", Some(&reviewer)).await.status();
+        if status == StatusCode::UNAUTHORIZED {
+            break;
+        }
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            deactivated.elapsed() < deadline,
+            "still admitted {:?} after the deactivation",
+            deactivated.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    second.shutdown().await;
+    first.shutdown().await;
+}

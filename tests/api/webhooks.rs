@@ -476,12 +476,7 @@ async fn replicas_on_one_database_deliver_everything_once_and_survive_a_killed_p
         return;
     };
     let receiver = Receiver::start();
-    let setup = Setup {
-        smtp: Some(first.smtp.clone()),
-        database_url: Some(first.database_url.clone()),
-        ..Setup::default()
-    };
-    let second = TestApp::spawn_with(Backend::Postgres, setup).await.unwrap();
+    let second = first.replica(Backend::Postgres).await;
     let admin = first.admin("lead@maker.example").await;
     subscribe(&first, &admin, &receiver.url, &ALL_EVENTS).await;
 

@@ -8,7 +8,8 @@ use crate::state::AppState;
 
 /// Delete integrator credentials.
 ///
-/// The secret and every token issued with it stop working at once.
+/// The secret and every token issued with it stop working at once (within a second where several
+/// replicas serve the API).
 #[utoipa::path(
     tag = "api-clients",
     params(("id" = Uuid, Path, description = "The client's `id` (not its `client_id`)")),
@@ -27,6 +28,7 @@ pub async fn delete_api_client(
         .db
         .run(move |conn| write_transaction(conn, |conn| api_clients::revoke(conn, id, now)))
         .await?;
+    state.principals.forget(id);
     if deleted {
         Ok(HttpResponse::NoContent().finish())
     } else {

@@ -112,16 +112,19 @@ pub async fn confirm_reset(
 ) -> Result<HttpResponse, AppError> {
     let password_hash = hash_password(SecretString::from(body.new_password)).await?;
     let now = state.clock.now();
-    state
+    let user_id = state
         .db
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let user_id =
                     one_time_tokens::consume(conn, &body.token, Purpose::PasswordReset, now)?;
                 users::set_password(conn, user_id, &password_hash, now)?;
-                refresh_tokens::revoke_all_of_user(conn, user_id, now)
+                refresh_tokens::revoke_all_of_user(conn, user_id, now)?;
+                Ok(user_id)
             })
         })
         .await?;
+    // Setting a password through the e-mailed link verifies the address too.
+    state.principals.forget(user_id);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -34,15 +34,18 @@ pub async fn verify_email(
     ValidatedJson(body): ValidatedJson<VerifyEmailRequest>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
-    state
+    let user_id = state
         .db
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let user_id =
                     one_time_tokens::consume(conn, &body.token, Purpose::VerifyEmail, now)?;
-                users::mark_email_verified(conn, user_id, now)
+                users::mark_email_verified(conn, user_id, now)?;
+                Ok(user_id)
             })
         })
         .await?;
+    // Actions that need a verified address work from the next request on.
+    state.principals.forget(user_id);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -63,5 +63,7 @@ pub async fn create_dealer_group(
             })
         })
         .await?;
+    // The owner's principal names the group from now on.
+    state.principals.forget(user.id);
     Ok(answer.into_response())
 }

@@ -20,7 +20,8 @@ pub struct UpdateStaffRequest {
     #[validate(length(max = 100))]
     #[schema(max_items = 100)]
     pub city_codes: Option<Vec<String>>,
-    /// False deactivates the account at once: it can no longer sign in or use its tokens.
+    /// False deactivates the account: it can no longer sign in, and its tokens stop working at
+    /// once (within a second where several replicas serve the API).
     pub active: Option<bool>,
 }
 
@@ -83,5 +84,6 @@ pub async fn update_staff(
             })
         })
         .await?;
+    state.principals.forget(id);
     Ok(ok_with_etag(member.version).json(member))
 }
