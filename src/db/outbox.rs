@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::DbConnection;
 use super::schema::mail_outbox;
+use super::{DbConnection, write_transaction};
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -103,8 +103,22 @@ pub fn mark_sent(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> Resul
     Ok(())
 }
 
-/// Records a failed attempt: retried at `retry_at`, or given up on when that is `None`.
+/// Records a failed attempt: retried at `retry_at`, or given up on when that is `None`. One
+/// transaction: in between, another replica would see the released row still due and retry it
+/// at once, without the back-off.
 pub fn mark_attempt_failed(
+    conn: &mut DbConnection,
+    id: &str,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    write_transaction(conn, |conn| {
+        mark_attempt_failed_in(conn, id, error, retry_at, now)
+    })
+}
+
+fn mark_attempt_failed_in(
     conn: &mut DbConnection,
     id: &str,
     error: &str,

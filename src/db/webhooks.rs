@@ -9,8 +9,8 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::DbConnection;
 use super::schema::{webhook_deliveries, webhook_events, webhook_subscriptions};
+use super::{DbConnection, write_transaction};
 use crate::error::AppError;
 
 #[derive(Debug, Clone)]
@@ -318,7 +318,18 @@ pub struct Attempt<'a> {
     pub delivered: bool,
 }
 
+/// Records an attempt and releases the lease, in one transaction: in between, another replica
+/// would see a due, unleased, undelivered row and send it again.
 pub fn record_attempt(
+    conn: &mut DbConnection,
+    id: &str,
+    attempt: &Attempt<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    write_transaction(conn, |conn| record_attempt_in(conn, id, attempt, now))
+}
+
+fn record_attempt_in(
     conn: &mut DbConnection,
     id: &str,
     attempt: &Attempt<'_>,
