@@ -40,6 +40,9 @@ db_test!(
         let admin = app.admin("lead@maker.example").await;
         let reviewer = app.reviewer(&admin, "rev@maker.example", &["320500"]).await;
 
+        // Read first, so that the owner is a confirmed caller when the group is made.
+        let me: Value = app.get_json("/api/v1/me", Some(&owner)).await;
+        assert!(me["dealer_group_id"].is_null());
         let code = uscc("91320500123456788");
         let res = app
             .post(
