@@ -20,5 +20,5 @@ pub mod startup;
 pub mod state;
 pub mod storage;
 pub mod telemetry;
-pub mod transitions;
 pub mod webhooks;
+pub mod workflow;

@@ -67,6 +67,7 @@ impl Application {
         let mail_worker = MailWorker {
             db: db.clone(),
             sender: Sender::new(&config.mail_transport, &config.mail_from)?,
+            composer: MailComposer::new(&config.public_base_url)?,
             clock: clock.clone(),
             wake: mail_wake.clone(),
             interval: config.worker_interval,
@@ -80,7 +81,6 @@ impl Application {
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new(&config.jwt_secret, config.access_token_ttl),
             principals: PrincipalCache::default(),
-            mail: MailComposer::new(&config.public_base_url)?,
             rate_limits: AuthRateLimits::new(&config.rate_limits),
             metrics: Metrics::new()?,
             mail_wake,

@@ -1,6 +1,6 @@
 //! The caller, as proven by its bearer token and confirmed against the database: the account
-//! must still exist and be active (the client not deleted), and its role, scopes and group are
-//! the database's, not the token's. A confirmation is reused for up to a second
+//! must still exist and be active (the client not deleted), and its role, scopes, cities and group
+//! are the database's, not the token's. A confirmation is reused for up to a second
 //! (`principal_cache`).
 
 use std::future::Future;
@@ -12,7 +12,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use uuid::Uuid;
 
 use super::jwt::SubjectKind;
-use crate::db::{DbConnection, api_clients, users};
+use crate::db::{DbConnection, api_clients, dealer_groups, users};
 use crate::domain::account::Role;
 use crate::domain::scope::Scope;
 use crate::error::AppError;
@@ -29,6 +29,17 @@ pub struct UserPrincipal {
     pub email_verified: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub dealer_group_id: Option<Uuid>,
+    /// Whether the caller owns its group (and so acts for it), not only belongs to it.
+    pub owns_group: bool,
+    /// The cities a reviewer reviews (empty for everyone else).
+    pub cities: Vec<String>,
+}
+
+impl UserPrincipal {
+    /// The group the caller owns, if any.
+    pub fn owned_group(&self) -> Option<Uuid> {
+        self.dealer_group_id.filter(|_| self.owns_group)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -74,18 +85,34 @@ fn confirm(
     id: Uuid,
 ) -> Result<Option<Principal>, AppError> {
     Ok(match kind {
-        SubjectKind::User => users::find(conn, id)?.filter(|u| u.active).map(|u| {
-            Principal::User(UserPrincipal {
-                id: u.id,
-                email: u.email,
-                display_name: u.display_name,
-                role: u.role,
-                locale: u.locale,
-                email_verified: u.email_verified_at.is_some(),
-                created_at: u.created_at,
-                dealer_group_id: u.dealer_group_id,
-            })
-        }),
+        SubjectKind::User => match users::find(conn, id)?.filter(|u| u.active) {
+            None => None,
+            Some(u) => {
+                // Everything an access decision needs, so that a request makes no more lookups.
+                let cities = match u.role {
+                    Role::Reviewer => users::city_codes(conn, u.id)?,
+                    _ => Vec::new(),
+                };
+                let owns_group = match u.dealer_group_id {
+                    Some(group) => {
+                        dealer_groups::find(conn, group)?.is_some_and(|g| g.owner_id == u.id)
+                    }
+                    None => false,
+                };
+                Some(Principal::User(UserPrincipal {
+                    id: u.id,
+                    email: u.email,
+                    display_name: u.display_name,
+                    role: u.role,
+                    locale: u.locale,
+                    email_verified: u.email_verified_at.is_some(),
+                    created_at: u.created_at,
+                    dealer_group_id: u.dealer_group_id,
+                    owns_group,
+                    cities,
+                }))
+            }
+        },
         SubjectKind::Client => api_clients::find_active(conn, id)?.map(|c| {
             Principal::Client(ClientPrincipal {
                 id: c.id,

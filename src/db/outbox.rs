@@ -1,5 +1,6 @@
-//! The e-mail outbox. A message is written here in the same transaction as the change that causes
-//! it, so the change and its mail are committed together or not at all; the worker sends it later.
+//! The e-mail outbox. A message is written here, as data (its template and parameters), in the
+//! same transaction as the change that causes it, so the change and its mail are committed
+//! together or not at all; the worker renders and sends it later.
 //!
 //! Rows are claimed with a lease (`locked_until`) by a guarded update, so that two workers never
 //! send one row at once, and a worker that dies leaves its rows to be picked up when the lease ends.
@@ -11,31 +12,64 @@ use uuid::Uuid;
 use super::schema::mail_outbox;
 use super::{DbConnection, write_transaction};
 use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::mail::templates::{ComposedMail, MailComposer, Message};
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = mail_outbox)]
 pub struct OutboxMail {
     pub id: String,
     pub recipient: String,
-    pub subject: String,
-    pub body_text: String,
+    /// Rendered text, kept only by rows queued before mail was queued as data.
+    pub subject: Option<String>,
+    pub body_text: Option<String>,
+    pub locale: Option<String>,
+    /// The `Message` as JSON.
+    pub message: Option<String>,
     pub attempts: i32,
 }
 
+impl OutboxMail {
+    /// The subject and body to send: rendered now from the queued message in the recipient's
+    /// language, or the text that older rows carry. An error here can never heal by retrying.
+    pub fn compose(&self, composer: &MailComposer) -> Result<ComposedMail, String> {
+        let (Some(message), locale) = (&self.message, &self.locale) else {
+            return Ok(ComposedMail {
+                subject: self.subject.clone().unwrap_or_default(),
+                body: self.body_text.clone().unwrap_or_default(),
+            });
+        };
+        let message: Message =
+            serde_json::from_str(message).map_err(|e| format!("{UNRENDERABLE}: {e}"))?;
+        let locale = locale
+            .as_deref()
+            .and_then(Locale::parse)
+            .unwrap_or(Locale::En);
+        composer
+            .compose(&message, locale)
+            .map_err(|e| format!("{UNRENDERABLE}: {e}"))
+    }
+}
+
+/// How a failure to render a queued message starts, so the worker gives up on it at once.
+pub const UNRENDERABLE: &str = "cannot render the message";
+
+/// Queues `message` for `recipient`, to be rendered in `locale` when it is sent.
 pub fn enqueue(
     conn: &mut DbConnection,
     recipient: &str,
-    subject: &str,
-    body_text: &str,
+    locale: Locale,
+    message: &Message,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let now = now.naive_utc();
+    let message = serde_json::to_string(message).map_err(anyhow::Error::from)?;
     diesel::insert_into(mail_outbox::table)
         .values((
             mail_outbox::id.eq(Uuid::now_v7().to_string()),
             mail_outbox::recipient.eq(recipient),
-            mail_outbox::subject.eq(subject),
-            mail_outbox::body_text.eq(body_text),
+            mail_outbox::locale.eq(locale.as_str()),
+            mail_outbox::message.eq(message),
             mail_outbox::created_at.eq(now),
             mail_outbox::attempts.eq(0),
             mail_outbox::next_attempt_at.eq(now),

@@ -83,8 +83,8 @@ diesel::table! {
     mail_outbox (id) {
         id -> Text,
         recipient -> Text,
-        subject -> Text,
-        body_text -> Text,
+        subject -> Nullable<Text>,
+        body_text -> Nullable<Text>,
         created_at -> Timestamp,
         attempts -> Integer,
         next_attempt_at -> Timestamp,
@@ -92,6 +92,8 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         failed_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        locale -> Nullable<Text>,
+        message -> Nullable<Text>,
     }
 }
 

@@ -8,13 +8,12 @@ use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::db::DbConnection;
 use crate::db::idempotency::{self, RequestFingerprint, StoredResponse};
 use crate::error::{AppError, FieldError};
 use crate::http::extract::BodyHash;
+use crate::workflow::Work;
 
 const HEADER: &str = "Idempotency-Key";
 
@@ -106,32 +105,32 @@ impl Answer {
     }
 }
 
-/// Runs `operation` inside the caller's transaction unless `fingerprint` names a request already
+/// Runs `operation` inside the caller's unit of work unless `fingerprint` names a request already
 /// answered; stores its answer (`status`, the headers it returns, its JSON body) under the key.
 pub fn run<T, F>(
-    conn: &mut DbConnection,
+    work: &mut Work<'_>,
     fingerprint: Option<&RequestFingerprint>,
-    now: DateTime<Utc>,
     status: u16,
     operation: F,
 ) -> Result<Answer, AppError>
 where
     T: Serialize,
-    F: FnOnce(&mut DbConnection) -> Result<(T, Vec<(String, String)>), AppError>,
+    F: FnOnce(&mut Work<'_>) -> Result<(T, Vec<(String, String)>), AppError>,
 {
+    let now = work.now();
     if let Some(fingerprint) = fingerprint
-        && let Some(stored) = idempotency::lookup(conn, fingerprint, now)?
+        && let Some(stored) = idempotency::lookup(work, fingerprint, now)?
     {
         return Ok(Answer::Replayed(stored));
     }
-    let (body, headers) = operation(conn)?;
+    let (body, headers) = operation(work)?;
     let stored = StoredResponse {
         status,
         headers,
         body: serde_json::to_string(&body).map_err(anyhow::Error::from)?,
     };
     if let Some(fingerprint) = fingerprint {
-        idempotency::remember(conn, fingerprint, &stored, now)?;
+        idempotency::remember(work, fingerprint, &stored, now)?;
     }
     Ok(Answer::Fresh(stored))
 }

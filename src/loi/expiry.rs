@@ -9,14 +9,11 @@ use std::time::Duration;
 use actix_web::web;
 use tokio::sync::watch;
 
-use crate::db::{applications, lois, write_transaction};
+use crate::db::lois;
 use crate::domain::loi::REMINDER_DAYS;
-use crate::domain::workflow::{Action, Actor, Status};
 use crate::error::AppError;
-use crate::mail::templates::PartnershipStep;
-use crate::mail::{self, Message};
 use crate::state::AppState;
-use crate::transitions::{self, MoveRequest, Mover, owner_of};
+use crate::workflow::letters;
 
 const BATCH: i64 = 50;
 
@@ -46,86 +43,18 @@ pub async fn tick(state: &web::Data<AppState>) -> Result<(), AppError> {
         .run(move |conn| lois::due_for_reminder(conn, remind_before, BATCH))
         .await?;
     for id in due {
-        let task = state.clone();
-        state
-            .db
-            .run(move |conn| write_transaction(conn, |conn| remind(conn, &task, id, now)))
-            .await?;
+        state.write(move |work| letters::remind(work, id)).await?;
     }
     let expired = state
         .db
         .run(move |conn| lois::expired(conn, now, BATCH))
         .await?;
     for id in expired {
-        let task = state.clone();
-        let result = state
-            .db
-            .run(move |conn| write_transaction(conn, |conn| expire(conn, &task, id, now)))
-            .await;
-        match result {
+        match state.write(move |work| letters::expire(work, id)).await {
             // Another process expired it first.
             Ok(()) | Err(AppError::VersionMismatch) => {}
             Err(error) => return Err(error),
         }
     }
-    state.mail_wake.notify_one();
     Ok(())
-}
-
-fn remind(
-    conn: &mut crate::db::DbConnection,
-    state: &AppState,
-    id: uuid::Uuid,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), AppError> {
-    if !lois::claim_reminder(conn, id, now)? {
-        return Ok(());
-    }
-    let Some(letter) = lois::find(conn, id)? else {
-        return Ok(());
-    };
-    let Some(application) = applications::find(conn, id)? else {
-        return Ok(());
-    };
-    let Some(owner) = owner_of(conn, &application)? else {
-        return Ok(());
-    };
-    let expires_at = letter
-        .expires_at
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let message = Message::Partnership {
-        mail: owner.mail(id),
-        step: PartnershipStep::LoiExpiring,
-        expires_at: Some(&expires_at),
-        stores: Some(letter.terms.stores),
-    };
-    mail::enqueue(conn, &state.mail, &owner.email, owner.locale, &message, now)
-}
-
-fn expire(
-    conn: &mut crate::db::DbConnection,
-    state: &AppState,
-    id: uuid::Uuid,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), AppError> {
-    let Some(application) = applications::find(conn, id)? else {
-        return Ok(());
-    };
-    if application.status != Status::LoiOffered {
-        return Ok(());
-    }
-    let mover = Mover {
-        actor: Actor::System,
-        user_id: None,
-    };
-    transitions::perform(
-        conn,
-        &state.mail,
-        &application,
-        Action::ExpireLoi,
-        mover,
-        &MoveRequest::default(),
-        now,
-    )
-    .map(drop)
 }

@@ -2,6 +2,7 @@
 //! template is the subject; the rest is the plain-text body.
 
 use minijinja::{Environment, context};
+use serde::{Deserialize, Serialize};
 
 use uuid::Uuid;
 
@@ -16,61 +17,73 @@ pub const VERIFY_EMAIL_HOURS: i64 = 48;
 pub const PASSWORD_RESET_HOURS: i64 = 2;
 pub const INVITATION_HOURS: i64 = 7 * 24;
 
-pub enum Message<'a> {
+/// A mail as data: which template, with which parameters. It is queued in the transaction of the
+/// change that causes it and rendered by the mail worker when it is sent, outside any
+/// transaction (`MailComposer::compose`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "template", rename_all = "snake_case")]
+pub enum Message {
     VerifyEmail {
-        name: &'a str,
-        token: &'a str,
+        name: String,
+        token: String,
     },
     PasswordReset {
-        name: &'a str,
-        token: &'a str,
+        name: String,
+        token: String,
     },
     StaffInvitation {
-        name: &'a str,
-        token: &'a str,
-        inviter: &'a str,
+        name: String,
+        token: String,
+        inviter: String,
         role: Role,
     },
     /// To the applicant: the application is in.
-    ApplicationSubmitted(ApplicationMail<'a>),
+    ApplicationSubmitted {
+        mail: ApplicationMail,
+    },
     /// To the applicant: staff need more, and say what.
     InfoRequested {
-        mail: ApplicationMail<'a>,
-        message: &'a str,
+        mail: ApplicationMail,
+        message: String,
     },
     /// To the applicant: turned down, and why, in the applicant's language.
     ApplicationRejected {
-        mail: ApplicationMail<'a>,
+        mail: ApplicationMail,
         reason_code: RejectReason,
-        reason: Option<&'a str>,
+        reason: Option<String>,
     },
     /// To the applicant: an admin reopened a rejected application.
-    ApplicationReopened(ApplicationMail<'a>),
+    ApplicationReopened {
+        mail: ApplicationMail,
+    },
     /// To the applicant: confirmation of a withdrawal.
-    ApplicationWithdrawn(ApplicationMail<'a>),
+    ApplicationWithdrawn {
+        mail: ApplicationMail,
+    },
     /// To an assigned reviewer: the applicant resubmitted or withdrew.
     AssigneeUpdate {
-        mail: ApplicationMail<'a>,
-        group: &'a str,
+        mail: ApplicationMail,
+        group: String,
         action: Action,
     },
     /// To a reviewer: an admin assigned them an application.
     ReviewerAssigned {
-        mail: ApplicationMail<'a>,
-        group: &'a str,
+        mail: ApplicationMail,
+        group: String,
     },
     /// To the applicant: a step from the letter of intent to the open store.
     Partnership {
-        mail: ApplicationMail<'a>,
+        mail: ApplicationMail,
         step: PartnershipStep,
         /// When the letter of intent runs out (RFC 3339), for the letter's steps.
-        expires_at: Option<&'a str>,
+        expires_at: Option<String>,
         stores: Option<i32>,
     },
 }
 
 /// The steps from a letter of intent to an open store that the applicant hears about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PartnershipStep {
     LoiOffered,
     LoiExpiring,
@@ -97,24 +110,24 @@ impl PartnershipStep {
 
 /// What every mail about an application names: the recipient, the city (in the recipient's
 /// language) and the application.
-#[derive(Clone, Copy)]
-pub struct ApplicationMail<'a> {
-    pub name: &'a str,
-    pub city: &'a str,
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationMail {
+    pub name: String,
+    pub city: String,
     pub application_id: Uuid,
 }
 
-impl Message<'_> {
+impl Message {
     fn template(&self) -> &'static str {
         match self {
             Self::VerifyEmail { .. } => "verify_email",
             Self::PasswordReset { .. } => "password_reset",
             Self::StaffInvitation { .. } => "staff_invitation",
-            Self::ApplicationSubmitted(_) => "application_submitted",
+            Self::ApplicationSubmitted { .. } => "application_submitted",
             Self::InfoRequested { .. } => "info_requested",
             Self::ApplicationRejected { .. } => "application_rejected",
-            Self::ApplicationReopened(_) => "application_reopened",
-            Self::ApplicationWithdrawn(_) => "application_withdrawn",
+            Self::ApplicationReopened { .. } => "application_reopened",
+            Self::ApplicationWithdrawn { .. } => "application_withdrawn",
             Self::AssigneeUpdate { .. } => "assignee_update",
             Self::ReviewerAssigned { .. } => "reviewer_assigned",
             Self::Partnership { .. } => "partnership_update",
@@ -170,7 +183,7 @@ impl MailComposer {
         })
     }
 
-    pub fn compose(&self, message: &Message<'_>, locale: Locale) -> Result<ComposedMail, AppError> {
+    pub fn compose(&self, message: &Message, locale: Locale) -> Result<ComposedMail, AppError> {
         let base = &self.public_base_url;
         let values = match message {
             Message::VerifyEmail { name, token } => context! {
@@ -191,9 +204,9 @@ impl MailComposer {
                 role => role_name(*role, locale),
                 link => format!("{base}/reset-password?token={token}&invited=1"),
             },
-            Message::ApplicationSubmitted(mail)
-            | Message::ApplicationReopened(mail)
-            | Message::ApplicationWithdrawn(mail) => mail.context(base),
+            Message::ApplicationSubmitted { mail }
+            | Message::ApplicationReopened { mail }
+            | Message::ApplicationWithdrawn { mail } => mail.context(base),
             Message::InfoRequested { mail, message } => {
                 context! { message, ..mail.context(base) }
             }
@@ -235,11 +248,11 @@ impl MailComposer {
     }
 }
 
-impl ApplicationMail<'_> {
+impl ApplicationMail {
     fn context(&self, base: &str) -> minijinja::Value {
         context! {
-            name => self.name,
-            city => self.city,
+            name => &self.name,
+            city => &self.city,
             link => format!("{base}/applications/{}", self.application_id),
         }
     }
@@ -264,60 +277,63 @@ mod tests {
     fn every_message_renders_in_both_languages_with_its_link() {
         let composer = MailComposer::new("https://portal.example").expect("templates compile");
         let mail = ApplicationMail {
-            name: "Li",
-            city: "Suzhou",
+            name: "Li".into(),
+            city: "Suzhou".into(),
             application_id: Uuid::nil(),
         };
         let messages = [
             Message::VerifyEmail {
-                name: "Li",
-                token: "tok1",
+                name: "Li".into(),
+                token: "tok1".into(),
             },
             Message::PasswordReset {
-                name: "Li",
-                token: "tok2",
+                name: "Li".into(),
+                token: "tok2".into(),
             },
             Message::StaffInvitation {
-                name: "Li",
-                token: "tok3",
-                inviter: "Wang",
+                name: "Li".into(),
+                token: "tok3".into(),
+                inviter: "Wang".into(),
                 role: Role::Reviewer,
             },
-            Message::ApplicationSubmitted(mail),
+            Message::ApplicationSubmitted { mail: mail.clone() },
             Message::InfoRequested {
-                mail,
-                message: "Please send the lease.",
+                mail: mail.clone(),
+                message: "Please send the lease.".into(),
             },
             Message::ApplicationRejected {
-                mail,
+                mail: mail.clone(),
                 reason_code: RejectReason::QuotaFilled,
-                reason: Some("See you next round."),
+                reason: Some("See you next round.".into()),
             },
-            Message::ApplicationReopened(mail),
-            Message::ApplicationWithdrawn(mail),
+            Message::ApplicationReopened { mail: mail.clone() },
+            Message::ApplicationWithdrawn { mail: mail.clone() },
             Message::AssigneeUpdate {
-                mail,
-                group: "Huadong Motors",
+                mail: mail.clone(),
+                group: "Huadong Motors".into(),
                 action: Action::Resubmit,
             },
             Message::ReviewerAssigned {
-                mail,
-                group: "Huadong Motors",
+                mail: mail.clone(),
+                group: "Huadong Motors".into(),
             },
             Message::Partnership {
-                mail,
+                mail: mail.clone(),
                 step: PartnershipStep::LoiOffered,
-                expires_at: Some("2027-01-01T00:00:00Z"),
+                expires_at: Some("2027-01-01T00:00:00Z".into()),
                 stores: Some(2),
             },
             Message::Partnership {
-                mail,
+                mail: mail.clone(),
                 step: PartnershipStep::PartnerActivated,
                 expires_at: None,
                 stores: None,
             },
         ];
         for message in &messages {
+            let stored = serde_json::to_string(message).expect("serialises");
+            let read: Message = serde_json::from_str(&stored).expect("reads back");
+            assert_eq!(&read, message, "{stored}");
             let en = composer.compose(message, Locale::En).expect("renders");
             let zh = composer.compose(message, Locale::ZhCn).expect("renders");
             assert_ne!(en.subject, zh.subject);

@@ -8,8 +8,9 @@ use lettre::message::header::ContentType;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
 
+use super::templates::ComposedMail;
 use crate::config::MailTransport;
-use crate::db::outbox::OutboxMail;
+use crate::db::outbox::UNRENDERABLE;
 
 const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -42,10 +43,9 @@ impl Sender {
         Ok(Self { transport, from })
     }
 
-    /// Sends one outbox message; the error text is kept on the row for operators.
-    pub async fn send(&self, mail: &OutboxMail) -> Result<(), String> {
-        let to: Mailbox = mail
-            .recipient
+    /// Sends one message; the error text is kept on the outbox row for operators.
+    pub async fn send(&self, recipient: &str, mail: &ComposedMail) -> Result<(), String> {
+        let to: Mailbox = recipient
             .parse()
             .map_err(|e| format!("bad recipient: {e}"))?;
         let message = lettre::Message::builder()
@@ -53,7 +53,7 @@ impl Sender {
             .to(to)
             .subject(mail.subject.clone())
             .header(ContentType::TEXT_PLAIN)
-            .body(mail.body_text.clone())
+            .body(mail.body.clone())
             .map_err(|e| format!("building the message: {e}"))?;
         match &self.transport {
             Transport::Smtp(smtp) => smtp
@@ -71,6 +71,8 @@ impl Sender {
 
     /// Whether a failure can never succeed (a malformed recipient), so retrying is pointless.
     pub fn is_permanent(error: &str) -> bool {
-        error.starts_with("bad recipient") || error.starts_with("building the message")
+        error.starts_with("bad recipient")
+            || error.starts_with("building the message")
+            || error.starts_with(UNRENDERABLE)
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
 
+use super::templates::MailComposer;
 use super::transport::Sender;
 use crate::clock::Clock;
 use crate::db::{Db, outbox};
@@ -21,6 +22,7 @@ pub const MAX_ATTEMPTS: i32 = 40;
 pub struct MailWorker {
     pub db: Db,
     pub sender: Sender,
+    pub composer: MailComposer,
     pub clock: Arc<dyn Clock>,
     pub wake: Arc<Notify>,
     pub interval: Duration,
@@ -57,7 +59,10 @@ impl MailWorker {
                 return Ok(sent);
             }
             for mail in batch {
-                let result = self.sender.send(&mail).await;
+                let result = match mail.compose(&self.composer) {
+                    Ok(composed) => self.sender.send(&mail.recipient, &composed).await,
+                    Err(error) => Err(error),
+                };
                 let now = self.clock.now();
                 let id = mail.id.clone();
                 match result {

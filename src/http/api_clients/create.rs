@@ -8,7 +8,7 @@ use validator::Validate;
 use super::ApiClientResponse;
 use crate::auth::tokens::random_token;
 use crate::auth::{Admin, Authorized};
-use crate::db::{api_clients, write_transaction};
+use crate::db::api_clients;
 use crate::domain::scope::Scope;
 use crate::error::AppError;
 use crate::http::auth::hash_password;
@@ -57,25 +57,22 @@ pub async fn create_api_client(
     let client_secret = random_token();
     let secret_hash = hash_password(SecretString::from(client_secret.clone())).await?;
     let name = body.name.trim().to_owned();
-    let now = state.clock.now();
     let client = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                api_clients::insert(
-                    conn,
-                    &api_clients::NewApiClient {
-                        id,
-                        name: &name,
-                        client_id: &client_id,
-                        secret_hash: &secret_hash,
-                        scopes: &scopes,
-                        created_by: admin.id,
-                    },
-                    now,
-                )?;
-                api_clients::find_active(conn, id)?.ok_or(AppError::NotFound)
-            })
+        .write(move |work| {
+            let now = work.now();
+            api_clients::insert(
+                work,
+                &api_clients::NewApiClient {
+                    id,
+                    name: &name,
+                    client_id: &client_id,
+                    secret_hash: &secret_hash,
+                    scopes: &scopes,
+                    created_by: admin.id,
+                },
+                now,
+            )?;
+            api_clients::find_active(work, id)?.ok_or(AppError::NotFound)
         })
         .await?;
     Ok(HttpResponse::Created()

@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, delete, web};
 use uuid::Uuid;
 
 use crate::auth::{Admin, Authorized};
-use crate::db::{api_clients, write_transaction};
+use crate::db::api_clients;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -23,12 +23,13 @@ pub async fn delete_api_client(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let now = state.clock.now();
     let deleted = state
-        .db
-        .run(move |conn| write_transaction(conn, |conn| api_clients::revoke(conn, id, now)))
+        .write(move |work| {
+            let now = work.now();
+            work.forget(id);
+            api_clients::revoke(work, id, now)
+        })
         .await?;
-    state.principals.forget(id);
     if deleted {
         Ok(HttpResponse::NoContent().finish())
     } else {

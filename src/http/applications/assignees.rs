@@ -5,20 +5,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::Viewer;
 use crate::auth::{Admin, Authorized, Principal, Staff};
 use crate::db::assignees::{self, Assignee};
-use crate::db::events::{self, NewEvent};
-use crate::db::{users, write_transaction};
-use crate::domain::account::Role;
-use crate::domain::workflow::Actor;
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::i18n::Locale;
-use crate::mail::templates::ApplicationMail;
-use crate::mail::{self, Message};
 use crate::state::AppState;
-use crate::transitions::city_name;
+use crate::workflow::Access;
+use crate::workflow::assignment;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct AssignRequest {
@@ -78,70 +72,15 @@ pub async fn assign_reviewer(
     ValidatedJson(body): ValidatedJson<AssignRequest>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let locale = Locale::from_request(&req);
-    let now = state.clock.now();
-    let task_state = state.clone();
+    let access = Access::of(&Principal::User(admin), Locale::from_request(&req))?;
     let list = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let viewer = Viewer::of(conn, &Principal::User(admin.clone()), locale)?;
-                let application = viewer.load(conn, id)?;
-                let reviewer = users::find(conn, body.user_id)?
-                    .filter(|u| u.active && u.role == Role::Reviewer);
-                let Some(reviewer) = reviewer else {
-                    return Err(AppError::field("user_id", "not_a_reviewer_of_city"));
-                };
-                if !users::city_codes(conn, reviewer.id)?.contains(&application.city_code) {
-                    return Err(AppError::field("user_id", "not_a_reviewer_of_city"));
-                }
-                if !application.status.is_in_review() {
-                    return Err(AppError::Conflict {
-                        code: "not_reviewable",
-                    });
-                }
-                if !assignees::add(conn, id, reviewer.id, Some(admin.id), now)? {
-                    return Err(AppError::Conflict {
-                        code: "already_assigned",
-                    });
-                }
-                let note = format!("{} ({})", reviewer.display_name, reviewer.id);
-                events::append(
-                    conn,
-                    &NewEvent {
-                        application_id: id,
-                        at: now,
-                        actor_id: Some(admin.id),
-                        actor_role: Actor::Admin.as_str(),
-                        action: "assign",
-                        from_status: Some(application.status),
-                        to_status: application.status,
-                        reason_code: None,
-                        reason: Some(&note),
-                    },
-                )?;
-                let city = city_name(conn, &application.city_code, reviewer.locale)?;
-                let message = Message::ReviewerAssigned {
-                    mail: ApplicationMail {
-                        name: &reviewer.display_name,
-                        city: &city,
-                        application_id: id,
-                    },
-                    group: &application.dealer_group_name,
-                };
-                mail::enqueue(
-                    conn,
-                    &task_state.mail,
-                    &reviewer.email,
-                    reviewer.locale,
-                    &message,
-                    now,
-                )?;
-                assignees::list(conn, id)
-            })
+        .write(move |work| {
+            let application = access.load(work, id)?;
+            let admin_id = access.user_id.ok_or(AppError::Forbidden)?;
+            assignment::assign(work, &application, body.user_id, admin_id)?;
+            assignees::list(work, id)
         })
         .await?;
-    state.mail_wake.notify_one();
     Ok(HttpResponse::Created().json(AssigneeList::from(list)))
 }
 
@@ -162,7 +101,7 @@ pub async fn list_assignees(
     let list = state
         .db
         .run(move |conn| {
-            Viewer::of(conn, &Principal::User(user), None)?.load(conn, id)?;
+            Access::of(&Principal::User(user), None)?.load(conn, id)?;
             assignees::list(conn, id)
         })
         .await?;

@@ -1,16 +1,15 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use uuid::Uuid;
 
-use super::{ApplicationRequest, ApplicationResponse, Viewer};
+use super::{ApplicationRequest, ApplicationResponse};
 use crate::auth::{AnyUser, Authorized, Principal};
-use crate::db::events::{self, NewEvent};
-use crate::db::{applications, cities, write_transaction};
-use crate::domain::workflow::{Actor, Status};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey, created_headers};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::workflow::Access;
+use crate::workflow::drafts;
 
 /// Start an application (a draft) for one city.
 ///
@@ -35,48 +34,16 @@ pub async fn create_application(
     ValidatedJson(body): ValidatedJson<ApplicationRequest>,
 ) -> Result<HttpResponse, AppError> {
     let fingerprint = key.fingerprint(&req, user.id);
-    let locale = Locale::from_request(&req);
-    let principal = Principal::User(user.clone());
-    let now = state.clock.now();
+    let access = Access::of(&Principal::User(user), Locale::from_request(&req))?;
     let id = Uuid::now_v7();
     let answer = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                idempotency::run(conn, fingerprint.as_ref(), now, 201, |conn| {
-                    let viewer = Viewer::of(conn, &principal, locale)?;
-                    if !viewer.applicant {
-                        return Err(AppError::Forbidden);
-                    }
-                    let group_id = viewer.owns_group.ok_or(AppError::Conflict {
-                        code: "no_dealer_group",
-                    })?;
-                    if !cities::unknown_codes(conn, std::slice::from_ref(&body.city_code))?
-                        .is_empty()
-                    {
-                        return Err(AppError::field("city_code", "unknown_city"));
-                    }
-                    applications::insert(conn, id, group_id, &body.draft(), user.id, now)?;
-                    events::append(
-                        conn,
-                        &NewEvent {
-                            application_id: id,
-                            at: now,
-                            actor_id: Some(user.id),
-                            actor_role: Actor::ApplicantOwner.as_str(),
-                            action: "create",
-                            from_status: None,
-                            to_status: Status::Draft,
-                            reason_code: None,
-                            reason: None,
-                        },
-                    )?;
-                    let application = applications::find(conn, id)?.ok_or(AppError::NotFound)?;
-                    let response = ApplicationResponse::new(application, &viewer);
-                    let headers =
-                        created_headers(format!("/api/v1/applications/{id}"), response.version);
-                    Ok((response, headers))
-                })
+        .write(move |work| {
+            idempotency::run(work, fingerprint.as_ref(), 201, |work| {
+                let application = drafts::create(work, &access, id, &body.draft())?;
+                let response = ApplicationResponse::new(application, &access);
+                let headers =
+                    created_headers(format!("/api/v1/applications/{id}"), response.version);
+                Ok((response, headers))
             })
         })
         .await?;

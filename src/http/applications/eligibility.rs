@@ -1,13 +1,13 @@
 use actix_web::{HttpRequest, get, web};
 use uuid::Uuid;
 
-use super::Viewer;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::applications;
 use crate::domain::eligibility::EligibilityReport;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::workflow::Access;
 
 /// The application's eligibility report: every rule, required or scored, with the figures behind
 /// its verdict, and the criteria version used.
@@ -32,8 +32,8 @@ pub async fn get_eligibility(
     let report = state
         .db
         .run(move |conn| {
-            let viewer = Viewer::of(conn, &principal, locale)?;
-            viewer.load(conn, id)?;
+            let access = Access::of(&principal, locale)?;
+            access.load(conn, id)?;
             applications::latest_report(conn, id)
         })
         .await?

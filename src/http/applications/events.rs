@@ -4,7 +4,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Viewer;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::events::{self, Event};
 use crate::domain::workflow::{Actor, Status};
@@ -13,6 +12,7 @@ use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{Page, PageParams};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::workflow::Access;
 
 /// One entry of the audit timeline.
 #[derive(Debug, Serialize, ToSchema)]
@@ -34,11 +34,11 @@ pub struct EventResponse {
 }
 
 impl EventResponse {
-    fn new(event: Event, viewer: &Viewer) -> Result<Self, AppError> {
+    fn new(event: Event, access: &Access) -> Result<Self, AppError> {
         let corrupt = || AppError::Internal(anyhow::anyhow!("event {}: bad row", event.id));
         let staff_acted = event.actor_role != Actor::ApplicantOwner.as_str();
         let actor_id = match event.actor_id.as_deref() {
-            Some(_) if viewer.applicant && staff_acted => None,
+            Some(_) if access.applicant && staff_acted => None,
             Some(id) => Some(id.parse().map_err(|_| corrupt())?),
             None => None,
         };
@@ -83,15 +83,15 @@ pub async fn list_events(
     let locale = Locale::from_request(&req);
     let after = page.after::<i64>()?;
     let limit = page.limit();
-    let (rows, viewer) = state
+    let (rows, access) = state
         .db
         .run(move |conn| {
-            let viewer = Viewer::of(conn, &principal, locale)?;
-            viewer.load(conn, id)?;
-            Ok((events::list_for(conn, id, after, limit + 1)?, viewer))
+            let access = Access::of(&principal, locale)?;
+            access.load(conn, id)?;
+            Ok((events::list_for(conn, id, after, limit + 1)?, access))
         })
         .await?;
-    let page = Page::from_rows(rows, limit, |e| e.seq, |e| EventResponse::new(e, &viewer));
+    let page = Page::from_rows(rows, limit, |e| e.seq, |e| EventResponse::new(e, &access));
     Ok(web::Json(Page {
         items: page.items.into_iter().collect::<Result<_, _>>()?,
         next_cursor: page.next_cursor,

@@ -7,13 +7,14 @@ use chrono::SecondsFormat;
 use futures_util::{StreamExt, stream};
 
 use super::list::ApplicationFilter;
-use super::{Viewer, status_label};
+use super::status_label;
 use crate::auth::{Authorized, Principal, Staff};
 use crate::db::applications::{self, Application, ListKey, ListQuery, Sort};
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::workflow::Access;
 
 /// Rows fetched per query: the export never holds more than this many applications in memory.
 const CHUNK: i64 = 500;
@@ -181,10 +182,10 @@ pub async fn export_applications(
     let (query, first, locale) = state
         .db
         .run(move |conn| {
-            let viewer = Viewer::of(conn, &Principal::User(user), locale)?;
-            let query = filter.into_query(&viewer);
+            let access = Access::of(&Principal::User(user), locale)?;
+            let query = filter.into_query(&access);
             let first = applications::list(conn, &query, None, CHUNK)?;
-            Ok((query, first, viewer.locale))
+            Ok((query, first, access.locale))
         })
         .await?;
     let filename = format!("applications-{}.csv", state.clock.now().format("%Y%m%d"));

@@ -1,12 +1,13 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use uuid::Uuid;
 
-use super::{ApplicationResponse, Viewer};
+use super::ApplicationResponse;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::error::AppError;
 use crate::http::concurrency::ok_with_etag;
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::workflow::Access;
 
 /// One application.
 ///
@@ -30,9 +31,9 @@ pub async fn get_application(
     let response = state
         .db
         .run(move |conn| {
-            let viewer = Viewer::of(conn, &principal, locale)?;
-            let application = viewer.load(conn, id)?;
-            Ok(ApplicationResponse::new(application, &viewer))
+            let access = Access::of(&principal, locale)?;
+            let application = access.load(conn, id)?;
+            Ok(ApplicationResponse::new(application, &access))
         })
         .await?;
     Ok(ok_with_etag(response.version).json(response))

@@ -5,7 +5,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::{ApplicationResponse, Viewer};
+use super::ApplicationResponse;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::applications::{self, ListKey, ListQuery, Sort};
 use crate::domain::workflow::Status;
@@ -14,6 +14,7 @@ use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{Page, PageParams};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::workflow::Access;
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 pub enum SortOrder {
@@ -74,14 +75,14 @@ impl ApplicationFilter {
     }
 
     /// The query for these filters within what the caller may see; paging is the caller's.
-    pub(crate) fn into_query(self, viewer: &Viewer) -> ListQuery {
+    pub(crate) fn into_query(self, access: &Access) -> ListQuery {
         ListQuery {
-            visibility: viewer.visibility.clone(),
+            visibility: access.visibility.clone(),
             sort: self.sort(),
             // An integrator is assigned nothing: a user id nobody has.
             assigned_to: self
                 .assigned_to
-                .map(|AssignedTo::Me| viewer.user_id.unwrap_or(Uuid::nil())),
+                .map(|AssignedTo::Me| access.user_id.unwrap_or(Uuid::nil())),
             city: self.city,
             status: self.status,
             min_score: self.min_score,
@@ -117,18 +118,18 @@ pub async fn list_applications(
     let after = page.after::<ListKey>()?;
     let limit = page.limit();
     let sort = filter.sort();
-    let (rows, viewer) = state
+    let (rows, access) = state
         .db
         .run(move |conn| {
-            let viewer = Viewer::of(conn, &principal, locale)?;
-            let query = filter.into_query(&viewer);
-            Ok((applications::list(conn, &query, after, limit + 1)?, viewer))
+            let access = Access::of(&principal, locale)?;
+            let query = filter.into_query(&access);
+            Ok((applications::list(conn, &query, after, limit + 1)?, access))
         })
         .await?;
     Ok(web::Json(Page::from_rows(
         rows,
         limit,
         |a| applications::key_of(a, sort),
-        |a| ApplicationResponse::new(a, &viewer),
+        |a| ApplicationResponse::new(a, &access),
     )))
 }

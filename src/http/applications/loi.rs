@@ -7,19 +7,17 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::Viewer;
 use crate::auth::principal::UserPrincipal;
 use crate::auth::{AnyUser, Authorized, Principal};
 use crate::db::lois::{self, Loi, Signature};
-use crate::db::write_transaction;
 use crate::domain::loi::{LoiStatus, LoiTerms};
-use crate::domain::workflow::Action;
 use crate::error::{AppError, Problem};
 use crate::http::client_address::client_address;
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
-use crate::transitions::{self, MoveRequest, Mover};
+use crate::workflow::Access;
+use crate::workflow::letters;
 
 /// A letter of intent and, once signed, the evidence of the signature.
 #[derive(Debug, Serialize, ToSchema)]
@@ -60,7 +58,7 @@ async fn load_letter(state: &AppState, user: UserPrincipal, id: Uuid) -> Result<
     state
         .db
         .run(move |conn| {
-            Viewer::of(conn, &Principal::User(user), None)?.load(conn, id)?;
+            Access::of(&Principal::User(user), None)?.load(conn, id)?;
             lois::find(conn, id)
         })
         .await?
@@ -192,47 +190,25 @@ pub async fn sign_loi(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(|ua| ua.chars().take(500).collect::<String>());
-    let now = state.clock.now();
-    let task_state = state.clone();
+    let user_id = user.id;
+    let access = Access::of(&Principal::User(user), None)?;
     let answer = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                idempotency::run(conn, fingerprint.as_ref(), now, 200, |conn| {
-                    let viewer = Viewer::of(conn, &Principal::User(user.clone()), None)?;
-                    let application = viewer.load(conn, id)?;
-                    let actor = viewer.actor_for(&application).ok_or(AppError::Forbidden)?;
-                    let signature = Signature {
-                        user_id: user.id,
-                        name: body.signer_name.trim(),
-                        title: body.signer_title.trim(),
-                        document_sha256: &body.document_sha256,
-                        address: address.as_deref(),
-                        user_agent: user_agent.as_deref(),
-                    };
-                    let request = MoveRequest {
-                        signature: Some(&signature),
-                        ..MoveRequest::default()
-                    };
-                    let mover = Mover {
-                        actor,
-                        user_id: Some(user.id),
-                    };
-                    transitions::perform(
-                        conn,
-                        &task_state.mail,
-                        &application,
-                        Action::SignLoi,
-                        mover,
-                        &request,
-                        now,
-                    )?;
-                    let letter = lois::find(conn, id)?.ok_or(AppError::NotFound)?;
-                    Ok((LoiResponse::from(letter), Vec::new()))
-                })
+        .write(move |work| {
+            idempotency::run(work, fingerprint.as_ref(), 200, |work| {
+                let application = access.load(work, id)?;
+                let signature = Signature {
+                    user_id,
+                    name: body.signer_name.trim(),
+                    title: body.signer_title.trim(),
+                    document_sha256: &body.document_sha256,
+                    address: address.as_deref(),
+                    user_agent: user_agent.as_deref(),
+                };
+                letters::sign(work, &access, &application, &signature)?;
+                let letter = lois::find(work, id)?.ok_or(AppError::NotFound)?;
+                Ok((LoiResponse::from(letter), Vec::new()))
             })
         })
         .await?;
-    state.mail_wake.notify_one();
     Ok(answer.into_response())
 }

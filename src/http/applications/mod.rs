@@ -20,15 +20,11 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::auth::Principal;
-use crate::db::applications::{self, Application, Visibility};
-use crate::db::{DbConnection, dealer_groups, users};
-use crate::domain::account::Role;
+use crate::db::applications::{self, Application};
 use crate::domain::application::{CustomerBase, ProposedSite};
-use crate::domain::scope::Scope;
-use crate::domain::workflow::{self, Action, Actor, Status};
-use crate::error::AppError;
+use crate::domain::workflow::{self, Action, Status};
 use crate::i18n::Locale;
+use crate::workflow::Access;
 
 /// The store format: agency sales plus authorised service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -103,11 +99,11 @@ pub struct ApplicationResponse {
 }
 
 impl ApplicationResponse {
-    pub fn new(application: Application, viewer: &Viewer) -> Self {
+    pub fn new(application: Application, access: &Access) -> Self {
         Self {
-            status_label: status_label(application.status, viewer.applicant, viewer.locale)
+            status_label: status_label(application.status, access.applicant, access.locale)
                 .to_owned(),
-            allowed_actions: viewer
+            allowed_actions: access
                 .actor_for(&application)
                 .map(|actor| workflow::allowed_actions(application.status, actor))
                 .unwrap_or_default(),
@@ -129,109 +125,6 @@ impl ApplicationResponse {
             created_at: application.created_at,
             updated_at: application.updated_at,
         }
-    }
-}
-
-/// The caller as the applications feature sees it: what it may see and as whom it acts.
-#[derive(Clone, Debug)]
-pub struct Viewer {
-    /// The caller's account; none for an integrator.
-    pub user_id: Option<Uuid>,
-    pub visibility: Visibility,
-    pub applicant: bool,
-    /// The group the caller owns, if any.
-    pub owns_group: Option<Uuid>,
-    pub role: Option<Role>,
-    pub cities: Vec<String>,
-    pub locale: Locale,
-}
-
-impl Viewer {
-    /// Works out the caller's view. An integrator without `applications:read` is refused (403).
-    pub fn of(
-        conn: &mut DbConnection,
-        principal: &Principal,
-        locale: Option<Locale>,
-    ) -> Result<Self, AppError> {
-        match principal {
-            Principal::Client(client) => {
-                if !client.scopes.contains(&Scope::ApplicationsRead) {
-                    return Err(AppError::Forbidden);
-                }
-                Ok(Self {
-                    user_id: None,
-                    visibility: Visibility::All,
-                    applicant: false,
-                    owns_group: None,
-                    role: None,
-                    cities: Vec::new(),
-                    locale: locale.unwrap_or(Locale::En),
-                })
-            }
-            Principal::User(user) => {
-                let locale = locale.unwrap_or(user.locale);
-                let (visibility, owns_group, cities) = match user.role {
-                    Role::Admin => (Visibility::All, None, Vec::new()),
-                    Role::Reviewer => {
-                        let cities = users::city_codes(conn, user.id)?;
-                        (Visibility::Cities(cities.clone()), None, cities)
-                    }
-                    Role::Applicant => {
-                        // Re-read: the group may have been created after the token was issued.
-                        let group = users::find(conn, user.id)?.and_then(|u| u.dealer_group_id);
-                        let owns = match group {
-                            Some(id) => dealer_groups::find(conn, id)?
-                                .filter(|g| g.owner_id == user.id)
-                                .map(|g| g.id),
-                            None => None,
-                        };
-                        // No group: sees nothing (a group id nobody has).
-                        (
-                            Visibility::Group(group.unwrap_or(Uuid::nil())),
-                            owns,
-                            Vec::new(),
-                        )
-                    }
-                };
-                Ok(Self {
-                    user_id: Some(user.id),
-                    visibility,
-                    applicant: user.role == Role::Applicant,
-                    owns_group,
-                    role: Some(user.role),
-                    cities,
-                    locale,
-                })
-            }
-        }
-    }
-
-    pub fn sees(&self, application: &Application) -> bool {
-        match &self.visibility {
-            Visibility::All => true,
-            Visibility::Group(id) => application.dealer_group_id == *id,
-            Visibility::Cities(codes) => codes.contains(&application.city_code),
-        }
-    }
-
-    /// As whom the caller acts on `application`, if at all.
-    pub fn actor_for(&self, application: &Application) -> Option<Actor> {
-        match self.role? {
-            Role::Admin => Some(Actor::Admin),
-            Role::Reviewer => self
-                .cities
-                .contains(&application.city_code)
-                .then_some(Actor::Reviewer),
-            Role::Applicant => (self.owns_group == Some(application.dealer_group_id))
-                .then_some(Actor::ApplicantOwner),
-        }
-    }
-
-    /// The application if the caller may see it; 404 otherwise, as if it did not exist.
-    pub fn load(&self, conn: &mut DbConnection, id: Uuid) -> Result<Application, AppError> {
-        applications::find(conn, id)?
-            .filter(|a| self.sees(a))
-            .ok_or(AppError::NotFound)
     }
 }
 

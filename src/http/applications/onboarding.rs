@@ -5,17 +5,15 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::Viewer;
 use crate::auth::{AnyUser, Authorized, Principal};
-use crate::db::events::{self, NewEvent};
-use crate::db::onboarding::{self, Task};
-use crate::db::{DbConnection, write_transaction};
+use crate::db::onboarding::Task;
 use crate::domain::loi::{ChecklistItem, TaskOwner};
-use crate::domain::workflow::Status;
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::workflow::Access;
+use crate::workflow::onboarding::{self, TaskChange};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TaskResponse {
@@ -51,14 +49,6 @@ fn response(tasks: Vec<Task>, locale: Locale) -> OnboardingResponse {
     }
 }
 
-fn checklist(conn: &mut DbConnection, id: Uuid) -> Result<Vec<Task>, AppError> {
-    let tasks = onboarding::list(conn, id)?;
-    if tasks.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    Ok(tasks)
-}
-
 /// The onboarding checklist (the group's members, staff); 404 before onboarding starts.
 #[utoipa::path(
     tag = "onboarding",
@@ -75,15 +65,15 @@ pub async fn get_onboarding(
 ) -> Result<web::Json<OnboardingResponse>, AppError> {
     let id = id.into_inner();
     let locale = Locale::from_request(&req);
-    let (tasks, viewer) = state
+    let (tasks, access) = state
         .db
         .run(move |conn| {
-            let viewer = Viewer::of(conn, &Principal::User(user), locale)?;
-            viewer.load(conn, id)?;
-            Ok((checklist(conn, id)?, viewer))
+            let access = Access::of(&Principal::User(user), locale)?;
+            access.load(conn, id)?;
+            Ok((onboarding::checklist(conn, id)?, access))
         })
         .await?;
-    Ok(web::Json(response(tasks, viewer.locale)))
+    Ok(web::Json(response(tasks, access.locale)))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -122,59 +112,19 @@ pub async fn update_task(
     ValidatedJson(body): ValidatedJson<TaskUpdate>,
 ) -> Result<web::Json<OnboardingResponse>, AppError> {
     let (id, code) = path.into_inner();
-    let locale = Locale::from_request(&req);
-    let now = state.clock.now();
-    let (tasks, viewer) = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let viewer = Viewer::of(conn, &Principal::User(user.clone()), locale)?;
-                let application = viewer.load(conn, id)?;
-                let task = checklist(conn, id)?
-                    .into_iter()
-                    .find(|t| t.code == code)
-                    .ok_or(AppError::NotFound)?;
-                let actor = viewer.actor_for(&application).ok_or(AppError::Forbidden)?;
-                if !task.owner.is_done_by(actor) {
-                    return Err(AppError::Forbidden);
-                }
-                if application.status != Status::Onboarding {
-                    return Err(AppError::Conflict {
-                        code: "not_onboarding",
-                    });
-                }
-                let note = body
-                    .note
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty());
-                let done_at = body.done.then_some(now);
-                onboarding::set_done(conn, id, &code, Some(user.id), note, done_at)?;
-                let reason = match note {
-                    Some(note) => format!("{code}: {note}"),
-                    None => code.clone(),
-                };
-                events::append(
-                    conn,
-                    &NewEvent {
-                        application_id: id,
-                        at: now,
-                        actor_id: Some(user.id),
-                        actor_role: actor.as_str(),
-                        action: if body.done {
-                            "complete_task"
-                        } else {
-                            "reopen_task"
-                        },
-                        from_status: Some(application.status),
-                        to_status: application.status,
-                        reason_code: None,
-                        reason: Some(&reason),
-                    },
-                )?;
-                Ok((checklist(conn, id)?, viewer))
-            })
+    let access = Access::of(&Principal::User(user), Locale::from_request(&req))?;
+    let locale = access.locale;
+    let tasks = state
+        .write(move |work| {
+            let application = access.load(work, id)?;
+            let change = TaskChange {
+                code: &code,
+                done: body.done,
+                note: body.note.as_deref(),
+            };
+            onboarding::update_task(work, &access, &application, &change)?;
+            onboarding::checklist(work, id)
         })
         .await?;
-    Ok(web::Json(response(tasks, viewer.locale)))
+    Ok(web::Json(response(tasks, locale)))
 }

@@ -5,15 +5,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::Viewer;
 use crate::auth::{Authorized, Principal, Staff};
 use crate::db::scorecards::{self, Scorecard};
-use crate::db::write_transaction;
 use crate::domain::account::Role;
 use crate::domain::review::{Recommendation, Scores, card_visible};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
+use crate::workflow::Access;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct ScorecardRequest {
@@ -87,7 +86,7 @@ pub async fn list_reviews(
     let cards = state
         .db
         .run(move |conn| {
-            Viewer::of(conn, &Principal::User(user), None)?.load(conn, id)?;
+            Access::of(&Principal::User(user), None)?.load(conn, id)?;
             scorecards::list(conn, id)
         })
         .await?;
@@ -126,33 +125,30 @@ pub async fn put_review(
     ValidatedJson(body): ValidatedJson<ScorecardRequest>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let now = state.clock.now();
     let reviewer = user.id;
     let (created, card) = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let application = Viewer::of(conn, &Principal::User(user), None)?.load(conn, id)?;
-                if !application.status.is_in_review() {
-                    return Err(AppError::Conflict {
-                        code: "not_reviewable",
-                    });
-                }
-                let created = scorecards::upsert(
-                    conn,
-                    id,
-                    reviewer,
-                    &body.scores,
-                    body.recommendation,
-                    body.comment.as_deref(),
-                    now,
-                )?;
-                let card = scorecards::list(conn, id)?
-                    .into_iter()
-                    .find(|c| c.reviewer_id == reviewer)
-                    .ok_or(AppError::NotFound)?;
-                Ok((created, card))
-            })
+        .write(move |work| {
+            let now = work.now();
+            let application = Access::of(&Principal::User(user), None)?.load(work, id)?;
+            if !application.status.is_in_review() {
+                return Err(AppError::Conflict {
+                    code: "not_reviewable",
+                });
+            }
+            let created = scorecards::upsert(
+                work,
+                id,
+                reviewer,
+                &body.scores,
+                body.recommendation,
+                body.comment.as_deref(),
+                now,
+            )?;
+            let card = scorecards::list(work, id)?
+                .into_iter()
+                .find(|c| c.reviewer_id == reviewer)
+                .ok_or(AppError::NotFound)?;
+            Ok((created, card))
         })
         .await?;
     let mut response = if created {

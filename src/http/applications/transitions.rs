@@ -4,9 +4,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::{ApplicationResponse, Viewer};
+use super::ApplicationResponse;
 use crate::auth::{AnyUser, Authorized, Principal};
-use crate::db::{applications, write_transaction};
+use crate::db::applications;
 use crate::domain::loi::LoiTerms;
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::Action;
@@ -16,7 +16,8 @@ use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::i18n::Locale;
 use crate::state::AppState;
-use crate::transitions::{self, MoveRequest, Mover};
+use crate::workflow::Access;
+use crate::workflow::{self, MoveRequest, Mover};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct TransitionRequest {
@@ -70,47 +71,30 @@ pub async fn transition(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let fingerprint = key.fingerprint(&req, user.id);
-    let locale = Locale::from_request(&req);
-    let principal = Principal::User(user.clone());
-    let now = state.clock.now();
-    let task_state = state.clone();
+    let access = Access::of(&Principal::User(user), Locale::from_request(&req))?;
     let answer = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                idempotency::run(conn, fingerprint.as_ref(), now, 200, |conn| {
-                    let viewer = Viewer::of(conn, &principal, locale)?;
-                    let application = viewer.load(conn, id)?;
-                    let actor = viewer.actor_for(&application).ok_or(AppError::Forbidden)?;
-                    if_match.check(application.version)?;
-                    let mover = Mover {
-                        actor,
-                        user_id: Some(user.id),
-                    };
-                    let request = MoveRequest {
-                        reason_code: body.reason_code,
-                        reason: body.reason.as_deref(),
-                        message: body.message.as_deref(),
-                        loi: body.loi.as_ref(),
-                        signature: None,
-                    };
-                    transitions::perform(
-                        conn,
-                        &task_state.mail,
-                        &application,
-                        body.action,
-                        mover,
-                        &request,
-                        now,
-                    )?;
-                    let application = applications::find(conn, id)?.ok_or(AppError::NotFound)?;
-                    let response = ApplicationResponse::new(application, &viewer);
-                    let headers = vec![("ETag".to_owned(), format!("\"{}\"", response.version))];
-                    Ok((response, headers))
-                })
+        .write(move |work| {
+            idempotency::run(work, fingerprint.as_ref(), 200, |work| {
+                let application = access.load(work, id)?;
+                let mover = Mover {
+                    actor: access.actor(&application)?,
+                    user_id: access.user_id,
+                };
+                if_match.check(application.version)?;
+                let request = MoveRequest {
+                    reason_code: body.reason_code,
+                    reason: body.reason.as_deref(),
+                    message: body.message.as_deref(),
+                    loi: body.loi.as_ref(),
+                    signature: None,
+                };
+                workflow::perform(work, &application, body.action, mover, &request)?;
+                let application = applications::find(work, id)?.ok_or(AppError::NotFound)?;
+                let response = ApplicationResponse::new(application, &access);
+                let headers = vec![("ETag".to_owned(), format!("\"{}\"", response.version))];
+                Ok((response, headers))
             })
         })
         .await?;
-    state.mail_wake.notify_one();
     Ok(answer.into_response())
 }

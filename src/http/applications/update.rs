@@ -1,15 +1,16 @@
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use uuid::Uuid;
 
-use super::{ApplicationRequest, ApplicationResponse, Viewer};
+use super::{ApplicationRequest, ApplicationResponse};
 use crate::auth::{AnyUser, Authorized, Principal};
-use crate::db::{applications, write_transaction};
 use crate::domain::workflow::Actor;
 use crate::error::{AppError, Problem};
 use crate::http::concurrency::{IfMatch, ok_with_etag};
 use crate::http::extract::ValidatedJson;
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::workflow::Access;
+use crate::workflow::drafts;
 
 /// Edit an application (its group's owner, in `draft` or `info_requested`).
 ///
@@ -37,33 +38,14 @@ pub async fn update_application(
     ValidatedJson(body): ValidatedJson<ApplicationRequest>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let locale = Locale::from_request(&req);
-    let principal = Principal::User(user);
-    let now = state.clock.now();
+    let access = Access::of(&Principal::User(user), Locale::from_request(&req))?;
     let response = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let viewer = Viewer::of(conn, &principal, locale)?;
-                let application = viewer.load(conn, id)?;
-                if viewer.actor_for(&application) != Some(Actor::ApplicantOwner) {
-                    return Err(AppError::Forbidden);
-                }
-                if_match.check(application.version)?;
-                if !application.status.is_editable() {
-                    return Err(AppError::Conflict {
-                        code: "not_editable",
-                    });
-                }
-                if body.city_code != application.city_code {
-                    return Err(AppError::field("city_code", "immutable"));
-                }
-                if !applications::update_draft(conn, id, application.version, &body.draft(), now)? {
-                    return Err(AppError::VersionMismatch);
-                }
-                let application = applications::find(conn, id)?.ok_or(AppError::NotFound)?;
-                Ok(ApplicationResponse::new(application, &viewer))
-            })
+        .write(move |work| {
+            let application = access.load(work, id)?;
+            access.require(&application, Actor::ApplicantOwner)?;
+            if_match.check(application.version)?;
+            let application = drafts::edit(work, &access, &application, &body.draft())?;
+            Ok(ApplicationResponse::new(application, &access))
         })
         .await?;
     Ok(ok_with_etag(response.version).json(response))

@@ -6,7 +6,7 @@ use validator::Validate;
 
 use super::{TokenPair, issue_token_pair, verify_password};
 use crate::auth::rate_limit::{AccountAction, AddressThrottle};
-use crate::db::{users, write_transaction};
+use crate::db::users;
 use crate::domain::account::EmailAddress;
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
@@ -64,15 +64,12 @@ pub async fn login(
         .filter(|u| password_ok && u.active)
         .ok_or(AppError::InvalidCredentials)?;
 
-    let now = state.clock.now();
     let refresh_ttl = state.config.refresh_token_ttl;
     let task_state = state.clone();
     let pair = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                issue_token_pair(conn, &task_state.jwt, refresh_ttl, user.id, None, now)
-            })
+        .write(move |work| {
+            let now = work.now();
+            issue_token_pair(work, &task_state.jwt, refresh_ttl, user.id, None, now)
         })
         .await?;
     Ok(web::Json(pair))

@@ -3,7 +3,7 @@ use actix_web::{HttpResponse, post, web};
 use super::refresh::RefreshRequest;
 use crate::auth::tokens::hash_token;
 use crate::auth::{AnyUser, Authorized};
-use crate::db::{refresh_tokens, write_transaction};
+use crate::db::refresh_tokens;
 use crate::error::AppError;
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
@@ -25,18 +25,15 @@ pub async fn logout(
     state: web::Data<AppState>,
     ValidatedJson(body): ValidatedJson<RefreshRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.clock.now();
     state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let token = refresh_tokens::find_by_hash(conn, &hash_token(&body.refresh_token))?;
-                // Only the owner's own tokens: a leaked token must not let others sign anyone out.
-                if let Some(token) = token.filter(|t| t.user_id == user.id.to_string()) {
-                    refresh_tokens::revoke_family(conn, &token.family_id, now)?;
-                }
-                Ok(())
-            })
+        .write(move |work| {
+            let now = work.now();
+            let token = refresh_tokens::find_by_hash(work, &hash_token(&body.refresh_token))?;
+            // Only the owner's own tokens: a leaked token must not let others sign anyone out.
+            if let Some(token) = token.filter(|t| t.user_id == user.id.to_string()) {
+                refresh_tokens::revoke_family(work, &token.family_id, now)?;
+            }
+            Ok(())
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -7,11 +7,11 @@ use validator::Validate;
 use super::hash_password;
 use crate::auth::rate_limit::{AccountAction, AddressThrottle};
 use crate::db::one_time_tokens::{self, Purpose};
-use crate::db::{refresh_tokens, users, write_transaction};
+use crate::db::{refresh_tokens, users};
 use crate::domain::account::{EmailAddress, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
-use crate::mail::{self, Message, templates::PASSWORD_RESET_HOURS};
+use crate::mail::{Message, templates::PASSWORD_RESET_HOURS};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -46,38 +46,23 @@ pub async fn request_reset(
     state
         .rate_limits
         .check_account(AccountAction::PasswordReset, email.as_str())?;
-    let now = state.clock.now();
-    let task_state = state.clone();
-    let queued = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let Some(user) = users::find_by_email(conn, email.as_str())?.filter(|u| u.active)
-                else {
-                    return Ok(false);
-                };
-                let ttl = chrono::Duration::hours(PASSWORD_RESET_HOURS);
-                let token =
-                    one_time_tokens::issue(conn, user.id, Purpose::PasswordReset, ttl, now)?;
-                let message = Message::PasswordReset {
-                    name: &user.display_name,
-                    token: &token,
-                };
-                mail::enqueue(
-                    conn,
-                    &task_state.mail,
-                    &user.email,
-                    user.locale,
-                    &message,
-                    now,
-                )?;
-                Ok(true)
-            })
+    state
+        .write(move |work| {
+            let Some(user) = users::find_by_email(work, email.as_str())?.filter(|u| u.active)
+            else {
+                return Ok(());
+            };
+            let ttl = chrono::Duration::hours(PASSWORD_RESET_HOURS);
+            let now = work.now();
+            let token = one_time_tokens::issue(work, user.id, Purpose::PasswordReset, ttl, now)?;
+            let message = Message::PasswordReset {
+                name: user.display_name,
+                token,
+            };
+            work.mail(user.email, user.locale, message);
+            Ok(())
         })
         .await?;
-    if queued {
-        state.mail_wake.notify_one();
-    }
     Ok(HttpResponse::Accepted().finish())
 }
 
@@ -111,20 +96,16 @@ pub async fn confirm_reset(
     ValidatedJson(body): ValidatedJson<PasswordResetConfirm>,
 ) -> Result<HttpResponse, AppError> {
     let password_hash = hash_password(SecretString::from(body.new_password)).await?;
-    let now = state.clock.now();
-    let user_id = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let user_id =
-                    one_time_tokens::consume(conn, &body.token, Purpose::PasswordReset, now)?;
-                users::set_password(conn, user_id, &password_hash, now)?;
-                refresh_tokens::revoke_all_of_user(conn, user_id, now)?;
-                Ok(user_id)
-            })
+    state
+        .write(move |work| {
+            let now = work.now();
+            let user_id = one_time_tokens::consume(work, &body.token, Purpose::PasswordReset, now)?;
+            users::set_password(work, user_id, &password_hash, now)?;
+            refresh_tokens::revoke_all_of_user(work, user_id, now)?;
+            // Setting a password through the e-mailed link verifies the address too.
+            work.forget(user_id);
+            Ok(())
         })
         .await?;
-    // Setting a password through the e-mailed link verifies the address too.
-    state.principals.forget(user_id);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -5,7 +5,7 @@ use validator::Validate;
 
 use super::{TokenPair, issue_token_pair};
 use crate::auth::tokens::hash_token;
-use crate::db::{refresh_tokens, users, write_transaction};
+use crate::db::{refresh_tokens, users};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
@@ -40,35 +40,32 @@ pub async fn refresh(
     state: web::Data<AppState>,
     ValidatedJson(body): ValidatedJson<RefreshRequest>,
 ) -> Result<web::Json<TokenPair>, AppError> {
-    let now = state.clock.now();
     let refresh_ttl = state.config.refresh_token_ttl;
     let task_state = state.clone();
     let outcome = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let Some(token) = refresh_tokens::find_by_hash(conn, &hash_token(&body.refresh_token))? else {
+        .write(move |work| {
+            let now = work.now();
+                let Some(token) = refresh_tokens::find_by_hash(work, &hash_token(&body.refresh_token))? else {
                     return Ok(Outcome::Refused);
                 };
                 if token.revoked_at.is_some() || token.expires_at <= now.naive_utc() {
                     return Ok(Outcome::Refused);
                 }
-                if !refresh_tokens::mark_used(conn, &token.id, now)? {
+                if !refresh_tokens::mark_used(work, &token.id, now)? {
                     tracing::warn!(family = %token.family_id, "refresh token reused: revoking its family");
-                    refresh_tokens::revoke_family(conn, &token.family_id, now)?;
+                    refresh_tokens::revoke_family(work, &token.family_id, now)?;
                     return Ok(Outcome::Refused);
                 }
                 let user_id = token
                     .user_id
                     .parse()
                     .map_err(|_| AppError::Internal(anyhow::anyhow!("refresh token {}: bad user id", token.id)))?;
-                let active = users::find(conn, user_id)?.is_some_and(|u| u.active);
+                let active = users::find(work, user_id)?.is_some_and(|u| u.active);
                 if !active {
                     return Ok(Outcome::Refused);
                 }
-                issue_token_pair(conn, &task_state.jwt, refresh_ttl, user_id, Some(&token.family_id), now)
+                issue_token_pair(work, &task_state.jwt, refresh_ttl, user_id, Some(&token.family_id), now)
                     .map(Outcome::Renewed)
-            })
         })
         .await?;
     match outcome {

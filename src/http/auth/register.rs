@@ -8,13 +8,13 @@ use validator::Validate;
 use super::hash_password;
 use crate::auth::rate_limit::{AccountAction, AddressThrottle};
 use crate::db::one_time_tokens::{self, Purpose};
-use crate::db::{users, write_transaction};
+use crate::db::users;
 use crate::domain::account::{EmailAddress, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, Role};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::http::me::UserResponse;
 use crate::i18n::Locale;
-use crate::mail::{self, Message, templates::VERIFY_EMAIL_HOURS};
+use crate::mail::{Message, templates::VERIFY_EMAIL_HOURS};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -65,46 +65,33 @@ pub async fn register(
         .unwrap_or(Locale::ZhCn);
     let password_hash = hash_password(SecretString::from(body.password)).await?;
     let id = Uuid::now_v7();
-    let now = state.clock.now();
     let display_name = body.display_name.trim().to_owned();
-
-    let task_state = state.clone();
     let user = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                users::insert(
-                    conn,
-                    &users::NewUser {
-                        id,
-                        email: email.as_str(),
-                        password_hash: Some(&password_hash),
-                        display_name: &display_name,
-                        role: Role::Applicant,
-                        locale,
-                        email_verified: false,
-                    },
-                    now,
-                )?;
-                let ttl = chrono::Duration::hours(VERIFY_EMAIL_HOURS);
-                let token = one_time_tokens::issue(conn, id, Purpose::VerifyEmail, ttl, now)?;
-                let message = Message::VerifyEmail {
-                    name: &display_name,
-                    token: &token,
-                };
-                mail::enqueue(
-                    conn,
-                    &task_state.mail,
-                    email.as_str(),
+        .write(move |work| {
+            let now = work.now();
+            users::insert(
+                work,
+                &users::NewUser {
+                    id,
+                    email: email.as_str(),
+                    password_hash: Some(&password_hash),
+                    display_name: &display_name,
+                    role: Role::Applicant,
                     locale,
-                    &message,
-                    now,
-                )?;
-                users::find(conn, id)?.ok_or(AppError::NotFound)
-            })
+                    email_verified: false,
+                },
+                now,
+            )?;
+            let ttl = chrono::Duration::hours(VERIFY_EMAIL_HOURS);
+            let token = one_time_tokens::issue(work, id, Purpose::VerifyEmail, ttl, now)?;
+            let message = Message::VerifyEmail {
+                name: display_name,
+                token,
+            };
+            work.mail(email.as_str(), locale, message);
+            users::find(work, id)?.ok_or(AppError::NotFound)
         })
         .await?;
-    state.mail_wake.notify_one();
     Ok(HttpResponse::Created()
         .insert_header(("Location", "/api/v1/me"))
         .json(UserResponse::from(&user)))

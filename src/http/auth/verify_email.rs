@@ -4,7 +4,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::db::one_time_tokens::{self, Purpose};
-use crate::db::{users, write_transaction};
+use crate::db::users;
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
@@ -33,19 +33,15 @@ pub async fn verify_email(
     state: web::Data<AppState>,
     ValidatedJson(body): ValidatedJson<VerifyEmailRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.clock.now();
-    let user_id = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let user_id =
-                    one_time_tokens::consume(conn, &body.token, Purpose::VerifyEmail, now)?;
-                users::mark_email_verified(conn, user_id, now)?;
-                Ok(user_id)
-            })
+    state
+        .write(move |work| {
+            let now = work.now();
+            let user_id = one_time_tokens::consume(work, &body.token, Purpose::VerifyEmail, now)?;
+            users::mark_email_verified(work, user_id, now)?;
+            // Actions that need a verified address work from the next request on.
+            work.forget(user_id);
+            Ok(())
         })
         .await?;
-    // Actions that need a verified address work from the next request on.
-    state.principals.forget(user_id);
     Ok(HttpResponse::NoContent().finish())
 }

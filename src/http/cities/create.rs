@@ -6,7 +6,7 @@ use validator::Validate;
 
 use super::{CityResponse, check_window};
 use crate::auth::{Admin, Authorized};
-use crate::db::{cities, write_transaction};
+use crate::db::cities;
 use crate::domain::city::{CityStatus, is_division_code};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
@@ -60,33 +60,30 @@ pub async fn create_city(
         return Err(AppError::field("code", "division_code"));
     }
     check_window(body.window_opens_at, body.window_closes_at)?;
-    let now = state.clock.now();
     let answer = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                idempotency::run(conn, fingerprint.as_ref(), now, 201, |conn| {
-                    cities::insert(
-                        conn,
-                        &cities::NewCity {
-                            code: &body.code,
-                            name_en: body.name_en.trim(),
-                            name_zh: body.name_zh.trim(),
-                            province: body.province.trim(),
-                            quota: body.quota,
-                            status: body.status.unwrap_or(CityStatus::Open).as_str(),
-                            window_opens_at: body.window_opens_at,
-                            window_closes_at: body.window_closes_at,
-                        },
-                        now,
-                    )?;
-                    let (city, committed) =
-                        cities::find(conn, &body.code)?.ok_or(AppError::NotFound)?;
-                    let city = CityResponse::new(city, committed)?;
-                    let headers =
-                        created_headers(format!("/api/v1/cities/{}", city.code), city.version);
-                    Ok((city, headers))
-                })
+        .write(move |work| {
+            let now = work.now();
+            idempotency::run(work, fingerprint.as_ref(), 201, |work| {
+                cities::insert(
+                    work,
+                    &cities::NewCity {
+                        code: &body.code,
+                        name_en: body.name_en.trim(),
+                        name_zh: body.name_zh.trim(),
+                        province: body.province.trim(),
+                        quota: body.quota,
+                        status: body.status.unwrap_or(CityStatus::Open).as_str(),
+                        window_opens_at: body.window_opens_at,
+                        window_closes_at: body.window_closes_at,
+                    },
+                    now,
+                )?;
+                let (city, committed) =
+                    cities::find(work, &body.code)?.ok_or(AppError::NotFound)?;
+                let city = CityResponse::new(city, committed)?;
+                let headers =
+                    created_headers(format!("/api/v1/cities/{}", city.code), city.version);
+                Ok((city, headers))
             })
         })
         .await?;

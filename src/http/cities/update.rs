@@ -6,7 +6,7 @@ use validator::Validate;
 
 use super::{CityResponse, check_window};
 use crate::auth::{Admin, Authorized};
-use crate::db::{cities, write_transaction};
+use crate::db::cities;
 use crate::domain::city::CityStatus;
 use crate::error::AppError;
 use crate::http::concurrency::{IfMatch, ok_with_etag};
@@ -60,35 +60,32 @@ pub async fn update_city(
     ValidatedJson(body): ValidatedJson<UpdateCityRequest>,
 ) -> Result<HttpResponse, AppError> {
     let code = code.into_inner();
-    let now = state.clock.now();
     let (city, committed) = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let (city, _) = cities::find(conn, &code)?.ok_or(AppError::NotFound)?;
-                if_match.check(city.version)?;
-                let opens = body
-                    .window_opens_at
-                    .unwrap_or(city.window_opens_at.map(|t| t.and_utc()));
-                let closes = body
-                    .window_closes_at
-                    .unwrap_or(city.window_closes_at.map(|t| t.and_utc()));
-                check_window(opens, closes)?;
-                let status = match body.status {
-                    Some(status) => status.as_str(),
-                    None => city.status.as_str(),
-                };
-                let plan = cities::CityPlan {
-                    quota: body.quota.unwrap_or(city.quota),
-                    status,
-                    window_opens_at: opens,
-                    window_closes_at: closes,
-                };
-                if !cities::update_plan(conn, &code, city.version, &plan, now)? {
-                    return Err(AppError::VersionMismatch);
-                }
-                cities::find(conn, &code)?.ok_or(AppError::NotFound)
-            })
+        .write(move |work| {
+            let now = work.now();
+            let (city, _) = cities::find(work, &code)?.ok_or(AppError::NotFound)?;
+            if_match.check(city.version)?;
+            let opens = body
+                .window_opens_at
+                .unwrap_or(city.window_opens_at.map(|t| t.and_utc()));
+            let closes = body
+                .window_closes_at
+                .unwrap_or(city.window_closes_at.map(|t| t.and_utc()));
+            check_window(opens, closes)?;
+            let status = match body.status {
+                Some(status) => status.as_str(),
+                None => city.status.as_str(),
+            };
+            let plan = cities::CityPlan {
+                quota: body.quota.unwrap_or(city.quota),
+                status,
+                window_opens_at: opens,
+                window_closes_at: closes,
+            };
+            if !cities::update_plan(work, &code, city.version, &plan, now)? {
+                return Err(AppError::VersionMismatch);
+            }
+            cities::find(work, &code)?.ok_or(AppError::NotFound)
         })
         .await?;
     let city = CityResponse::new(city, committed)?;

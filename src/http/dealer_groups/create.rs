@@ -3,7 +3,7 @@ use uuid::Uuid;
 
 use super::{DealerGroupResponse, checked_profile, rank_verified};
 use crate::auth::{AnyUser, Authorized};
-use crate::db::{dealer_groups, users, write_transaction};
+use crate::db::{dealer_groups, users};
 use crate::domain::account::Role;
 use crate::domain::dealer_group::Profile;
 use crate::error::{AppError, Problem};
@@ -40,30 +40,26 @@ pub async fn create_dealer_group(
     }
     let (profile, warnings) = checked_profile(body)?;
     let id = Uuid::now_v7();
-    let now = state.clock.now();
     let answer = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                idempotency::run(conn, fingerprint.as_ref(), now, 201, |conn| {
-                    // Read again inside the transaction: the token's view may be stale.
-                    let member_of = users::find(conn, user.id)?.and_then(|u| u.dealer_group_id);
-                    if member_of.is_some() {
-                        return Err(AppError::Conflict {
-                            code: "already_in_group",
-                        });
-                    }
-                    let verified = rank_verified(conn, &profile)?;
-                    dealer_groups::insert(conn, id, &profile, &warnings, verified, user.id, now)?;
-                    let group = dealer_groups::find(conn, id)?.ok_or(AppError::NotFound)?;
-                    let headers =
-                        created_headers(format!("/api/v1/dealer-groups/{id}"), group.version);
-                    Ok((DealerGroupResponse::from(group), headers))
-                })
+        .write(move |work| {
+            let now = work.now();
+            idempotency::run(work, fingerprint.as_ref(), 201, |work| {
+                // Read again inside the transaction: the token's view may be stale.
+                let member_of = users::find(work, user.id)?.and_then(|u| u.dealer_group_id);
+                if member_of.is_some() {
+                    return Err(AppError::Conflict {
+                        code: "already_in_group",
+                    });
+                }
+                let verified = rank_verified(work, &profile)?;
+                dealer_groups::insert(work, id, &profile, &warnings, verified, user.id, now)?;
+                // The owner's principal names the group from now on.
+                work.forget(user.id);
+                let group = dealer_groups::find(work, id)?.ok_or(AppError::NotFound)?;
+                let headers = created_headers(format!("/api/v1/dealer-groups/{id}"), group.version);
+                Ok((DealerGroupResponse::from(group), headers))
             })
         })
         .await?;
-    // The owner's principal names the group from now on.
-    state.principals.forget(user.id);
     Ok(answer.into_response())
 }

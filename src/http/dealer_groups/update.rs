@@ -3,7 +3,7 @@ use uuid::Uuid;
 
 use super::{DealerGroupResponse, checked_profile, may_see, rank_verified};
 use crate::auth::{AnyUser, Authorized};
-use crate::db::{dealer_groups, write_transaction};
+use crate::db::dealer_groups;
 use crate::domain::dealer_group::Profile;
 use crate::error::{AppError, Problem};
 use crate::http::concurrency::{IfMatch, ok_with_etag};
@@ -40,30 +40,20 @@ pub async fn update_dealer_group(
         return Err(AppError::NotFound);
     }
     let (profile, warnings) = checked_profile(body)?;
-    let now = state.clock.now();
     let group = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let group = dealer_groups::find(conn, id)?.ok_or(AppError::NotFound)?;
-                if group.owner_id != user.id {
-                    return Err(AppError::Forbidden);
-                }
-                if_match.check(group.version)?;
-                let verified = rank_verified(conn, &profile)?;
-                if !dealer_groups::update(
-                    conn,
-                    id,
-                    group.version,
-                    &profile,
-                    &warnings,
-                    verified,
-                    now,
-                )? {
-                    return Err(AppError::VersionMismatch);
-                }
-                dealer_groups::find(conn, id)?.ok_or(AppError::NotFound)
-            })
+        .write(move |work| {
+            let now = work.now();
+            let group = dealer_groups::find(work, id)?.ok_or(AppError::NotFound)?;
+            if group.owner_id != user.id {
+                return Err(AppError::Forbidden);
+            }
+            if_match.check(group.version)?;
+            let verified = rank_verified(work, &profile)?;
+            if !dealer_groups::update(work, id, group.version, &profile, &warnings, verified, now)?
+            {
+                return Err(AppError::VersionMismatch);
+            }
+            dealer_groups::find(work, id)?.ok_or(AppError::NotFound)
         })
         .await?;
     Ok(ok_with_etag(group.version).json(DealerGroupResponse::from(group)))

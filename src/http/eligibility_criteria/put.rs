@@ -5,7 +5,7 @@ use validator::Validate;
 
 use super::CriteriaResponse;
 use crate::auth::{Admin, Authorized};
-use crate::db::{criteria, write_transaction};
+use crate::db::criteria;
 use crate::domain::eligibility::Criteria;
 use crate::error::{AppError, FieldError};
 use crate::http::extract::ValidatedJson;
@@ -42,14 +42,11 @@ pub async fn put_criteria(
                 .collect(),
         ));
     }
-    let now = state.clock.now();
     let current = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                criteria::add(conn, &body.rules, Some(admin.id), now)?;
-                criteria::current(conn)
-            })
+        .write(move |work| {
+            let now = work.now();
+            criteria::add(work, &body.rules, Some(admin.id), now)?;
+            criteria::current(work)
         })
         .await?;
     Ok(web::Json(current.into()))

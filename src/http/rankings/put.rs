@@ -6,7 +6,6 @@ use validator::Validate;
 use super::{RankingEntry, RankingList, check_year};
 use crate::auth::{Admin, Authorized};
 use crate::db::rankings::{self, Entry};
-use crate::db::write_transaction;
 use crate::domain::uscc::Uscc;
 use crate::error::{AppError, FieldError};
 use crate::http::extract::{parse_json, read_body};
@@ -54,12 +53,9 @@ pub async fn put_ranking(
     };
     let entries = checked(rows)?;
     let stored = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                rankings::replace_year(conn, year, &entries)?;
-                rankings::list_year(conn, year)
-            })
+        .write(move |work| {
+            rankings::replace_year(work, year, &entries)?;
+            rankings::list_year(work, year)
         })
         .await?;
     Ok(web::Json(RankingList {

@@ -7,13 +7,13 @@ use validator::Validate;
 use super::{StaffMember, check_city_codes, normalise_codes};
 use crate::auth::{Admin, Authorized};
 use crate::db::one_time_tokens::{self, Purpose};
-use crate::db::{users, write_transaction};
+use crate::db::users;
 use crate::domain::account::{EmailAddress, StaffRole};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey, created_headers};
 use crate::i18n::Locale;
-use crate::mail::{self, Message, templates::INVITATION_HOURS};
+use crate::mail::{Message, templates::INVITATION_HOURS};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -68,52 +68,40 @@ pub async fn create_staff(
     let locale = body.locale.unwrap_or(Locale::ZhCn);
     let display_name = body.display_name.trim().to_owned();
     let id = Uuid::now_v7();
-    let now = state.clock.now();
-    let task_state = state.clone();
     let answer = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                idempotency::run(conn, fingerprint.as_ref(), now, 201, |conn| {
-                    check_city_codes(conn, &city_codes)?;
-                    users::insert(
-                        conn,
-                        &users::NewUser {
-                            id,
-                            email: email.as_str(),
-                            password_hash: None,
-                            display_name: &display_name,
-                            role: body.role.into(),
-                            locale,
-                            email_verified: false,
-                        },
-                        now,
-                    )?;
-                    users::set_city_codes(conn, id, &city_codes)?;
-                    let ttl = chrono::Duration::hours(INVITATION_HOURS);
-                    let token = one_time_tokens::issue(conn, id, Purpose::PasswordReset, ttl, now)?;
-                    let message = Message::StaffInvitation {
-                        name: &display_name,
-                        token: &token,
-                        inviter: &admin.display_name,
+        .write(move |work| {
+            let now = work.now();
+            idempotency::run(work, fingerprint.as_ref(), 201, |work| {
+                check_city_codes(work, &city_codes)?;
+                users::insert(
+                    work,
+                    &users::NewUser {
+                        id,
+                        email: email.as_str(),
+                        password_hash: None,
+                        display_name: &display_name,
                         role: body.role.into(),
-                    };
-                    mail::enqueue(
-                        conn,
-                        &task_state.mail,
-                        email.as_str(),
                         locale,
-                        &message,
-                        now,
-                    )?;
-                    let user = users::find(conn, id)?.ok_or(AppError::NotFound)?;
-                    let member = StaffMember::new(user, city_codes);
-                    let headers = created_headers(format!("/api/v1/staff/{id}"), member.version);
-                    Ok((member, headers))
-                })
+                        email_verified: false,
+                    },
+                    now,
+                )?;
+                users::set_city_codes(work, id, &city_codes)?;
+                let ttl = chrono::Duration::hours(INVITATION_HOURS);
+                let token = one_time_tokens::issue(work, id, Purpose::PasswordReset, ttl, now)?;
+                let message = Message::StaffInvitation {
+                    name: display_name,
+                    token,
+                    inviter: admin.display_name,
+                    role: body.role.into(),
+                };
+                work.mail(email.as_str(), locale, message);
+                let user = users::find(work, id)?.ok_or(AppError::NotFound)?;
+                let member = StaffMember::new(user, city_codes);
+                let headers = created_headers(format!("/api/v1/staff/{id}"), member.version);
+                Ok((member, headers))
             })
         })
         .await?;
-    state.mail_wake.notify_one();
     Ok(answer.into_response())
 }

@@ -6,7 +6,7 @@ use validator::Validate;
 
 use super::{StaffMember, check_city_codes, normalise_codes};
 use crate::auth::{Admin, Authorized};
-use crate::db::{users, write_transaction};
+use crate::db::users;
 use crate::domain::account::{Role, StaffRole};
 use crate::error::{AppError, Problem};
 use crate::http::concurrency::{IfMatch, ok_with_etag};
@@ -58,32 +58,30 @@ pub async fn update_staff(
         });
     }
     let city_codes = body.city_codes.map(normalise_codes);
-    let now = state.clock.now();
     let member = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let user = users::find(conn, id)?
-                    .filter(|u| u.role.is_staff())
-                    .ok_or(AppError::NotFound)?;
-                if_match.check(user.version)?;
-                let changes = users::StaffChanges {
-                    role: body.role.map(Role::from),
-                    active: body.active,
-                };
-                if !users::update_staff(conn, id, user.version, &changes, now)? {
-                    return Err(AppError::VersionMismatch);
-                }
-                if let Some(codes) = &city_codes {
-                    check_city_codes(conn, codes)?;
-                    users::set_city_codes(conn, id, codes)?;
-                }
-                let user = users::find(conn, id)?.ok_or(AppError::NotFound)?;
-                let codes = users::city_codes(conn, id)?;
-                Ok(StaffMember::new(user, codes))
-            })
+        .write(move |work| {
+            let now = work.now();
+            let user = users::find(work, id)?
+                .filter(|u| u.role.is_staff())
+                .ok_or(AppError::NotFound)?;
+            if_match.check(user.version)?;
+            let changes = users::StaffChanges {
+                role: body.role.map(Role::from),
+                active: body.active,
+            };
+            if !users::update_staff(work, id, user.version, &changes, now)? {
+                return Err(AppError::VersionMismatch);
+            }
+            if let Some(codes) = &city_codes {
+                check_city_codes(work, codes)?;
+                users::set_city_codes(work, id, codes)?;
+            }
+            // Deactivation, a new role or new cities take effect from the next request on.
+            work.forget(id);
+            let user = users::find(work, id)?.ok_or(AppError::NotFound)?;
+            let codes = users::city_codes(work, id)?;
+            Ok(StaffMember::new(user, codes))
         })
         .await?;
-    state.principals.forget(id);
     Ok(ok_with_etag(member.version).json(member))
 }

@@ -9,7 +9,6 @@ use super::{ManagerSubject, WebhookManager};
 use crate::auth::Authorized;
 use crate::auth::tokens::random_token;
 use crate::db::webhooks::{self, Manager, NewSubscription};
-use crate::db::write_transaction;
 use crate::domain::workflow::EventType;
 use crate::error::{AppError, FieldError};
 use crate::http::extract::ValidatedJson;
@@ -69,28 +68,26 @@ pub async fn create_webhook(
     let ManagerSubject { manager, user_id } = subject;
     let id = Uuid::now_v7();
     let secret = format!("whsec_{}", random_token());
-    let now = state.clock.now();
     let (stored_url, stored_events, stored_secret) = (url.clone(), events.clone(), secret.clone());
-    state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                webhooks::insert(
-                    conn,
-                    &NewSubscription {
-                        id,
-                        url: &stored_url,
-                        events: &stored_events,
-                        secret: &stored_secret,
-                        client_id: match manager {
-                            Manager::Client(client) => Some(client),
-                            Manager::Admins => None,
-                        },
-                        created_by: user_id,
+    let now = state
+        .write(move |work| {
+            let now = work.now();
+            webhooks::insert(
+                work,
+                &NewSubscription {
+                    id,
+                    url: &stored_url,
+                    events: &stored_events,
+                    secret: &stored_secret,
+                    client_id: match manager {
+                        Manager::Client(client) => Some(client),
+                        Manager::Admins => None,
                     },
-                    now,
-                )
-            })
+                    created_by: user_id,
+                },
+                now,
+            )?;
+            Ok(now)
         })
         .await?;
     Ok(HttpResponse::Created()

@@ -7,7 +7,6 @@ use uuid::Uuid;
 use super::WebhookManager;
 use crate::auth::Authorized;
 use crate::db::webhooks::{self, DeliveryLog, Which};
-use crate::db::write_transaction;
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{Page, PageParams};
@@ -108,14 +107,11 @@ pub async fn redeliver(
 ) -> Result<HttpResponse, AppError> {
     let (id, delivery_id) = path.into_inner();
     let manager = subject.manager;
-    let now = state.clock.now();
     let delivery = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                webhooks::find(conn, manager, id)?.ok_or(AppError::NotFound)?;
-                webhooks::redeliver(conn, id, delivery_id, now)
-            })
+        .write(move |work| {
+            let now = work.now();
+            webhooks::find(work, manager, id)?.ok_or(AppError::NotFound)?;
+            webhooks::redeliver(work, id, delivery_id, now)
         })
         .await?
         .ok_or(AppError::NotFound)?;

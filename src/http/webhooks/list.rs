@@ -6,7 +6,6 @@ use uuid::Uuid;
 use super::{SubscriptionResponse, WebhookManager};
 use crate::auth::Authorized;
 use crate::db::webhooks;
-use crate::db::write_transaction;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -51,14 +50,11 @@ pub async fn delete_webhook(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let manager = subject.manager;
-    let now = state.clock.now();
     state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                webhooks::find(conn, manager, id)?.ok_or(AppError::NotFound)?;
-                webhooks::delete(conn, id, now)
-            })
+        .write(move |work| {
+            let now = work.now();
+            webhooks::find(work, manager, id)?.ok_or(AppError::NotFound)?;
+            webhooks::delete(work, id, now)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -3,9 +3,9 @@ use uuid::Uuid;
 
 use super::{editable_by_owner, store};
 use crate::auth::{AnyUser, Authorized, Principal};
-use crate::db::{documents, write_transaction};
+use crate::db::documents;
 use crate::error::{AppError, Problem};
-use crate::http::applications::Viewer;
+use crate::http::applications::Access;
 use crate::i18n::Locale;
 use crate::state::AppState;
 
@@ -37,20 +37,17 @@ pub async fn delete_document(
     let principal = Principal::User(user);
     let store = store(&state);
     state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let viewer = Viewer::of(conn, &principal, locale)?;
-                editable_by_owner(conn, &viewer, id)?;
-                let document = documents::find(conn, id, doc_id)?.ok_or(AppError::NotFound)?;
-                // Under the content lock, so that an upload of the same bytes waits and then
-                // finds the file gone and puts it back. Should the commit fail after the file
-                // was removed, the row would name a missing file: a rare 500 on download, never
-                // another document's bytes.
-                documents::lock_content(conn, &document.sha256)?;
-                documents::delete(conn, doc_id)?;
-                store.remove_if_unreferenced(conn, &document.sha256)
-            })
+        .write(move |work| {
+            let access = Access::of(&principal, locale)?;
+            editable_by_owner(work, &access, id)?;
+            let document = documents::find(work, id, doc_id)?.ok_or(AppError::NotFound)?;
+            // Under the content lock, so that an upload of the same bytes waits and then
+            // finds the file gone and puts it back. Should the commit fail after the file
+            // was removed, the row would name a missing file: a rare 500 on download, never
+            // another document's bytes.
+            documents::lock_content(work, &document.sha256)?;
+            documents::delete(work, doc_id)?;
+            store.remove_if_unreferenced(work, &document.sha256)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

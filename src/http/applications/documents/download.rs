@@ -9,7 +9,7 @@ use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::documents;
 use crate::domain::document::attachment_disposition;
 use crate::error::AppError;
-use crate::http::applications::Viewer;
+use crate::http::applications::Access;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::storage::read_chunks;
@@ -60,8 +60,8 @@ pub async fn download_document(
     let document = state
         .db
         .run(move |conn| {
-            let viewer = Viewer::of(conn, &principal, locale)?;
-            viewer.load(conn, id)?;
+            let access = Access::of(&principal, locale)?;
+            access.load(conn, id)?;
             documents::find(conn, id, doc_id)?.ok_or(AppError::NotFound)
         })
         .await?;

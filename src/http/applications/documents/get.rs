@@ -5,7 +5,7 @@ use super::DocumentResponse;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::documents;
 use crate::error::AppError;
-use crate::http::applications::Viewer;
+use crate::http::applications::Access;
 use crate::i18n::Locale;
 use crate::state::AppState;
 
@@ -33,8 +33,8 @@ pub async fn get_document(
     let document = state
         .db
         .run(move |conn| {
-            let viewer = Viewer::of(conn, &principal, locale)?;
-            viewer.load(conn, id)?;
+            let access = Access::of(&principal, locale)?;
+            access.load(conn, id)?;
             documents::find(conn, id, doc_id)?.ok_or(AppError::NotFound)
         })
         .await?;

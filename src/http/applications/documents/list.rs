@@ -7,7 +7,7 @@ use super::DocumentResponse;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::documents;
 use crate::error::AppError;
-use crate::http::applications::Viewer;
+use crate::http::applications::Access;
 use crate::i18n::Locale;
 use crate::state::AppState;
 
@@ -41,8 +41,8 @@ pub async fn list_documents(
     let documents = state
         .db
         .run(move |conn| {
-            let viewer = Viewer::of(conn, &principal, locale)?;
-            viewer.load(conn, id)?;
+            let access = Access::of(&principal, locale)?;
+            access.load(conn, id)?;
             documents::list(conn, id)
         })
         .await?;

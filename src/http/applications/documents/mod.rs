@@ -16,7 +16,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Viewer;
 use crate::db::DbConnection;
 use crate::db::applications::Application;
 use crate::db::documents::Document;
@@ -25,6 +24,7 @@ use crate::domain::workflow::Actor;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::storage::DocumentStore;
+use crate::workflow::Access;
 
 /// A document as listed: what was uploaded, when, and the SHA-256 of its bytes.
 #[derive(Debug, Serialize, ToSchema)]
@@ -75,11 +75,11 @@ pub fn store(state: &AppState) -> DocumentStore {
 /// `info_requested`.
 pub fn editable_by_owner(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    access: &Access,
     id: Uuid,
 ) -> Result<Application, AppError> {
-    let application = viewer.load(conn, id)?;
-    if viewer.actor_for(&application) != Some(Actor::ApplicantOwner) {
+    let application = access.load(conn, id)?;
+    if access.actor_for(&application) != Some(Actor::ApplicantOwner) {
         return Err(AppError::Forbidden);
     }
     if !application.status.is_editable() {

@@ -12,12 +12,11 @@ use uuid::Uuid;
 use super::{DocumentResponse, document_path, editable_by_owner, store};
 use crate::auth::{AnyUser, Authorized, Principal};
 use crate::db::documents::{self, NewDocument};
-use crate::db::write_transaction;
 use crate::domain::document::{
     DocumentKind, DocumentType, MAX_DOCUMENT_BYTES, SNIFF_LEN, sanitize_filename, sniff,
 };
 use crate::error::{AppError, FieldError, Problem};
-use crate::http::applications::Viewer;
+use crate::http::applications::Access;
 use crate::http::extract::BodyHash;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::i18n::Locale;
@@ -112,8 +111,8 @@ pub async fn upload_document(
         state
             .db
             .run(move |conn| {
-                let viewer = Viewer::of(conn, &principal, locale)?;
-                editable_by_owner(conn, &viewer, id).map(drop)
+                let access = Access::of(&principal, locale)?;
+                editable_by_owner(conn, &access, id).map(drop)
             })
             .await
     };
@@ -133,7 +132,6 @@ pub async fn upload_document(
             format!("{}\n{}\n{sha256}", kind.as_str(), file.filename).as_bytes(),
         )));
     let fingerprint = key.fingerprint(&req, user.id);
-    let now = state.clock.now();
     let document_id = Uuid::now_v7();
     let new_document = (
         file.filename,
@@ -144,40 +142,38 @@ pub async fn upload_document(
         let store = store.clone();
         let sha256 = sha256.clone();
         state
-            .db
-            .run(move |conn| {
-                write_transaction(conn, |conn| {
-                    idempotency::run(conn, fingerprint.as_ref(), now, 201, |conn| {
-                        // Again: the application may have been submitted meanwhile.
-                        let viewer = Viewer::of(conn, &principal, locale)?;
-                        editable_by_owner(conn, &viewer, id)?;
-                        // The file is in place before the row that names it, under the lock
-                        // that removal takes too.
-                        documents::lock_content(conn, &sha256)?;
-                        staged.persist(&store).map_err(|e| {
-                            AppError::Internal(anyhow::Error::new(e).context("storing a document"))
-                        })?;
-                        let (filename, content_type, size_bytes) = new_document;
-                        let document = documents::insert(
-                            conn,
-                            &NewDocument {
-                                id: document_id,
-                                application_id: id,
-                                kind,
-                                filename: &filename,
-                                content_type,
-                                size_bytes,
-                                sha256: &sha256,
-                                uploaded_by: user.id,
-                                created_at: now,
-                            },
-                        )?;
-                        let location = document_path(id, document.id);
-                        Ok((
-                            DocumentResponse::from(document),
-                            vec![("Location".to_owned(), location)],
-                        ))
-                    })
+            .write(move |work| {
+                let now = work.now();
+                idempotency::run(work, fingerprint.as_ref(), 201, |work| {
+                    // Again: the application may have been submitted meanwhile.
+                    let access = Access::of(&principal, locale)?;
+                    editable_by_owner(work, &access, id)?;
+                    // The file is in place before the row that names it, under the lock
+                    // that removal takes too.
+                    documents::lock_content(work, &sha256)?;
+                    staged.persist(&store).map_err(|e| {
+                        AppError::Internal(anyhow::Error::new(e).context("storing a document"))
+                    })?;
+                    let (filename, content_type, size_bytes) = new_document;
+                    let document = documents::insert(
+                        work,
+                        &NewDocument {
+                            id: document_id,
+                            application_id: id,
+                            kind,
+                            filename: &filename,
+                            content_type,
+                            size_bytes,
+                            sha256: &sha256,
+                            uploaded_by: user.id,
+                            created_at: now,
+                        },
+                    )?;
+                    let location = document_path(id, document.id);
+                    Ok((
+                        DocumentResponse::from(document),
+                        vec![("Location".to_owned(), location)],
+                    ))
                 })
             })
             .await
@@ -189,10 +185,7 @@ pub async fn upload_document(
         Err(error) => {
             // A transaction that failed after moving the file into place leaves it unnamed.
             let cleanup = state
-                .db
-                .run(move |conn| {
-                    write_transaction(conn, |conn| store.remove_if_unreferenced(conn, &sha256))
-                })
+                .write(move |work| store.remove_if_unreferenced(work, &sha256))
                 .await;
             if let Err(cleanup) = cleanup {
                 tracing::warn!(error = ?cleanup, "could not remove an unreferenced document");

@@ -1,18 +1,18 @@
 //! Carrying out one move of the workflow table (`domain::workflow::TRANSITIONS`): its row's
 //! guards, the status change guarded by the version the caller read, the row's effects, the
-//! audit event, the e-mails and the webhook events. Everything happens on the caller's
-//! connection, inside its transaction, so a move is written whole or not at all.
+//! audit event, the e-mails and the webhook events. Everything happens in the caller's unit of
+//! work, so a move is written whole or not at all.
 
 use chrono::{DateTime, Duration, SecondsFormat, SubsecRound, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::recipients::{city_name, owner_of};
+use super::unit::{AuditEvent, Work};
 use crate::db::applications::{self, Application};
-use crate::db::events::{self, NewEvent};
 use crate::db::lois::{self, NewLoi, Signature};
 use crate::db::{
     DbConnection, assignees, cities, criteria, dealer_groups, onboarding, scorecards, users,
-    webhook_events,
 };
 use crate::domain::city::accepts_submissions;
 use crate::domain::dealer_group::stores_in_province;
@@ -23,10 +23,9 @@ use crate::domain::workflow::{
     self, Action, Actor, Effect, EventType, Guard, Refusal, Status, Transition,
 };
 use crate::error::AppError;
-use crate::i18n::Locale;
 use crate::loi::LetterFacts;
+use crate::mail::Message;
 use crate::mail::templates::{ApplicationMail, PartnershipStep};
-use crate::mail::{self, MailComposer, Message};
 
 /// What the caller asks for, with the words some actions require.
 #[derive(Default)]
@@ -51,14 +50,13 @@ pub struct Mover {
 /// Moves `application` by `action`. `application` is what the caller read, and its `version`
 /// must still be current; otherwise nothing changes and the answer is 412.
 pub fn perform(
-    conn: &mut DbConnection,
-    composer: &MailComposer,
+    work: &mut Work<'_>,
     application: &Application,
     action: Action,
     mover: Mover,
     request: &MoveRequest<'_>,
-    now: DateTime<Utc>,
 ) -> Result<Status, AppError> {
+    let now = work.now();
     let row =
         workflow::rule(application.status, action, mover.actor).map_err(
             |refusal| match refusal {
@@ -72,42 +70,38 @@ pub fn perform(
             },
         )?;
     for guard in row.guards {
-        check(conn, *guard, application, mover, request, now)?;
+        check(work, *guard, application, mover, request, now)?;
     }
     // First the guarded write: of two racing moves, the second waits here for the first to
     // commit and then finds the version gone.
-    if !applications::set_status(conn, application.id, application.version, row.to, now)? {
+    if !applications::set_status(work, application.id, application.version, row.to, now)? {
         return Err(AppError::VersionMismatch);
     }
     if row.has(Effect::EvaluateEligibility) {
-        evaluate_eligibility(conn, application, now)?;
+        evaluate_eligibility(work, application, now)?;
     }
-    apply_letter_effects(conn, row, application, mover, request, now)?;
+    apply_letter_effects(work, row, application, mover, request, now)?;
     if row.has(Effect::CreateChecklist) {
-        onboarding::create(conn, application.id, now.date_naive())?;
+        onboarding::create(work, application.id, now.date_naive())?;
     }
     if row.has(Effect::AssignCaller)
         && let Some(user_id) = mover.user_id
-        && assignees::is_empty(conn, application.id)?
+        && assignees::is_empty(work, application.id)?
     {
-        assignees::add(conn, application.id, user_id, Some(user_id), now)?;
+        assignees::add(work, application.id, user_id, Some(user_id), now)?;
     }
-    events::append(
-        conn,
-        &NewEvent {
-            application_id: application.id,
-            at: now,
-            actor_id: mover.user_id,
-            actor_role: mover.actor.as_str(),
-            action: action.as_str(),
-            from_status: Some(application.status),
-            to_status: row.to,
-            reason_code: request.reason_code.map(RejectReason::as_str),
-            reason: request.message.or(request.reason),
-        },
-    )?;
-    notify(conn, composer, row, application, mover, request, now)?;
-    announce(conn, row, application, now)?;
+    work.record(AuditEvent {
+        application_id: application.id,
+        actor_id: mover.user_id,
+        actor_role: mover.actor.as_str(),
+        action: action.as_str(),
+        from_status: Some(application.status),
+        to_status: row.to,
+        reason_code: request.reason_code.map(RejectReason::as_str),
+        reason: request.message.or(request.reason).map(str::to_owned),
+    });
+    notify(work, row, application, mover, request)?;
+    announce(work, row, application);
     Ok(row.to)
 }
 
@@ -290,151 +284,77 @@ fn evaluate_eligibility(
     applications::store_report(conn, application.id, &report)
 }
 
-/// The city's name in `locale`.
-pub fn city_name(conn: &mut DbConnection, code: &str, locale: Locale) -> Result<String, AppError> {
-    let (city, _) = cities::find(conn, code)?.ok_or(AppError::NotFound)?;
-    Ok(match locale {
-        Locale::En => city.name_en,
-        Locale::ZhCn => city.name_zh,
-    })
-}
-
 /// Queues the row's e-mails: to the group's owner in the owner's language, and to the assigned
 /// reviewers (but not to whoever made the move).
 fn notify(
-    conn: &mut DbConnection,
-    composer: &MailComposer,
+    work: &mut Work<'_>,
     row: &Transition,
     application: &Application,
     mover: Mover,
     request: &MoveRequest<'_>,
-    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    if row.has(Effect::EmailApplicant) {
-        let letter = lois::find(conn, application.id)?;
-        let expires_at = letter
-            .as_ref()
-            .map(|l| l.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true));
-        let stores = letter.as_ref().map(|l| l.terms.stores);
-        let step = |step| (step, expires_at.as_deref(), stores);
-        if let Some(owner) = owner_of(conn, application)? {
-            let mail = owner.mail(application.id);
-            // Review steps inside the maker are not the applicant's news (its label stays "In review").
-            let message = match row.action {
-                Action::Submit => Some(Message::ApplicationSubmitted(mail)),
-                Action::RequestInfo => Some(Message::InfoRequested {
-                    mail,
-                    message: request.message.unwrap_or_default(),
-                }),
-                Action::Reject => Some(Message::ApplicationRejected {
-                    mail,
-                    reason_code: request.reason_code.unwrap_or(RejectReason::Other),
-                    reason: request.reason,
-                }),
-                Action::Reopen => Some(Message::ApplicationReopened(mail)),
-                Action::Withdraw => Some(Message::ApplicationWithdrawn(mail)),
-                Action::StartReview | Action::Resubmit | Action::Shortlist => None,
-                Action::OfferLoi => Some(partnership(mail, step(PartnershipStep::LoiOffered))),
-                Action::SignLoi => Some(partnership(mail, step(PartnershipStep::LoiSigned))),
-                Action::DeclineLoi => Some(partnership(mail, step(PartnershipStep::LoiDeclined))),
-                Action::ExpireLoi => Some(partnership(mail, step(PartnershipStep::LoiExpired))),
-                Action::StartOnboarding => {
-                    Some(partnership(mail, step(PartnershipStep::OnboardingStarted)))
-                }
-                Action::Activate => {
-                    Some(partnership(mail, step(PartnershipStep::PartnerActivated)))
-                }
-            };
-            if let Some(message) = message {
-                mail::enqueue(conn, composer, &owner.email, owner.locale, &message, now)?;
-            }
+    if row.has(Effect::EmailApplicant)
+        && let Some(owner) = owner_of(work, application)?
+    {
+        let letter = lois::find(work, application.id)?;
+        let partnership = |step| Message::Partnership {
+            mail: owner.mail(application.id),
+            step,
+            expires_at: letter
+                .as_ref()
+                .map(|l| l.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            stores: letter.as_ref().map(|l| l.terms.stores),
+        };
+        let mail = owner.mail(application.id);
+        // Review steps inside the maker are not the applicant's news (its label stays "In review").
+        let message = match row.action {
+            Action::Submit => Some(Message::ApplicationSubmitted { mail }),
+            Action::RequestInfo => Some(Message::InfoRequested {
+                mail,
+                message: request.message.unwrap_or_default().to_owned(),
+            }),
+            Action::Reject => Some(Message::ApplicationRejected {
+                mail,
+                reason_code: request.reason_code.unwrap_or(RejectReason::Other),
+                reason: request.reason.map(str::to_owned),
+            }),
+            Action::Reopen => Some(Message::ApplicationReopened { mail }),
+            Action::Withdraw => Some(Message::ApplicationWithdrawn { mail }),
+            Action::StartReview | Action::Resubmit | Action::Shortlist => None,
+            Action::OfferLoi => Some(partnership(PartnershipStep::LoiOffered)),
+            Action::SignLoi => Some(partnership(PartnershipStep::LoiSigned)),
+            Action::DeclineLoi => Some(partnership(PartnershipStep::LoiDeclined)),
+            Action::ExpireLoi => Some(partnership(PartnershipStep::LoiExpired)),
+            Action::StartOnboarding => Some(partnership(PartnershipStep::OnboardingStarted)),
+            Action::Activate => Some(partnership(PartnershipStep::PartnerActivated)),
+        };
+        if let Some(message) = message {
+            work.mail(owner.email.clone(), owner.locale, message);
         }
     }
     if row.has(Effect::EmailAssignees) {
-        for reviewer in assignees::list(conn, application.id)?
+        for reviewer in assignees::list(work, application.id)?
             .into_iter()
             .filter(|a| Some(a.user_id) != mover.user_id)
         {
-            let city = city_name(conn, &application.city_code, reviewer.locale)?;
             let message = Message::AssigneeUpdate {
                 mail: ApplicationMail {
-                    name: &reviewer.display_name,
-                    city: &city,
+                    city: city_name(work, &application.city_code, reviewer.locale)?,
+                    name: reviewer.display_name,
                     application_id: application.id,
                 },
-                group: &application.dealer_group_name,
+                group: application.dealer_group_name.clone(),
                 action: row.action,
             };
-            mail::enqueue(
-                conn,
-                composer,
-                &reviewer.email,
-                reviewer.locale,
-                &message,
-                now,
-            )?;
+            work.mail(reviewer.email, reviewer.locale, message);
         }
     }
     Ok(())
 }
 
-fn partnership<'a>(
-    mail: ApplicationMail<'a>,
-    (step, expires_at, stores): (PartnershipStep, Option<&'a str>, Option<i32>),
-) -> Message<'a> {
-    Message::Partnership {
-        mail,
-        step,
-        expires_at,
-        stores,
-    }
-}
-
-/// Whom mails about an application go to: the group's owner, in the owner's language.
-pub struct Recipient {
-    pub email: String,
-    pub locale: Locale,
-    pub name: String,
-    /// The application's city in the recipient's language.
-    pub city: String,
-}
-
-impl Recipient {
-    pub fn mail(&self, application_id: Uuid) -> ApplicationMail<'_> {
-        ApplicationMail {
-            name: &self.name,
-            city: &self.city,
-            application_id,
-        }
-    }
-}
-
-/// The group's owner, unless the account is deactivated.
-pub fn owner_of(
-    conn: &mut DbConnection,
-    application: &Application,
-) -> Result<Option<Recipient>, AppError> {
-    let group =
-        dealer_groups::find(conn, application.dealer_group_id)?.ok_or(AppError::NotFound)?;
-    let Some(owner) = users::find(conn, group.owner_id)?.filter(|u| u.active) else {
-        return Ok(None);
-    };
-    Ok(Some(Recipient {
-        city: city_name(conn, &application.city_code, owner.locale)?,
-        email: owner.email,
-        locale: owner.locale,
-        name: owner.display_name,
-    }))
-}
-
 /// Queues the webhook events of the move: `application.status_changed` always, and
 /// `application.submitted` where the row says so.
-fn announce(
-    conn: &mut DbConnection,
-    row: &Transition,
-    application: &Application,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
+fn announce(work: &mut Work<'_>, row: &Transition, application: &Application) {
     let data = json!({
         "application_id": application.id,
         "dealer_group_id": application.dealer_group_id,
@@ -449,7 +369,6 @@ fn announce(
         _ => None,
     });
     for event in std::iter::once(EventType::ApplicationStatusChanged).chain(announced) {
-        webhook_events::enqueue(conn, event.as_str(), &data, now)?;
+        work.announce(event, data.clone());
     }
-    Ok(())
 }

@@ -1,0 +1,112 @@
+//! Who sees and acts on which application, worked out once per request from the confirmed
+//! caller (`auth::Principal`, which carries the role, the reviewer's cities and the group), so
+//! that deciding costs no query.
+
+use uuid::Uuid;
+
+use crate::auth::Principal;
+use crate::db::DbConnection;
+use crate::db::applications::{self, Application, Visibility};
+use crate::domain::account::Role;
+use crate::domain::scope::Scope;
+use crate::domain::workflow::Actor;
+use crate::error::AppError;
+use crate::i18n::Locale;
+
+/// The caller as the applications see it: what it may see and as whom it acts.
+#[derive(Clone, Debug)]
+pub struct Access {
+    /// The caller's account; none for an integrator.
+    pub user_id: Option<Uuid>,
+    pub visibility: Visibility,
+    pub applicant: bool,
+    /// The group the caller owns, if any.
+    pub owns_group: Option<Uuid>,
+    pub role: Option<Role>,
+    pub cities: Vec<String>,
+    pub locale: Locale,
+}
+
+impl Access {
+    /// The caller's access, in `locale` if asked for (else the account's language). An
+    /// integrator without `applications:read` is refused (403).
+    pub fn of(principal: &Principal, locale: Option<Locale>) -> Result<Self, AppError> {
+        match principal {
+            Principal::Client(client) => {
+                if !client.scopes.contains(&Scope::ApplicationsRead) {
+                    return Err(AppError::Forbidden);
+                }
+                Ok(Self {
+                    user_id: None,
+                    visibility: Visibility::All,
+                    applicant: false,
+                    owns_group: None,
+                    role: None,
+                    cities: Vec::new(),
+                    locale: locale.unwrap_or(Locale::En),
+                })
+            }
+            Principal::User(user) => {
+                let visibility = match user.role {
+                    Role::Admin => Visibility::All,
+                    Role::Reviewer => Visibility::Cities(user.cities.clone()),
+                    // No group: sees nothing (a group id nobody has).
+                    Role::Applicant => {
+                        Visibility::Group(user.dealer_group_id.unwrap_or(Uuid::nil()))
+                    }
+                };
+                Ok(Self {
+                    user_id: Some(user.id),
+                    visibility,
+                    applicant: user.role == Role::Applicant,
+                    owns_group: user.owned_group(),
+                    role: Some(user.role),
+                    cities: user.cities.clone(),
+                    locale: locale.unwrap_or(user.locale),
+                })
+            }
+        }
+    }
+
+    pub fn sees(&self, application: &Application) -> bool {
+        match &self.visibility {
+            Visibility::All => true,
+            Visibility::Group(id) => application.dealer_group_id == *id,
+            Visibility::Cities(codes) => codes.contains(&application.city_code),
+        }
+    }
+
+    /// As whom the caller acts on `application`, if at all.
+    pub fn actor_for(&self, application: &Application) -> Option<Actor> {
+        match self.role? {
+            Role::Admin => Some(Actor::Admin),
+            Role::Reviewer => self
+                .cities
+                .contains(&application.city_code)
+                .then_some(Actor::Reviewer),
+            Role::Applicant => (self.owns_group == Some(application.dealer_group_id))
+                .then_some(Actor::ApplicantOwner),
+        }
+    }
+
+    /// As whom the caller acts on `application`; 403 if it only reads it.
+    pub fn actor(&self, application: &Application) -> Result<Actor, AppError> {
+        self.actor_for(application).ok_or(AppError::Forbidden)
+    }
+
+    /// 403 unless the caller acts on `application` as `actor`.
+    pub fn require(&self, application: &Application, actor: Actor) -> Result<(), AppError> {
+        if self.actor_for(application) == Some(actor) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The application if the caller may see it; 404 otherwise, as if it did not exist.
+    pub fn load(&self, conn: &mut DbConnection, id: Uuid) -> Result<Application, AppError> {
+        applications::find(conn, id)?
+            .filter(|a| self.sees(a))
+            .ok_or(AppError::NotFound)
+    }
+}

@@ -1,0 +1,66 @@
+//! An application before the maker decides: its creation as a draft and the owner's edits.
+
+use uuid::Uuid;
+
+use super::access::Access;
+use super::unit::{AuditEvent, Work};
+use crate::db::applications::{self, Application, Draft};
+use crate::db::cities;
+use crate::domain::workflow::{Actor, Status};
+use crate::error::AppError;
+
+/// Creates the draft `id` for the caller's group: applicants who own a group only (403; 409
+/// `no_dealer_group`), for a city of the plan (422 `unknown_city`). Recorded as `create`.
+pub fn create(
+    work: &mut Work<'_>,
+    access: &Access,
+    id: Uuid,
+    draft: &Draft<'_>,
+) -> Result<Application, AppError> {
+    let (true, Some(user_id)) = (access.applicant, access.user_id) else {
+        return Err(AppError::Forbidden);
+    };
+    let group_id = access.owns_group.ok_or(AppError::Conflict {
+        code: "no_dealer_group",
+    })?;
+    if !cities::unknown_codes(work, &[draft.city_code.to_owned()])?.is_empty() {
+        return Err(AppError::field("city_code", "unknown_city"));
+    }
+    let now = work.now();
+    applications::insert(work, id, group_id, draft, user_id, now)?;
+    work.record(AuditEvent {
+        application_id: id,
+        actor_id: Some(user_id),
+        actor_role: Actor::ApplicantOwner.as_str(),
+        action: "create",
+        from_status: None,
+        to_status: Status::Draft,
+        reason_code: None,
+        reason: None,
+    });
+    applications::find(work, id)?.ok_or(AppError::NotFound)
+}
+
+/// Replaces what the owner wrote in `application`, which must be editable (409
+/// `not_editable`) and still at the version the owner read (412); the city cannot change.
+pub fn edit(
+    work: &mut Work<'_>,
+    access: &Access,
+    application: &Application,
+    draft: &Draft<'_>,
+) -> Result<Application, AppError> {
+    access.require(application, Actor::ApplicantOwner)?;
+    if !application.status.is_editable() {
+        return Err(AppError::Conflict {
+            code: "not_editable",
+        });
+    }
+    if draft.city_code != application.city_code {
+        return Err(AppError::field("city_code", "immutable"));
+    }
+    let now = work.now();
+    if !applications::update_draft(work, application.id, application.version, draft, now)? {
+        return Err(AppError::VersionMismatch);
+    }
+    applications::find(work, application.id)?.ok_or(AppError::NotFound)
+}

@@ -1,0 +1,31 @@
+//! Carrying out changes: the layer between the HTTP handlers and the database.
+//!
+//! Every write takes one path:
+//!
+//! ```text
+//! request ─► handler: input, Access::of(caller) ─► AppState::write(|work| ...) ─► commit ─► effects
+//!                                                   │  one unit of work:          │
+//!                                                   │  guards, rows, and what it  │  forget cached callers,
+//!                                                   │  causes as data: mail,      │  wake the mail and
+//!                                                   │  webhook and audit events   │  webhook workers
+//! ```
+//!
+//! - `unit`: the unit of work (`Work`): one transaction, its effects collected as data, the
+//!   rows among them written before the commit, the rest carried out after it.
+//! - `access`: who sees and acts on which application, from the confirmed caller alone.
+//! - `moves`: one move of the workflow table (`domain::workflow`), its guards and effects.
+//! - `drafts`, `assignment`, `onboarding`, `letters`: the changes that are not moves.
+//! - `recipients`: who hears about an application, in which language.
+
+pub mod access;
+pub mod assignment;
+pub mod drafts;
+pub mod letters;
+pub mod moves;
+pub mod onboarding;
+pub mod recipients;
+pub mod unit;
+
+pub use access::Access;
+pub use moves::{MoveRequest, Mover, perform};
+pub use unit::{AfterCommit, AuditEvent, Work};

@@ -1,0 +1,78 @@
+//! Marking an onboarding task done (or not done again) by the side it belongs to.
+
+use uuid::Uuid;
+
+use super::access::Access;
+use super::unit::{AuditEvent, Work};
+use crate::db::DbConnection;
+use crate::db::applications::Application;
+use crate::db::onboarding::{self, Task};
+use crate::domain::workflow::Status;
+use crate::error::AppError;
+
+/// What the caller says of one task.
+pub struct TaskChange<'a> {
+    pub code: &'a str,
+    pub done: bool,
+    pub note: Option<&'a str>,
+}
+
+/// The application's checklist; 404 before onboarding starts.
+pub fn checklist(conn: &mut DbConnection, id: Uuid) -> Result<Vec<Task>, AppError> {
+    let tasks = onboarding::list(conn, id)?;
+    if tasks.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok(tasks)
+}
+
+/// Sets the task as the caller says: only its side may (403), only while onboarding (409
+/// `not_onboarding`). Recorded as `complete_task` or `reopen_task`, with the note.
+pub fn update_task(
+    work: &mut Work<'_>,
+    access: &Access,
+    application: &Application,
+    change: &TaskChange<'_>,
+) -> Result<(), AppError> {
+    let task = checklist(work, application.id)?
+        .into_iter()
+        .find(|t| t.code == change.code)
+        .ok_or(AppError::NotFound)?;
+    let actor = access.actor(application)?;
+    if !task.owner.is_done_by(actor) {
+        return Err(AppError::Forbidden);
+    }
+    if application.status != Status::Onboarding {
+        return Err(AppError::Conflict {
+            code: "not_onboarding",
+        });
+    }
+    let note = change.note.map(str::trim).filter(|n| !n.is_empty());
+    let done_at = change.done.then_some(work.now());
+    onboarding::set_done(
+        work,
+        application.id,
+        change.code,
+        access.user_id,
+        note,
+        done_at,
+    )?;
+    work.record(AuditEvent {
+        application_id: application.id,
+        actor_id: access.user_id,
+        actor_role: actor.as_str(),
+        action: if change.done {
+            "complete_task"
+        } else {
+            "reopen_task"
+        },
+        from_status: Some(application.status),
+        to_status: application.status,
+        reason_code: None,
+        reason: Some(match note {
+            Some(note) => format!("{}: {note}", change.code),
+            None => change.code.to_owned(),
+        }),
+    });
+    Ok(())
+}
