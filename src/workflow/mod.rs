@@ -14,11 +14,12 @@
 //!   rows among them written before the commit, the rest carried out after it.
 //! - `access`: who sees and acts on which application, from the confirmed caller alone.
 //! - `moves`: one move of the workflow table (`domain::workflow`), its guards and effects.
-//! - `drafts`, `assignment`, `onboarding`, `letters`: the changes that are not moves.
+//! - `drafts`, `documents`, `assignment`, `onboarding`, `letters`: the changes that are not moves.
 //! - `recipients`: who hears about an application, in which language.
 
 pub mod access;
 pub mod assignment;
+pub mod documents;
 pub mod drafts;
 pub mod letters;
 pub mod moves;

@@ -1,13 +1,13 @@
 use actix_web::{HttpRequest, HttpResponse, delete, web};
 use uuid::Uuid;
 
-use super::{editable_by_owner, store};
+use super::store;
 use crate::auth::{AnyUser, Authorized, Principal};
-use crate::db::documents;
 use crate::error::{AppError, Problem};
-use crate::http::applications::Access;
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::workflow::Access;
+use crate::workflow::documents;
 
 /// Remove a document (its group's owner, in `draft` or `info_requested`).
 ///
@@ -33,22 +33,10 @@ pub async fn delete_document(
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, doc_id) = path.into_inner();
-    let locale = Locale::from_request(&req);
-    let principal = Principal::User(user);
+    let access = Access::of(&Principal::User(user), Locale::from_request(&req))?;
     let store = store(&state);
     state
-        .write(move |work| {
-            let access = Access::of(&principal, locale)?;
-            editable_by_owner(work, &access, id)?;
-            let document = documents::find(work, id, doc_id)?.ok_or(AppError::NotFound)?;
-            // Under the content lock, so that an upload of the same bytes waits and then
-            // finds the file gone and puts it back. Should the commit fail after the file
-            // was removed, the row would name a missing file: a rare 500 on download, never
-            // another document's bytes.
-            documents::lock_content(work, &document.sha256)?;
-            documents::delete(work, doc_id)?;
-            store.remove_if_unreferenced(work, &document.sha256)
-        })
+        .write(move |work| documents::remove(work, &access, id, doc_id, &store))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

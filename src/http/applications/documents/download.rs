@@ -9,10 +9,10 @@ use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::documents;
 use crate::domain::document::attachment_disposition;
 use crate::error::AppError;
-use crate::http::applications::Access;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::storage::read_chunks;
+use crate::workflow::Access;
 
 /// A document's bytes, exactly as uploaded.
 #[derive(ToSchema)]

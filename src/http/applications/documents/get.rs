@@ -5,9 +5,9 @@ use super::DocumentResponse;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::documents;
 use crate::error::AppError;
-use crate::http::applications::Access;
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::workflow::Access;
 
 /// One document's description (the `Location` of an upload); its bytes are at `.../content`.
 ///

@@ -7,9 +7,9 @@ use super::DocumentResponse;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::documents;
 use crate::error::AppError;
-use crate::http::applications::Access;
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::workflow::Access;
 
 /// Every document of an application.
 #[derive(Debug, Serialize, ToSchema)]

@@ -16,15 +16,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::db::DbConnection;
-use crate::db::applications::Application;
 use crate::db::documents::Document;
 use crate::domain::document::DocumentKind;
-use crate::domain::workflow::Actor;
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::storage::DocumentStore;
-use crate::workflow::Access;
 
 /// A document as listed: what was uploaded, when, and the SHA-256 of its bytes.
 #[derive(Debug, Serialize, ToSchema)]
@@ -68,24 +63,4 @@ pub fn document_path(application_id: Uuid, document_id: Uuid) -> String {
 /// Where the application's documents are kept.
 pub fn store(state: &AppState) -> DocumentStore {
     DocumentStore::new(&state.config.upload_dir)
-}
-
-/// The application, if the caller may change its documents now: 404 when the caller cannot see
-/// it, 403 when it is not the group's owner, 409 `not_editable` outside `draft` and
-/// `info_requested`.
-pub fn editable_by_owner(
-    conn: &mut DbConnection,
-    access: &Access,
-    id: Uuid,
-) -> Result<Application, AppError> {
-    let application = access.load(conn, id)?;
-    if access.actor_for(&application) != Some(Actor::ApplicantOwner) {
-        return Err(AppError::Forbidden);
-    }
-    if !application.status.is_editable() {
-        return Err(AppError::Conflict {
-            code: "not_editable",
-        });
-    }
-    Ok(application)
 }

@@ -9,19 +9,19 @@ use futures_util::stream::Fuse;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{DocumentResponse, document_path, editable_by_owner, store};
+use super::{DocumentResponse, document_path, store};
 use crate::auth::{AnyUser, Authorized, Principal};
-use crate::db::documents::{self, NewDocument};
 use crate::domain::document::{
     DocumentKind, DocumentType, MAX_DOCUMENT_BYTES, SNIFF_LEN, sanitize_filename, sniff,
 };
 use crate::error::{AppError, FieldError, Problem};
-use crate::http::applications::Access;
 use crate::http::extract::BodyHash;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::storage::{DocumentStore, ReceiveError, Received};
+use crate::workflow::Access;
+use crate::workflow::documents::{self, Upload};
 
 /// What multipart framing (boundaries, part headers, `kind`) may add to the file: a longer
 /// request is refused.
@@ -107,13 +107,10 @@ pub async fn upload_document(
     }
     let mut parts = Parts::new(&req, payload);
     let allowed = {
-        let principal = principal.clone();
+        let access = Access::of(&principal, locale)?;
         state
             .db
-            .run(move |conn| {
-                let access = Access::of(&principal, locale)?;
-                editable_by_owner(conn, &access, id).map(drop)
-            })
+            .run(move |conn| documents::editable_by_owner(conn, &access, id).map(drop))
             .await
     };
     if let Err(error) = allowed {
@@ -132,43 +129,22 @@ pub async fn upload_document(
             format!("{}\n{}\n{sha256}", kind.as_str(), file.filename).as_bytes(),
         )));
     let fingerprint = key.fingerprint(&req, user.id);
-    let document_id = Uuid::now_v7();
-    let new_document = (
-        file.filename,
-        file.content_type.content_type(),
-        i64::try_from(file.received.file.size).map_err(anyhow::Error::from)?,
-    );
+    let upload = Upload {
+        id: Uuid::now_v7(),
+        kind,
+        filename: file.filename,
+        content_type: file.content_type.content_type(),
+        size_bytes: i64::try_from(file.received.file.size).map_err(anyhow::Error::from)?,
+        sha256: sha256.clone(),
+        staged,
+    };
     let answer = {
         let store = store.clone();
-        let sha256 = sha256.clone();
+        let access = Access::of(&principal, locale)?;
         state
             .write(move |work| {
-                let now = work.now();
                 idempotency::run(work, fingerprint.as_ref(), 201, |work| {
-                    // Again: the application may have been submitted meanwhile.
-                    let access = Access::of(&principal, locale)?;
-                    editable_by_owner(work, &access, id)?;
-                    // The file is in place before the row that names it, under the lock
-                    // that removal takes too.
-                    documents::lock_content(work, &sha256)?;
-                    staged.persist(&store).map_err(|e| {
-                        AppError::Internal(anyhow::Error::new(e).context("storing a document"))
-                    })?;
-                    let (filename, content_type, size_bytes) = new_document;
-                    let document = documents::insert(
-                        work,
-                        &NewDocument {
-                            id: document_id,
-                            application_id: id,
-                            kind,
-                            filename: &filename,
-                            content_type,
-                            size_bytes,
-                            sha256: &sha256,
-                            uploaded_by: user.id,
-                            created_at: now,
-                        },
-                    )?;
+                    let document = documents::attach(work, &access, id, &store, upload)?;
                     let location = document_path(id, document.id);
                     Ok((
                         DocumentResponse::from(document),

@@ -1,0 +1,100 @@
+//! The documents of an application: attaching an uploaded file and removing one. The bytes live
+//! in the `DocumentStore` under their SHA-256, the rows in `db::documents`; only the group's
+//! owner changes them, and only while the application is editable.
+
+use uuid::Uuid;
+
+use super::access::Access;
+use super::unit::Work;
+use crate::db::DbConnection;
+use crate::db::applications::Application;
+use crate::db::documents::{self, Document, NewDocument};
+use crate::domain::document::DocumentKind;
+use crate::domain::workflow::Actor;
+use crate::error::AppError;
+use crate::storage::{DocumentStore, Staged};
+
+/// An uploaded file, checked and staged on disk, with what the uploader said of it.
+pub struct Upload {
+    pub id: Uuid,
+    pub kind: DocumentKind,
+    pub filename: String,
+    pub content_type: &'static str,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub staged: Staged,
+}
+
+/// The application, if the caller may change its documents now: 404 when the caller cannot see
+/// it, 403 when it is not the group's owner, 409 `not_editable` outside `draft` and
+/// `info_requested`.
+pub fn editable_by_owner(
+    conn: &mut DbConnection,
+    access: &Access,
+    id: Uuid,
+) -> Result<Application, AppError> {
+    let application = access.load(conn, id)?;
+    access.require(&application, Actor::ApplicantOwner)?;
+    if !application.status.is_editable() {
+        return Err(AppError::Conflict {
+            code: "not_editable",
+        });
+    }
+    Ok(application)
+}
+
+/// Attaches `upload` to application `id`: the file goes into the store before the row that
+/// names it, under the lock that removal takes too. If the unit fails afterwards, the caller
+/// removes the unreferenced file (`DocumentStore::remove_if_unreferenced`).
+pub fn attach(
+    work: &mut Work<'_>,
+    access: &Access,
+    id: Uuid,
+    store: &DocumentStore,
+    upload: Upload,
+) -> Result<Document, AppError> {
+    // Again: the application may have been submitted since the upload began.
+    editable_by_owner(work, access, id)?;
+    let uploaded_by = access.user_id.ok_or(AppError::Forbidden)?;
+    documents::lock_content(work, &upload.sha256)?;
+    upload
+        .staged
+        .persist(store)
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("storing a document")))?;
+    let created_at = work.now();
+    documents::insert(
+        work,
+        &NewDocument {
+            id: upload.id,
+            application_id: id,
+            kind: upload.kind,
+            filename: &upload.filename,
+            content_type: upload.content_type,
+            size_bytes: upload.size_bytes,
+            sha256: &upload.sha256,
+            uploaded_by,
+            created_at,
+        },
+    )
+}
+
+/// Removes document `doc_id` of application `id`, and its file when no other document names
+/// the same bytes.
+pub fn remove(
+    work: &mut Work<'_>,
+    access: &Access,
+    id: Uuid,
+    doc_id: Uuid,
+    store: &DocumentStore,
+) -> Result<(), AppError> {
+    editable_by_owner(work, access, id)?;
+    let document = documents::find(work, id, doc_id)?.ok_or(AppError::NotFound)?;
+    // Under the content lock, so that an upload of the same bytes waits and then finds the file
+    // gone and puts it back. Should the commit fail after the file was removed, the row would
+    // name a missing file: a rare 500 on download, never another document's bytes.
+    documents::lock_content(work, &document.sha256)?;
+    documents::delete(work, doc_id)?;
+    store
+        .remove_if_unreferenced(work, &document.sha256)
+        .map(drop)
+}
