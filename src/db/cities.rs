@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{applications, cities};
-use crate::error::AppError;
+use crate::error::{AppError, ProblemCode};
 
 /// The first published plan: (GB/T 2260 code, English name, Chinese name, province).
 pub const FIRST_PLAN: [(&str, &str, &str, &str); 17] = [
@@ -177,9 +177,7 @@ pub fn insert(
         ))
         .execute(conn)
         .map_err(|e| match AppError::from(e) {
-            AppError::Conflict { .. } => AppError::Conflict {
-                code: "city_exists",
-            },
+            AppError::Conflict(_) => AppError::Conflict(ProblemCode::CityExists),
             other => other,
         })?;
     Ok(())

@@ -12,7 +12,7 @@ use crate::db::events::{self, NewEvent};
 use crate::db::{users, write_transaction};
 use crate::domain::account::Role;
 use crate::domain::workflow::Actor;
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, Problem, ProblemCode};
 use crate::http::extract::ValidatedJson;
 use crate::i18n::Locale;
 use crate::mail::templates::ApplicationMail;
@@ -96,14 +96,10 @@ pub async fn assign_reviewer(
                     return Err(AppError::field("user_id", "not_a_reviewer_of_city"));
                 }
                 if !application.status.is_in_review() {
-                    return Err(AppError::Conflict {
-                        code: "not_reviewable",
-                    });
+                    return Err(AppError::Conflict(ProblemCode::NotReviewable));
                 }
                 if !assignees::add(conn, id, reviewer.id, Some(admin.id), now)? {
-                    return Err(AppError::Conflict {
-                        code: "already_assigned",
-                    });
+                    return Err(AppError::Conflict(ProblemCode::AlreadyAssigned));
                 }
                 let note = format!("{} ({})", reviewer.display_name, reviewer.id);
                 events::append(

@@ -6,7 +6,7 @@ use crate::auth::{AnyUser, Authorized, Principal};
 use crate::db::events::{self, NewEvent};
 use crate::db::{applications, cities, write_transaction};
 use crate::domain::workflow::{Actor, Status};
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, Problem, ProblemCode};
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey, created_headers};
 use crate::i18n::Locale;
@@ -48,9 +48,9 @@ pub async fn create_application(
                     if !viewer.applicant {
                         return Err(AppError::Forbidden);
                     }
-                    let group_id = viewer.owns_group.ok_or(AppError::Conflict {
-                        code: "no_dealer_group",
-                    })?;
+                    let group_id = viewer
+                        .owns_group
+                        .ok_or(AppError::Conflict(ProblemCode::NoDealerGroup))?;
                     if !cities::unknown_codes(conn, std::slice::from_ref(&body.city_code))?
                         .is_empty()
                     {

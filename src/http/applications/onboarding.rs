@@ -12,7 +12,7 @@ use crate::db::onboarding::{self, Task};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::loi::{ChecklistItem, TaskOwner};
 use crate::domain::workflow::Status;
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, Problem, ProblemCode};
 use crate::http::extract::ValidatedJson;
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -139,9 +139,7 @@ pub async fn update_task(
                     return Err(AppError::Forbidden);
                 }
                 if application.status != Status::Onboarding {
-                    return Err(AppError::Conflict {
-                        code: "not_onboarding",
-                    });
+                    return Err(AppError::Conflict(ProblemCode::NotOnboarding));
                 }
                 let note = body
                     .note

@@ -11,7 +11,7 @@ use crate::db::scorecards::{self, Scorecard};
 use crate::db::write_transaction;
 use crate::domain::account::Role;
 use crate::domain::review::{Recommendation, Scores, card_visible};
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, Problem, ProblemCode};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
 
@@ -134,9 +134,7 @@ pub async fn put_review(
             write_transaction(conn, |conn| {
                 let application = Viewer::of(conn, &Principal::User(user), None)?.load(conn, id)?;
                 if !application.status.is_in_review() {
-                    return Err(AppError::Conflict {
-                        code: "not_reviewable",
-                    });
+                    return Err(AppError::Conflict(ProblemCode::NotReviewable));
                 }
                 let created = scorecards::upsert(
                     conn,

@@ -5,7 +5,7 @@ use super::{ApplicationRequest, ApplicationResponse, Viewer};
 use crate::auth::{AnyUser, Authorized, Principal};
 use crate::db::{applications, write_transaction};
 use crate::domain::workflow::Actor;
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, Problem, ProblemCode};
 use crate::http::concurrency::{IfMatch, ok_with_etag};
 use crate::http::extract::ValidatedJson;
 use crate::i18n::Locale;
@@ -51,9 +51,7 @@ pub async fn update_application(
                 }
                 if_match.check(application.version)?;
                 if !application.status.is_editable() {
-                    return Err(AppError::Conflict {
-                        code: "not_editable",
-                    });
+                    return Err(AppError::Conflict(ProblemCode::NotEditable));
                 }
                 if body.city_code != application.city_code {
                     return Err(AppError::field("city_code", "immutable"));

@@ -22,7 +22,7 @@ use crate::db::applications::Application;
 use crate::db::documents::Document;
 use crate::domain::document::DocumentKind;
 use crate::domain::workflow::Actor;
-use crate::error::AppError;
+use crate::error::{AppError, ProblemCode};
 use crate::state::AppState;
 use crate::storage::DocumentStore;
 
@@ -83,9 +83,7 @@ pub fn editable_by_owner(
         return Err(AppError::Forbidden);
     }
     if !application.status.is_editable() {
-        return Err(AppError::Conflict {
-            code: "not_editable",
-        });
+        return Err(AppError::Conflict(ProblemCode::NotEditable));
     }
     Ok(application)
 }

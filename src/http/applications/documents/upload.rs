@@ -16,7 +16,7 @@ use crate::db::write_transaction;
 use crate::domain::document::{
     DocumentKind, DocumentType, MAX_DOCUMENT_BYTES, SNIFF_LEN, sanitize_filename, sniff,
 };
-use crate::error::{AppError, FieldError, Problem};
+use crate::error::{AppError, FieldError, Problem, ProblemCode};
 use crate::http::applications::Viewer;
 use crate::http::extract::BodyHash;
 use crate::http::idempotency::{self, IdempotencyKey};
@@ -252,9 +252,7 @@ impl Parts {
     fn malformed(&mut self, error: MultipartError) -> AppError {
         tracing::debug!(%error, "malformed multipart body");
         self.broken = true;
-        AppError::BadRequest {
-            code: "malformed_body",
-        }
+        AppError::BadRequest(ProblemCode::MalformedBody)
     }
 
     /// Reads and throws away the rest of a refused body, the current part first, up to
