@@ -17,6 +17,7 @@ use crate::db::{
 use crate::domain::city::accepts_submissions;
 use crate::domain::dealer_group::stores_in_province;
 use crate::domain::eligibility::{Candidate, evaluate};
+use crate::domain::event::EventAction;
 use crate::domain::loi::{LoiStatus, LoiTerms};
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::{
@@ -98,8 +99,8 @@ pub fn perform(
             application_id: application.id,
             at: now,
             actor_id: mover.user_id,
-            actor_role: mover.actor.as_str(),
-            action: action.as_str(),
+            actor_role: mover.actor,
+            action: EventAction::Move(action),
             from_status: Some(application.status),
             to_status: row.to,
             reason_code: request.reason_code.map(RejectReason::as_str),

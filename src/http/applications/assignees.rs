@@ -11,6 +11,7 @@ use crate::db::assignees::{self, Assignee};
 use crate::db::events::{self, NewEvent};
 use crate::db::{users, write_transaction};
 use crate::domain::account::Role;
+use crate::domain::event::EventAction;
 use crate::domain::workflow::Actor;
 use crate::error::{AppError, Problem, ProblemCode};
 use crate::http::extract::ValidatedJson;
@@ -108,8 +109,8 @@ pub async fn assign_reviewer(
                         application_id: id,
                         at: now,
                         actor_id: Some(admin.id),
-                        actor_role: Actor::Admin.as_str(),
-                        action: "assign",
+                        actor_role: Actor::Admin,
+                        action: EventAction::Assign,
                         from_status: Some(application.status),
                         to_status: application.status,
                         reason_code: None,

@@ -5,6 +5,7 @@ use super::{ApplicationRequest, ApplicationResponse, Viewer};
 use crate::auth::{AnyUser, Authorized, Principal};
 use crate::db::events::{self, NewEvent};
 use crate::db::{applications, cities, write_transaction};
+use crate::domain::event::EventAction;
 use crate::domain::workflow::{Actor, Status};
 use crate::error::{AppError, Problem, ProblemCode};
 use crate::http::extract::ValidatedJson;
@@ -63,8 +64,8 @@ pub async fn create_application(
                             application_id: id,
                             at: now,
                             actor_id: Some(user.id),
-                            actor_role: Actor::ApplicantOwner.as_str(),
-                            action: "create",
+                            actor_role: Actor::ApplicantOwner,
+                            action: EventAction::Create,
                             from_status: None,
                             to_status: Status::Draft,
                             reason_code: None,

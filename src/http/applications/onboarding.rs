@@ -10,6 +10,7 @@ use crate::auth::{AnyUser, Authorized, Principal};
 use crate::db::events::{self, NewEvent};
 use crate::db::onboarding::{self, Task};
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::event::EventAction;
 use crate::domain::loi::{ChecklistItem, TaskOwner};
 use crate::domain::workflow::Status;
 use crate::error::{AppError, Problem, ProblemCode};
@@ -158,11 +159,11 @@ pub async fn update_task(
                         application_id: id,
                         at: now,
                         actor_id: Some(user.id),
-                        actor_role: actor.as_str(),
+                        actor_role: actor,
                         action: if body.done {
-                            "complete_task"
+                            EventAction::CompleteTask
                         } else {
-                            "reopen_task"
+                            EventAction::ReopenTask
                         },
                         from_status: Some(application.status),
                         to_status: application.status,
