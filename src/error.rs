@@ -11,6 +11,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
+use strum::{EnumIter, IntoStaticStr};
 use utoipa::ToSchema;
 
 use crate::i18n::{Locale, field_message, problem_text};
@@ -40,13 +41,66 @@ impl FieldError {
     }
 }
 
+/// The stable, machine-readable code of a problem: its `code` and the end of its `type`.
+/// Clients branch on these strings, so a variant's name (in snake_case) never changes; every
+/// code has its words in both languages (`i18n::problem_text`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, IntoStaticStr, EnumIter, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum ProblemCode {
+    ValidationFailed,
+    MalformedJson,
+    MalformedBody,
+    MalformedCsv,
+    UnsupportedMediaType,
+    PayloadTooLarge,
+    Unauthorized,
+    InvalidCredentials,
+    InvalidToken,
+    InvalidRefreshToken,
+    CannotChangeOwnAccount,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    EmailTaken,
+    CityExists,
+    UsccTaken,
+    AlreadyInGroup,
+    InvalidTransition,
+    EmailNotVerified,
+    CityNotAccepting,
+    ApplicationExists,
+    NoDealerGroup,
+    NotEditable,
+    ScorecardRequired,
+    NotReviewable,
+    AlreadyAssigned,
+    QuotaFull,
+    DocumentHashMismatch,
+    LoiExpired,
+    OnboardingIncomplete,
+    NotOnboarding,
+    NotAcceptable,
+    Conflict,
+    VersionMismatch,
+    PreconditionRequired,
+    RateLimited,
+    ServiceUnavailable,
+    InternalError,
+}
+
+impl ProblemCode {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("validation failed: {0:?}")]
     Validation(Vec<FieldError>),
-    /// A body or parameter that could not be read at all; `code` says how.
-    #[error("bad request ({code})")]
-    BadRequest { code: &'static str },
+    /// A body or parameter that could not be read at all; the code says how.
+    #[error("bad request ({0})")]
+    BadRequest(ProblemCode),
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("payload too large")]
@@ -68,8 +122,9 @@ pub enum AppError {
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
-    #[error("conflict ({code})")]
-    Conflict { code: &'static str },
+    /// The request is at odds with the state of the resource; the code says which rule.
+    #[error("conflict ({0})")]
+    Conflict(ProblemCode),
     /// The workflow does not allow the action in the current state.
     #[error("invalid transition")]
     InvalidTransition { allowed: Vec<String> },
@@ -94,26 +149,26 @@ impl AppError {
     }
 
     /// The stable, machine-readable code clients rely on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ProblemCode {
         match self {
-            Self::Validation(_) => "validation_failed",
-            Self::BadRequest { code } | Self::Conflict { code } => code,
-            Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::PayloadTooLarge => "payload_too_large",
-            Self::Unauthorized => "unauthorized",
-            Self::InvalidCredentials => "invalid_credentials",
-            Self::InvalidToken => "invalid_token",
-            Self::InvalidRefreshToken => "invalid_refresh_token",
-            Self::Forbidden => "forbidden",
-            Self::NotFound => "not_found",
-            Self::MethodNotAllowed => "method_not_allowed",
-            Self::InvalidTransition { .. } => "invalid_transition",
-            Self::VersionMismatch => "version_mismatch",
-            Self::PreconditionRequired => "precondition_required",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::Unavailable(_) => "service_unavailable",
-            Self::NotAcceptable => "not_acceptable",
-            Self::Internal(_) => "internal_error",
+            Self::Validation(_) => ProblemCode::ValidationFailed,
+            Self::BadRequest(code) | Self::Conflict(code) => *code,
+            Self::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
+            Self::PayloadTooLarge => ProblemCode::PayloadTooLarge,
+            Self::Unauthorized => ProblemCode::Unauthorized,
+            Self::InvalidCredentials => ProblemCode::InvalidCredentials,
+            Self::InvalidToken => ProblemCode::InvalidToken,
+            Self::InvalidRefreshToken => ProblemCode::InvalidRefreshToken,
+            Self::Forbidden => ProblemCode::Forbidden,
+            Self::NotFound => ProblemCode::NotFound,
+            Self::MethodNotAllowed => ProblemCode::MethodNotAllowed,
+            Self::InvalidTransition { .. } => ProblemCode::InvalidTransition,
+            Self::VersionMismatch => ProblemCode::VersionMismatch,
+            Self::PreconditionRequired => ProblemCode::PreconditionRequired,
+            Self::RateLimited { .. } => ProblemCode::RateLimited,
+            Self::Unavailable(_) => ProblemCode::ServiceUnavailable,
+            Self::NotAcceptable => ProblemCode::NotAcceptable,
+            Self::Internal(_) => ProblemCode::InternalError,
         }
     }
 
@@ -137,7 +192,7 @@ impl AppError {
             title: title.to_owned(),
             status: self.status_code().as_u16(),
             detail: detail.to_owned(),
-            code: code.to_owned(),
+            code: code.as_str().to_owned(),
             request_id,
             errors,
             allowed_actions: match self {
@@ -174,7 +229,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unauthorized | Self::InvalidCredentials | Self::InvalidRefreshToken => {
@@ -184,7 +239,7 @@ impl ResponseError for AppError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict { .. } | Self::InvalidTransition { .. } => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::InvalidTransition { .. } => StatusCode::CONFLICT,
             Self::VersionMismatch => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -212,7 +267,7 @@ impl From<diesel::result::Error> for AppError {
         match error {
             Error::NotFound => Self::NotFound,
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                Self::Conflict { code: "conflict" }
+                Self::Conflict(ProblemCode::Conflict)
             }
             other => Self::Internal(anyhow::Error::new(other).context("database error")),
         }

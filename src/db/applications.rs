@@ -9,7 +9,7 @@ use super::schema::{application_assignees, applications, dealer_groups, eligibil
 use crate::domain::application::{CustomerBase, ProposedSite};
 use crate::domain::eligibility::EligibilityReport;
 use crate::domain::workflow::Status;
-use crate::error::AppError;
+use crate::error::{AppError, ProblemCode};
 
 #[derive(Queryable, Selectable, Debug)]
 #[diesel(table_name = applications)]
@@ -135,9 +135,7 @@ pub fn insert(
 /// city (a reopened rejection can meet a newer application).
 fn one_live_per_city(e: diesel::result::Error) -> AppError {
     match AppError::from(e) {
-        AppError::Conflict { .. } => AppError::Conflict {
-            code: "application_exists",
-        },
+        AppError::Conflict(_) => AppError::Conflict(ProblemCode::ApplicationExists),
         other => other,
     }
 }

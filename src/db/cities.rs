@@ -5,7 +5,8 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{applications, cities};
-use crate::error::AppError;
+use crate::domain::workflow::Status;
+use crate::error::{AppError, ProblemCode};
 
 /// The first published plan: (GB/T 2260 code, English name, Chinese name, province).
 pub const FIRST_PLAN: [(&str, &str, &str, &str); 17] = [
@@ -85,9 +86,10 @@ pub struct City {
     pub version: i32,
 }
 
-/// Statuses whose applications hold one of a city's places: an LOI offered or signed, onboarding,
-/// or an active partner.
-pub const COMMITTED_STATUSES: [&str; 4] = ["loi_offered", "loi_signed", "onboarding", "active"];
+/// The stored statuses of applications that hold one of a city's places.
+fn holding_place() -> Vec<&'static str> {
+    Status::holding_place().map(Status::as_str).collect()
+}
 
 /// Every city with how many of its places are committed.
 pub fn list(conn: &mut DbConnection) -> Result<Vec<(City, i64)>, AppError> {
@@ -96,7 +98,7 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<(City, i64)>, AppError> {
         .select(City::as_select())
         .load(conn)?;
     let counts: Vec<(String, i64)> = applications::table
-        .filter(applications::status.eq_any(COMMITTED_STATUSES))
+        .filter(applications::status.eq_any(holding_place()))
         .group_by(applications::city_code)
         .select((applications::city_code, diesel::dsl::count_star()))
         .load(conn)?;
@@ -138,7 +140,7 @@ pub fn lock(conn: &mut DbConnection, code: &str) -> Result<(), AppError> {
 pub fn committed(conn: &mut DbConnection, code: &str) -> Result<i64, AppError> {
     Ok(applications::table
         .filter(applications::city_code.eq(code))
-        .filter(applications::status.eq_any(COMMITTED_STATUSES))
+        .filter(applications::status.eq_any(holding_place()))
         .count()
         .get_result(conn)?)
 }
@@ -177,9 +179,7 @@ pub fn insert(
         ))
         .execute(conn)
         .map_err(|e| match AppError::from(e) {
-            AppError::Conflict { .. } => AppError::Conflict {
-                code: "city_exists",
-            },
+            AppError::Conflict(_) => AppError::Conflict(ProblemCode::CityExists),
             other => other,
         })?;
     Ok(())

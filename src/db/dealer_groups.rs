@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::DbConnection;
 use super::schema::{dealer_groups, users};
 use crate::domain::dealer_group::{Profile, RankClaim, name_key};
-use crate::error::AppError;
+use crate::error::{AppError, ProblemCode};
 
 diesel::define_sql_function!(
     /// SQL `lower()`: case-insensitive matching on both backends (diesel has no portable `ilike`).
@@ -182,7 +182,7 @@ pub fn insert(
 
 fn uscc_conflict(error: diesel::result::Error) -> AppError {
     match AppError::from(error) {
-        AppError::Conflict { .. } => AppError::Conflict { code: "uscc_taken" },
+        AppError::Conflict(_) => AppError::Conflict(ProblemCode::UsccTaken),
         other => other,
     }
 }

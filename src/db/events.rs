@@ -8,7 +8,8 @@ use uuid::Uuid;
 use super::DbConnection;
 use super::schema::{application_events, audit_chain_head};
 use crate::domain::audit::{ChainWalk, ChainedFields};
-use crate::domain::workflow::Status;
+use crate::domain::event::EventAction;
+use crate::domain::workflow::{Actor, Status};
 use crate::error::AppError;
 
 /// What happened, by whom; the chain adds the sequence number and the hashes.
@@ -16,8 +17,8 @@ pub struct NewEvent<'a> {
     pub application_id: Uuid,
     pub at: DateTime<Utc>,
     pub actor_id: Option<Uuid>,
-    pub actor_role: &'a str,
-    pub action: &'a str,
+    pub actor_role: Actor,
+    pub action: EventAction,
     pub from_status: Option<Status>,
     pub to_status: Status,
     pub reason_code: Option<&'a str>,
@@ -84,8 +85,8 @@ pub fn append(conn: &mut DbConnection, event: &NewEvent<'_>) -> Result<Uuid, App
         application_id: event.application_id,
         at,
         actor_id: event.actor_id,
-        actor_role: event.actor_role,
-        action: event.action,
+        actor_role: event.actor_role.as_str(),
+        action: event.action.as_str(),
         from_status: event.from_status.map(Status::as_str),
         to_status: event.to_status.as_str(),
         reason_code: event.reason_code,
@@ -99,8 +100,8 @@ pub fn append(conn: &mut DbConnection, event: &NewEvent<'_>) -> Result<Uuid, App
             application_events::application_id.eq(event.application_id.to_string()),
             application_events::at.eq(at.naive_utc()),
             application_events::actor_id.eq(event.actor_id.map(|id| id.to_string())),
-            application_events::actor_role.eq(event.actor_role),
-            application_events::action.eq(event.action),
+            application_events::actor_role.eq(fields.actor_role),
+            application_events::action.eq(fields.action),
             application_events::from_status.eq(fields.from_status),
             application_events::to_status.eq(fields.to_status),
             application_events::reason_code.eq(event.reason_code),

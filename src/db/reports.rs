@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
-use super::cities::{COMMITTED_STATUSES, City};
+use super::cities::City;
 use super::schema::{applications, cities, dealer_groups};
 use crate::domain::workflow::Status;
 use crate::error::AppError;
@@ -78,7 +78,7 @@ pub fn funnel(
             }
             let committed = by_status
                 .iter()
-                .filter(|(s, _)| COMMITTED_STATUSES.contains(&s.as_str()))
+                .filter(|(s, _)| s.holds_place())
                 .map(|(_, n)| n)
                 .sum();
             Ok(CityFunnel {

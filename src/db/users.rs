@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::DbConnection;
 use super::schema::{user_cities, users};
 use crate::domain::account::Role;
-use crate::error::AppError;
+use crate::error::{AppError, ProblemCode};
 use crate::i18n::Locale;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -103,9 +103,7 @@ pub fn insert(
         ))
         .execute(conn)
         .map_err(|e| match AppError::from(e) {
-            AppError::Conflict { .. } => AppError::Conflict {
-                code: "email_taken",
-            },
+            AppError::Conflict(_) => AppError::Conflict(ProblemCode::EmailTaken),
             other => other,
         })?;
     Ok(())

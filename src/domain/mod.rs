@@ -7,6 +7,7 @@ pub mod city;
 pub mod dealer_group;
 pub mod document;
 pub mod eligibility;
+pub mod event;
 pub mod loi;
 pub mod review;
 pub mod scope;

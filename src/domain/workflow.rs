@@ -82,6 +82,30 @@ impl Status {
     pub fn is_editable(self) -> bool {
         matches!(self, Self::Draft | Self::InfoRequested)
     }
+
+    /// Still in play (an active partner included): a group has at most one live application
+    /// per city. The migrations' partial unique index lists the other statuses; a test keeps
+    /// the two equal.
+    pub fn is_live(self) -> bool {
+        !matches!(
+            self,
+            Self::Rejected | Self::Withdrawn | Self::LoiDeclined | Self::LoiExpired
+        )
+    }
+
+    /// The application uses one of its city's places, counted against the quota: a letter of
+    /// intent offered or signed, onboarding, or an active partner.
+    pub fn holds_place(self) -> bool {
+        matches!(
+            self,
+            Self::LoiOffered | Self::LoiSigned | Self::Onboarding | Self::Active
+        )
+    }
+
+    /// Every status that holds a place, for the queries that count places.
+    pub fn holding_place() -> impl Iterator<Item = Status> {
+        Self::ALL.into_iter().filter(|status| status.holds_place())
+    }
 }
 
 impl fmt::Display for Status {
@@ -570,6 +594,61 @@ mod tests {
         }
         assert!(Status::Active.is_terminal() && !Status::LoiSigned.is_terminal());
         assert!(Status::Draft.is_editable() && !Status::Submitted.is_editable());
+    }
+
+    /// The statuses in `WHERE status NOT IN (..)` of a migration's one-live-application index.
+    fn not_live_in_index(migration: &str) -> Vec<&str> {
+        let Some((_, list)) = migration.split_once("WHERE status NOT IN (") else {
+            panic!("the migration has no NOT IN list")
+        };
+        let Some((list, _)) = list.split_once(')') else {
+            panic!("the NOT IN list is not closed")
+        };
+        let mut statuses: Vec<&str> = list
+            .split(',')
+            .map(|s| s.trim().trim_matches('\''))
+            .collect();
+        statuses.sort_unstable();
+        statuses
+    }
+
+    #[test]
+    fn the_one_live_application_index_lists_exactly_the_statuses_not_live() {
+        let mut not_live: Vec<&str> = Status::ALL
+            .into_iter()
+            .filter(|s| !s.is_live())
+            .map(Status::as_str)
+            .collect();
+        not_live.sort_unstable();
+        for (backend, migration) in [
+            (
+                "sqlite",
+                include_str!("../../migrations/sqlite/2026-11-23-000002_intake/up.sql"),
+            ),
+            (
+                "postgres",
+                include_str!("../../migrations/postgres/2026-11-23-000002_intake/up.sql"),
+            ),
+        ] {
+            assert_eq!(not_live_in_index(migration), not_live, "{backend}");
+        }
+    }
+
+    #[test]
+    fn a_place_is_held_only_by_a_live_application() {
+        let holding: Vec<Status> = Status::holding_place().collect();
+        assert_eq!(
+            holding,
+            [
+                Status::LoiOffered,
+                Status::LoiSigned,
+                Status::Onboarding,
+                Status::Active
+            ]
+        );
+        for status in holding {
+            assert!(status.is_live(), "{status}");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use validator::Validate;
 
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, FieldError, ProblemCode};
 
 /// The largest JSON body an operation accepts unless it says otherwise.
 pub const JSON_BODY_LIMIT: usize = 256 * 1024;
@@ -70,9 +70,7 @@ pub async fn read_body(
     }
     let mut body = BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| AppError::BadRequest {
-            code: "malformed_body",
-        })?;
+        let chunk = chunk.map_err(|_| AppError::BadRequest(ProblemCode::MalformedBody))?;
         if body.len() + chunk.len() > limit {
             return Err(AppError::PayloadTooLarge);
         }
@@ -114,14 +112,14 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
                 &error.path().to_string(),
                 &error.inner().to_string(),
             )]),
-            Category::Syntax | Category::Eof | Category::Io => AppError::BadRequest {
-                code: "malformed_json",
-            },
+            Category::Syntax | Category::Eof | Category::Io => {
+                AppError::BadRequest(ProblemCode::MalformedJson)
+            }
         }
     })?;
-    deserializer.end().map_err(|_| AppError::BadRequest {
-        code: "malformed_json",
-    })?;
+    deserializer
+        .end()
+        .map_err(|_| AppError::BadRequest(ProblemCode::MalformedJson))?;
     Ok(value)
 }
 
@@ -233,9 +231,7 @@ mod tests {
         for body in [&b"{"[..], b"", b"{\"name\": \"x\", \"sites\": []} trailing"] {
             assert!(matches!(
                 parse_json::<Form>(body),
-                Err(AppError::BadRequest {
-                    code: "malformed_json"
-                })
+                Err(AppError::BadRequest(ProblemCode::MalformedJson))
             ));
         }
     }

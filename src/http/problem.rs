@@ -9,7 +9,7 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use tracing_actix_web::RequestId;
 
-use crate::error::AppError;
+use crate::error::{AppError, ProblemCode};
 use crate::i18n::Locale;
 
 const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -24,9 +24,7 @@ fn as_app_error(error: &actix_web::Error) -> AppError {
         StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed,
         StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
         StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType,
-        status if status.is_client_error() => AppError::BadRequest {
-            code: "malformed_body",
-        },
+        status if status.is_client_error() => AppError::BadRequest(ProblemCode::MalformedBody),
         _ => AppError::Internal(anyhow::anyhow!("{error}")),
     }
 }
@@ -35,7 +33,7 @@ fn as_app_error(error: &actix_web::Error) -> AppError {
 fn clone_kind(error: &AppError) -> AppError {
     match error {
         AppError::Validation(fields) => AppError::Validation(fields.clone()),
-        AppError::BadRequest { code } => AppError::BadRequest { code },
+        AppError::BadRequest(code) => AppError::BadRequest(*code),
         AppError::UnsupportedMediaType => AppError::UnsupportedMediaType,
         AppError::PayloadTooLarge => AppError::PayloadTooLarge,
         AppError::Unauthorized => AppError::Unauthorized,
@@ -45,7 +43,7 @@ fn clone_kind(error: &AppError) -> AppError {
         AppError::Forbidden => AppError::Forbidden,
         AppError::NotFound => AppError::NotFound,
         AppError::MethodNotAllowed => AppError::MethodNotAllowed,
-        AppError::Conflict { code } => AppError::Conflict { code },
+        AppError::Conflict(code) => AppError::Conflict(*code),
         AppError::InvalidTransition { allowed } => AppError::InvalidTransition {
             allowed: allowed.clone(),
         },

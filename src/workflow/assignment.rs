@@ -7,8 +7,9 @@ use super::unit::{AuditEvent, Work};
 use crate::db::applications::Application;
 use crate::db::{assignees, users};
 use crate::domain::account::Role;
+use crate::domain::event::EventAction;
 use crate::domain::workflow::Actor;
-use crate::error::AppError;
+use crate::error::{AppError, ProblemCode};
 use crate::mail::Message;
 use crate::mail::templates::ApplicationMail;
 
@@ -30,21 +31,17 @@ pub fn assign(
         return Err(AppError::field("user_id", "not_a_reviewer_of_city"));
     }
     if !application.status.is_in_review() {
-        return Err(AppError::Conflict {
-            code: "not_reviewable",
-        });
+        return Err(AppError::Conflict(ProblemCode::NotReviewable));
     }
     let now = work.now();
     if !assignees::add(work, application.id, reviewer.id, Some(by), now)? {
-        return Err(AppError::Conflict {
-            code: "already_assigned",
-        });
+        return Err(AppError::Conflict(ProblemCode::AlreadyAssigned));
     }
     work.record(AuditEvent {
         application_id: application.id,
         actor_id: Some(by),
-        actor_role: Actor::Admin.as_str(),
-        action: "assign",
+        actor_role: Actor::Admin,
+        action: EventAction::Assign,
         from_status: Some(application.status),
         to_status: application.status,
         reason_code: None,

@@ -11,7 +11,7 @@ use crate::db::applications::Application;
 use crate::db::documents::{self, Document, NewDocument};
 use crate::domain::document::DocumentKind;
 use crate::domain::workflow::Actor;
-use crate::error::AppError;
+use crate::error::{AppError, ProblemCode};
 use crate::storage::{DocumentStore, Staged};
 
 /// An uploaded file, checked and staged on disk, with what the uploader said of it.
@@ -36,9 +36,7 @@ pub fn editable_by_owner(
     let application = access.load(conn, id)?;
     access.require(&application, Actor::ApplicantOwner)?;
     if !application.status.is_editable() {
-        return Err(AppError::Conflict {
-            code: "not_editable",
-        });
+        return Err(AppError::Conflict(ProblemCode::NotEditable));
     }
     Ok(application)
 }

@@ -6,8 +6,9 @@ use super::access::Access;
 use super::unit::{AuditEvent, Work};
 use crate::db::applications::{self, Application, Draft};
 use crate::db::cities;
+use crate::domain::event::EventAction;
 use crate::domain::workflow::{Actor, Status};
-use crate::error::AppError;
+use crate::error::{AppError, ProblemCode};
 
 /// Creates the draft `id` for the caller's group: applicants who own a group only (403; 409
 /// `no_dealer_group`), for a city of the plan (422 `unknown_city`). Recorded as `create`.
@@ -20,9 +21,9 @@ pub fn create(
     let (true, Some(user_id)) = (access.applicant, access.user_id) else {
         return Err(AppError::Forbidden);
     };
-    let group_id = access.owns_group.ok_or(AppError::Conflict {
-        code: "no_dealer_group",
-    })?;
+    let group_id = access
+        .owns_group
+        .ok_or(AppError::Conflict(ProblemCode::NoDealerGroup))?;
     if !cities::unknown_codes(work, &[draft.city_code.to_owned()])?.is_empty() {
         return Err(AppError::field("city_code", "unknown_city"));
     }
@@ -31,8 +32,8 @@ pub fn create(
     work.record(AuditEvent {
         application_id: id,
         actor_id: Some(user_id),
-        actor_role: Actor::ApplicantOwner.as_str(),
-        action: "create",
+        actor_role: Actor::ApplicantOwner,
+        action: EventAction::Create,
         from_status: None,
         to_status: Status::Draft,
         reason_code: None,
@@ -51,9 +52,7 @@ pub fn edit(
 ) -> Result<Application, AppError> {
     access.require(application, Actor::ApplicantOwner)?;
     if !application.status.is_editable() {
-        return Err(AppError::Conflict {
-            code: "not_editable",
-        });
+        return Err(AppError::Conflict(ProblemCode::NotEditable));
     }
     if draft.city_code != application.city_code {
         return Err(AppError::field("city_code", "immutable"));

@@ -22,7 +22,7 @@ use crate::domain::review::RejectReason;
 use crate::domain::workflow::{
     self, Action, Actor, Effect, EventType, Guard, Refusal, Status, Transition,
 };
-use crate::error::AppError;
+use crate::error::{AppError, ProblemCode};
 use crate::loi::LetterFacts;
 use crate::mail::Message;
 use crate::mail::templates::{ApplicationMail, PartnershipStep};
@@ -93,8 +93,8 @@ pub fn perform(
     work.record(AuditEvent {
         application_id: application.id,
         actor_id: mover.user_id,
-        actor_role: mover.actor.as_str(),
-        action: action.as_str(),
+        actor_role: mover.actor,
+        action: action.into(),
         from_status: Some(application.status),
         to_status: row.to,
         reason_code: request.reason_code.map(RejectReason::as_str),
@@ -119,11 +119,11 @@ fn required(present: bool, field: &str) -> Result<(), AppError> {
 }
 
 /// 409 with `code` unless `holds`.
-fn conflict_unless(holds: bool, code: &'static str) -> Result<(), AppError> {
+fn conflict_unless(holds: bool, code: ProblemCode) -> Result<(), AppError> {
     if holds {
         Ok(())
     } else {
-        Err(AppError::Conflict { code })
+        Err(AppError::Conflict(code))
     }
 }
 
@@ -144,7 +144,7 @@ fn check(
                 Some(id) => users::find(conn, id)?.is_some_and(|u| u.email_verified_at.is_some()),
                 None => false,
             };
-            conflict_unless(verified, "email_not_verified")
+            conflict_unless(verified, ProblemCode::EmailNotVerified)
         }
         Guard::CityAccepting => {
             let (city, _) =
@@ -156,12 +156,12 @@ fn check(
             let closes = city.window_closes_at.map(|t| t.and_utc());
             conflict_unless(
                 accepts_submissions(status, opens, closes, now),
-                "city_not_accepting",
+                ProblemCode::CityNotAccepting,
             )
         }
         Guard::ScorecardFiled => conflict_unless(
             scorecards::count(conn, application.id)? > 0,
-            "scorecard_required",
+            ProblemCode::ScorecardRequired,
         ),
         Guard::LoiTermsGiven => required(request.loi.is_some(), "loi"),
         Guard::QuotaAvailable => {
@@ -170,7 +170,7 @@ fn check(
             cities::lock(conn, &application.city_code)?;
             let (city, committed) =
                 cities::find(conn, &application.city_code)?.ok_or(AppError::NotFound)?;
-            conflict_unless(committed < i64::from(city.quota), "quota_full")
+            conflict_unless(committed < i64::from(city.quota), ProblemCode::QuotaFull)
         }
         Guard::SignatureMatches => {
             let Some(signature) = request.signature else {
@@ -181,20 +181,20 @@ fn check(
                 letter
                     .document_sha256
                     .eq_ignore_ascii_case(signature.document_sha256.trim()),
-                "document_hash_mismatch",
+                ProblemCode::DocumentHashMismatch,
             )
         }
         Guard::LoiOpen => {
             let letter = lois::find(conn, application.id)?.ok_or(AppError::NotFound)?;
-            conflict_unless(now < letter.expires_at, "loi_expired")
+            conflict_unless(now < letter.expires_at, ProblemCode::LoiExpired)
         }
         Guard::LoiPastExpiry => {
             let letter = lois::find(conn, application.id)?.ok_or(AppError::NotFound)?;
-            conflict_unless(now >= letter.expires_at, "conflict")
+            conflict_unless(now >= letter.expires_at, ProblemCode::Conflict)
         }
         Guard::OnboardingDone => conflict_unless(
             onboarding::all_done(conn, application.id)?,
-            "onboarding_incomplete",
+            ProblemCode::OnboardingIncomplete,
         ),
     }
 }

@@ -7,8 +7,9 @@ use super::unit::{AuditEvent, Work};
 use crate::db::DbConnection;
 use crate::db::applications::Application;
 use crate::db::onboarding::{self, Task};
+use crate::domain::event::EventAction;
 use crate::domain::workflow::Status;
-use crate::error::AppError;
+use crate::error::{AppError, ProblemCode};
 
 /// What the caller says of one task.
 pub struct TaskChange<'a> {
@@ -43,9 +44,7 @@ pub fn update_task(
         return Err(AppError::Forbidden);
     }
     if application.status != Status::Onboarding {
-        return Err(AppError::Conflict {
-            code: "not_onboarding",
-        });
+        return Err(AppError::Conflict(ProblemCode::NotOnboarding));
     }
     let note = change.note.map(str::trim).filter(|n| !n.is_empty());
     let done_at = change.done.then_some(work.now());
@@ -60,11 +59,11 @@ pub fn update_task(
     work.record(AuditEvent {
         application_id: application.id,
         actor_id: access.user_id,
-        actor_role: actor.as_str(),
+        actor_role: actor,
         action: if change.done {
-            "complete_task"
+            EventAction::CompleteTask
         } else {
-            "reopen_task"
+            EventAction::ReopenTask
         },
         from_status: Some(application.status),
         to_status: application.status,

@@ -14,7 +14,8 @@ use uuid::Uuid;
 
 use crate::db::events::{self, NewEvent};
 use crate::db::{DbConnection, outbox, webhook_events, write_transaction};
-use crate::domain::workflow::{EventType, Status};
+use crate::domain::event::EventAction;
+use crate::domain::workflow::{Actor, EventType, Status};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::mail::Message;
@@ -32,8 +33,8 @@ pub struct Work<'c> {
 pub struct AuditEvent {
     pub application_id: Uuid,
     pub actor_id: Option<Uuid>,
-    pub actor_role: &'static str,
-    pub action: &'static str,
+    pub actor_role: Actor,
+    pub action: EventAction,
     pub from_status: Option<Status>,
     pub to_status: Status,
     pub reason_code: Option<&'static str>,

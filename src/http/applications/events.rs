@@ -23,7 +23,8 @@ pub struct EventResponse {
     pub actor_id: Option<Uuid>,
     /// `applicant`, `reviewer`, `admin` or `system`.
     pub actor_role: String,
-    /// The workflow action, or `create` for the draft's creation and `assign` for an assignment.
+    /// The workflow action, or `create` for the draft's creation, `assign` for an assignment,
+    /// `complete_task` / `reopen_task` for an onboarding task.
     pub action: String,
     pub from_status: Option<Status>,
     pub to_status: Status,

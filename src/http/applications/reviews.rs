@@ -9,7 +9,7 @@ use crate::auth::{Authorized, Principal, Staff};
 use crate::db::scorecards::{self, Scorecard};
 use crate::domain::account::Role;
 use crate::domain::review::{Recommendation, Scores, card_visible};
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, Problem, ProblemCode};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
 use crate::workflow::Access;
@@ -131,9 +131,7 @@ pub async fn put_review(
             let now = work.now();
             let application = Access::of(&Principal::User(user), None)?.load(work, id)?;
             if !application.status.is_in_review() {
-                return Err(AppError::Conflict {
-                    code: "not_reviewable",
-                });
+                return Err(AppError::Conflict(ProblemCode::NotReviewable));
             }
             let created = scorecards::upsert(
                 work,

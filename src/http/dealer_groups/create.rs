@@ -6,7 +6,7 @@ use crate::auth::{AnyUser, Authorized};
 use crate::db::{dealer_groups, users};
 use crate::domain::account::Role;
 use crate::domain::dealer_group::Profile;
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, Problem, ProblemCode};
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey, created_headers};
 use crate::state::AppState;
@@ -47,9 +47,7 @@ pub async fn create_dealer_group(
                 // Read again inside the transaction: the token's view may be stale.
                 let member_of = users::find(work, user.id)?.and_then(|u| u.dealer_group_id);
                 if member_of.is_some() {
-                    return Err(AppError::Conflict {
-                        code: "already_in_group",
-                    });
+                    return Err(AppError::Conflict(ProblemCode::AlreadyInGroup));
                 }
                 let verified = rank_verified(work, &profile)?;
                 dealer_groups::insert(work, id, &profile, &warnings, verified, user.id, now)?;

@@ -7,7 +7,7 @@ use super::{RankingEntry, RankingList, check_year};
 use crate::auth::{Admin, Authorized};
 use crate::db::rankings::{self, Entry};
 use crate::domain::uscc::Uscc;
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, FieldError, ProblemCode};
 use crate::http::extract::{parse_json, read_body};
 use crate::state::AppState;
 
@@ -70,9 +70,7 @@ fn parse_csv(body: &[u8]) -> Result<Vec<RankingEntry>, AppError> {
         .from_reader(body);
     let headers = reader
         .headers()
-        .map_err(|_| AppError::BadRequest {
-            code: "malformed_csv",
-        })?
+        .map_err(|_| AppError::BadRequest(ProblemCode::MalformedCsv))?
         .clone();
     let expected = ["rank", "name", "uscc"];
     if headers

@@ -8,7 +8,7 @@ use super::{StaffMember, check_city_codes, normalise_codes};
 use crate::auth::{Admin, Authorized};
 use crate::db::users;
 use crate::domain::account::{Role, StaffRole};
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, Problem, ProblemCode};
 use crate::http::concurrency::{IfMatch, ok_with_etag};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
@@ -53,9 +53,7 @@ pub async fn update_staff(
     let id = id.into_inner();
     let demotes_self = body.role.is_some_and(|r| Role::from(r) != Role::Admin);
     if id == admin.id && (demotes_self || body.active == Some(false)) {
-        return Err(AppError::Conflict {
-            code: "cannot_change_own_account",
-        });
+        return Err(AppError::Conflict(ProblemCode::CannotChangeOwnAccount));
     }
     let city_codes = body.city_codes.map(normalise_codes);
     let member = state

@@ -14,7 +14,7 @@ use crate::auth::{AnyUser, Authorized, Principal};
 use crate::domain::document::{
     DocumentKind, DocumentType, MAX_DOCUMENT_BYTES, SNIFF_LEN, sanitize_filename, sniff,
 };
-use crate::error::{AppError, FieldError, Problem};
+use crate::error::{AppError, FieldError, Problem, ProblemCode};
 use crate::http::extract::BodyHash;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::i18n::Locale;
@@ -221,9 +221,7 @@ impl Parts {
     fn malformed(&mut self, error: MultipartError) -> AppError {
         tracing::debug!(%error, "malformed multipart body");
         self.broken = true;
-        AppError::BadRequest {
-            code: "malformed_body",
-        }
+        AppError::BadRequest(ProblemCode::MalformedBody)
     }
 
     /// Reads and throws away the rest of a refused body, the current part first, up to
