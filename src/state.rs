@@ -2,8 +2,6 @@
 
 use std::sync::Arc;
 
-use tokio::sync::Notify;
-
 use crate::auth::jwt::JwtKeys;
 use crate::auth::principal_cache::PrincipalCache;
 use crate::auth::rate_limit::AuthRateLimits;
@@ -11,6 +9,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::http::metrics::Metrics;
+use crate::jobs::Wakers;
 use crate::mail::MailComposer;
 
 pub struct AppState {
@@ -21,8 +20,9 @@ pub struct AppState {
     /// `forget` it after their commit.
     pub principals: PrincipalCache,
     pub mail: MailComposer,
-    /// Poked after a transaction that queued mail commits, so the worker sends it at once.
-    pub mail_wake: Arc<Notify>,
+    /// Wakes a background job after a commit that gave it work (queued mail, webhook events),
+    /// so that it runs at once instead of at its next interval.
+    pub jobs: Wakers,
     pub clock: Arc<dyn Clock>,
     pub rate_limits: AuthRateLimits,
     pub metrics: Metrics,

@@ -15,6 +15,7 @@ use crate::domain::workflow::Actor;
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::i18n::Locale;
+use crate::jobs::JobKind;
 use crate::mail::templates::ApplicationMail;
 use crate::mail::{self, Message};
 use crate::state::AppState;
@@ -141,7 +142,7 @@ pub async fn assign_reviewer(
             })
         })
         .await?;
-    state.mail_wake.notify_one();
+    state.jobs.wake(JobKind::Mail);
     Ok(HttpResponse::Created().json(AssigneeList::from(list)))
 }
 

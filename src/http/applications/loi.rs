@@ -18,6 +18,7 @@ use crate::error::{AppError, Problem};
 use crate::http::client_address::client_address;
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey};
+use crate::jobs::JobKind;
 use crate::state::AppState;
 use crate::transitions::{self, MoveRequest, Mover};
 
@@ -233,6 +234,7 @@ pub async fn sign_loi(
             })
         })
         .await?;
-    state.mail_wake.notify_one();
+    state.jobs.wake(JobKind::Mail);
+    state.jobs.wake(JobKind::Webhooks);
     Ok(answer.into_response())
 }

@@ -15,6 +15,7 @@ use crate::http::concurrency::IfMatch;
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::i18n::Locale;
+use crate::jobs::JobKind;
 use crate::state::AppState;
 use crate::transitions::{self, MoveRequest, Mover};
 
@@ -111,6 +112,7 @@ pub async fn transition(
             })
         })
         .await?;
-    state.mail_wake.notify_one();
+    state.jobs.wake(JobKind::Mail);
+    state.jobs.wake(JobKind::Webhooks);
     Ok(answer.into_response())
 }

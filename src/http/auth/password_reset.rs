@@ -11,6 +11,7 @@ use crate::db::{refresh_tokens, users, write_transaction};
 use crate::domain::account::{EmailAddress, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
+use crate::jobs::JobKind;
 use crate::mail::{self, Message, templates::PASSWORD_RESET_HOURS};
 use crate::state::AppState;
 
@@ -76,7 +77,7 @@ pub async fn request_reset(
         })
         .await?;
     if queued {
-        state.mail_wake.notify_one();
+        state.jobs.wake(JobKind::Mail);
     }
     Ok(HttpResponse::Accepted().finish())
 }

@@ -14,6 +14,7 @@ use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::http::me::UserResponse;
 use crate::i18n::Locale;
+use crate::jobs::JobKind;
 use crate::mail::{self, Message, templates::VERIFY_EMAIL_HOURS};
 use crate::state::AppState;
 
@@ -104,7 +105,7 @@ pub async fn register(
             })
         })
         .await?;
-    state.mail_wake.notify_one();
+    state.jobs.wake(JobKind::Mail);
     Ok(HttpResponse::Created()
         .insert_header(("Location", "/api/v1/me"))
         .json(UserResponse::from(&user)))

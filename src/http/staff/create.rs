@@ -13,6 +13,7 @@ use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey, created_headers};
 use crate::i18n::Locale;
+use crate::jobs::JobKind;
 use crate::mail::{self, Message, templates::INVITATION_HOURS};
 use crate::state::AppState;
 
@@ -114,6 +115,6 @@ pub async fn create_staff(
             })
         })
         .await?;
-    state.mail_wake.notify_one();
+    state.jobs.wake(JobKind::Mail);
     Ok(answer.into_response())
 }
