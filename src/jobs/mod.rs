@@ -173,3 +173,49 @@ async fn run<J: Job>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    struct Counting(Arc<AtomicUsize>);
+
+    impl Job for Counting {
+        const KIND: JobKind = JobKind::Housekeeping;
+
+        async fn round(&self, _progress: &Progress) -> Result<usize, AppError> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(1)
+        }
+    }
+
+    async fn until(rounds: &AtomicUsize, count: usize) {
+        for _ in 0..200 {
+            if rounds.load(Ordering::SeqCst) >= count {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("{} rounds, not {count}", rounds.load(Ordering::SeqCst));
+    }
+
+    #[tokio::test]
+    async fn a_job_runs_at_start_and_when_woken_and_stops_when_asked() {
+        let wakers = Wakers::default();
+        let metrics = JobMetrics::register(&prometheus::Registry::new()).unwrap();
+        let mut runner = Runner::new(wakers.clone(), metrics);
+        let rounds = Arc::new(AtomicUsize::new(0));
+        // An interval far longer than the test: only a wake-up can start the second round.
+        runner.register(Counting(rounds.clone()), Duration::from_secs(3600));
+        let running = runner.start();
+        until(&rounds, 1).await;
+        wakers.wake(JobKind::Housekeeping);
+        until(&rounds, 2).await;
+        tokio::time::timeout(Duration::from_secs(5), running.stop())
+            .await
+            .expect("the job stops");
+        assert_eq!(rounds.load(Ordering::SeqCst), 2);
+    }
+}
