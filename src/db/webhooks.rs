@@ -256,16 +256,7 @@ pub fn claim_due(
                     webhook_events::payload,
                     webhook_events::created_at,
                 ))
-                .load::<(
-                    String,
-                    String,
-                    String,
-                    i32,
-                    String,
-                    String,
-                    String,
-                    NaiveDateTime,
-                )>(conn)?;
+                .load::<OutgoingRow>(conn)?;
             Ok(rows.into_iter().map(outgoing).collect())
         },
         |conn, delivery| {
@@ -280,17 +271,21 @@ pub fn claim_due(
     )
 }
 
+/// A delivery with its subscription and event, as `claim_due` selects it: the fields of
+/// `Outgoing` in order.
+type OutgoingRow = (
+    String,
+    String,
+    String,
+    i32,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+);
+
 fn outgoing(
-    (id, url, secret, attempts, event_id, event_type, payload, event_created_at): (
-        String,
-        String,
-        String,
-        i32,
-        String,
-        String,
-        String,
-        NaiveDateTime,
-    ),
+    (id, url, secret, attempts, event_id, event_type, payload, event_created_at): OutgoingRow,
 ) -> Outgoing {
     Outgoing {
         id,
