@@ -38,8 +38,6 @@ pub enum JobKind {
 }
 
 impl JobKind {
-    const COUNT: usize = 4;
-
     /// The `job` label in `/metrics` and in the log.
     pub fn name(self) -> &'static str {
         match self {
@@ -53,22 +51,26 @@ impl JobKind {
 
 /// Wakes a job at once instead of at its next interval: call it after committing work for it
 /// (queued mail, webhook events). Cheap, and harmless when the job is busy: it runs once more.
-#[derive(Clone)]
-pub struct Wakers([Arc<Notify>; JobKind::COUNT]);
-
-impl Default for Wakers {
-    fn default() -> Self {
-        Self(std::array::from_fn(|_| Arc::new(Notify::new())))
-    }
+#[derive(Clone, Default)]
+pub struct Wakers {
+    mail: Arc<Notify>,
+    webhooks: Arc<Notify>,
+    letters_of_intent: Arc<Notify>,
+    housekeeping: Arc<Notify>,
 }
 
 impl Wakers {
     pub fn wake(&self, kind: JobKind) {
-        self.0[kind as usize].notify_one();
+        self.of(kind).notify_one();
     }
 
-    fn of(&self, kind: JobKind) -> Arc<Notify> {
-        self.0[kind as usize].clone()
+    fn of(&self, kind: JobKind) -> &Arc<Notify> {
+        match kind {
+            JobKind::Mail => &self.mail,
+            JobKind::Webhooks => &self.webhooks,
+            JobKind::LettersOfIntent => &self.letters_of_intent,
+            JobKind::Housekeeping => &self.housekeeping,
+        }
     }
 }
 
@@ -110,7 +112,7 @@ impl Runner {
     pub fn register<J: Job>(&mut self, job: J, interval: Duration) {
         self.loops.push(Box::pin(run(
             job,
-            self.wakers.of(J::KIND),
+            self.wakers.of(J::KIND).clone(),
             interval,
             self.metrics.of(J::KIND),
             self.stop.subscribe(),
