@@ -1,7 +1,8 @@
 //! dealer-portal: the backend of a car maker's dealer-partner recruitment and onboarding portal.
 //!
 //! Floors, top-down: `http` (one file per operation) → `domain` (rules, no I/O) and `db`
-//! (queries). Shared mechanisms: `error`, `auth`, `mail`, `config`, `openapi`.
+//! (queries). Shared mechanisms: `error`, `auth`, `mail`, `jobs` (the background work's runner),
+//! `config`, `openapi`.
 
 pub mod auth;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod i18n;
+pub mod jobs;
 pub mod loi;
 pub mod mail;
 pub mod openapi;

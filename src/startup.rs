@@ -9,7 +9,6 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
-use tokio::sync::{Notify, watch};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -21,6 +20,8 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::db::{Db, cities, criteria, idempotency};
 use crate::http::{self, metrics::Metrics, ops, problem};
+use crate::jobs::{Job, JobKind, Progress, Runner, Wakers};
+use crate::loi::expiry::LetterExpiry;
 use crate::mail::MailComposer;
 use crate::mail::transport::Sender;
 use crate::mail::worker::MailWorker;
@@ -29,13 +30,14 @@ use crate::webhooks::worker::WebhookWorker;
 
 /// How long in-flight requests get to finish after SIGTERM.
 const SHUTDOWN_GRACE: u64 = 30;
+/// Housekeeping is not urgent.
+const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(60);
 
 pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
-    mail_worker: MailWorker,
-    webhook_worker: WebhookWorker,
+    jobs: Runner,
 }
 
 impl Application {
@@ -63,31 +65,45 @@ impl Application {
         let listener =
             TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
-        let mail_wake = Arc::new(Notify::new());
         let mail_worker = MailWorker {
             db: db.clone(),
             sender: Sender::new(&config.mail_transport, &config.mail_from)?,
             composer: MailComposer::new(&config.public_base_url)?,
             clock: clock.clone(),
-            wake: mail_wake.clone(),
-            interval: config.worker_interval,
         };
         let webhook_worker = WebhookWorker::new(
             db.clone(),
             clock.clone(),
             config.webhook_allow_private_targets,
-            config.worker_interval,
         )?;
+        let interval = config.worker_interval;
+        let wakers = Wakers::default();
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new(&config.jwt_secret, config.access_token_ttl),
             principals: PrincipalCache::default(),
             rate_limits: AuthRateLimits::new(&config.rate_limits),
             metrics: Metrics::new()?,
-            mail_wake,
+            jobs: wakers.clone(),
             clock,
             db,
             config,
         });
+
+        let mut jobs = Runner::new(wakers, state.metrics.jobs.clone());
+        jobs.register(mail_worker, interval);
+        jobs.register(webhook_worker, interval);
+        jobs.register(
+            LetterExpiry {
+                state: state.clone(),
+            },
+            interval,
+        );
+        jobs.register(
+            Housekeeping {
+                state: state.clone(),
+            },
+            HOUSEKEEPING_INTERVAL,
+        );
 
         let app_state = state.clone();
         let server = HttpServer::new(move || {
@@ -118,8 +134,7 @@ impl Application {
             port,
             server,
             state,
-            mail_worker,
-            webhook_worker,
+            jobs,
         })
     }
 
@@ -140,40 +155,29 @@ impl Application {
     /// Serves until the server stops (SIGTERM or SIGINT: in-flight requests finish first), then
     /// stops the background work.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let (stop, stopped) = watch::channel(false);
-        let worker = tokio::spawn(self.mail_worker.run(stopped.clone()));
-        let webhooks = tokio::spawn(self.webhook_worker.run(stopped.clone()));
-        let interval = self.state.config.worker_interval;
-        let letters = tokio::spawn(crate::loi::expiry::run(
-            self.state.clone(),
-            interval,
-            stopped.clone(),
-        ));
-        let chores = tokio::spawn(housekeeping(self.state.clone(), stopped));
+        let jobs = self.jobs.start();
         tracing::info!(port = self.port, "serving");
         let result = self.server.await;
-        let _ = stop.send(true);
-        let _ = worker.await;
-        let _ = letters.await;
-        let _ = webhooks.await;
-        let _ = chores.await;
+        jobs.stop().await;
         tracing::info!("stopped");
         Ok(result?)
     }
 }
 
 /// Once a minute: forget idle rate-limit counters and `Idempotency-Key` responses past 24 hours.
-async fn housekeeping(state: web::Data<AppState>, mut stopped: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(60)) => {
-                state.rate_limits.forget_idle();
-                let now = state.clock.now();
-                if let Err(error) = state.db.run(move |conn| idempotency::prune(conn, now)).await {
-                    tracing::warn!(%error, "could not prune idempotency keys");
-                }
-            }
-            _ = stopped.changed() => return,
-        }
+struct Housekeeping {
+    state: web::Data<AppState>,
+}
+
+impl Job for Housekeeping {
+    const KIND: JobKind = JobKind::Housekeeping;
+
+    async fn round(&self, _progress: &Progress) -> Result<usize, crate::error::AppError> {
+        self.state.rate_limits.forget_idle();
+        let now = self.state.clock.now();
+        self.state
+            .db
+            .run(move |conn| idempotency::prune(conn, now))
+            .await
     }
 }

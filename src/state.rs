@@ -2,8 +2,6 @@
 
 use std::sync::Arc;
 
-use tokio::sync::Notify;
-
 use crate::auth::jwt::JwtKeys;
 use crate::auth::principal_cache::PrincipalCache;
 use crate::auth::rate_limit::AuthRateLimits;
@@ -12,6 +10,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::http::metrics::Metrics;
+use crate::jobs::{JobKind, Wakers};
 use crate::workflow::{AfterCommit, Work};
 
 pub struct AppState {
@@ -21,8 +20,9 @@ pub struct AppState {
     /// Callers confirmed in the last second; a change that alters one forgets it
     /// (`Work::forget`).
     pub principals: PrincipalCache,
-    /// Poked after a transaction that queued mail commits, so the worker sends it at once.
-    pub mail_wake: Arc<Notify>,
+    /// Wakes a background job after a commit that gave it work (queued mail, webhook events),
+    /// so that it runs at once instead of at its next interval.
+    pub jobs: Wakers,
     pub clock: Arc<dyn Clock>,
     pub rate_limits: AuthRateLimits,
     pub metrics: Metrics,
@@ -51,7 +51,10 @@ impl AppState {
             self.principals.forget(id);
         }
         if after.wake_mail {
-            self.mail_wake.notify_one();
+            self.jobs.wake(JobKind::Mail);
+        }
+        if after.wake_webhooks {
+            self.jobs.wake(JobKind::Webhooks);
         }
     }
 }

@@ -2,13 +2,14 @@
 //! same transaction as the change that causes it, so the change and its mail are committed
 //! together or not at all; the worker renders and sends it later.
 //!
-//! Rows are claimed with a lease (`locked_until`) by a guarded update, so that two workers never
-//! send one row at once, and a worker that dies leaves its rows to be picked up when the lease ends.
+//! Rows are claimed with a lease (`db::lease`), so that two workers never send one row at once,
+//! and a worker that dies leaves its rows to be picked up when the lease ends.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use super::lease::{self, claimable};
 use super::schema::mail_outbox;
 use super::{DbConnection, write_transaction};
 use crate::error::AppError;
@@ -86,43 +87,27 @@ pub fn claim_due(
     limit: i64,
 ) -> Result<Vec<OutboxMail>, AppError> {
     let naive_now = now.naive_utc();
-    let candidates: Vec<OutboxMail> = mail_outbox::table
-        .filter(mail_outbox::sent_at.is_null())
-        .filter(mail_outbox::failed_at.is_null())
-        .filter(mail_outbox::next_attempt_at.le(naive_now))
-        .filter(
-            mail_outbox::locked_until
-                .is_null()
-                .or(mail_outbox::locked_until.lt(naive_now)),
-        )
-        .order(mail_outbox::next_attempt_at.asc())
-        .limit(limit)
-        .select(OutboxMail::as_select())
-        .load(conn)?;
     let locked_until = (now + lease).naive_utc();
-    let mut claimed = Vec::with_capacity(candidates.len());
-    for mail in candidates {
-        // Every condition again: another worker may have sent the row and released its lease
-        // since the select above.
-        let won = diesel::update(
+    lease::claim(
+        conn,
+        |conn| {
             mail_outbox::table
-                .find(&mail.id)
-                .filter(mail_outbox::sent_at.is_null())
-                .filter(mail_outbox::failed_at.is_null())
-                .filter(mail_outbox::next_attempt_at.le(naive_now))
-                .filter(
-                    mail_outbox::locked_until
-                        .is_null()
-                        .or(mail_outbox::locked_until.lt(naive_now)),
-                ),
-        )
-        .set(mail_outbox::locked_until.eq(locked_until))
-        .execute(conn)?;
-        if won == 1 {
-            claimed.push(mail);
-        }
-    }
-    Ok(claimed)
+                .filter(claimable!(mail_outbox, sent_at, naive_now))
+                .order(mail_outbox::next_attempt_at.asc())
+                .limit(limit)
+                .select(OutboxMail::as_select())
+                .load(conn)
+        },
+        |conn, mail| {
+            diesel::update(mail_outbox::table.find(&mail.id).filter(claimable!(
+                mail_outbox,
+                sent_at,
+                naive_now
+            )))
+            .set(mail_outbox::locked_until.eq(locked_until))
+            .execute(conn)
+        },
+    )
 }
 
 pub fn mark_sent(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> Result<(), AppError> {

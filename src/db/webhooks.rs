@@ -1,14 +1,15 @@
 //! Webhook subscriptions and their deliveries.
 //!
-//! Deliveries are claimed with a lease (`locked_until`) by a guarded update, like the mail outbox:
+//! Deliveries are claimed with a lease (`db::lease`), like the mail outbox:
 //! of several processes only one claims a row, and a process that dies leaves its rows to be
-//! claimed again when the lease ends. Fanning an event out is claimed the same way, by marking
-//! the event dispatched.
+//! claimed again when the lease ends. Fanning an event out is claimed by a guarded update too, one
+//! that marks the event dispatched.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use super::lease::{self, claimable};
 use super::schema::{webhook_deliveries, webhook_events, webhook_subscriptions};
 use super::{DbConnection, write_transaction};
 use crate::error::AppError;
@@ -235,78 +236,82 @@ pub fn claim_due(
     limit: i64,
 ) -> Result<Vec<Outgoing>, AppError> {
     let naive_now = now.naive_utc();
-    let unleased = webhook_deliveries::locked_until
-        .is_null()
-        .or(webhook_deliveries::locked_until.lt(naive_now));
-    let candidates: Vec<Outgoing> = webhook_deliveries::table
-        .inner_join(webhook_subscriptions::table)
-        .inner_join(webhook_events::table)
+    let locked_until = (now + lease).naive_utc();
+    lease::claim(
+        conn,
+        |conn| {
+            let rows = webhook_deliveries::table
+                .inner_join(webhook_subscriptions::table)
+                .inner_join(webhook_events::table)
+                .filter(claimable!(webhook_deliveries, delivered_at, naive_now))
+                .order(webhook_deliveries::next_attempt_at.asc())
+                .limit(limit)
+                .select((
+                    webhook_deliveries::id,
+                    webhook_subscriptions::url,
+                    webhook_subscriptions::secret,
+                    webhook_deliveries::attempts,
+                    webhook_events::id,
+                    webhook_events::event_type,
+                    webhook_events::payload,
+                    webhook_events::created_at,
+                ))
+                .load::<OutgoingRow>(conn)?;
+            Ok(rows.into_iter().map(outgoing).collect())
+        },
+        |conn, delivery| {
+            diesel::update(
+                webhook_deliveries::table
+                    .find(&delivery.id)
+                    .filter(claimable!(webhook_deliveries, delivered_at, naive_now)),
+            )
+            .set(webhook_deliveries::locked_until.eq(locked_until))
+            .execute(conn)
+        },
+    )
+}
+
+/// A delivery with its subscription and event, as `claim_due` selects it: the fields of
+/// `Outgoing` in order.
+type OutgoingRow = (
+    String,
+    String,
+    String,
+    i32,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+);
+
+fn outgoing(
+    (id, url, secret, attempts, event_id, event_type, payload, event_created_at): OutgoingRow,
+) -> Outgoing {
+    Outgoing {
+        id,
+        url,
+        secret,
+        attempts,
+        event_id,
+        event_type,
+        payload,
+        event_created_at,
+    }
+}
+
+/// Events not fanned out yet and deliveries neither delivered nor given up on: the webhook
+/// job's queue in `/metrics`.
+pub fn pending_count(conn: &mut DbConnection) -> Result<i64, AppError> {
+    let events: i64 = webhook_events::table
+        .filter(webhook_events::dispatched_at.is_null())
+        .count()
+        .get_result(conn)?;
+    let deliveries: i64 = webhook_deliveries::table
         .filter(webhook_deliveries::delivered_at.is_null())
         .filter(webhook_deliveries::failed_at.is_null())
-        .filter(webhook_deliveries::next_attempt_at.le(naive_now))
-        .filter(unleased)
-        .order(webhook_deliveries::next_attempt_at.asc())
-        .limit(limit)
-        .select((
-            webhook_deliveries::id,
-            webhook_subscriptions::url,
-            webhook_subscriptions::secret,
-            webhook_deliveries::attempts,
-            webhook_events::id,
-            webhook_events::event_type,
-            webhook_events::payload,
-            webhook_events::created_at,
-        ))
-        .load::<(
-            String,
-            String,
-            String,
-            i32,
-            String,
-            String,
-            String,
-            NaiveDateTime,
-        )>(conn)?
-        .into_iter()
-        .map(
-            |(id, url, secret, attempts, event_id, event_type, payload, event_created_at)| {
-                Outgoing {
-                    id,
-                    url,
-                    secret,
-                    attempts,
-                    event_id,
-                    event_type,
-                    payload,
-                    event_created_at,
-                }
-            },
-        )
-        .collect();
-    let locked_until = (now + lease).naive_utc();
-    let mut claimed = Vec::with_capacity(candidates.len());
-    for delivery in candidates {
-        // Every condition again: another process may have sent the row and released its
-        // lease since the select above.
-        let won = diesel::update(
-            webhook_deliveries::table
-                .find(&delivery.id)
-                .filter(webhook_deliveries::delivered_at.is_null())
-                .filter(webhook_deliveries::failed_at.is_null())
-                .filter(webhook_deliveries::next_attempt_at.le(naive_now))
-                .filter(
-                    webhook_deliveries::locked_until
-                        .is_null()
-                        .or(webhook_deliveries::locked_until.lt(naive_now)),
-                ),
-        )
-        .set(webhook_deliveries::locked_until.eq(locked_until))
-        .execute(conn)?;
-        if won == 1 {
-            claimed.push(delivery);
-        }
-    }
-    Ok(claimed)
+        .count()
+        .get_result(conn)?;
+    Ok(events + deliveries)
 }
 
 /// What one attempt came to.

@@ -1,5 +1,5 @@
-//! Prometheus metrics (requests and their latency by route and status, the outbox depth) and
-//! the access log.
+//! Prometheus metrics (requests and their latency by route and status, the outbox depth, the
+//! background jobs') and the access log.
 
 use std::time::Instant;
 
@@ -11,6 +11,7 @@ use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
 };
 
+use crate::jobs::JobMetrics;
 use crate::state::AppState;
 
 pub struct Metrics {
@@ -18,6 +19,7 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     pub outbox_depth: IntGauge,
+    pub jobs: JobMetrics,
 }
 
 impl Metrics {
@@ -44,11 +46,13 @@ impl Metrics {
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(outbox_depth.clone()))?;
+        let jobs = JobMetrics::register(&registry)?;
         Ok(Self {
             registry,
             requests,
             latency,
             outbox_depth,
+            jobs,
         })
     }
 

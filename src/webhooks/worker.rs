@@ -1,22 +1,21 @@
 //! The webhook worker: fans queued events out to the subscriptions that want them, then sends
 //! due deliveries, each signed, with a timeout, retried with exponential back-off and jitter
 //! for more than a day, then marked failed. It runs beside the API, so a slow receiver slows
-//! only its own delivery.
+//! only its own delivery. The runner (`crate::jobs`) calls a round when events are committed
+//! (`Wakers::wake(JobKind::Webhooks)`) or every interval.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::join_all;
-use rand::Rng;
 use serde_json::{Value, json};
-use tokio::sync::watch;
 
 use super::{signature, target};
 use crate::clock::Clock;
 use crate::db::webhooks::{self, Attempt, Outgoing};
 use crate::db::{Db, write_transaction};
 use crate::error::AppError;
-use crate::mail::worker::{MAX_ATTEMPTS, retry_delay};
+use crate::jobs::{Job, JobKind, Progress, backoff};
 
 const BATCH: i64 = 20;
 /// Longer than a request can take, so a live sender never loses its lease.
@@ -28,16 +27,22 @@ pub struct WebhookWorker {
     pub clock: Arc<dyn Clock>,
     pub client: reqwest::Client,
     pub allow_private_targets: bool,
-    pub interval: Duration,
+}
+
+impl Job for WebhookWorker {
+    const KIND: JobKind = JobKind::Webhooks;
+
+    async fn round(&self, progress: &Progress) -> Result<usize, AppError> {
+        self.tick(progress).await
+    }
+
+    async fn queued(&self) -> Result<Option<i64>, AppError> {
+        self.db.run(webhooks::pending_count).await.map(Some)
+    }
 }
 
 impl WebhookWorker {
-    pub fn new(
-        db: Db,
-        clock: Arc<dyn Clock>,
-        allow_private_targets: bool,
-        interval: Duration,
-    ) -> anyhow::Result<Self> {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, allow_private_targets: bool) -> anyhow::Result<Self> {
         let client = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)
@@ -53,25 +58,13 @@ impl WebhookWorker {
             clock,
             client,
             allow_private_targets,
-            interval,
         })
     }
 
-    /// Runs until `stopped` turns true.
-    pub async fn run(self, mut stopped: watch::Receiver<bool>) {
-        loop {
-            if let Err(error) = self.tick().await {
-                tracing::warn!(%error, "webhook worker failed; retrying next round");
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(self.interval) => {}
-                _ = stopped.changed() => return,
-            }
-        }
-    }
-
-    /// One round: fan out every queued event, then send every due delivery.
-    pub async fn tick(&self) -> Result<(), AppError> {
+    /// One round: fan out every queued event, then send every due delivery; returns how many
+    /// deliveries were attempted.
+    pub async fn tick(&self, progress: &Progress) -> Result<usize, AppError> {
+        let mut attempted = 0;
         loop {
             let events = self
                 .db
@@ -96,16 +89,20 @@ impl WebhookWorker {
                 .run(move |conn| webhooks::claim_due(conn, now, LEASE, BATCH))
                 .await?;
             if batch.is_empty() {
-                return Ok(());
+                return Ok(attempted);
             }
             // Concurrently: one slow receiver does not hold up the others.
-            for result in join_all(batch.into_iter().map(|d| self.deliver(d))).await {
+            let deliveries = batch.into_iter().map(|d| self.deliver(d, progress));
+            for result in join_all(deliveries).await {
                 result?;
+                attempted += 1;
             }
         }
     }
 
-    async fn deliver(&self, delivery: Outgoing) -> Result<(), AppError> {
+    /// Sends one claimed delivery and records the attempt (which releases its lease).
+    async fn deliver(&self, delivery: Outgoing, progress: &Progress) -> Result<(), AppError> {
+        let _in_flight = progress.start();
         let outcome = self.send(&delivery).await;
         let now = self.clock.now();
         let attempts = delivery.attempts + 1;
@@ -114,8 +111,13 @@ impl WebhookWorker {
             Ok(status) => (Some(*status), Some(format!("HTTP {status}")), false),
             Err(error) => (None, Some(error.clone()), false),
         };
-        let retry_at = (!delivered && attempts < MAX_ATTEMPTS).then(|| now + jittered(attempts));
+        let retry_at = if delivered {
+            None
+        } else {
+            backoff::retry_after(attempts).map(|delay| now + delay)
+        };
         if !delivered {
+            progress.failed();
             tracing::warn!(delivery_id = %delivery.id, attempts, ?status, ?error, retry = retry_at.is_some(), "webhook delivery failed");
         }
         let id = delivery.id.clone();
@@ -160,30 +162,5 @@ impl WebhookWorker {
             .await
             .map_err(|e| e.without_url().to_string())?;
         Ok(response.status().as_u16())
-    }
-}
-
-/// The back-off of the mail outbox (10 s doubling to an hour) with ±20 % jitter, so that
-/// receivers coming back from an outage are not hit by every retry at once.
-fn jittered(attempts: i32) -> chrono::Duration {
-    let base = retry_delay(attempts).num_milliseconds();
-    let spread = base / 5;
-    let offset = rand::rng().random_range(-spread..=spread);
-    chrono::Duration::milliseconds(base + offset)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retries_spread_around_the_back_off() {
-        for attempts in [1, 5, 20] {
-            let base = retry_delay(attempts).num_milliseconds();
-            for _ in 0..50 {
-                let delay = jittered(attempts).num_milliseconds();
-                assert!(delay >= base - base / 5 && delay <= base + base / 5);
-            }
-        }
     }
 }

@@ -49,6 +49,8 @@ pub struct Setup {
     pub block_private_webhooks: bool,
     /// Runs on another app's database instead of a fresh one (a second replica).
     pub database_url: Option<String>,
+    /// How often the background jobs run when nobody wakes them (200 ms unless set).
+    pub worker_interval: Option<Duration>,
 }
 
 impl TestApp {
@@ -90,7 +92,7 @@ impl TestApp {
             webhook_allow_private_targets: !setup.block_private_webhooks,
             trust_proxy_headers: false,
             rate_limits: setup.rate_limits,
-            worker_interval: Duration::from_millis(200),
+            worker_interval: setup.worker_interval.unwrap_or(Duration::from_millis(200)),
         };
         let clock = Arc::new(ManualClock::default());
         let app = Application::build_with_clock(config, clock.clone())

@@ -32,6 +32,15 @@ db_test!(
         assert!(!text.contains("not-a-uuid"));
         assert!(text.contains("http_request_duration_seconds_bucket"));
         assert!(text.contains("mail_outbox_pending 0"), "{text}");
+        // Every background job, by name, from the start.
+        for job in ["mail", "webhooks", "letters_of_intent", "housekeeping"] {
+            for metric in ["job_queued", "job_in_flight", "job_failed_total"] {
+                assert!(
+                    text.contains(&format!(r#"{metric}{{job="{job}"}} 0"#)),
+                    "{text}"
+                );
+            }
+        }
     }
 );
 

@@ -375,6 +375,37 @@ async fn outages_of_the_mail_server_and_the_receiver_lose_nothing_on_postgres() 
     outage(Backend::Postgres).await;
 }
 
+/// The jobs run once at start, then only when woken: an interval of an hour leaves every mail
+/// and delivery below to the wake-ups of the handlers that committed them.
+async fn committed_work_wakes_its_job_at_once(backend: Backend) {
+    let setup = Setup {
+        worker_interval: Some(Duration::from_secs(3600)),
+        ..Setup::default()
+    };
+    let Some(app) = TestApp::spawn_with(backend, setup).await else {
+        return;
+    };
+    let receiver = Receiver::start();
+    let admin = app.admin("lead@maker.example").await;
+    subscribe(&app, &admin, &receiver.url, &ALL_EVENTS).await;
+    // Mail: verifying the applicant and inviting the reviewer wait for their links.
+    submitted(&app, "owner@dealer.example", "91320500123456788").await;
+    // Webhooks: application.submitted and application.status_changed.
+    let accepted = receiver.wait_accepted(2, || {}).await;
+    assert_eq!(accepted.len(), 2);
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn committed_work_wakes_its_job_at_once_on_sqlite() {
+    committed_work_wakes_its_job_at_once(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn committed_work_wakes_its_job_at_once_on_postgres() {
+    committed_work_wakes_its_job_at_once(Backend::Postgres).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outages_of_the_mail_server_and_the_receiver_lose_nothing_on_sqlite() {
     outage(Backend::Sqlite).await;

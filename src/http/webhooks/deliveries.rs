@@ -10,6 +10,7 @@ use crate::db::webhooks::{self, DeliveryLog, Which};
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{Page, PageParams};
+use crate::jobs::JobKind;
 use crate::state::AppState;
 
 /// One event's delivery to one subscription, across its attempts.
@@ -115,5 +116,6 @@ pub async fn redeliver(
         })
         .await?
         .ok_or(AppError::NotFound)?;
+    state.jobs.wake(JobKind::Webhooks);
     Ok(HttpResponse::Accepted().json(DeliveryResponse::from(delivery)))
 }
