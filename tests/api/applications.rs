@@ -194,20 +194,9 @@ db_test!(
             .reviewer(&admin, "ningbo@maker.example", &["330200"])
             .await;
 
-        let draft: Value = app
-            .post("/api/v1/applications", Some(&owner), &application("320500"))
-            .await
-            .json()
-            .await
-            .unwrap();
-        let id = draft["id"].as_str().unwrap().to_owned();
+        let id = app.draft_application(&owner, "320500").await;
         let path = format!("/api/v1/applications/{id}");
-        let mine: Value = app
-            .post("/api/v1/applications", Some(&other), &application("330200"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let mine = app.draft_application(&other, "330200").await;
 
         for (token, visible) in [
             (&owner, true),
@@ -271,10 +260,7 @@ db_test!(
         };
         assert_eq!(ids(list(&owner).await), std::slice::from_ref(&id));
         assert_eq!(ids(list(&suzhou_reviewer).await), std::slice::from_ref(&id));
-        assert_eq!(
-            ids(list(&ningbo_reviewer).await),
-            [mine["id"].as_str().unwrap().to_owned()]
-        );
+        assert_eq!(ids(list(&ningbo_reviewer).await), [mine]);
         assert_eq!(ids(list(&admin).await).len(), 2);
     }
 );
@@ -284,8 +270,7 @@ db_test!(
         let (owner, _) = app
             .applicant_with_group("owner@dealer.example", "91320500123456788")
             .await;
-        app.post("/api/v1/applications", Some(&owner), &application("320500"))
-            .await;
+        app.draft_application(&owner, "320500").await;
         let admin = app.admin("lead@maker.example").await;
         let mut tokens = Vec::new();
         for scopes in [json!(["applications:read"]), json!(["webhooks:manage"])] {
