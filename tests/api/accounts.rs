@@ -105,7 +105,7 @@ db_test!(
 
 db_test!(
     async fn an_address_registers_once(app: TestApp) {
-        app.register("once@example.com").await;
+        app.registered("once@example.com").await;
         let res = app
             .post("/api/v1/auth/register", None, &json!({"email": "ONCE@Example.com", "password": PASSWORD, "display_name": "Again"}))
             .await;
@@ -115,7 +115,7 @@ db_test!(
 
 db_test!(
     async fn wrong_password_and_unknown_address_look_the_same(app: TestApp) {
-        app.register("known@example.com").await;
+        app.registered("known@example.com").await;
         let wrong_password = app.login("known@example.com", "not the password!").await;
         let wrong_password = assert_problem(
             wrong_password,
@@ -133,7 +133,7 @@ db_test!(
 
 db_test!(
     async fn refresh_rotates_and_a_reused_token_revokes_the_chain(app: TestApp) {
-        app.register("rotate@example.com").await;
+        app.registered("rotate@example.com").await;
         let first = app.tokens("rotate@example.com", PASSWORD).await;
         let refresh = |token: Value| {
             let app = &app;
@@ -179,7 +179,7 @@ db_test!(
 
 db_test!(
     async fn concurrent_refreshes_with_one_token_yield_one_new_pair(app: TestApp) {
-        app.register("race@example.com").await;
+        app.registered("race@example.com").await;
         let pair = app.tokens("race@example.com", PASSWORD).await;
         let body = json!({"refresh_token": pair["refresh_token"]});
         let (a, b) = tokio::join!(
@@ -194,7 +194,7 @@ db_test!(
 
 db_test!(
     async fn sign_out_ends_the_session(app: TestApp) {
-        app.register("out@example.com").await;
+        app.registered("out@example.com").await;
         let pair = app.tokens("out@example.com", PASSWORD).await;
         let access = access_token(&pair);
         let body = json!({"refresh_token": pair["refresh_token"]});
@@ -216,7 +216,7 @@ db_test!(
 
 db_test!(
     async fn tampered_expired_and_foreign_tokens_are_refused(app: TestApp) {
-        let user = app.register("tokens@example.com").await;
+        let user = app.registered("tokens@example.com").await;
         let access = access_token(&app.tokens("tokens@example.com", PASSWORD).await);
 
         let mut tampered = access.clone();
@@ -268,7 +268,7 @@ db_test!(
 
 db_test!(
     async fn a_password_reset_works_once_and_signs_out_everywhere(app: TestApp) {
-        app.register("reset@example.com").await;
+        app.registered("reset@example.com").await;
         let old = app.tokens("reset@example.com", PASSWORD).await;
 
         // Unknown addresses get the same answer and no mail.
@@ -380,7 +380,7 @@ async fn sign_in_is_rate_limited_per_address() {
     assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
     // Other endpoints are not throttled.
     assert_eq!(app.get("/readyz", None).await.status(), StatusCode::OK);
-    app.shutdown().await;
+    app.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -394,7 +394,7 @@ async fn sign_in_is_rate_limited_per_account() {
         ..Setup::default()
     };
     let app = TestApp::spawn_with(Backend::Sqlite, setup).await.unwrap();
-    app.register("target@example.com").await;
+    app.registered("target@example.com").await;
     for _ in 0..2 {
         assert_eq!(
             app.login("target@example.com", "guess guess guess")
@@ -414,5 +414,5 @@ async fn sign_in_is_rate_limited_per_account() {
         app.login("other@example.com", PASSWORD).await.status(),
         StatusCode::UNAUTHORIZED
     );
-    app.shutdown().await;
+    app.finish().await;
 }

@@ -202,5 +202,5 @@ async fn an_integrator_is_rate_limited_per_client() {
             StatusCode::OK
         );
     }
-    app.shutdown().await;
+    app.finish().await;
 }

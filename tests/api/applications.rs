@@ -5,7 +5,6 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::dealer_groups::{profile, uscc};
 use crate::helpers::*;
 
 pub fn application(city: &str) -> Value {
@@ -31,21 +30,6 @@ pub fn application(city: &str) -> Value {
     })
 }
 
-/// A verified applicant who owns a registered group; returns (token, group id).
-pub async fn applicant_with_group(app: &TestApp, email: &str, uscc_body: &str) -> (String, String) {
-    let token = app.verified_applicant(email).await;
-    let res = app
-        .post(
-            "/api/v1/dealer-groups",
-            Some(&token),
-            &profile(&format!("{email} 集团"), &uscc(uscc_body)),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let group: Value = res.json().await.unwrap();
-    (token, group["id"].as_str().unwrap().to_owned())
-}
-
 async fn transition(
     app: &TestApp,
     token: &str,
@@ -67,8 +51,9 @@ async fn transition(
 
 db_test!(
     async fn a_group_applies_edits_submits_and_reads_its_eligibility(app: TestApp) {
-        let (owner, group_id) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
+        let (owner, group_id) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
         let res = app
             .post("/api/v1/applications", Some(&owner), &application("320500"))
             .await;
@@ -125,6 +110,12 @@ db_test!(
         assert_eq!(submitted["version"], 3);
         assert!(submitted["submitted_at"].is_string());
         assert_eq!(submitted["allowed_actions"], json!(["withdraw"]));
+        app.smtp
+            .wait_for(
+                "owner@dealer.example",
+                "We have received your application for Suzhou",
+            )
+            .await;
 
         let report: Value = app
             .get_json(&format!("{path}/eligibility"), Some(&owner))
@@ -189,10 +180,12 @@ db_test!(
 
 db_test!(
     async fn applicants_see_their_own_and_reviewers_their_cities(app: TestApp) {
-        let (owner, _) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
-        let (other, _) =
-            applicant_with_group(app, "other@dealer.example", "91320200MA1XY1234").await;
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
+        let (other, _) = app
+            .applicant_with_group("other@dealer.example", "91320200MA1XY1234")
+            .await;
         let admin = app.admin("lead@maker.example").await;
         let suzhou_reviewer = app
             .reviewer(&admin, "suzhou@maker.example", &["320500"])
@@ -201,20 +194,9 @@ db_test!(
             .reviewer(&admin, "ningbo@maker.example", &["330200"])
             .await;
 
-        let draft: Value = app
-            .post("/api/v1/applications", Some(&owner), &application("320500"))
-            .await
-            .json()
-            .await
-            .unwrap();
-        let id = draft["id"].as_str().unwrap().to_owned();
+        let id = app.draft_application(&owner, "320500").await;
         let path = format!("/api/v1/applications/{id}");
-        let mine: Value = app
-            .post("/api/v1/applications", Some(&other), &application("330200"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let mine = app.draft_application(&other, "330200").await;
 
         for (token, visible) in [
             (&owner, true),
@@ -278,20 +260,17 @@ db_test!(
         };
         assert_eq!(ids(list(&owner).await), std::slice::from_ref(&id));
         assert_eq!(ids(list(&suzhou_reviewer).await), std::slice::from_ref(&id));
-        assert_eq!(
-            ids(list(&ningbo_reviewer).await),
-            [mine["id"].as_str().unwrap().to_owned()]
-        );
+        assert_eq!(ids(list(&ningbo_reviewer).await), [mine]);
         assert_eq!(ids(list(&admin).await).len(), 2);
     }
 );
 
 db_test!(
     async fn integrators_read_with_their_scope_only(app: TestApp) {
-        let (owner, _) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
-        app.post("/api/v1/applications", Some(&owner), &application("320500"))
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
             .await;
+        app.draft_application(&owner, "320500").await;
         let admin = app.admin("lead@maker.example").await;
         let mut tokens = Vec::new();
         for scopes in [json!(["applications:read"]), json!(["webhooks:manage"])] {
@@ -350,8 +329,9 @@ db_test!(
 
 db_test!(
     async fn one_live_application_per_group_and_city(app: TestApp) {
-        let (owner, _) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
         let first: Value = app
             .post("/api/v1/applications", Some(&owner), &application("320500"))
             .await
@@ -377,6 +357,9 @@ db_test!(
             transition(app, &owner, id, "1", "withdraw").await.status(),
             StatusCode::OK
         );
+        app.smtp
+            .wait_for("owner@dealer.example", "has been withdrawn")
+            .await;
         assert_eq!(
             app.post("/api/v1/applications", Some(&owner), &application("320500"))
                 .await
@@ -401,8 +384,9 @@ db_test!(
 
 db_test!(
     async fn retries_with_an_idempotency_key_create_one_application(app: TestApp) {
-        let (owner, _) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
         let send = |key: &str, body: Value| {
             app.request(Method::POST, "/api/v1/applications", Some(&owner))
                 .header("Idempotency-Key", key)
@@ -441,8 +425,9 @@ db_test!(
 
 db_test!(
     async fn submission_needs_a_verified_address_and_an_open_city(app: TestApp) {
-        let (owner, _) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
         let admin = app.admin("lead@maker.example").await;
         let draft: Value = app
             .post("/api/v1/applications", Some(&owner), &application("320500"))
@@ -504,8 +489,9 @@ db_test!(
 
 db_test!(
     async fn bad_applications_name_every_field(app: TestApp) {
-        let (owner, _) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
         let mut bad = application("999999");
         bad["proposed_sites"][0]["frontage_m"] = json!(-1.0);
         bad["customer_base"]["active_customers"] = json!(-5);

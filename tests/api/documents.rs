@@ -9,7 +9,6 @@ use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::applications::{applicant_with_group, application};
 use crate::db_test;
 use crate::helpers::*;
 
@@ -95,17 +94,6 @@ async fn uploaded(app: &TestApp, token: &str, id: &str, bytes: Vec<u8>, filename
     res.json().await.unwrap()
 }
 
-async fn draft(app: &TestApp, owner: &str, city: &str) -> String {
-    let res = app
-        .post("/api/v1/applications", Some(owner), &application(city))
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 async fn list(app: &TestApp, token: &str, id: &str) -> Response {
     app.get(&format!("/api/v1/applications/{id}/documents"), Some(token))
         .await
@@ -134,31 +122,6 @@ async fn delete(app: &TestApp, token: &str, id: &str, doc_id: &str) -> Response 
         Some(token),
     )
     .await
-}
-
-async fn submit(app: &TestApp, owner: &str, id: &str) {
-    let path = format!("/api/v1/applications/{id}");
-    let version = app
-        .get(&path, Some(owner))
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["version"]
-        .as_i64()
-        .unwrap();
-    let res = app
-        .request(Method::POST, &format!("{path}/transitions"), Some(owner))
-        .header("If-Match", format!("\"{version}\""))
-        .json(&json!({"action": "submit"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        res.status(),
-        StatusCode::OK,
-        "{}",
-        res.text().await.unwrap()
-    );
 }
 
 fn upload_dir(app: &TestApp) -> PathBuf {
@@ -201,9 +164,10 @@ fn assert_stored(app: &TestApp, hashes: &[&str]) {
 
 db_test!(
     async fn an_owner_uploads_and_reads_back_pdf_png_and_jpeg(app: TestApp) {
-        let (owner, _) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
-        let id = draft(app, &owner, SUZHOU).await;
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
+        let id = app.draft_application(&owner, SUZHOU).await;
 
         let license = pdf("营业执照 business licence");
         let res = upload(
@@ -327,9 +291,10 @@ db_test!(
 
 db_test!(
     async fn the_type_is_judged_by_the_bytes_not_the_name(app: TestApp) {
-        let (owner, _) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
-        let id = draft(app, &owner, SUZHOU).await;
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
+        let id = app.draft_application(&owner, SUZHOU).await;
 
         // A text file named and declared as a PDF.
         let fake = b"This is not a PDF, whatever its name says.\n".to_vec();
@@ -402,9 +367,10 @@ db_test!(
 
 db_test!(
     async fn ten_mebibytes_pass_and_one_byte_more_is_refused_while_streaming(app: TestApp) {
-        let (owner, _) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
-        let id = draft(app, &owner, SUZHOU).await;
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
+        let id = app.draft_application(&owner, SUZHOU).await;
 
         let mut too_large = pdf("");
         too_large.resize(10 * MIB + 1, b'x');
@@ -437,9 +403,10 @@ db_test!(
 
 db_test!(
     async fn missing_unknown_or_empty_parts_are_named(app: TestApp) {
-        let (owner, _) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
-        let id = draft(app, &owner, SUZHOU).await;
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
+        let id = app.draft_application(&owner, SUZHOU).await;
         let invalid = |form: Form| async {
             let res = upload_form(app, &owner, &id, form).await;
             let problem =
@@ -521,11 +488,13 @@ db_test!(
         let ningbo_reviewer = app
             .reviewer(&admin, "ningbo@maker.example", &[NINGBO])
             .await;
-        let (owner, _) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
-        let (stranger, _) =
-            applicant_with_group(app, "other@dealer.example", "91330200123456787").await;
-        let id = draft(app, &owner, SUZHOU).await;
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
+        let (stranger, _) = app
+            .applicant_with_group("other@dealer.example", "91330200123456787")
+            .await;
+        let id = app.draft_application(&owner, SUZHOU).await;
         let bytes = pdf("licence");
         let doc = uploaded(app, &owner, &id, bytes.clone(), "licence.pdf").await;
         let doc_id = doc["id"].as_str().unwrap();
@@ -634,7 +603,7 @@ db_test!(
         );
 
         // A document is reached only through its own application.
-        let other_id = draft(app, &owner, NINGBO).await;
+        let other_id = app.draft_application(&owner, NINGBO).await;
         assert_problem(
             download(app, &owner, &other_id, doc_id).await,
             StatusCode::NOT_FOUND,
@@ -654,12 +623,13 @@ db_test!(
 
 db_test!(
     async fn documents_are_read_only_once_submitted(app: TestApp) {
-        let (owner, _) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
-        let id = draft(app, &owner, SUZHOU).await;
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
+        let id = app.draft_application(&owner, SUZHOU).await;
         let doc = uploaded(app, &owner, &id, pdf("licence"), "licence.pdf").await;
         let doc_id = doc["id"].as_str().unwrap();
-        submit(app, &owner, &id).await;
+        app.submit(&owner, "owner@dealer.example", "en", &id).await;
 
         let res = upload(
             app,
@@ -689,9 +659,10 @@ db_test!(
 
 db_test!(
     async fn deleting_removes_the_file_once_nothing_names_it(app: TestApp) {
-        let (owner, _) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
-        let id = draft(app, &owner, SUZHOU).await;
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
+        let id = app.draft_application(&owner, SUZHOU).await;
         let bytes = pdf("the same statement");
         let first = uploaded(app, &owner, &id, bytes.clone(), "2025.pdf").await;
         let second = uploaded(app, &owner, &id, bytes.clone(), "copy of 2025.pdf").await;
@@ -736,9 +707,10 @@ fn is_sqlite_file(path: &Path) -> bool {
 
 db_test!(
     async fn names_that_climb_out_of_the_folder_are_kept_as_plain_names(app: TestApp) {
-        let (owner, _) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
-        let id = draft(app, &owner, SUZHOU).await;
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
+        let id = app.draft_application(&owner, SUZHOU).await;
         let outside = upload_dir(app).parent().unwrap().to_path_buf();
         let before: Vec<_> = files_under(&outside)
             .into_iter()
@@ -774,9 +746,10 @@ db_test!(
 
 db_test!(
     async fn a_retried_upload_with_the_same_key_is_stored_once(app: TestApp) {
-        let (owner, _) =
-            applicant_with_group(app, "owner@dealer.example", "91320500123456788").await;
-        let id = draft(app, &owner, SUZHOU).await;
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
+        let id = app.draft_application(&owner, SUZHOU).await;
         let send = |name: &'static str| {
             let form = Form::new()
                 .text("kind", "site_lease")

@@ -2,6 +2,7 @@
 //! real SMTP server behind it, and typed helpers so that tests read like user stories.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use actix_web::web;
@@ -34,9 +35,25 @@ pub struct TestApp {
     server: actix_web::dev::ServerHandle,
     running: tokio::task::JoinHandle<anyhow::Result<()>>,
     pub database_url: String,
+    /// What the test said it leaves behind on purpose (see `assert_nothing_left`).
+    expected: Expected,
     _dir: tempfile::TempDir,
     _postgres: Option<PostgresDatabase>,
 }
+
+/// Leftovers a test declared: everything else left at its end fails it.
+#[derive(Default)]
+struct Expected {
+    /// Mails the SMTP server received that the test did not take.
+    untaken_mail: AtomicBool,
+    /// Mails still in the outbox, neither sent nor given up on.
+    queued_mail: AtomicBool,
+    /// Webhook deliveries neither delivered nor given up on.
+    pending_webhooks: AtomicBool,
+}
+
+/// How long the end-of-test check waits for the workers (which poll every 200 ms) to drain.
+const DRAIN_WAIT: Duration = Duration::from_secs(3);
 
 /// Options a test can change before the app starts.
 #[derive(Default)]
@@ -114,6 +131,7 @@ impl TestApp {
             server,
             running,
             database_url,
+            expected: Expected::default(),
             _dir: dir,
             _postgres: postgres,
         })
@@ -128,6 +146,97 @@ impl TestApp {
             ..Setup::default()
         };
         Self::spawn_with(backend, setup).await.unwrap()
+    }
+
+    /// Ends a test: fails it if it left anything behind it did not declare (see
+    /// `assert_nothing_left`), then shuts the app down. `db_test!` calls this after every test.
+    pub async fn finish(self) {
+        self.assert_nothing_left().await;
+        self.shutdown().await;
+    }
+
+    /// The test does not care which mails it causes (they must still all be sent).
+    pub fn ignore_mail(&self) {
+        self.expected.untaken_mail.store(true, Ordering::Relaxed);
+    }
+
+    /// The test leaves mail in the outbox on purpose (an SMTP outage, a failing server).
+    pub fn expect_mail_left_queued(&self) {
+        self.expected.queued_mail.store(true, Ordering::Relaxed);
+        self.ignore_mail();
+    }
+
+    /// The test leaves webhook deliveries pending on purpose (a receiver that keeps failing).
+    #[allow(dead_code, reason = "no test leaves a delivery pending today")]
+    pub fn expect_webhooks_left_pending(&self) {
+        self.expected
+            .pending_webhooks
+            .store(true, Ordering::Relaxed);
+    }
+
+    /// Fails the test if, once the workers have had a moment to drain, (a) the mail outbox
+    /// still holds mail neither sent nor failed, (b) the SMTP server received mail the test did
+    /// not take (`smtp.wait_for`, `smtp.take_all_to`, ...), or (c) webhook events wait to be
+    /// fanned out or deliveries to be delivered, unless the test declared that leftover with
+    /// `ignore_mail`, `expect_mail_left_queued` or `expect_webhooks_left_pending`.
+    pub async fn assert_nothing_left(&self) {
+        let expected = |flag: &AtomicBool| flag.load(Ordering::Relaxed);
+        let mut left = Vec::new();
+        if !expected(&self.expected.queued_mail) {
+            let queued = self.drained(queued_mail).await;
+            if !queued.is_empty() {
+                left.push(format!(
+                    "mail still queued in the outbox (declare with app.expect_mail_left_queued()):\n{}",
+                    queued.join("\n")
+                ));
+            }
+        }
+        if !expected(&self.expected.untaken_mail) {
+            let untaken: Vec<String> = self
+                .smtp
+                .not_taken()
+                .iter()
+                .map(|m| format!("  to {:?}: {:?}", m.to, m.subject))
+                .collect();
+            if !untaken.is_empty() {
+                left.push(format!(
+                    "mail received but not taken by the test (take it with app.smtp.wait_for(to, subject) or app.smtp.take_all_to(to), or declare app.ignore_mail()):\n{}",
+                    untaken.join("\n")
+                ));
+            }
+        }
+        if !expected(&self.expected.pending_webhooks) {
+            let pending = self.drained(pending_webhooks).await;
+            if !pending.is_empty() {
+                left.push(format!(
+                    "webhook work still pending (declare with app.expect_webhooks_left_pending()):\n{}",
+                    pending.join("\n")
+                ));
+            }
+        }
+        assert!(
+            left.is_empty(),
+            "the test left behind what it did not expect:\n{}",
+            left.join("\n")
+        );
+    }
+
+    /// Polls `query` until it finds nothing or `DRAIN_WAIT` has passed; returns its last finding.
+    async fn drained(
+        &self,
+        query: fn(&mut dealer_portal::db::DbConnection) -> Vec<String>,
+    ) -> Vec<String> {
+        let deadline = std::time::Instant::now() + DRAIN_WAIT;
+        loop {
+            let db = self.state.db.clone();
+            let found = tokio::task::spawn_blocking(move || query(&mut db.conn().unwrap()))
+                .await
+                .unwrap();
+            if found.is_empty() || std::time::Instant::now() >= deadline {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Stops the server and its background work before the database goes away, so that no
@@ -299,6 +408,72 @@ impl TestApp {
     }
 }
 
+/// Outbox rows neither sent nor given up on, described.
+fn queued_mail(conn: &mut dealer_portal::db::DbConnection) -> Vec<String> {
+    use dealer_portal::db::schema::mail_outbox as m;
+    use diesel::prelude::*;
+    m::table
+        .filter(m::sent_at.is_null())
+        .filter(m::failed_at.is_null())
+        .select((m::recipient, m::subject, m::attempts, m::last_error))
+        .load::<(String, String, i32, Option<String>)>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|(to, subject, attempts, error)| {
+            format!("  to {to:?}: {subject:?} ({attempts} attempts, last error {error:?})")
+        })
+        .collect()
+}
+
+/// Webhook events not fanned out while a subscription lives, and deliveries neither delivered
+/// nor given up on, described.
+fn pending_webhooks(conn: &mut dealer_portal::db::DbConnection) -> Vec<String> {
+    use dealer_portal::db::schema::webhook_subscriptions as s;
+    use dealer_portal::db::schema::{webhook_deliveries as d, webhook_events as e};
+    use diesel::prelude::*;
+    let subscribed: i64 = s::table
+        .filter(s::deleted_at.is_null())
+        .count()
+        .get_result(conn)
+        .unwrap();
+    let mut pending = Vec::new();
+    if subscribed > 0 {
+        let undispatched: Vec<String> = e::table
+            .filter(e::dispatched_at.is_null())
+            .select(e::event_type)
+            .load(conn)
+            .unwrap();
+        pending.extend(
+            undispatched
+                .into_iter()
+                .map(|t| format!("  event {t} not fanned out yet")),
+        );
+    }
+    // Event type, subscription, attempts, last status, last error.
+    type Delivery = (String, String, i32, Option<i32>, Option<String>);
+    let deliveries: Vec<Delivery> = d::table
+        .inner_join(e::table.on(e::id.eq(d::event_id)))
+        .filter(d::delivered_at.is_null())
+        .filter(d::failed_at.is_null())
+        .select((
+            e::event_type,
+            d::subscription_id,
+            d::attempts,
+            d::last_status,
+            d::last_error,
+        ))
+        .load(conn)
+        .unwrap();
+    pending.extend(
+        deliveries
+            .into_iter()
+            .map(|(event, subscription, attempts, status, error)| {
+                format!("  delivery of {event} to subscription {subscription}: {attempts} attempts, last status {status:?}, last error {error:?}")
+            }),
+    );
+    pending
+}
+
 pub fn access_token(pair: &Value) -> String {
     pair["access_token"]
         .as_str()
@@ -333,7 +508,8 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Runs a test against a fresh app on SQLite and on PostgreSQL.
+/// Runs a test against a fresh app on SQLite and on PostgreSQL, then fails it if it left mail or
+/// webhook deliveries behind that it did not declare (`TestApp::finish`).
 #[macro_export]
 macro_rules! db_test {
     (async fn $name:ident($app:ident: TestApp) $body:block) => {
@@ -348,14 +524,14 @@ macro_rules! db_test {
                 let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await;
                 let app = app.expect("SQLite always works");
                 run(&app).await;
-                app.shutdown().await;
+                app.finish().await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
                     run(&app).await;
-                    app.shutdown().await;
+                    app.finish().await;
                 }
             }
         }

@@ -58,7 +58,7 @@ async fn mail_survives_an_smtp_outage(backend: Backend) {
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     assert_eq!(smtp.received().len(), 1);
     assert_eq!(pending().await, 0);
-    app.shutdown().await;
+    app.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,6 +7,7 @@
 mod databases;
 mod helpers;
 mod smtp;
+mod stories;
 
 mod accounts;
 mod api_clients;

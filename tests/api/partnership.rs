@@ -6,38 +6,12 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::applications::applicant_with_group;
 use crate::db_test;
 use crate::helpers::*;
-use crate::review::{
-    Review, act, act_at, create_and_submit, current_version, events, moved, put_review, read,
-    scorecard, submitted, verify, webhook_events,
-};
+use crate::review::{act, act_at, current_version, events, moved, read, verify, webhook_events};
+use crate::stories::{Review, offer};
 
 const SUZHOU: &str = "320500";
-
-/// Takes a submitted application to the shortlist.
-pub async fn shortlist(app: &TestApp, r: &Review) {
-    moved(
-        act(app, &r.reviewer, &r.id, json!({"action": "start_review"})).await,
-        "under_review",
-    )
-    .await;
-    let res = put_review(app, &r.reviewer, r, &scorecard(4, "yes")).await;
-    assert!(res.status().is_success());
-    moved(
-        act(app, &r.reviewer, &r.id, json!({"action": "shortlist"})).await,
-        "shortlisted",
-    )
-    .await;
-}
-
-fn offer(valid_days: i64) -> Value {
-    json!({
-        "action": "offer_loi",
-        "loi": {"valid_days": valid_days, "stores": 2, "terms_note": "首年免收品牌使用费 <b>"}
-    })
-}
 
 async fn sign(app: &TestApp, token: &str, r: &Review, sha256: &str) -> reqwest::Response {
     app.request(Method::POST, &r.path("/loi/signature"), Some(token))
@@ -78,10 +52,13 @@ async fn committed(app: &TestApp, city: &str) -> i64 {
 
 db_test!(
     async fn shortlisted_to_active_through_a_signed_letter_and_onboarding(app: TestApp) {
-        let r = submitted(app, "owner@dealer.example", "91320500123456788").await;
-        let (stranger, _) =
-            applicant_with_group(app, "other@dealer.example", "91320500123456796").await;
-        shortlist(app, &r).await;
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        let (stranger, _) = app
+            .applicant_with_group("other@dealer.example", "91320500123456796")
+            .await;
+        app.shortlisted(&r).await;
 
         // Offering is the admin's, with valid terms.
         assert_problem(
@@ -105,11 +82,8 @@ db_test!(
         .await;
         assert_eq!(error_fields(&problem), ["loi.valid_days"]);
         assert_eq!(committed(app, SUZHOU).await, 0);
-        moved(act(app, &r.admin, &r.id, offer(30)).await, "loi_offered").await;
+        app.offered_letter(&r, 30).await;
         assert_eq!(committed(app, SUZHOU).await, 1);
-        app.smtp
-            .wait_for("owner@dealer.example", "please review and sign")
-            .await;
 
         // The letter: fixed bytes whose hash is the one on record, HTML only.
         let letter: Value = app.get_json(&r.path("/loi"), Some(&r.owner)).await;
@@ -397,22 +371,24 @@ db_test!(
 
 /// A second group with a shortlisted application in Suzhou.
 async fn second_candidate(app: &TestApp, r: &Review) -> Review {
-    let (owner, _) = applicant_with_group(app, "second@dealer.example", "91320500123456796").await;
-    let id = create_and_submit(app, &owner).await;
-    let second = Review {
-        admin: r.admin.clone(),
-        reviewer: r.reviewer.clone(),
-        owner,
-        id,
-    };
-    shortlist(app, &second).await;
+    let second = app
+        .another_submitted_review(
+            &r.admin,
+            &r.reviewer,
+            "second@dealer.example",
+            "91320500123456796",
+        )
+        .await;
+    app.shortlisted(&second).await;
     second
 }
 
 db_test!(
     async fn two_offers_racing_for_the_last_place_give_one_letter(app: TestApp) {
-        let r = submitted(app, "owner@dealer.example", "91320500123456788").await;
-        shortlist(app, &r).await;
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        app.shortlisted(&r).await;
         let second = second_candidate(app, &r).await;
         let res = app
             .patch(
@@ -495,19 +471,24 @@ db_test!(
             .await;
         assert_eq!(letter["status"], "declined");
         assert_eq!(committed(app, SUZHOU).await, 0);
-        moved(
-            act(app, &r.admin, &other.id, offer(30)).await,
-            "loi_offered",
-        )
-        .await;
+        // The winner was mailed the letter, then the decline; the other is offered one now.
+        app.smtp
+            .wait_for(&winner.owner_email, "please review and sign")
+            .await;
+        app.smtp
+            .wait_for(&winner.owner_email, "You have declined")
+            .await;
+        app.offered_letter(other, 30).await;
     }
 );
 
 db_test!(
     async fn an_unsigned_letter_reminds_then_expires_on_its_own(app: TestApp) {
-        let r = submitted(app, "owner@dealer.example", "91320500123456788").await;
-        shortlist(app, &r).await;
-        moved(act(app, &r.admin, &r.id, offer(10)).await, "loi_offered").await;
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        app.shortlisted(&r).await;
+        app.offered_letter(&r, 10).await;
         let (_, bytes) = letter_bytes(app, &r.owner, &r).await;
         let sha256 = hex_sha256(&bytes);
 

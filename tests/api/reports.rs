@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::applications::application;
 use crate::db_test;
-use crate::dealer_groups::{profile, uscc};
+use crate::dealer_groups::uscc;
 use crate::helpers::*;
 
 const SUZHOU: &str = "320500";
@@ -71,23 +71,10 @@ async fn group_named(
     uscc_body: &str,
     legal_name: &str,
 ) -> (String, String, String) {
-    let token = app.verified_applicant(email).await;
-    let code = uscc(uscc_body);
-    let res = app
-        .post(
-            "/api/v1/dealer-groups",
-            Some(&token),
-            &profile(legal_name, &code),
-        )
+    let (owner, group) = app
+        .applicant_with_named_group(email, "en", legal_name, uscc_body)
         .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::CREATED,
-        "{}",
-        res.text().await.unwrap()
-    );
-    let group: Value = res.json().await.unwrap();
-    (token, group["id"].as_str().unwrap().to_owned(), code)
+    (owner.token, group, uscc(uscc_body))
 }
 
 /// A draft for `city`; `active_customers` sets the score (the test profile scores 45 before
@@ -95,19 +82,7 @@ async fn group_named(
 async fn draft(app: &TestApp, token: &str, city: &str, active_customers: i64) -> String {
     let mut body = application(city);
     body["customer_base"]["active_customers"] = json!(active_customers);
-    create(app, token, &body).await
-}
-
-async fn create(app: &TestApp, token: &str, body: &Value) -> String {
-    let res = app.post("/api/v1/applications", Some(token), body).await;
-    assert_eq!(
-        res.status(),
-        StatusCode::CREATED,
-        "{}",
-        res.text().await.unwrap()
-    );
-    let created: Value = res.json().await.unwrap();
-    created["id"].as_str().unwrap().to_owned()
+    app.draft_from(token, &body).await
 }
 
 /// Moves application `id` (at `version`) by `action`, which must succeed.
@@ -267,7 +242,7 @@ db_test!(
         let mut tiny_site = application(SUZHOU);
         tiny_site["proposed_sites"][0]["site_area_sqm"] = json!(100.0);
         tiny_site["customer_base"]["active_customers"] = json!(1_000);
-        let small_sz = create(app, &small, &tiny_site).await;
+        let small_sz = app.draft_from(&small, &tiny_site).await;
         let quit_sz = draft(app, &quitter, SUZHOU, 25_000).await;
         act(app, &quitter, &quit_sz, 1, "withdraw").await;
         draft(app, &quitter, SUZHOU, 25_000).await;
@@ -287,6 +262,20 @@ db_test!(
             act(app, token, id, 1, "submit").await;
             app.clock.advance(minute);
         }
+        // Every submission is acknowledged; the quitter is told of its withdrawal.
+        for (email, city) in [
+            ("east@dealer.example", "Suzhou"),
+            ("lake@dealer.example", "Suzhou"),
+            ("west@dealer.example", "Suzhou"),
+            ("small@dealer.example", "Suzhou"),
+            ("east@dealer.example", "Ningbo"),
+        ] {
+            let subject = format!("We have received your application for {city}");
+            app.smtp.wait_for(email, &subject).await;
+        }
+        app.smtp
+            .wait_for("quitter@dealer.example", "has been withdrawn")
+            .await;
         // East's top-100 claim (2025, rank 42) is verified by the list.
         let res = app
             .request(Method::PUT, "/api/v1/rankings/2025", Some(&admin))
@@ -533,11 +522,14 @@ db_test!(
         .await;
         let east_sz = draft(app, &east, SUZHOU, 25_000).await;
         let submitted = act(app, &east, &east_sz, 1, "submit").await;
+        app.smtp
+            .wait_for("east@dealer.example", "We have received your application")
+            .await;
         let mut two_sites = application(NINGBO);
         let site = two_sites["proposed_sites"][0].clone();
         two_sites["proposed_sites"] = json!([site.clone(), site]);
         two_sites["investment_cny"] = json!(12_345_678);
-        let evil_nb = create(app, &evil, &two_sites).await;
+        let evil_nb = app.draft_from(&evil, &two_sites).await;
         let evil_draft = get_json(app, &format!("/api/v1/applications/{evil_nb}"), &admin).await;
 
         let (header, records) = export(app, "", &admin, "en").await;
@@ -642,6 +634,8 @@ db_test!(
     async fn a_large_export_streams_every_row_once_across_chunks(app: TestApp) {
         // 3 groups x 17 cities x 10 applications (9 withdrawn, 1 draft): 510, past one chunk
         // of 500, all created at the same (manual) clock time so the id breaks every tie.
+        // The 459 withdrawals each queue a mail this test does not read nor wait for.
+        app.expect_mail_left_queued();
         let admin = app.admin("lead@maker.example").await;
         let mut owners = Vec::new();
         for n in 1..=3 {

@@ -5,61 +5,12 @@ use diesel::RunQueryDsl;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::applications::{applicant_with_group, application};
 use crate::db_test;
 use crate::helpers::*;
+use crate::stories::Review;
 
 const SUZHOU: &str = "320500";
 const NINGBO: &str = "330200";
-
-/// The people of a review and one submitted application in Suzhou.
-pub struct Review {
-    pub admin: String,
-    pub reviewer: String,
-    pub owner: String,
-    pub id: String,
-}
-
-impl Review {
-    pub fn path(&self, rest: &str) -> String {
-        format!("/api/v1/applications/{}{rest}", self.id)
-    }
-}
-
-/// An admin, a Suzhou reviewer, and an owner whose application is submitted.
-pub async fn submitted(app: &TestApp, owner_email: &str, uscc_body: &str) -> Review {
-    let admin = app.admin("lead@maker.example").await;
-    let reviewer = app
-        .reviewer(&admin, "reviewer@maker.example", &[SUZHOU])
-        .await;
-    let (owner, _) = applicant_with_group(app, owner_email, uscc_body).await;
-    let id = create_and_submit(app, &owner).await;
-    Review {
-        admin,
-        reviewer,
-        owner,
-        id,
-    }
-}
-
-pub async fn create_and_submit(app: &TestApp, owner: &str) -> String {
-    let res = app
-        .post("/api/v1/applications", Some(owner), &application(SUZHOU))
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let id = res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let res = act(app, owner, &id, json!({"action": "submit"})).await;
-    assert_eq!(
-        res.status(),
-        StatusCode::OK,
-        "{}",
-        res.text().await.unwrap()
-    );
-    id
-}
 
 pub async fn read(app: &TestApp, token: &str, id: &str) -> Value {
     let res = app
@@ -184,10 +135,10 @@ pub fn actions(events: &[Value]) -> Vec<&str> {
 
 db_test!(
     async fn submitted_to_shortlisted_with_mails_events_and_webhooks(app: TestApp) {
-        let r = submitted(app, "owner@dealer.example", "91320500123456788").await;
-        app.smtp
-            .wait_for("owner@dealer.example", "We have received your application")
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
             .await;
+        // submitted_review took the owner's receipt ("We have received your application").
 
         let seen = read(app, &r.reviewer, &r.id).await;
         assert_eq!(seen["status_label"], "Submitted");
@@ -405,21 +356,16 @@ db_test!(
         let reviewer = app
             .reviewer(&admin, "reviewer@maker.example", &[SUZHOU])
             .await;
-        let owner = app
-            .verified_applicant_in("wang@dealer.example", "zh-CN")
-            .await;
-        let res = app
-            .post(
-                "/api/v1/dealer-groups",
-                Some(&owner),
-                &crate::dealer_groups::profile(
-                    "宁波华东汽车集团有限公司",
-                    &crate::dealer_groups::uscc("91330200123456780"),
-                ),
+        let (owner, _) = app
+            .applicant_with_named_group(
+                "wang@dealer.example",
+                "zh-CN",
+                "宁波华东汽车集团有限公司",
+                "91330200123456780",
             )
             .await;
-        assert_eq!(res.status(), StatusCode::CREATED);
-        let id = create_and_submit(app, &owner).await;
+        let id = app.submitted_application(&owner, SUZHOU, "zh-CN").await;
+        let owner = owner.token;
 
         // reject needs a reason code; the applicant's mail explains it in Chinese.
         let problem = assert_problem(
@@ -549,7 +495,9 @@ db_test!(
 
 db_test!(
     async fn of_racing_moves_with_one_version_exactly_one_wins(app: TestApp) {
-        let r = submitted(app, "owner@dealer.example", "91320500123456788").await;
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
         let second = app
             .reviewer(&r.admin, "second@maker.example", &[SUZHOU])
             .await;
@@ -584,7 +532,9 @@ db_test!(
 
 db_test!(
     async fn scorecards_are_blind_until_filed(app: TestApp) {
-        let r = submitted(app, "owner@dealer.example", "91320500123456788").await;
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
         let second = app
             .reviewer(&r.admin, "second@maker.example", &[SUZHOU])
             .await;
@@ -693,6 +643,9 @@ db_test!(
             "rejected",
         )
         .await;
+        app.smtp
+            .wait_for("owner@dealer.example", "Your application for Suzhou")
+            .await;
         assert_problem(
             put_review(app, &second, &r, &scorecard(3, "yes")).await,
             StatusCode::CONFLICT,
@@ -704,7 +657,9 @@ db_test!(
 
 db_test!(
     async fn admins_assign_reviewers_of_the_city(app: TestApp) {
-        let r = submitted(app, "owner@dealer.example", "91320500123456788").await;
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
         let elsewhere = app
             .reviewer(&r.admin, "ningbo@maker.example", &[NINGBO])
             .await;
@@ -789,7 +744,7 @@ db_test!(
         );
         assert_eq!(timeline[2]["from_status"], timeline[2]["to_status"]);
 
-        // The withdrawal reaches the assigned reviewer.
+        // The withdrawal reaches the assigned reviewer, and the owner is told.
         moved(
             act(app, &r.owner, &r.id, json!({"action": "withdraw"})).await,
             "withdrawn",
@@ -797,6 +752,9 @@ db_test!(
         .await;
         app.smtp
             .wait_for("reviewer@maker.example", "has withdrawn its application")
+            .await;
+        app.smtp
+            .wait_for("owner@dealer.example", "has been withdrawn")
             .await;
         assert_problem(
             assign(&r.admin, &reviewer_id).await,
@@ -809,7 +767,9 @@ db_test!(
 
 db_test!(
     async fn verify_reports_an_altered_or_removed_event(app: TestApp) {
-        let r = submitted(app, "owner@dealer.example", "91320500123456788").await;
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
         moved(
             act(app, &r.reviewer, &r.id, json!({"action": "start_review"})).await,
             "under_review",
@@ -826,6 +786,9 @@ db_test!(
             "info_requested",
         )
         .await;
+        app.smtp
+            .wait_for("owner@dealer.example", "More information needed")
+            .await;
         let timeline = events(app, &r.admin, &r).await;
         assert_eq!(verify(app, &r.admin).await["ok"], true);
         assert_problem(

@@ -77,6 +77,8 @@ impl Handler for Collector {
 pub struct SmtpServer {
     pub port: u16,
     inbox: Arc<Mutex<Vec<ReceivedMail>>>,
+    /// How many of the inbox's mails (by position) a test has taken; the rest are left over.
+    taken: Arc<Mutex<Vec<bool>>>,
 }
 
 impl SmtpServer {
@@ -101,32 +103,64 @@ impl SmtpServer {
         std::thread::spawn(move || {
             let _ = server.serve();
         });
-        Self { port, inbox }
+        Self {
+            port,
+            inbox,
+            taken: Arc::default(),
+        }
     }
 
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
+    /// Everything received so far, taken or not.
     pub fn received(&self) -> Vec<ReceivedMail> {
         self.inbox.lock().unwrap().clone()
     }
 
-    /// Waits (up to 15 s) for a mail to `to` whose subject contains `subject`.
+    /// Takes the first mail not taken yet that `matches`, if one has arrived.
+    fn take_first(&self, matches: impl Fn(&ReceivedMail) -> bool) -> Option<ReceivedMail> {
+        let inbox = self.inbox.lock().unwrap();
+        let mut taken = self.taken.lock().unwrap();
+        taken.resize(inbox.len(), false);
+        let index = (0..inbox.len()).find(|&i| !taken[i] && matches(&inbox[i]))?;
+        taken[index] = true;
+        Some(inbox[index].clone())
+    }
+
+    /// Waits (up to 15 s) for a mail to `to` whose subject contains `subject`, and takes it: the
+    /// next call finds the next such mail, and the test app's end-of-test check no longer counts
+    /// it as left over.
     pub async fn wait_for(&self, to: &str, subject: &str) -> ReceivedMail {
         for _ in 0..150 {
-            let found = self
-                .received()
-                .into_iter()
-                .find(|m| m.to.iter().any(|t| t == to) && m.subject.contains(subject));
+            let found =
+                self.take_first(|m| m.to.iter().any(|t| t == to) && m.subject.contains(subject));
             if let Some(mail) = found {
                 return mail;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!(
-            "no mail to {to} about {subject:?}; got {:#?}",
+            "no mail to {to} about {subject:?} (that the test has not taken already); got {:#?}",
             self.received()
         );
+    }
+
+    /// Takes every mail to `to` that has arrived so far.
+    pub fn take_all_to(&self, to: &str) -> Vec<ReceivedMail> {
+        std::iter::from_fn(|| self.take_first(|m| m.to.iter().any(|t| t == to))).collect()
+    }
+
+    /// The mails that have arrived and that no test has taken.
+    pub fn not_taken(&self) -> Vec<ReceivedMail> {
+        let inbox = self.inbox.lock().unwrap();
+        let taken = self.taken.lock().unwrap();
+        inbox
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !taken.get(*i).copied().unwrap_or(false))
+            .map(|(_, m)| m.clone())
+            .collect()
     }
 }

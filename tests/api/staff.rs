@@ -262,6 +262,10 @@ db_test!(
                 .post("/api/v1/staff", Some(&admin), &json!({"email": format!("r{i}@maker.example"), "display_name": "R", "role": "reviewer", "city_codes": ["320500"]}))
                 .await;
             assert_eq!(res.status(), StatusCode::CREATED);
+            // No locale given: the invitation is in Chinese.
+            app.smtp
+                .wait_for(&format!("r{i}@maker.example"), "邀请您加入")
+                .await;
         }
         let mut seen = Vec::new();
         let mut path = "/api/v1/staff?limit=2".to_owned();
@@ -360,5 +364,5 @@ async fn a_deactivation_reaches_the_other_replicas_within_a_second() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     second.shutdown().await;
-    first.shutdown().await;
+    first.finish().await;
 }

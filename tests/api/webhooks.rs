@@ -11,13 +11,12 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::applications::applicant_with_group;
 use crate::db_test;
 use crate::helpers::*;
-use crate::partnership::shortlist;
 use crate::receiver::{Received, Receiver};
-use crate::review::{act, create_and_submit, moved, submitted};
+use crate::review::{act, moved};
 use crate::smtp::SmtpServer;
+use crate::stories::{Applicant, SUZHOU};
 
 const ALL_EVENTS: [&str; 5] = [
     "application.submitted",
@@ -98,8 +97,10 @@ db_test!(
         assert!(secret.starts_with("whsec_"));
         receiver.fail_next(3);
 
-        let r = submitted(app, "owner@dealer.example", "91320500123456788").await;
-        shortlist(app, &r).await;
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        app.shortlisted(&r).await;
         moved(
             act(
                 app,
@@ -145,6 +146,15 @@ db_test!(
             "active",
         )
         .await;
+        // The owner was mailed at each step of the partnership.
+        for subject in [
+            "please review and sign",
+            "You have signed",
+            "Onboarding has started",
+            "Welcome aboard",
+        ] {
+            app.smtp.wait_for("owner@dealer.example", subject).await;
+        }
 
         // submit, start_review, shortlist, offer_loi, sign_loi, start_onboarding, activate, plus
         // application.submitted, loi.offered, loi.signed and partner.activated.
@@ -353,7 +363,7 @@ async fn targets_inside_the_network_are_refused() {
         assert_eq!(problem["errors"][0]["field"], "url", "{url}");
         assert_eq!(problem["errors"][0]["code"], "private_target", "{url}");
     }
-    app.shutdown().await;
+    app.finish().await;
 }
 
 /// `n` groups each submit an application in Suzhou through `apps` in turn; their tokens.
@@ -363,8 +373,10 @@ async fn burst(apps: &[&TestApp], n: usize, offset: usize) -> Vec<(String, Strin
         let app = apps[i % apps.len()];
         let email = format!("owner{}@dealer.example", i + offset);
         let body = format!("913205001234{:05}", i + offset);
-        let (owner, _) = applicant_with_group(app, &email, &body).await;
-        let id = create_and_submit(app, &owner).await;
+        let (token, _) = app.applicant_with_group(&email, &body).await;
+        let owner = Applicant { email, token };
+        let id = app.submitted_application(&owner, SUZHOU, "en").await;
+        let email = owner.email;
         submitted.push((email, id));
     }
     submitted
@@ -445,7 +457,13 @@ async fn outage(backend: Backend) {
             )
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
-        create_and_submit(&app, &token).await;
+        // The receipt cannot go out yet: submit without waiting for it.
+        let id = app.draft_application(&token, SUZHOU).await;
+        moved(
+            act(&app, &token, &id, json!({"action": "submit"})).await,
+            "submitted",
+        )
+        .await;
         owners.push(email);
     }
     tokio::time::sleep(Duration::from_millis(600)).await;
@@ -481,7 +499,7 @@ async fn outage(backend: Backend) {
     let counts = accepted_counts(&receiver.received());
     assert_eq!(counts.len(), 4);
     assert!(counts.values().all(|n| *n == 1));
-    app.shutdown().await;
+    app.finish().await;
 }
 
 async fn verify_directly(app: &TestApp, email: &str) {
@@ -554,8 +572,9 @@ async fn replicas_on_one_database_deliver_everything_once_and_survive_a_killed_p
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     receiver.set_down(true);
-    let (owner, _) =
-        applicant_with_group(&second, "late@dealer.example", "91320500123499999").await;
+    let (owner, _) = second
+        .applicant_with_group("late@dealer.example", "91320500123499999")
+        .await;
     let res = first
         .client
         .post(format!("{third_address}/api/v1/applications"))
@@ -603,14 +622,12 @@ async fn replicas_on_one_database_deliver_everything_once_and_survive_a_killed_p
         second.clock.advance(chrono::Duration::minutes(30));
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // Taken (all of them: the killed process may have sent it before it died).
+    let late = first.smtp.take_all_to("late@dealer.example");
     assert!(
-        first
-            .smtp
-            .received()
-            .iter()
-            .any(|m| m.to.contains(&"late@dealer.example".to_owned())
-                && m.subject.contains("We have received"))
+        late.iter().any(|m| m.subject.contains("We have received")),
+        "{late:#?}"
     );
     second.shutdown().await;
-    first.shutdown().await;
+    first.finish().await;
 }
