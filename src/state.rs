@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::http::metrics::Metrics;
-use crate::jobs::{JobKind, Wakers};
+use crate::jobs::Wakers;
 use crate::workflow::{AfterCommit, Work};
 
 pub struct AppState {
@@ -50,11 +50,8 @@ impl AppState {
         for id in after.forget {
             self.principals.forget(id);
         }
-        if after.wake_mail {
-            self.jobs.wake(JobKind::Mail);
-        }
-        if after.wake_webhooks {
-            self.jobs.wake(JobKind::Webhooks);
+        for job in after.wake {
+            self.jobs.wake(job);
         }
     }
 }

@@ -25,7 +25,7 @@ use crate::error::AppError;
 pub use metrics::{JobMetrics, Progress};
 
 /// Every background job, by what it does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum JobKind {
     /// Sends the e-mail outbox.
     Mail,

@@ -18,6 +18,7 @@ use crate::domain::event::EventAction;
 use crate::domain::workflow::{Actor, EventType, Status};
 use crate::error::AppError;
 use crate::i18n::Locale;
+use crate::jobs::JobKind;
 use crate::mail::Message;
 
 /// The connection of a change in progress, with what the change has caused so far. It derefs to
@@ -47,6 +48,7 @@ struct Effects {
     announcements: Vec<(EventType, Value)>,
     audit: Vec<AuditEvent>,
     forget: Vec<Uuid>,
+    wake: Vec<JobKind>,
 }
 
 struct QueuedMail {
@@ -61,10 +63,8 @@ struct QueuedMail {
 pub struct AfterCommit {
     /// Callers whose cached confirmation is stale now.
     pub forget: Vec<Uuid>,
-    /// Mail was queued: the mail worker should look now.
-    pub wake_mail: bool,
-    /// Integrators' events were queued: the webhook worker should look now.
-    pub wake_webhooks: bool,
+    /// Jobs that were given work (queued mail, events, deliveries): they should look now.
+    pub wake: Vec<JobKind>,
 }
 
 impl<'c> Work<'c> {
@@ -116,6 +116,12 @@ impl<'c> Work<'c> {
     pub fn forget(&mut self, id: Uuid) {
         self.effects.forget.push(id);
     }
+
+    /// Wakes `job` after the commit, for work the change gave it other than mail and events
+    /// (those wake their jobs by themselves), e.g. a delivery scheduled again.
+    pub fn wake(&mut self, job: JobKind) {
+        self.effects.wake.push(job);
+    }
 }
 
 impl Effects {
@@ -144,10 +150,18 @@ impl Effects {
                 },
             )?;
         }
+        let mut wake = self.wake;
+        if !self.mail.is_empty() {
+            wake.push(JobKind::Mail);
+        }
+        if !self.announcements.is_empty() {
+            wake.push(JobKind::Webhooks);
+        }
+        wake.sort_unstable();
+        wake.dedup();
         Ok(AfterCommit {
             forget: self.forget,
-            wake_mail: !self.mail.is_empty(),
-            wake_webhooks: !self.announcements.is_empty(),
+            wake,
         })
     }
 }

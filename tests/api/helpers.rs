@@ -415,12 +415,12 @@ fn queued_mail(conn: &mut dealer_portal::db::DbConnection) -> Vec<String> {
     m::table
         .filter(m::sent_at.is_null())
         .filter(m::failed_at.is_null())
-        .select((m::recipient, m::subject, m::attempts, m::last_error))
-        .load::<(String, String, i32, Option<String>)>(conn)
+        .select((m::recipient, m::message, m::attempts, m::last_error))
+        .load::<(String, Option<String>, i32, Option<String>)>(conn)
         .unwrap()
         .into_iter()
-        .map(|(to, subject, attempts, error)| {
-            format!("  to {to:?}: {subject:?} ({attempts} attempts, last error {error:?})")
+        .map(|(to, message, attempts, error)| {
+            format!("  to {to:?}: {message:?} ({attempts} attempts, last error {error:?})")
         })
         .collect()
 }

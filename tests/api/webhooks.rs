@@ -400,12 +400,19 @@ async fn committed_work_wakes_its_job_at_once(backend: Backend) {
     let receiver = Receiver::start();
     let admin = app.admin("lead@maker.example").await;
     subscribe(&app, &admin, &receiver.url, &ALL_EVENTS).await;
-    // Mail: verifying the applicant and inviting the reviewer wait for their links.
-    submitted(&app, "owner@dealer.example", "91320500123456788").await;
+    // Mail: verifying the applicant waits for its link, submitting for its receipt.
+    let (owner, _) = app
+        .applicant_with_group("owner@dealer.example", "91320500123456788")
+        .await;
+    let owner = Applicant {
+        email: "owner@dealer.example".to_owned(),
+        token: owner,
+    };
+    app.submitted_application(&owner, SUZHOU, "en").await;
     // Webhooks: application.submitted and application.status_changed.
     let accepted = receiver.wait_accepted(2, || {}).await;
     assert_eq!(accepted.len(), 2);
-    app.shutdown().await;
+    app.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -112,10 +112,10 @@ pub async fn redeliver(
         .write(move |work| {
             let now = work.now();
             webhooks::find(work, manager, id)?.ok_or(AppError::NotFound)?;
+            work.wake(JobKind::Webhooks);
             webhooks::redeliver(work, id, delivery_id, now)
         })
         .await?
         .ok_or(AppError::NotFound)?;
-    state.jobs.wake(JobKind::Webhooks);
     Ok(HttpResponse::Accepted().json(DeliveryResponse::from(delivery)))
 }
