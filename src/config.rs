@@ -165,7 +165,7 @@ fn stored_jwt_secret(path: &Path) -> anyhow::Result<SecretString> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    let secret = crate::auth::tokens::random_token();
+    let secret = crate::tokens::random_token();
     write_private_file(path, &secret).with_context(|| format!("writing {}", path.display()))?;
     tracing::warn!(
         path = %path.display(),

@@ -4,7 +4,8 @@
 
 use std::sync::LazyLock;
 
-use actix_web::App;
+use actix_web::http::header;
+use actix_web::{App, HttpResponse};
 use utoipa::OpenApi;
 use utoipa::openapi::content::ContentBuilder;
 use utoipa::openapi::header::HeaderBuilder;
@@ -248,4 +249,18 @@ static DOCUMENT_JSON: LazyLock<String> = LazyLock::new(|| {
 /// The document as served and committed: pretty JSON ending in a newline.
 pub fn document_json() -> &'static str {
     &DOCUMENT_JSON
+}
+
+/// The OpenAPI document (the same bytes as `dealer-portal openapi`).
+pub async fn serve_json() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document_json())
+}
+
+/// `/docs` → `/docs/`, where the interactive page lives.
+pub async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
 }

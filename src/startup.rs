@@ -13,20 +13,24 @@ use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::Authenticator;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::principal_cache::PrincipalCache;
 use crate::auth::rate_limit::{self, AuthRateLimits};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::db::{Db, cities, criteria, idempotency};
-use crate::http::{self, metrics::Metrics, ops, problem};
+use crate::http::{self, problem};
 use crate::jobs::{Job, JobKind, Progress, Runner, Wakers};
-use crate::loi::expiry::LetterExpiry;
 use crate::mail::MailComposer;
 use crate::mail::transport::Sender;
 use crate::mail::worker::MailWorker;
+use crate::metrics::Metrics;
+use crate::openapi;
 use crate::state::AppState;
 use crate::webhooks::worker::WebhookWorker;
+use crate::workflow::Writer;
+use crate::workflow::letters::LetterExpiry;
 
 /// How long in-flight requests get to finish after SIGTERM.
 const SHUTDOWN_GRACE: u64 = 30;
@@ -78,12 +82,19 @@ impl Application {
         )?;
         let interval = config.worker_interval;
         let wakers = Wakers::default();
-        let state = web::Data::new(AppState {
+        let principals = Arc::new(PrincipalCache::default());
+        let auth = web::Data::new(Authenticator {
             jwt: JwtKeys::new(&config.jwt_secret, config.access_token_ttl),
-            principals: PrincipalCache::default(),
+            principals: principals.clone(),
             rate_limits: AuthRateLimits::new(&config.rate_limits),
+            db: db.clone(),
+            trust_proxy_headers: config.trust_proxy_headers,
+        });
+        let writer = Writer::new(db.clone(), clock.clone(), principals, wakers.clone());
+        let state = web::Data::new(AppState {
+            auth,
+            writer: writer.clone(),
             metrics: Metrics::new()?,
-            jobs: wakers.clone(),
             clock,
             db,
             config,
@@ -92,12 +103,7 @@ impl Application {
         let mut jobs = Runner::new(wakers, state.metrics.jobs.clone());
         jobs.register(mail_worker, interval);
         jobs.register(webhook_worker, interval);
-        jobs.register(
-            LetterExpiry {
-                state: state.clone(),
-            },
-            interval,
-        );
+        jobs.register(LetterExpiry { writer }, interval);
         jobs.register(
             Housekeeping {
                 state: state.clone(),
@@ -112,9 +118,10 @@ impl Application {
                 .configure(http::configure)
                 .split_for_parts();
             app.app_data(app_state.clone())
+                .app_data(app_state.auth.clone())
                 .app_data(web::PathConfig::default().error_handler(problem::path_error))
-                .route("/openapi.json", web::get().to(ops::openapi_json))
-                .route("/docs", web::get().to(ops::docs_redirect))
+                .route("/openapi.json", web::get().to(openapi::serve_json))
+                .route("/docs", web::get().to(openapi::docs_redirect))
                 .service(
                     SwaggerUi::new("/docs/{_:.*}")
                         .config(utoipa_swagger_ui::Config::from("/openapi.json")),
@@ -173,7 +180,7 @@ impl Job for Housekeeping {
     const KIND: JobKind = JobKind::Housekeeping;
 
     async fn round(&self, _progress: &Progress) -> Result<usize, crate::error::AppError> {
-        self.state.rate_limits.forget_idle();
+        self.state.auth.rate_limits.forget_idle();
         let now = self.state.clock.now();
         self.state
             .db

@@ -8,16 +8,16 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use uuid::Uuid;
 
+use super::Authenticator;
 use super::jwt::SubjectKind;
 use crate::db::{DbConnection, api_clients, dealer_groups, users};
 use crate::domain::account::Role;
 use crate::domain::scope::Scope;
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::state::AppState;
 
 #[derive(Clone, Debug)]
 pub struct UserPrincipal {
@@ -127,30 +127,26 @@ async fn authenticate(req: HttpRequest) -> Result<Principal, AppError> {
     if let Some(principal) = req.extensions().get::<Principal>() {
         return Ok(principal.clone());
     }
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?
-        .clone();
+    let auth = Authenticator::of(&req)?.clone();
     let claims = bearer_token(&req)
-        .and_then(|token| state.jwt.verify(token))
+        .and_then(|token| auth.jwt.verify(token))
         .ok_or(AppError::Unauthorized)?;
     let subject = (claims.kind, claims.sub);
-    let principal = match state.principals.get(subject) {
+    let principal = match auth.principals.get(subject) {
         Ok(principal) => principal,
         Err(generation) => {
-            let principal = state
+            let principal = auth
                 .db
                 .run(move |conn| confirm(conn, claims.kind, claims.sub))
                 .await?
                 .ok_or(AppError::Unauthorized)?;
-            state
-                .principals
+            auth.principals
                 .insert(subject, principal.clone(), generation);
             principal
         }
     };
     if let Principal::Client(client) = &principal {
-        let status = state.rate_limits.check_client(client.id)?;
+        let status = auth.rate_limits.check_client(client.id)?;
         req.extensions_mut().insert(status);
     }
     req.extensions_mut().insert(principal.clone());

@@ -12,16 +12,16 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
+use super::Authenticator;
+use super::client_address::client_address;
 use crate::config::RateLimitSettings;
 use crate::error::AppError;
-use crate::http::client_address::client_address;
-use crate::state::AppState;
 
 type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
 
@@ -130,14 +130,13 @@ impl FromRequest for AddressThrottle {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let Some(state) = req.app_data::<web::Data<AppState>>() else {
-            return ready(Err(AppError::Internal(anyhow::anyhow!(
-                "application state missing"
-            ))));
+        let auth = match Authenticator::of(req) {
+            Ok(auth) => auth,
+            Err(error) => return ready(Err(error)),
         };
-        let address = client_address(req, state.config.trust_proxy_headers)
+        let address = client_address(req, auth.trust_proxy_headers)
             .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        ready(state.rate_limits.check_address(address).map(|status| {
+        ready(auth.rate_limits.check_address(address).map(|status| {
             req.extensions_mut().insert(status);
             AddressThrottle
         }))

@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use super::DbConnection;
 use super::schema::one_time_tokens;
-use crate::auth::tokens::{hash_token, random_token};
 use crate::error::AppError;
+use crate::tokens::{hash_token, random_token};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {

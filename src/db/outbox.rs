@@ -14,7 +14,6 @@ use super::schema::mail_outbox;
 use super::{DbConnection, write_transaction};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::mail::templates::{ComposedMail, MailComposer, Message};
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = mail_outbox)]
@@ -30,41 +29,16 @@ pub struct OutboxMail {
     pub attempts: i32,
 }
 
-impl OutboxMail {
-    /// The subject and body to send: rendered now from the queued message in the recipient's
-    /// language, or the text that older rows carry. An error here can never heal by retrying.
-    pub fn compose(&self, composer: &MailComposer) -> Result<ComposedMail, String> {
-        let (Some(message), locale) = (&self.message, &self.locale) else {
-            return Ok(ComposedMail {
-                subject: self.subject.clone().unwrap_or_default(),
-                body: self.body_text.clone().unwrap_or_default(),
-            });
-        };
-        let message: Message =
-            serde_json::from_str(message).map_err(|e| format!("{UNRENDERABLE}: {e}"))?;
-        let locale = locale
-            .as_deref()
-            .and_then(Locale::parse)
-            .unwrap_or(Locale::En);
-        composer
-            .compose(&message, locale)
-            .map_err(|e| format!("{UNRENDERABLE}: {e}"))
-    }
-}
-
-/// How a failure to render a queued message starts, so the worker gives up on it at once.
-pub const UNRENDERABLE: &str = "cannot render the message";
-
-/// Queues `message` for `recipient`, to be rendered in `locale` when it is sent.
+/// Queues `message` (a `mail::Message` as JSON) for `recipient`, to be rendered in `locale` when
+/// it is sent.
 pub fn enqueue(
     conn: &mut DbConnection,
     recipient: &str,
     locale: Locale,
-    message: &Message,
+    message: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let now = now.naive_utc();
-    let message = serde_json::to_string(message).map_err(anyhow::Error::from)?;
     diesel::insert_into(mail_outbox::table)
         .values((
             mail_outbox::id.eq(Uuid::now_v7().to_string()),

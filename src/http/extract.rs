@@ -149,7 +149,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidatedJson<T> 
             body_kind(&req, false)?;
             let body = read_body(&req, &mut payload, JSON_BODY_LIMIT).await?;
             req.extensions_mut()
-                .insert(BodyHash(crate::auth::tokens::hash_token_bytes(&body)));
+                .insert(BodyHash(crate::tokens::hash_token_bytes(&body)));
             parse_json(&body).and_then(validated).map(ValidatedJson)
         })
     }

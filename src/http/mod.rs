@@ -9,7 +9,6 @@ pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod cities;
-pub mod client_address;
 pub mod concurrency;
 pub mod dealer_groups;
 pub mod eligibility_criteria;

@@ -1,5 +1,5 @@
-//! Operational endpoints at the root: liveness, readiness, metrics, the OpenAPI document and
-//! its interactive page.
+//! Operational endpoints at the root: liveness, readiness, metrics. (The OpenAPI document and
+//! its page are served by `crate::openapi`.)
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
@@ -55,18 +55,4 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
             "text/plain; version=0.0.4; charset=utf-8",
         ))
         .body(state.metrics.render())
-}
-
-/// The OpenAPI document (the same bytes as `dealer-portal openapi`).
-pub async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(crate::openapi::document_json())
-}
-
-/// `/docs` → `/docs/`, where the interactive page lives.
-pub async fn docs_redirect() -> HttpResponse {
-    HttpResponse::PermanentRedirect()
-        .insert_header((header::LOCATION, "/docs/"))
-        .finish()
 }

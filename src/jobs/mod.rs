@@ -1,7 +1,7 @@
 //! The background jobs and the one loop that runs them all.
 //!
 //! A job is one round of work ("process what is due, say how many items that was"), written
-//! beside its feature (`mail/worker.rs`, `webhooks/worker.rs`, `loi/expiry.rs`). The runner
+//! beside its feature (`mail/worker.rs`, `webhooks/worker.rs`, `workflow/letters.rs`). The runner
 //! calls the round again when the job is woken (`Wakers::wake`, after a commit that gave it
 //! work) or when its interval has passed; a failed round is logged and tried again next time.
 //! On shutdown each job finishes the round in progress and stops.

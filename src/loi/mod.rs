@@ -1,7 +1,5 @@
-//! Letters of intent: the rendered letter, and the background work that expires letters and
-//! reminds applicants before they do.
-
-pub mod expiry;
+//! The letter of intent as a document: its template (`letter.html`, Chinese first, English
+//! below) and the renderer that fixes its bytes and their SHA-256 when it is offered.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use minijinja::{Environment, context};

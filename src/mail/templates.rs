@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use uuid::Uuid;
 
+use crate::db::outbox::OutboxMail;
 use crate::domain::account::Role;
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::Action;
@@ -245,6 +246,32 @@ impl MailComposer {
             subject: subject.trim().to_owned(),
             body: body.trim_start().to_owned(),
         })
+    }
+}
+
+/// How a failure to render a queued message starts, so the worker gives up on it at once.
+pub const UNRENDERABLE: &str = "cannot render the message";
+
+impl MailComposer {
+    /// The subject and body of an outbox row: rendered now from its message in the recipient's
+    /// language, or the text that rows queued before mail was data carry. An error here can
+    /// never heal by retrying.
+    pub fn compose_queued(&self, mail: &OutboxMail) -> Result<ComposedMail, String> {
+        let Some(message) = &mail.message else {
+            return Ok(ComposedMail {
+                subject: mail.subject.clone().unwrap_or_default(),
+                body: mail.body_text.clone().unwrap_or_default(),
+            });
+        };
+        let message: Message =
+            serde_json::from_str(message).map_err(|e| format!("{UNRENDERABLE}: {e}"))?;
+        let locale = mail
+            .locale
+            .as_deref()
+            .and_then(Locale::parse)
+            .unwrap_or(Locale::En);
+        self.compose(&message, locale)
+            .map_err(|e| format!("{UNRENDERABLE}: {e}"))
     }
 }
 

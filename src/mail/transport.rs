@@ -8,9 +8,8 @@ use lettre::message::header::ContentType;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
 
-use super::templates::ComposedMail;
+use super::templates::{ComposedMail, UNRENDERABLE};
 use crate::config::MailTransport;
-use crate::db::outbox::UNRENDERABLE;
 
 const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
 

@@ -71,7 +71,7 @@ impl MailWorker {
     async fn send_one(&self, mail: OutboxMail, progress: &Progress) -> Result<Outcome, AppError> {
         let _in_flight = progress.start();
         // Rendered here, outside any transaction, in the recipient's language.
-        let result = match mail.compose(&self.composer) {
+        let result = match self.composer.compose_queued(&mail) {
             Ok(composed) => self.sender.send(&mail.recipient, &composed).await,
             Err(error) => Err(error),
         };

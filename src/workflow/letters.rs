@@ -1,18 +1,25 @@
 //! The letter of intent: its signature (the `sign_loi` move with its evidence), and the work
-//! nobody asks for, the reminder before it runs out and its expiry. (Offering and declining are
-//! plain moves.)
+//! nobody asks for, run by the `LetterExpiry` job: a reminder to the applicant a few days before
+//! a letter runs out, and the `expire_loi` move once it has. (Offering and declining are plain
+//! moves.)
+//!
+//! Safe with several replicas: a reminder is claimed by a guarded update before its mail is
+//! queued, and an expiry is a version-guarded move, so of two processes only one does each.
 
-use chrono::SecondsFormat;
+use chrono::{Duration, SecondsFormat};
 use uuid::Uuid;
 
 use super::access::Access;
 use super::moves::{MoveRequest, Mover, perform};
 use super::recipients::owner_of;
 use super::unit::Work;
+use super::writer::Writer;
 use crate::db::applications::{self, Application};
 use crate::db::lois::{self, Signature};
+use crate::domain::loi::REMINDER_DAYS;
 use crate::domain::workflow::{Action, Actor, Status};
 use crate::error::AppError;
+use crate::jobs::{Job, JobKind, Progress};
 use crate::mail::Message;
 use crate::mail::templates::PartnershipStep;
 
@@ -82,4 +89,48 @@ pub fn expire(work: &mut Work<'_>, id: Uuid) -> Result<(), AppError> {
         &MoveRequest::default(),
     )
     .map(drop)
+}
+
+/// Letters looked at per query.
+const BATCH: i64 = 50;
+
+/// The job that reminds and expires letters, every interval.
+pub struct LetterExpiry {
+    pub writer: Writer,
+}
+
+impl Job for LetterExpiry {
+    const KIND: JobKind = JobKind::LettersOfIntent;
+
+    /// Reminders first (a letter about to expire still gets its reminder), then expiries;
+    /// returns how many letters it looked at.
+    async fn round(&self, progress: &Progress) -> Result<usize, AppError> {
+        let writer = &self.writer;
+        let mut handled = 0;
+        let now = writer.clock().now();
+        let remind_before = now + Duration::days(REMINDER_DAYS);
+        let due = writer
+            .db()
+            .run(move |conn| lois::due_for_reminder(conn, remind_before, BATCH))
+            .await?;
+        for id in due {
+            let _in_flight = progress.start();
+            handled += 1;
+            writer.write(move |work| remind(work, id)).await?;
+        }
+        let expired = writer
+            .db()
+            .run(move |conn| lois::expired(conn, now, BATCH))
+            .await?;
+        for id in expired {
+            let _in_flight = progress.start();
+            handled += 1;
+            match writer.write(move |work| expire(work, id)).await {
+                // Another process expired it first.
+                Ok(()) | Err(AppError::VersionMismatch) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(handled)
+    }
 }

@@ -10,6 +10,7 @@
 //!                                                   │  webhook and audit events   │  webhook workers
 //! ```
 //!
+//! - `writer`: `Writer::write`, the entry point (handlers: `AppState::write`).
 //! - `unit`: the unit of work (`Work`): one transaction, its effects collected as data, the
 //!   rows among them written before the commit, the rest carried out after it.
 //! - `access`: who sees and acts on which application, from the confirmed caller alone.
@@ -26,7 +27,9 @@ pub mod moves;
 pub mod onboarding;
 pub mod recipients;
 pub mod unit;
+pub mod writer;
 
 pub use access::Access;
 pub use moves::{MoveRequest, Mover, perform};
 pub use unit::{AfterCommit, AuditEvent, Work};
+pub use writer::Writer;

@@ -129,7 +129,8 @@ impl Effects {
     /// for the end of the transaction.
     fn write(self, conn: &mut DbConnection, now: DateTime<Utc>) -> Result<AfterCommit, AppError> {
         for mail in &self.mail {
-            outbox::enqueue(conn, &mail.recipient, mail.locale, &mail.message, now)?;
+            let message = serde_json::to_string(&mail.message).map_err(anyhow::Error::from)?;
+            outbox::enqueue(conn, &mail.recipient, mail.locale, &message, now)?;
         }
         for (event, data) in &self.announcements {
             webhook_events::enqueue(conn, event.as_str(), data, now)?;

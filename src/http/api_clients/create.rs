@@ -6,7 +6,6 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::ApiClientResponse;
-use crate::auth::tokens::random_token;
 use crate::auth::{Admin, Authorized};
 use crate::db::api_clients;
 use crate::domain::scope::Scope;
@@ -14,6 +13,7 @@ use crate::error::AppError;
 use crate::http::auth::hash_password;
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
+use crate::tokens::random_token;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct CreateApiClientRequest {

@@ -7,12 +7,12 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::auth::client_address::client_address;
 use crate::auth::principal::UserPrincipal;
 use crate::auth::{AnyUser, Authorized, Principal};
 use crate::db::lois::{self, Loi, Signature};
 use crate::domain::loi::{LoiStatus, LoiTerms};
 use crate::error::{AppError, Problem};
-use crate::http::client_address::client_address;
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;

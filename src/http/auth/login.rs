@@ -46,6 +46,7 @@ pub async fn login(
         .as_ref()
         .map_or(body.email.trim().to_lowercase(), |e| e.to_string());
     state
+        .auth
         .rate_limits
         .check_account(AccountAction::Login, &account_key)?;
 
@@ -69,7 +70,7 @@ pub async fn login(
     let pair = state
         .write(move |work| {
             let now = work.now();
-            issue_token_pair(work, &task_state.jwt, refresh_ttl, user.id, None, now)
+            issue_token_pair(work, &task_state.auth.jwt, refresh_ttl, user.id, None, now)
         })
         .await?;
     Ok(web::Json(pair))

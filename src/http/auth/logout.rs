@@ -1,12 +1,12 @@
 use actix_web::{HttpResponse, post, web};
 
 use super::refresh::RefreshRequest;
-use crate::auth::tokens::hash_token;
 use crate::auth::{AnyUser, Authorized};
 use crate::db::refresh_tokens;
 use crate::error::AppError;
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
+use crate::tokens::hash_token;
 
 /// Sign out.
 ///

@@ -15,9 +15,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::jwt::{JwtKeys, SubjectKind};
-use crate::auth::tokens::{hash_token, random_token};
 use crate::db::{DbConnection, refresh_tokens};
 use crate::error::AppError;
+use crate::tokens::{hash_token, random_token};
 
 /// An access token and the refresh token that renews it.
 #[derive(Debug, Serialize, ToSchema)]

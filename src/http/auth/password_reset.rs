@@ -44,6 +44,7 @@ pub async fn request_reset(
         return Ok(HttpResponse::Accepted().finish());
     };
     state
+        .auth
         .rate_limits
         .check_account(AccountAction::PasswordReset, email.as_str())?;
     state

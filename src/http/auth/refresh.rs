@@ -4,11 +4,11 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{TokenPair, issue_token_pair};
-use crate::auth::tokens::hash_token;
 use crate::db::{refresh_tokens, users};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
+use crate::tokens::hash_token;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct RefreshRequest {
@@ -64,7 +64,7 @@ pub async fn refresh(
                 if !active {
                     return Ok(Outcome::Refused);
                 }
-                issue_token_pair(work, &task_state.jwt, refresh_ttl, user_id, Some(&token.family_id), now)
+                issue_token_pair(work, &task_state.auth.jwt, refresh_ttl, user_id, Some(&token.family_id), now)
                     .map(Outcome::Renewed)
         })
         .await?;

@@ -57,6 +57,7 @@ pub async fn register(
     let email =
         EmailAddress::parse(&body.email).ok_or_else(|| AppError::field("email", "email"))?;
     state
+        .auth
         .rate_limits
         .check_account(AccountAction::Register, email.as_str())?;
     let locale = body

@@ -67,6 +67,7 @@ pub async fn client_token(
     JsonOrForm(body): JsonOrForm<ClientTokenRequest>,
 ) -> Result<web::Json<ClientToken>, AppError> {
     state
+        .auth
         .rate_limits
         .check_account(AccountAction::ClientToken, &body.client_id)?;
     let client_id = body.client_id.clone();
@@ -81,10 +82,11 @@ pub async fn client_token(
         .ok_or(AppError::InvalidCredentials)?;
     Ok(web::Json(ClientToken {
         access_token: state
+            .auth
             .jwt
             .issue(client.id, SubjectKind::Client, state.clock.now())?,
         token_type: "Bearer",
-        expires_in: state.jwt.ttl().as_secs(),
+        expires_in: state.auth.jwt.ttl().as_secs(),
         scope: Scope::join(&client.scopes),
     }))
 }

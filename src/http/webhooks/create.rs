@@ -7,12 +7,12 @@ use validator::Validate;
 
 use super::{ManagerSubject, WebhookManager};
 use crate::auth::Authorized;
-use crate::auth::tokens::random_token;
 use crate::db::webhooks::{self, Manager, NewSubscription};
 use crate::domain::workflow::EventType;
 use crate::error::{AppError, FieldError};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
+use crate::tokens::random_token;
 use crate::webhooks::target;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

@@ -125,7 +125,7 @@ pub async fn upload_document(
 
     // The same key with another kind, name or file is another request.
     req.extensions_mut()
-        .insert(BodyHash(crate::auth::tokens::hash_token_bytes(
+        .insert(BodyHash(crate::tokens::hash_token_bytes(
             format!("{}\n{}\n{sha256}", kind.as_str(), file.filename).as_bytes(),
         )));
     let fingerprint = key.fingerprint(&req, user.id);

@@ -4,6 +4,8 @@
 //! request id; `http::problem::localize` then re-renders it in the caller's language with the
 //! request id, because only the middleware sees the request.
 
+pub mod code;
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -11,10 +13,11 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
-use strum::{EnumIter, IntoStaticStr};
 use utoipa::ToSchema;
 
-use crate::i18n::{Locale, field_message, problem_text};
+pub use code::{ProblemCode, problem_text};
+
+use crate::i18n::{Locale, field_message};
 
 /// One failing field of a 422.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,59 +41,6 @@ impl FieldError {
     pub fn with_param(mut self, name: &str, value: impl ToString) -> Self {
         self.params.insert(name.to_owned(), value.to_string());
         self
-    }
-}
-
-/// The stable, machine-readable code of a problem: its `code` and the end of its `type`.
-/// Clients branch on these strings, so a variant's name (in snake_case) never changes; every
-/// code has its words in both languages (`i18n::problem_text`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, IntoStaticStr, EnumIter, strum::Display)]
-#[strum(serialize_all = "snake_case")]
-pub enum ProblemCode {
-    ValidationFailed,
-    MalformedJson,
-    MalformedBody,
-    MalformedCsv,
-    UnsupportedMediaType,
-    PayloadTooLarge,
-    Unauthorized,
-    InvalidCredentials,
-    InvalidToken,
-    InvalidRefreshToken,
-    CannotChangeOwnAccount,
-    Forbidden,
-    NotFound,
-    MethodNotAllowed,
-    EmailTaken,
-    CityExists,
-    UsccTaken,
-    AlreadyInGroup,
-    InvalidTransition,
-    EmailNotVerified,
-    CityNotAccepting,
-    ApplicationExists,
-    NoDealerGroup,
-    NotEditable,
-    ScorecardRequired,
-    NotReviewable,
-    AlreadyAssigned,
-    QuotaFull,
-    DocumentHashMismatch,
-    LoiExpired,
-    OnboardingIncomplete,
-    NotOnboarding,
-    NotAcceptable,
-    Conflict,
-    VersionMismatch,
-    PreconditionRequired,
-    RateLimited,
-    ServiceUnavailable,
-    InternalError,
-}
-
-impl ProblemCode {
-    pub fn as_str(self) -> &'static str {
-        self.into()
     }
 }
 
