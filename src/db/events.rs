@@ -12,17 +12,17 @@ use crate::domain::event::EventAction;
 use crate::domain::workflow::{Actor, Status};
 use crate::error::AppError;
 
-/// What happened, by whom; the chain adds the sequence number and the hashes.
-pub struct NewEvent<'a> {
+/// What happened, by whom; the chain adds the time, the sequence number and the hashes.
+#[derive(Debug)]
+pub struct NewEvent {
     pub application_id: Uuid,
-    pub at: DateTime<Utc>,
     pub actor_id: Option<Uuid>,
     pub actor_role: Actor,
     pub action: EventAction,
     pub from_status: Option<Status>,
     pub to_status: Status,
-    pub reason_code: Option<&'a str>,
-    pub reason: Option<&'a str>,
+    pub reason_code: Option<&'static str>,
+    pub reason: Option<String>,
 }
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -65,7 +65,11 @@ impl Event {
 }
 
 /// Appends `event` to the chain. Call inside the transaction of the change it records.
-pub fn append(conn: &mut DbConnection, event: &NewEvent<'_>) -> Result<Uuid, AppError> {
+pub fn append(
+    conn: &mut DbConnection,
+    event: &NewEvent,
+    at: DateTime<Utc>,
+) -> Result<Uuid, AppError> {
     // Take the head's row lock before reading it: concurrent appends on PostgreSQL queue here
     // and each reads the head its predecessor committed (SQLite writers are serial anyway).
     diesel::update(audit_chain_head::table.find(1))
@@ -78,7 +82,7 @@ pub fn append(conn: &mut DbConnection, event: &NewEvent<'_>) -> Result<Uuid, App
     let id = Uuid::now_v7();
     let seq = last_seq + 1;
     // Both databases keep microseconds; hash exactly what will be read back.
-    let at = event.at.trunc_subsecs(6);
+    let at = at.trunc_subsecs(6);
     let fields = ChainedFields {
         id,
         seq,
@@ -90,7 +94,7 @@ pub fn append(conn: &mut DbConnection, event: &NewEvent<'_>) -> Result<Uuid, App
         from_status: event.from_status.map(Status::as_str),
         to_status: event.to_status.as_str(),
         reason_code: event.reason_code,
-        reason: event.reason,
+        reason: event.reason.as_deref(),
     };
     let hash = fields.hash(&last_hash);
     diesel::insert_into(application_events::table)
@@ -105,7 +109,7 @@ pub fn append(conn: &mut DbConnection, event: &NewEvent<'_>) -> Result<Uuid, App
             application_events::from_status.eq(fields.from_status),
             application_events::to_status.eq(fields.to_status),
             application_events::reason_code.eq(event.reason_code),
-            application_events::reason.eq(event.reason),
+            application_events::reason.eq(&event.reason),
             application_events::prev_hash.eq(&last_hash),
             application_events::hash.eq(&hash),
         ))

@@ -2,16 +2,16 @@
 
 use uuid::Uuid;
 
-use super::recipients::city_name;
-use super::unit::{AuditEvent, Work};
+use super::recipients::application_mail;
+use super::unit::Work;
 use crate::db::applications::Application;
+use crate::db::events::NewEvent;
 use crate::db::{assignees, users};
 use crate::domain::account::Role;
 use crate::domain::event::EventAction;
 use crate::domain::workflow::Actor;
 use crate::error::{AppError, ProblemCode};
 use crate::mail::Message;
-use crate::mail::templates::ApplicationMail;
 
 /// Assigns `reviewer_id` to `application` on behalf of the admin `by`: the reviewer must be an
 /// active reviewer of the application's city (422 on `user_id`), the application in review
@@ -37,7 +37,7 @@ pub fn assign(
     if !assignees::add(work, application.id, reviewer.id, Some(by), now)? {
         return Err(AppError::Conflict(ProblemCode::AlreadyAssigned));
     }
-    work.record(AuditEvent {
+    work.record(NewEvent {
         application_id: application.id,
         actor_id: Some(by),
         actor_role: Actor::Admin,
@@ -48,11 +48,7 @@ pub fn assign(
         reason: Some(format!("{} ({})", reviewer.display_name, reviewer.id)),
     });
     let message = Message::ReviewerAssigned {
-        mail: ApplicationMail {
-            city: city_name(work, &application.city_code, reviewer.locale)?,
-            name: reviewer.display_name,
-            application_id: application.id,
-        },
+        mail: application_mail(work, application, reviewer.display_name, reviewer.locale)?,
         group: application.dealer_group_name.clone(),
     };
     work.mail(reviewer.email, reviewer.locale, message);

@@ -3,9 +3,10 @@
 use uuid::Uuid;
 
 use super::access::Access;
-use super::unit::{AuditEvent, Work};
+use super::unit::Work;
 use crate::db::applications::{self, Application, Draft};
 use crate::db::cities;
+use crate::db::events::NewEvent;
 use crate::domain::event::EventAction;
 use crate::domain::workflow::{Actor, Status};
 use crate::error::{AppError, ProblemCode};
@@ -29,7 +30,7 @@ pub fn create(
     }
     let now = work.now();
     applications::insert(work, id, group_id, draft, user_id, now)?;
-    work.record(AuditEvent {
+    work.record(NewEvent {
         application_id: id,
         actor_id: Some(user_id),
         actor_role: Actor::ApplicantOwner,

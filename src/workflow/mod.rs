@@ -15,7 +15,8 @@
 //!   rows among them written before the commit, the rest carried out after it.
 //! - `access`: who sees and acts on which application, from the confirmed caller alone.
 //! - `moves`: one move of the workflow table (`domain::workflow`), its guards and effects.
-//! - `drafts`, `documents`, `assignment`, `onboarding`, `letters`: the changes that are not moves.
+//! - `drafts`, `documents`, `assignment`, `scorecards`, `onboarding`, `letters`: the changes
+//!   that are not moves.
 //! - `recipients`: who hears about an application, in which language.
 
 pub mod access;
@@ -26,10 +27,11 @@ pub mod letters;
 pub mod moves;
 pub mod onboarding;
 pub mod recipients;
+pub mod scorecards;
 pub mod unit;
 pub mod writer;
 
 pub use access::Access;
 pub use moves::{MoveRequest, Mover, perform};
-pub use unit::{AfterCommit, AuditEvent, Work};
+pub use unit::{AfterCommit, Work};
 pub use writer::Writer;

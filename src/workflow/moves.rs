@@ -7,9 +7,10 @@ use chrono::{DateTime, Duration, SecondsFormat, SubsecRound, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::recipients::{city_name, owner_of};
-use super::unit::{AuditEvent, Work};
+use super::recipients::{application_mail, owner_of};
+use super::unit::Work;
 use crate::db::applications::{self, Application};
+use crate::db::events::NewEvent;
 use crate::db::lois::{self, NewLoi, Signature};
 use crate::db::{
     DbConnection, assignees, cities, criteria, dealer_groups, onboarding, scorecards, users,
@@ -25,7 +26,7 @@ use crate::domain::workflow::{
 use crate::error::{AppError, ProblemCode};
 use crate::loi::LetterFacts;
 use crate::mail::Message;
-use crate::mail::templates::{ApplicationMail, PartnershipStep};
+use crate::mail::templates::PartnershipStep;
 
 /// What the caller asks for, with the words some actions require.
 #[derive(Default)]
@@ -90,7 +91,7 @@ pub fn perform(
     {
         assignees::add(work, application.id, user_id, Some(user_id), now)?;
     }
-    work.record(AuditEvent {
+    work.record(NewEvent {
         application_id: application.id,
         actor_id: mover.user_id,
         actor_role: mover.actor,
@@ -338,11 +339,7 @@ fn notify(
             .filter(|a| Some(a.user_id) != mover.user_id)
         {
             let message = Message::AssigneeUpdate {
-                mail: ApplicationMail {
-                    city: city_name(work, &application.city_code, reviewer.locale)?,
-                    name: reviewer.display_name,
-                    application_id: application.id,
-                },
+                mail: application_mail(work, application, reviewer.display_name, reviewer.locale)?,
                 group: application.dealer_group_name.clone(),
                 action: row.action,
             };

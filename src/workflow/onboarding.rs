@@ -3,9 +3,10 @@
 use uuid::Uuid;
 
 use super::access::Access;
-use super::unit::{AuditEvent, Work};
+use super::unit::Work;
 use crate::db::DbConnection;
 use crate::db::applications::Application;
+use crate::db::events::NewEvent;
 use crate::db::onboarding::{self, Task};
 use crate::domain::event::EventAction;
 use crate::domain::workflow::Status;
@@ -56,7 +57,7 @@ pub fn update_task(
         note,
         done_at,
     )?;
-    work.record(AuditEvent {
+    work.record(NewEvent {
         application_id: application.id,
         actor_id: access.user_id,
         actor_role: actor,

@@ -54,3 +54,17 @@ pub fn owner_of(
         name: owner.display_name,
     }))
 }
+
+/// What a mail about `application` says to `name`: the city in `locale`.
+pub fn application_mail(
+    conn: &mut DbConnection,
+    application: &Application,
+    name: String,
+    locale: Locale,
+) -> Result<ApplicationMail, AppError> {
+    Ok(ApplicationMail {
+        city: city_name(conn, &application.city_code, locale)?,
+        name,
+        application_id: application.id,
+    })
+}

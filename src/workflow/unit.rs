@@ -14,8 +14,7 @@ use uuid::Uuid;
 
 use crate::db::events::{self, NewEvent};
 use crate::db::{DbConnection, outbox, webhook_events, write_transaction};
-use crate::domain::event::EventAction;
-use crate::domain::workflow::{Actor, EventType, Status};
+use crate::domain::workflow::EventType;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::jobs::JobKind;
@@ -29,24 +28,11 @@ pub struct Work<'c> {
     effects: Effects,
 }
 
-/// One entry of the audit trail, at the unit's time; the chain adds the order and the hashes.
-#[derive(Debug)]
-pub struct AuditEvent {
-    pub application_id: Uuid,
-    pub actor_id: Option<Uuid>,
-    pub actor_role: Actor,
-    pub action: EventAction,
-    pub from_status: Option<Status>,
-    pub to_status: Status,
-    pub reason_code: Option<&'static str>,
-    pub reason: Option<String>,
-}
-
 #[derive(Default)]
 struct Effects {
     mail: Vec<QueuedMail>,
     announcements: Vec<(EventType, Value)>,
-    audit: Vec<AuditEvent>,
+    audit: Vec<NewEvent>,
     forget: Vec<Uuid>,
     wake: Vec<JobKind>,
 }
@@ -108,7 +94,7 @@ impl<'c> Work<'c> {
     }
 
     /// Appends an event to the application's audit trail.
-    pub fn record(&mut self, event: AuditEvent) {
+    pub fn record(&mut self, event: NewEvent) {
         self.effects.audit.push(event);
     }
 
@@ -136,20 +122,7 @@ impl Effects {
             webhook_events::enqueue(conn, event.as_str(), data, now)?;
         }
         for event in &self.audit {
-            events::append(
-                conn,
-                &NewEvent {
-                    application_id: event.application_id,
-                    at: now,
-                    actor_id: event.actor_id,
-                    actor_role: event.actor_role,
-                    action: event.action,
-                    from_status: event.from_status,
-                    to_status: event.to_status,
-                    reason_code: event.reason_code,
-                    reason: event.reason.as_deref(),
-                },
-            )?;
+            events::append(conn, event, now)?;
         }
         let mut wake = self.wake;
         if !self.mail.is_empty() {

@@ -9,10 +9,11 @@ use crate::auth::{Authorized, Principal, Staff};
 use crate::db::scorecards::{self, Scorecard};
 use crate::domain::account::Role;
 use crate::domain::review::{Recommendation, Scores, card_visible};
-use crate::error::{AppError, Problem, ProblemCode};
+use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
 use crate::workflow::Access;
+use crate::workflow::scorecards::{Card, file_card};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct ScorecardRequest {
@@ -125,28 +126,16 @@ pub async fn put_review(
     ValidatedJson(body): ValidatedJson<ScorecardRequest>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let reviewer = user.id;
+    let access = Access::of(&Principal::User(user), None)?;
     let (created, card) = state
         .write(move |work| {
-            let now = work.now();
-            let application = Access::of(&Principal::User(user), None)?.load(work, id)?;
-            if !application.status.is_in_review() {
-                return Err(AppError::Conflict(ProblemCode::NotReviewable));
-            }
-            let created = scorecards::upsert(
-                work,
-                id,
-                reviewer,
-                &body.scores,
-                body.recommendation,
-                body.comment.as_deref(),
-                now,
-            )?;
-            let card = scorecards::list(work, id)?
-                .into_iter()
-                .find(|c| c.reviewer_id == reviewer)
-                .ok_or(AppError::NotFound)?;
-            Ok((created, card))
+            let application = access.load(work, id)?;
+            let card = Card {
+                scores: &body.scores,
+                recommendation: body.recommendation,
+                comment: body.comment.as_deref(),
+            };
+            file_card(work, &access, &application, &card)
         })
         .await?;
     let mut response = if created {
