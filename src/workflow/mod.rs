@@ -16,13 +16,16 @@
 //! - `access`: who sees and acts on which application, from the confirmed caller alone.
 //! - `moves`: one move of the workflow table (`domain::workflow`), its guards and effects.
 //! - `drafts`, `documents`, `assignment`, `scorecards`, `onboarding`, `letters`: the changes
-//!   that are not moves.
+//!   to an application that are not moves.
+//! - `accounts`, `groups`: registration, e-mailed links, staff; dealer groups' profiles.
 //! - `recipients`: who hears about an application, in which language.
 
 pub mod access;
+pub mod accounts;
 pub mod assignment;
 pub mod documents;
 pub mod drafts;
+pub mod groups;
 pub mod letters;
 pub mod moves;
 pub mod onboarding;

@@ -6,13 +6,11 @@ use validator::Validate;
 
 use super::hash_password;
 use crate::auth::rate_limit::{AccountAction, AddressThrottle};
-use crate::db::one_time_tokens::{self, Purpose};
-use crate::db::{refresh_tokens, users};
 use crate::domain::account::{EmailAddress, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
-use crate::mail::{Message, templates::PASSWORD_RESET_HOURS};
 use crate::state::AppState;
+use crate::workflow::accounts;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct PasswordResetRequest {
@@ -48,21 +46,7 @@ pub async fn request_reset(
         .rate_limits
         .check_account(AccountAction::PasswordReset, email.as_str())?;
     state
-        .write(move |work| {
-            let Some(user) = users::find_by_email(work, email.as_str())?.filter(|u| u.active)
-            else {
-                return Ok(());
-            };
-            let ttl = chrono::Duration::hours(PASSWORD_RESET_HOURS);
-            let now = work.now();
-            let token = one_time_tokens::issue(work, user.id, Purpose::PasswordReset, ttl, now)?;
-            let message = Message::PasswordReset {
-                name: user.display_name,
-                token,
-            };
-            work.mail(user.email, user.locale, message);
-            Ok(())
-        })
+        .write(move |work| accounts::request_password_reset(work, &email))
         .await?;
     Ok(HttpResponse::Accepted().finish())
 }
@@ -98,15 +82,7 @@ pub async fn confirm_reset(
 ) -> Result<HttpResponse, AppError> {
     let password_hash = hash_password(SecretString::from(body.new_password)).await?;
     state
-        .write(move |work| {
-            let now = work.now();
-            let user_id = one_time_tokens::consume(work, &body.token, Purpose::PasswordReset, now)?;
-            users::set_password(work, user_id, &password_hash, now)?;
-            refresh_tokens::revoke_all_of_user(work, user_id, now)?;
-            // Setting a password through the e-mailed link verifies the address too.
-            work.forget(user_id);
-            Ok(())
-        })
+        .write(move |work| accounts::reset_password(work, &body.token, &password_hash))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

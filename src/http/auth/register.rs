@@ -7,15 +7,14 @@ use validator::Validate;
 
 use super::hash_password;
 use crate::auth::rate_limit::{AccountAction, AddressThrottle};
-use crate::db::one_time_tokens::{self, Purpose};
-use crate::db::users;
+use crate::db::users::NewUser;
 use crate::domain::account::{EmailAddress, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, Role};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::http::me::UserResponse;
 use crate::i18n::Locale;
-use crate::mail::{Message, templates::VERIFY_EMAIL_HOURS};
 use crate::state::AppState;
+use crate::workflow::accounts;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct RegisterRequest {
@@ -69,28 +68,16 @@ pub async fn register(
     let display_name = body.display_name.trim().to_owned();
     let user = state
         .write(move |work| {
-            let now = work.now();
-            users::insert(
-                work,
-                &users::NewUser {
-                    id,
-                    email: email.as_str(),
-                    password_hash: Some(&password_hash),
-                    display_name: &display_name,
-                    role: Role::Applicant,
-                    locale,
-                    email_verified: false,
-                },
-                now,
-            )?;
-            let ttl = chrono::Duration::hours(VERIFY_EMAIL_HOURS);
-            let token = one_time_tokens::issue(work, id, Purpose::VerifyEmail, ttl, now)?;
-            let message = Message::VerifyEmail {
-                name: display_name,
-                token,
+            let account = NewUser {
+                id,
+                email: email.as_str(),
+                password_hash: Some(&password_hash),
+                display_name: &display_name,
+                role: Role::Applicant,
+                locale,
+                email_verified: false,
             };
-            work.mail(email.as_str(), locale, message);
-            users::find(work, id)?.ok_or(AppError::NotFound)
+            accounts::register(work, &account)
         })
         .await?;
     Ok(HttpResponse::Created()

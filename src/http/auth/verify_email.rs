@@ -3,11 +3,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::db::one_time_tokens::{self, Purpose};
-use crate::db::users;
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
+use crate::workflow::accounts;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct VerifyEmailRequest {
@@ -34,14 +33,7 @@ pub async fn verify_email(
     ValidatedJson(body): ValidatedJson<VerifyEmailRequest>,
 ) -> Result<HttpResponse, AppError> {
     state
-        .write(move |work| {
-            let now = work.now();
-            let user_id = one_time_tokens::consume(work, &body.token, Purpose::VerifyEmail, now)?;
-            users::mark_email_verified(work, user_id, now)?;
-            // Actions that need a verified address work from the next request on.
-            work.forget(user_id);
-            Ok(())
-        })
+        .write(move |work| accounts::verify_email(work, &body.token))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,15 +1,15 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use uuid::Uuid;
 
-use super::{DealerGroupResponse, checked_profile, rank_verified};
+use super::{DealerGroupResponse, checked_profile};
 use crate::auth::{AnyUser, Authorized};
-use crate::db::{dealer_groups, users};
 use crate::domain::account::Role;
 use crate::domain::dealer_group::Profile;
-use crate::error::{AppError, Problem, ProblemCode};
+use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey, created_headers};
 use crate::state::AppState;
+use crate::workflow::groups;
 
 /// Register the caller's dealer group.
 ///
@@ -38,22 +38,12 @@ pub async fn create_dealer_group(
     if user.role != Role::Applicant {
         return Err(AppError::Forbidden);
     }
-    let (profile, warnings) = checked_profile(body)?;
+    let checked = checked_profile(body)?;
     let id = Uuid::now_v7();
     let answer = state
         .write(move |work| {
-            let now = work.now();
             idempotency::run(work, fingerprint.as_ref(), 201, |work| {
-                // Read again inside the transaction: the token's view may be stale.
-                let member_of = users::find(work, user.id)?.and_then(|u| u.dealer_group_id);
-                if member_of.is_some() {
-                    return Err(AppError::Conflict(ProblemCode::AlreadyInGroup));
-                }
-                let verified = rank_verified(work, &profile)?;
-                dealer_groups::insert(work, id, &profile, &warnings, verified, user.id, now)?;
-                // The owner's principal names the group from now on.
-                work.forget(user.id);
-                let group = dealer_groups::find(work, id)?.ok_or(AppError::NotFound)?;
+                let group = groups::create(work, id, user.id, &checked)?;
                 let headers = created_headers(format!("/api/v1/dealer-groups/{id}"), group.version);
                 Ok((DealerGroupResponse::from(group), headers))
             })

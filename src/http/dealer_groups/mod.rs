@@ -12,10 +12,10 @@ use uuid::Uuid;
 
 use crate::auth::principal::UserPrincipal;
 use crate::db::dealer_groups::DealerGroup;
-use crate::db::{DbConnection, rankings};
 use crate::domain::dealer_group::Profile;
 use crate::domain::uscc::Uscc;
 use crate::error::{AppError, FieldError};
+use crate::workflow::groups::CheckedProfile;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DealerGroupResponse {
@@ -50,7 +50,7 @@ impl From<DealerGroup> for DealerGroupResponse {
 
 /// The profile as stored (USCC normalised) with its soft warnings; 422 on `uscc` when the code
 /// is malformed or its check character is wrong.
-fn checked_profile(mut profile: Profile) -> Result<(Profile, Vec<String>), AppError> {
+fn checked_profile(mut profile: Profile) -> Result<CheckedProfile, AppError> {
     let uscc = Uscc::parse(&profile.uscc)
         .map_err(|error| AppError::Validation(vec![FieldError::new("uscc", error.code())]))?;
     let warnings = uscc
@@ -60,16 +60,7 @@ fn checked_profile(mut profile: Profile) -> Result<(Profile, Vec<String>), AppEr
         .collect();
     profile.uscc = uscc.as_str().to_owned();
     profile.legal_name = profile.legal_name.trim().to_owned();
-    Ok((profile, warnings))
-}
-
-fn rank_verified(conn: &mut DbConnection, profile: &Profile) -> Result<bool, AppError> {
-    rankings::is_verified(
-        conn,
-        &profile.uscc,
-        &profile.legal_name,
-        profile.national_rank_claim.is_some(),
-    )
+    Ok(CheckedProfile { profile, warnings })
 }
 
 /// Members (the group's users) and staff see a group; anyone else is told it does not exist.

@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, patch, web};
 use uuid::Uuid;
 
-use super::{DealerGroupResponse, checked_profile, may_see, rank_verified};
+use super::{DealerGroupResponse, checked_profile, may_see};
 use crate::auth::{AnyUser, Authorized};
 use crate::db::dealer_groups;
 use crate::domain::dealer_group::Profile;
@@ -9,6 +9,7 @@ use crate::error::{AppError, Problem};
 use crate::http::concurrency::{IfMatch, ok_with_etag};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
+use crate::workflow::groups;
 
 /// Replace the group's profile (its owner).
 ///
@@ -39,21 +40,16 @@ pub async fn update_dealer_group(
     if !may_see(&user, id) {
         return Err(AppError::NotFound);
     }
-    let (profile, warnings) = checked_profile(body)?;
+    let checked = checked_profile(body)?;
     let group = state
         .write(move |work| {
-            let now = work.now();
             let group = dealer_groups::find(work, id)?.ok_or(AppError::NotFound)?;
+            // Members read the group; only its owner changes it.
             if group.owner_id != user.id {
                 return Err(AppError::Forbidden);
             }
             if_match.check(group.version)?;
-            let verified = rank_verified(work, &profile)?;
-            if !dealer_groups::update(work, id, group.version, &profile, &warnings, verified, now)?
-            {
-                return Err(AppError::VersionMismatch);
-            }
-            dealer_groups::find(work, id)?.ok_or(AppError::NotFound)
+            groups::update(work, &group, &checked)
         })
         .await?;
     Ok(ok_with_etag(group.version).json(DealerGroupResponse::from(group)))

@@ -4,17 +4,16 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::{StaffMember, check_city_codes, normalise_codes};
+use super::{StaffMember, normalise_codes};
 use crate::auth::{Admin, Authorized};
-use crate::db::one_time_tokens::{self, Purpose};
-use crate::db::users;
+use crate::db::users::NewUser;
 use crate::domain::account::{EmailAddress, StaffRole};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey, created_headers};
 use crate::i18n::Locale;
-use crate::mail::{Message, templates::INVITATION_HOURS};
 use crate::state::AppState;
+use crate::workflow::accounts;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct CreateStaffRequest {
@@ -70,33 +69,18 @@ pub async fn create_staff(
     let id = Uuid::now_v7();
     let answer = state
         .write(move |work| {
-            let now = work.now();
             idempotency::run(work, fingerprint.as_ref(), 201, |work| {
-                check_city_codes(work, &city_codes)?;
-                users::insert(
-                    work,
-                    &users::NewUser {
-                        id,
-                        email: email.as_str(),
-                        password_hash: None,
-                        display_name: &display_name,
-                        role: body.role.into(),
-                        locale,
-                        email_verified: false,
-                    },
-                    now,
-                )?;
-                users::set_city_codes(work, id, &city_codes)?;
-                let ttl = chrono::Duration::hours(INVITATION_HOURS);
-                let token = one_time_tokens::issue(work, id, Purpose::PasswordReset, ttl, now)?;
-                let message = Message::StaffInvitation {
-                    name: display_name,
-                    token,
-                    inviter: admin.display_name,
+                let account = NewUser {
+                    id,
+                    email: email.as_str(),
+                    password_hash: None,
+                    display_name: &display_name,
                     role: body.role.into(),
+                    locale,
+                    email_verified: false,
                 };
-                work.mail(email.as_str(), locale, message);
-                let user = users::find(work, id)?.ok_or(AppError::NotFound)?;
+                let user =
+                    accounts::invite_staff(work, &account, &city_codes, &admin.display_name)?;
                 let member = StaffMember::new(user, city_codes);
                 let headers = created_headers(format!("/api/v1/staff/{id}"), member.version);
                 Ok((member, headers))

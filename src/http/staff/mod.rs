@@ -10,9 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::db::users::User;
-use crate::db::{DbConnection, cities};
 use crate::domain::account::Role;
-use crate::error::{AppError, FieldError};
 use crate::i18n::Locale;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -50,22 +48,6 @@ impl StaffMember {
             updated_at: user.updated_at,
         }
     }
-}
-
-/// 422 naming each code that is not a city of the plan (`city_codes[2]`).
-fn check_city_codes(conn: &mut DbConnection, codes: &[String]) -> Result<(), AppError> {
-    let unknown = cities::unknown_codes(conn, codes)?;
-    if unknown.is_empty() {
-        return Ok(());
-    }
-    Err(AppError::Validation(
-        codes
-            .iter()
-            .enumerate()
-            .filter(|(_, code)| unknown.contains(code))
-            .map(|(i, _)| FieldError::new(format!("city_codes[{i}]"), "unknown_city"))
-            .collect(),
-    ))
 }
 
 /// Sorted and without repeats, as stored.

@@ -4,7 +4,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::{StaffMember, check_city_codes, normalise_codes};
+use super::{StaffMember, normalise_codes};
 use crate::auth::{Admin, Authorized};
 use crate::db::users;
 use crate::domain::account::{Role, StaffRole};
@@ -12,6 +12,7 @@ use crate::error::{AppError, Problem, ProblemCode};
 use crate::http::concurrency::{IfMatch, ok_with_etag};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
+use crate::workflow::accounts;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct UpdateStaffRequest {
@@ -58,27 +59,17 @@ pub async fn update_staff(
     let city_codes = body.city_codes.map(normalise_codes);
     let member = state
         .write(move |work| {
-            let now = work.now();
-            let user = users::find(work, id)?
+            let member = users::find(work, id)?
                 .filter(|u| u.role.is_staff())
                 .ok_or(AppError::NotFound)?;
-            if_match.check(user.version)?;
+            if_match.check(member.version)?;
             let changes = users::StaffChanges {
                 role: body.role.map(Role::from),
                 active: body.active,
             };
-            if !users::update_staff(work, id, user.version, &changes, now)? {
-                return Err(AppError::VersionMismatch);
-            }
-            if let Some(codes) = &city_codes {
-                check_city_codes(work, codes)?;
-                users::set_city_codes(work, id, codes)?;
-            }
-            // Deactivation, a new role or new cities take effect from the next request on.
-            work.forget(id);
-            let user = users::find(work, id)?.ok_or(AppError::NotFound)?;
+            let member = accounts::update_staff(work, &member, &changes, city_codes.as_deref())?;
             let codes = users::city_codes(work, id)?;
-            Ok(StaffMember::new(user, codes))
+            Ok(StaffMember::new(member, codes))
         })
         .await?;
     Ok(ok_with_etag(member.version).json(member))

@@ -1,0 +1,136 @@
+//! Accounts: an applicant's registration and the e-mailed links that verify its address or
+//! reset its password, and staff invited and changed by admins. Every change that alters what a
+//! confirmed caller holds forgets it, so it takes effect from the next request on.
+
+use chrono::Duration;
+use uuid::Uuid;
+
+use super::unit::Work;
+use crate::db::one_time_tokens::{self, Purpose};
+use crate::db::users::{self, NewUser, StaffChanges, User};
+use crate::db::{DbConnection, cities, refresh_tokens};
+use crate::domain::account::EmailAddress;
+use crate::error::{AppError, FieldError};
+use crate::mail::Message;
+use crate::mail::templates::{INVITATION_HOURS, PASSWORD_RESET_HOURS, VERIFY_EMAIL_HOURS};
+
+/// Opens `user`'s account (409 `email_taken` if the address is in use) and mails the link that
+/// verifies its address.
+pub fn register(work: &mut Work<'_>, user: &NewUser<'_>) -> Result<User, AppError> {
+    let now = work.now();
+    users::insert(work, user, now)?;
+    let ttl = Duration::hours(VERIFY_EMAIL_HOURS);
+    let token = one_time_tokens::issue(work, user.id, Purpose::VerifyEmail, ttl, now)?;
+    let message = Message::VerifyEmail {
+        name: user.display_name.to_owned(),
+        token,
+    };
+    work.mail(user.email, user.locale, message);
+    found(work, user.id)
+}
+
+/// Marks the address of the token's account verified (400 `invalid_token` for a token that is
+/// unknown, used or expired).
+pub fn verify_email(work: &mut Work<'_>, token: &str) -> Result<(), AppError> {
+    let now = work.now();
+    let user_id = one_time_tokens::consume(work, token, Purpose::VerifyEmail, now)?;
+    users::mark_email_verified(work, user_id, now)?;
+    work.forget(user_id);
+    Ok(())
+}
+
+/// Mails a reset link to the active account with this address, if there is one; says nothing
+/// either way, so that the answer does not tell who has an account.
+pub fn request_password_reset(work: &mut Work<'_>, email: &EmailAddress) -> Result<(), AppError> {
+    let Some(user) = users::find_by_email(work, email.as_str())?.filter(|u| u.active) else {
+        return Ok(());
+    };
+    let now = work.now();
+    let ttl = Duration::hours(PASSWORD_RESET_HOURS);
+    let token = one_time_tokens::issue(work, user.id, Purpose::PasswordReset, ttl, now)?;
+    let message = Message::PasswordReset {
+        name: user.display_name,
+        token,
+    };
+    work.mail(user.email, user.locale, message);
+    Ok(())
+}
+
+/// Sets the password of the token's account and signs it out everywhere. The token came by
+/// e-mail, so the address counts as verified too.
+pub fn reset_password(
+    work: &mut Work<'_>,
+    token: &str,
+    password_hash: &str,
+) -> Result<(), AppError> {
+    let now = work.now();
+    let user_id = one_time_tokens::consume(work, token, Purpose::PasswordReset, now)?;
+    users::set_password(work, user_id, password_hash, now)?;
+    refresh_tokens::revoke_all_of_user(work, user_id, now)?;
+    work.forget(user_id);
+    Ok(())
+}
+
+/// Opens a staff account for `user` in `cities` (422 naming each unknown city) and mails the
+/// invitation, whose link sets the password.
+pub fn invite_staff(
+    work: &mut Work<'_>,
+    user: &NewUser<'_>,
+    cities: &[String],
+    inviter: &str,
+) -> Result<User, AppError> {
+    check_city_codes(work, cities)?;
+    let now = work.now();
+    users::insert(work, user, now)?;
+    users::set_city_codes(work, user.id, cities)?;
+    let ttl = Duration::hours(INVITATION_HOURS);
+    let token = one_time_tokens::issue(work, user.id, Purpose::PasswordReset, ttl, now)?;
+    let message = Message::StaffInvitation {
+        name: user.display_name.to_owned(),
+        token,
+        inviter: inviter.to_owned(),
+        role: user.role,
+    };
+    work.mail(user.email, user.locale, message);
+    found(work, user.id)
+}
+
+/// Changes `member` (as read, at its version: 412 otherwise), and its cities when given.
+pub fn update_staff(
+    work: &mut Work<'_>,
+    member: &User,
+    changes: &StaffChanges,
+    cities: Option<&[String]>,
+) -> Result<User, AppError> {
+    let now = work.now();
+    if !users::update_staff(work, member.id, member.version, changes, now)? {
+        return Err(AppError::VersionMismatch);
+    }
+    if let Some(codes) = cities {
+        check_city_codes(work, codes)?;
+        users::set_city_codes(work, member.id, codes)?;
+    }
+    // Deactivation, a new role or new cities take effect from the next request on.
+    work.forget(member.id);
+    found(work, member.id)
+}
+
+fn found(conn: &mut DbConnection, id: Uuid) -> Result<User, AppError> {
+    users::find(conn, id)?.ok_or(AppError::NotFound)
+}
+
+/// 422 naming each code that is not a city of the plan (`city_codes[2]`).
+fn check_city_codes(conn: &mut DbConnection, codes: &[String]) -> Result<(), AppError> {
+    let unknown = cities::unknown_codes(conn, codes)?;
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(AppError::Validation(
+        codes
+            .iter()
+            .enumerate()
+            .filter(|(_, code)| unknown.contains(code))
+            .map(|(i, _)| FieldError::new(format!("city_codes[{i}]"), "unknown_city"))
+            .collect(),
+    ))
+}
