@@ -285,6 +285,37 @@ fn evaluate_eligibility(
     applications::store_report(conn, application.id, &report)
 }
 
+/// What the applicant is told of a move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum News {
+    Submitted,
+    InfoRequested,
+    Rejected,
+    Reopened,
+    Withdrawn,
+    Partnership(PartnershipStep),
+}
+
+/// The applicant's news of `action`, for the rows that e-mail the applicant (a test holds the
+/// table to it). Review steps inside the maker are not news: the applicant's label stays
+/// "In review".
+fn applicant_news(action: Action) -> Option<News> {
+    Some(match action {
+        Action::Submit => News::Submitted,
+        Action::RequestInfo => News::InfoRequested,
+        Action::Reject => News::Rejected,
+        Action::Reopen => News::Reopened,
+        Action::Withdraw => News::Withdrawn,
+        Action::StartReview | Action::Resubmit | Action::Shortlist => return None,
+        Action::OfferLoi => News::Partnership(PartnershipStep::LoiOffered),
+        Action::SignLoi => News::Partnership(PartnershipStep::LoiSigned),
+        Action::DeclineLoi => News::Partnership(PartnershipStep::LoiDeclined),
+        Action::ExpireLoi => News::Partnership(PartnershipStep::LoiExpired),
+        Action::StartOnboarding => News::Partnership(PartnershipStep::OnboardingStarted),
+        Action::Activate => News::Partnership(PartnershipStep::PartnerActivated),
+    })
+}
+
 /// Queues the row's e-mails: to the group's owner in the owner's language, and to the assigned
 /// reviewers (but not to whoever made the move).
 fn notify(
@@ -297,37 +328,32 @@ fn notify(
     if row.has(Effect::EmailApplicant)
         && let Some(owner) = owner_of(work, application)?
     {
-        let letter = lois::find(work, application.id)?;
-        let partnership = |step| Message::Partnership {
-            mail: owner.mail(application.id),
-            step,
-            expires_at: letter
-                .as_ref()
-                .map(|l| l.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true)),
-            stores: letter.as_ref().map(|l| l.terms.stores),
-        };
         let mail = owner.mail(application.id);
-        // Review steps inside the maker are not the applicant's news (its label stays "In review").
-        let message = match row.action {
-            Action::Submit => Some(Message::ApplicationSubmitted { mail }),
-            Action::RequestInfo => Some(Message::InfoRequested {
+        let message = match applicant_news(row.action) {
+            None => None,
+            Some(News::Submitted) => Some(Message::ApplicationSubmitted { mail }),
+            Some(News::InfoRequested) => Some(Message::InfoRequested {
                 mail,
                 message: request.message.unwrap_or_default().to_owned(),
             }),
-            Action::Reject => Some(Message::ApplicationRejected {
+            Some(News::Rejected) => Some(Message::ApplicationRejected {
                 mail,
                 reason_code: request.reason_code.unwrap_or(RejectReason::Other),
                 reason: request.reason.map(str::to_owned),
             }),
-            Action::Reopen => Some(Message::ApplicationReopened { mail }),
-            Action::Withdraw => Some(Message::ApplicationWithdrawn { mail }),
-            Action::StartReview | Action::Resubmit | Action::Shortlist => None,
-            Action::OfferLoi => Some(partnership(PartnershipStep::LoiOffered)),
-            Action::SignLoi => Some(partnership(PartnershipStep::LoiSigned)),
-            Action::DeclineLoi => Some(partnership(PartnershipStep::LoiDeclined)),
-            Action::ExpireLoi => Some(partnership(PartnershipStep::LoiExpired)),
-            Action::StartOnboarding => Some(partnership(PartnershipStep::OnboardingStarted)),
-            Action::Activate => Some(partnership(PartnershipStep::PartnerActivated)),
+            Some(News::Reopened) => Some(Message::ApplicationReopened { mail }),
+            Some(News::Withdrawn) => Some(Message::ApplicationWithdrawn { mail }),
+            Some(News::Partnership(step)) => {
+                let letter = lois::find(work, application.id)?;
+                Some(Message::Partnership {
+                    mail,
+                    step,
+                    expires_at: letter
+                        .as_ref()
+                        .map(|l| l.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                    stores: letter.as_ref().map(|l| l.terms.stores),
+                })
+            }
         };
         if let Some(message) = message {
             work.mail(owner.email.clone(), owner.locale, message);
@@ -367,5 +393,26 @@ fn announce(work: &mut Work<'_>, row: &Transition, application: &Application) {
     });
     for event in std::iter::once(EventType::ApplicationStatusChanged).chain(announced) {
         work.announce(event, data.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::workflow::TRANSITIONS;
+
+    /// A row that e-mails the applicant has something to say, and a move the applicant hears of
+    /// is e-mailed: adding the effect to a row, or news to an action, cannot go unnoticed.
+    #[test]
+    fn the_rows_that_email_the_applicant_are_the_moves_with_news() {
+        for row in TRANSITIONS {
+            assert_eq!(
+                row.has(Effect::EmailApplicant),
+                applicant_news(row.action).is_some(),
+                "{:?} from {:?}",
+                row.action,
+                row.from
+            );
+        }
     }
 }
