@@ -101,7 +101,7 @@ impl Config {
             .parse()
             .context("BIND must be an address such as 127.0.0.1:8080")?;
         let jwt_secret = match var("JWT_SECRET") {
-            Some(secret) => SecretString::from(secret),
+            Some(secret) => jwt_secret(secret, "JWT_SECRET")?,
             None => stored_jwt_secret(Path::new(JWT_SECRET_FILE))?,
         };
         let access_token_ttl = match var("ACCESS_TOKEN_TTL_SECONDS") {
@@ -154,12 +154,27 @@ impl Config {
     }
 }
 
+/// The fewest bytes a JWT signing key may have: HS256 keys shorter than its 256-bit hash can be
+/// guessed offline from any one token.
+pub const JWT_SECRET_MIN_BYTES: usize = 32;
+
+/// `secret` as the signing key, if it is long enough; `source` names where it came from.
+fn jwt_secret(secret: String, source: &str) -> anyhow::Result<SecretString> {
+    anyhow::ensure!(
+        secret.len() >= JWT_SECRET_MIN_BYTES,
+        "{source} must be at least {JWT_SECRET_MIN_BYTES} bytes long (it is {}); generate one \
+         with e.g. `openssl rand -base64 48`",
+        secret.len()
+    );
+    Ok(SecretString::from(secret))
+}
+
 /// Without `JWT_SECRET`, a random key is made once and kept on disk so that tokens survive restarts.
 fn stored_jwt_secret(path: &Path) -> anyhow::Result<SecretString> {
     if let Ok(secret) = std::fs::read_to_string(path) {
         let secret = secret.trim().to_owned();
         if !secret.is_empty() {
-            return Ok(SecretString::from(secret));
+            return jwt_secret(secret, &path.display().to_string());
         }
     }
     if let Some(dir) = path.parent() {
@@ -209,5 +224,20 @@ mod tests {
         assert!(DatabaseUrl::parse("mysql://x").is_err());
         assert!(DatabaseUrl::parse("sqlite://").is_err());
         assert!(DatabaseUrl::parse("data/portal.db").is_err());
+    }
+
+    #[test]
+    fn a_jwt_secret_shorter_than_32_bytes_is_refused() {
+        let error = jwt_secret("x".repeat(31), "JWT_SECRET")
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(
+            error.contains("JWT_SECRET") && error.contains("32"),
+            "{error}"
+        );
+        assert!(jwt_secret("x".repeat(32), "JWT_SECRET").is_ok());
+        // The key made when none is set is long enough.
+        assert!(jwt_secret(crate::tokens::random_token(), "data/jwt-secret").is_ok());
     }
 }
