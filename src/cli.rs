@@ -23,6 +23,9 @@ pub enum Command {
     /// Apply pending migrations and exit.
     Migrate,
     /// Make (or reset) an admin account; the password is read from standard input.
+    ///
+    /// An account of another role with this address is refused unless `--promote` is given.
+    /// Resetting or promoting an account ends all its sessions: its tokens stop working.
     CreateAdmin {
         /// The admin's e-mail address (the sign-in name).
         #[arg(long)]
@@ -34,6 +37,10 @@ pub enum Command {
         /// command line, where other users of the machine can see them).
         #[arg(long, required = true)]
         password_stdin: bool,
+        /// Make an existing applicant or reviewer account with this address an admin. Check
+        /// first that it is yours: anyone can register an address before you.
+        #[arg(long)]
+        promote: bool,
     },
     /// Print the OpenAPI document (needs no database).
     Openapi,

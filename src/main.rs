@@ -19,10 +19,11 @@ fn main() -> anyhow::Result<()> {
         Command::CreateAdmin {
             email,
             display_name,
+            promote,
             ..
         } => {
             telemetry::init();
-            commands::create_admin(&email, &display_name)
+            commands::create_admin(&email, &display_name, promote)
         }
         Command::Serve => {
             telemetry::init();

@@ -1,6 +1,7 @@
 //! The caller, as proven by its bearer token and confirmed against the database: the account
 //! must still exist and be active (the client not deleted), and its role, scopes, cities and group
-//! are the database's, not the token's. A confirmation is reused for up to a second
+//! are the database's, not the token's; a user's token must have been issued after the account's
+//! sessions were last ended (`domain::sessions`). A confirmation is reused for up to a second
 //! (`principal_cache`).
 
 use std::future::Future;
@@ -16,6 +17,7 @@ use super::jwt::SubjectKind;
 use crate::db::{DbConnection, api_clients, dealer_groups, users};
 use crate::domain::account::Role;
 use crate::domain::scope::Scope;
+use crate::domain::sessions;
 use crate::error::AppError;
 use crate::i18n::Locale;
 
@@ -33,6 +35,10 @@ pub struct UserPrincipal {
     pub owns_group: bool,
     /// The cities a reviewer reviews (empty for everyone else).
     pub cities: Vec<String>,
+    /// Access tokens issued before this are refused (`domain::sessions`): a password reset, a
+    /// new role, deactivation or `create-admin` ended the sessions started before. Read with the
+    /// rest, so another process's ending is seen within the cache's second.
+    pub sessions_valid_after: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl UserPrincipal {
@@ -110,6 +116,7 @@ fn confirm(
                     dealer_group_id: u.dealer_group_id,
                     owns_group,
                     cities,
+                    sessions_valid_after: u.sessions_valid_after,
                 }))
             }
         },
@@ -145,6 +152,11 @@ async fn authenticate(req: HttpRequest) -> Result<Principal, AppError> {
             principal
         }
     };
+    if let Principal::User(user) = &principal
+        && !sessions::is_current(claims.iat, user.sessions_valid_after)
+    {
+        return Err(AppError::Unauthorized);
+    }
     if let Principal::Client(client) = &principal {
         let status = auth.rate_limits.check_client(client.id)?;
         req.extensions_mut().insert(status);

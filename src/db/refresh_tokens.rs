@@ -82,7 +82,7 @@ pub fn revoke_family(
     Ok(())
 }
 
-/// Signs the user out everywhere (after a password reset).
+/// Signs the user out everywhere (with `users::end_sessions`).
 pub fn revoke_all_of_user(
     conn: &mut DbConnection,
     user_id: Uuid,

@@ -31,6 +31,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         dealer_group_id -> Nullable<Text>,
+        sessions_valid_after -> Nullable<Timestamp>,
     }
 }
 

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::DbConnection;
 use super::schema::{user_cities, users};
 use crate::domain::account::Role;
+use crate::domain::sessions;
 use crate::error::{AppError, ProblemCode};
 use crate::i18n::Locale;
 
@@ -25,6 +26,7 @@ struct UserRow {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     dealer_group_id: Option<String>,
+    sessions_valid_after: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +44,8 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
     /// The dealer group this user belongs to (applicants).
     pub dealer_group_id: Option<Uuid>,
+    /// Access tokens issued before this are refused (see `domain::sessions`); None: never ended.
+    pub sessions_valid_after: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -66,6 +70,7 @@ impl TryFrom<UserRow> for User {
                 .map(|id| id.parse())
                 .transpose()
                 .map_err(|_| corrupt("dealer group id"))?,
+            sessions_valid_after: row.sessions_valid_after.map(|t| t.and_utc()),
         })
     }
 }
@@ -205,6 +210,55 @@ pub fn upsert_admin(
         now,
     )?;
     Ok(id)
+}
+
+/// Ends every session of the account started until `now` (`domain::sessions`): access tokens
+/// issued before are refused from now on. Returns the time sessions are valid after.
+///
+/// Call it before revoking the account's refresh tokens: the update holds the account's row until
+/// the commit, so a sign-in or refresh racing it either finishes first (and its refresh token is
+/// revoked with the rest) or finds its sessions ended (`hold_sessions`).
+pub fn end_sessions(
+    conn: &mut DbConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, AppError> {
+    let previous: Option<NaiveDateTime> = users::table
+        .find(id.to_string())
+        .select(users::sessions_valid_after)
+        .first(conn)
+        .optional()?
+        .flatten();
+    let after = sessions::ended_at(now, previous.map(|t| t.and_utc()));
+    diesel::update(users::table.find(id.to_string()))
+        .set(users::sessions_valid_after.eq(after.naive_utc()))
+        .execute(conn)?;
+    Ok(after)
+}
+
+/// Holds the account's row until the commit, if it is still active and its sessions have not
+/// been ended since they were read as `valid_after`: false otherwise. A new session (a sign-in, a
+/// refresh) calls it before storing its refresh token; see `end_sessions`.
+pub fn hold_sessions(
+    conn: &mut DbConnection,
+    id: Uuid,
+    valid_after: Option<DateTime<Utc>>,
+) -> Result<bool, AppError> {
+    let account = users::table
+        .find(id.to_string())
+        .filter(users::active.eq(true));
+    let unchanged = users::sessions_valid_after.eq(users::sessions_valid_after);
+    let held = match valid_after {
+        None => diesel::update(account.filter(users::sessions_valid_after.is_null()))
+            .set(unchanged)
+            .execute(conn)?,
+        Some(after) => {
+            diesel::update(account.filter(users::sessions_valid_after.eq(after.naive_utc())))
+                .set(unchanged)
+                .execute(conn)?
+        }
+    };
+    Ok(held == 1)
 }
 
 /// Staff accounts in creation order, after the keyset `after` (created_at, id).

@@ -3,7 +3,9 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use dealer_portal::auth::principal_cache::TTL;
 use reqwest::StatusCode;
+use serde_json::json;
 
 use crate::db_test;
 use crate::helpers::*;
@@ -89,6 +91,156 @@ db_test!(
             .await;
     }
 );
+
+/// `create-admin` for `email`, `--promote` if asked, with a good password.
+async fn create_admin(app: &TestApp, email: &str, promote: bool) -> std::process::Output {
+    let url = app.database_url.clone();
+    let email = email.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut args = vec![
+            "create-admin",
+            "--email",
+            &email,
+            "--display-name",
+            "Lead",
+            "--password-stdin",
+        ];
+        if promote {
+            args.push("--promote");
+        }
+        run_binary(&args, &url, "the operator's long password")
+    })
+    .await
+    .unwrap()
+}
+
+/// Waits until `token` is refused: the server believes a confirmed caller for up to `TTL`, and
+/// learns of another process's change only when it asks the database again.
+async fn until_refused(app: &TestApp, token: &str) {
+    let changed = std::time::Instant::now();
+    // Generous against a slow machine; what matters is that it ends, and soon.
+    while app.get("/api/v1/me", Some(token)).await.status() != StatusCode::UNAUTHORIZED {
+        assert!(
+            changed.elapsed() < TTL + std::time::Duration::from_secs(2),
+            "still admitted {:?} after the change",
+            changed.elapsed()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+db_test!(
+    async fn create_admin_does_not_promote_whoever_registered_the_address_first(app: TestApp) {
+        // Someone registers the address the operator is about to make an admin, and signs in.
+        app.registered("lead@maker.example").await;
+        let squatter = app.tokens("lead@maker.example", PASSWORD).await;
+        let access = access_token(&squatter);
+
+        let output = create_admin(&app, "lead@maker.example", false).await;
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("--promote") && stderr.contains("applicant"),
+            "{stderr}"
+        );
+        let me: serde_json::Value = app.get_json("/api/v1/me", Some(&access)).await;
+        assert_eq!(me["role"], "applicant");
+        assert_problem(
+            app.login("lead@maker.example", "the operator's long password")
+                .await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        )
+        .await;
+
+        // Told to promote it, it does, and every session of the account ends: the squatter's
+        // tokens make no admin, and no backdoor.
+        let output = create_admin(&app, "lead@maker.example", true).await;
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        until_refused(&app, &access).await;
+        let res = app
+            .post(
+                "/api/v1/api-clients",
+                Some(&access),
+                &json!({"name": "backdoor", "scopes": ["applications:read"]}),
+            )
+            .await;
+        assert_problem(res, StatusCode::UNAUTHORIZED, "unauthorized").await;
+        let res = app
+            .post(
+                "/api/v1/auth/refresh",
+                None,
+                &json!({"refresh_token": squatter["refresh_token"]}),
+            )
+            .await;
+        assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+        assert_problem(
+            app.login("lead@maker.example", PASSWORD).await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        )
+        .await;
+        let admin = access_token(
+            &app.tokens("lead@maker.example", "the operator's long password")
+                .await,
+        );
+        let me: serde_json::Value = app.get_json("/api/v1/me", Some(&admin)).await;
+        assert_eq!(me["role"], "admin");
+
+        // Resetting an admin ends its sessions too.
+        let output = create_admin(&app, "lead@maker.example", false).await;
+        assert!(output.status.success());
+        until_refused(&app, &admin).await;
+        app.tokens("lead@maker.example", "the operator's long password")
+            .await;
+    }
+);
+
+#[test]
+fn serve_refuses_a_short_jwt_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BINARY)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("s.db").display()),
+        )
+        .env("BIND", "127.0.0.1:0")
+        .env("JWT_SECRET", "only-31-bytes-long-0123456789ab")
+        .env("MAIL_DIR", dir.path().join("mail"))
+        .env("UPLOAD_DIR", dir.path().join("uploads"))
+        .env("RUST_LOG", "warn")
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(
+        status.is_some_and(|s| !s.success()),
+        "the server started with a 31-byte JWT_SECRET"
+    );
+    assert!(
+        stderr.contains("JWT_SECRET") && stderr.contains("32"),
+        "{stderr}"
+    );
+}
 
 #[test]
 fn create_admin_refuses_weak_passwords_and_bad_addresses() {

@@ -70,8 +70,10 @@ pub async fn login(
     let pair = state
         .write(move |work| {
             let now = work.now();
-            issue_token_pair(work, &task_state.auth.jwt, refresh_ttl, user.id, None, now)
+            issue_token_pair(work, &task_state.auth.jwt, refresh_ttl, &user, None, now)
         })
-        .await?;
+        .await?
+        // The password was reset, or the account deactivated, while this request checked it.
+        .ok_or(AppError::InvalidCredentials)?;
     Ok(web::Json(pair))
 }

@@ -15,7 +15,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::jwt::{JwtKeys, SubjectKind};
+use crate::db::users::{self, User};
 use crate::db::{DbConnection, refresh_tokens};
+use crate::domain::sessions;
 use crate::error::AppError;
 use crate::tokens::{hash_token, random_token};
 
@@ -32,32 +34,37 @@ pub struct TokenPair {
     pub refresh_token: String,
 }
 
-/// Issues an access token and a refresh token in `family` (a new family on sign-in).
+/// Issues an access token and a refresh token in `family` (a new family on sign-in) for `user`
+/// as read; None when its sessions were ended since, or it was deactivated (`users::hold_sessions`).
 pub fn issue_token_pair(
     conn: &mut DbConnection,
     jwt: &JwtKeys,
     refresh_ttl: std::time::Duration,
-    user_id: Uuid,
+    user: &User,
     family: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<TokenPair, AppError> {
+) -> Result<Option<TokenPair>, AppError> {
+    if !users::hold_sessions(conn, user.id, user.sessions_valid_after)? {
+        return Ok(None);
+    }
     let refresh_token = random_token();
     let family = family.map_or_else(|| Uuid::now_v7().to_string(), str::to_owned);
     let expires_at = now + chrono::Duration::from_std(refresh_ttl).map_err(anyhow::Error::from)?;
     refresh_tokens::insert(
         conn,
-        user_id,
+        user.id,
         &family,
         &hash_token(&refresh_token),
         now,
         expires_at,
     )?;
-    Ok(TokenPair {
-        access_token: jwt.issue(user_id, SubjectKind::User, now)?,
+    let issued_at = sessions::issued_at(now, user.sessions_valid_after);
+    Ok(Some(TokenPair {
+        access_token: jwt.issue(user.id, SubjectKind::User, issued_at)?,
         token_type: "Bearer",
         expires_in: jwt.ttl().as_secs(),
         refresh_token,
-    })
+    }))
 }
 
 /// Runs argon2 on the blocking pool: it takes tens of milliseconds of CPU by design.

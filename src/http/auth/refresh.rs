@@ -60,12 +60,11 @@ pub async fn refresh(
                     .user_id
                     .parse()
                     .map_err(|_| AppError::Internal(anyhow::anyhow!("refresh token {}: bad user id", token.id)))?;
-                let active = users::find(work, user_id)?.is_some_and(|u| u.active);
-                if !active {
+                let Some(user) = users::find(work, user_id)?.filter(|u| u.active) else {
                     return Ok(Outcome::Refused);
-                }
-                issue_token_pair(work, &task_state.auth.jwt, refresh_ttl, user_id, Some(&token.family_id), now)
-                    .map(Outcome::Renewed)
+                };
+                Ok(issue_token_pair(work, &task_state.auth.jwt, refresh_ttl, &user, Some(&token.family_id), now)?
+                    .map_or(Outcome::Refused, Outcome::Renewed))
         })
         .await?;
     match outcome {
