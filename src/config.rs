@@ -229,8 +229,7 @@ mod tests {
     #[test]
     fn a_jwt_secret_shorter_than_32_bytes_is_refused() {
         let error = jwt_secret("x".repeat(31), "JWT_SECRET")
-            .err()
-            .expect("refused")
+            .expect_err("refused")
             .to_string();
         assert!(
             error.contains("JWT_SECRET") && error.contains("32"),

@@ -136,7 +136,7 @@ db_test!(
         let squatter = app.tokens("lead@maker.example", PASSWORD).await;
         let access = access_token(&squatter);
 
-        let output = create_admin(&app, "lead@maker.example", false).await;
+        let output = create_admin(app, "lead@maker.example", false).await;
         assert!(!output.status.success());
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
@@ -155,13 +155,13 @@ db_test!(
 
         // Told to promote it, it does, and every session of the account ends: the squatter's
         // tokens make no admin, and no backdoor.
-        let output = create_admin(&app, "lead@maker.example", true).await;
+        let output = create_admin(app, "lead@maker.example", true).await;
         assert!(
             output.status.success(),
             "{}",
             String::from_utf8_lossy(&output.stderr)
         );
-        until_refused(&app, &access).await;
+        until_refused(app, &access).await;
         let res = app
             .post(
                 "/api/v1/api-clients",
@@ -192,9 +192,9 @@ db_test!(
         assert_eq!(me["role"], "admin");
 
         // Resetting an admin ends its sessions too.
-        let output = create_admin(&app, "lead@maker.example", false).await;
+        let output = create_admin(app, "lead@maker.example", false).await;
         assert!(output.status.success());
-        until_refused(&app, &admin).await;
+        until_refused(app, &admin).await;
         app.tokens("lead@maker.example", "the operator's long password")
             .await;
     }

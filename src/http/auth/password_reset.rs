@@ -65,8 +65,9 @@ pub struct PasswordResetConfirm {
 
 /// Set a new password with the token from a reset or invitation e-mail.
 ///
-/// Signs the account out everywhere (all refresh tokens are revoked) and, since the token came
-/// by e-mail, marks the address verified.
+/// Signs the account out everywhere (refresh tokens revoked, access tokens issued before refused,
+/// other reset and invitation links voided) and, since the token came by e-mail, marks the
+/// address verified.
 #[utoipa::path(
     tag = "auth",
     request_body = PasswordResetConfirm,

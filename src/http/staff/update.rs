@@ -16,13 +16,15 @@ use crate::workflow::accounts;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct UpdateStaffRequest {
+    /// A new role ends the member's sessions: its tokens stop working, and it signs in again.
     pub role: Option<StaffRole>,
     /// Replaces the member's cities.
     #[validate(length(max = 100))]
     #[schema(max_items = 100)]
     pub city_codes: Option<Vec<String>>,
     /// False deactivates the account: it can no longer sign in, and its tokens stop working at
-    /// once (within a second where several replicas serve the API).
+    /// once (within a second where several replicas serve the API), for good: they stay refused
+    /// if the account is made active again.
     pub active: Option<bool>,
 }
 
