@@ -346,61 +346,28 @@ db_test!(
     async fn a_password_reset_ends_every_session_and_voids_the_other_links(app: TestApp) {
         app.registered("reset@example.com").await;
         let old = app.tokens("reset@example.com", PASSWORD).await;
-        let old_access = access_token(&old);
         assert_eq!(
-            app.get("/api/v1/me", Some(&old_access)).await.status(),
+            app.get("/api/v1/me", Some(&access_token(&old)))
+                .await
+                .status(),
             StatusCode::OK
         );
         // Two links asked for; the first is used, in the very second the old tokens were issued.
         let mut links = Vec::new();
         for _ in 0..2 {
-            let res = app
-                .post(
-                    "/api/v1/auth/password-reset",
-                    None,
-                    &json!({"email": "reset@example.com"}),
-                )
-                .await;
-            assert_eq!(res.status(), StatusCode::ACCEPTED);
-            links.push(
-                app.smtp
-                    .wait_for("reset@example.com", "Reset your password")
-                    .await
-                    .token(),
-            );
+            app.ask_password_reset("reset@example.com").await;
+            let mail = app.smtp.wait_for("reset@example.com", "Reset your").await;
+            links.push(mail.token());
         }
         let new_password = "a brand new long password";
-        let res = app
-            .post(
-                "/api/v1/auth/password-reset/confirm",
-                None,
-                &json!({"token": links[0], "new_password": new_password}),
-            )
-            .await;
+        let res = app.confirm_password_reset(&links[0], new_password).await;
         assert_eq!(res.status(), StatusCode::NO_CONTENT);
 
         // The access token issued before the reset is refused, though it has not expired.
-        assert_problem(
-            app.get("/api/v1/me", Some(&old_access)).await,
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-        )
-        .await;
-        let res = app
-            .post(
-                "/api/v1/auth/refresh",
-                None,
-                &json!({"refresh_token": old["refresh_token"]}),
-            )
-            .await;
-        assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+        app.assert_signed_out(&old).await;
         // The other link no longer works: whoever holds it cannot set the password again.
         let res = app
-            .post(
-                "/api/v1/auth/password-reset/confirm",
-                None,
-                &json!({"token": links[1], "new_password": "the thief's long password"}),
-            )
+            .confirm_password_reset(&links[1], "the thief's long password")
             .await;
         assert_problem(res, StatusCode::BAD_REQUEST, "invalid_token").await;
 
@@ -412,28 +379,13 @@ db_test!(
                 .status(),
             StatusCode::OK
         );
-        let res = app
-            .post(
-                "/api/v1/auth/refresh",
-                None,
-                &json!({"refresh_token": new["refresh_token"]}),
-            )
-            .await;
+        let res = app.refresh(&new).await;
         assert_eq!(res.status(), StatusCode::OK);
         let renewed: Value = res.json().await.unwrap();
         app.clock.advance(chrono::Duration::seconds(5));
-        assert_eq!(
-            app.get("/api/v1/me", Some(&access_token(&renewed)))
-                .await
-                .status(),
-            StatusCode::OK
-        );
-        assert_problem(
-            app.get("/api/v1/me", Some(&old_access)).await,
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-        )
-        .await;
+        let me = app.get("/api/v1/me", Some(&access_token(&renewed))).await;
+        assert_eq!(me.status(), StatusCode::OK);
+        app.assert_signed_out(&old).await;
     }
 );
 

@@ -339,6 +339,54 @@ impl TestApp {
         res.json().await.unwrap()
     }
 
+    /// Exchanges the refresh token of `pair` (as `tokens` returns it).
+    pub async fn refresh(&self, pair: &Value) -> Response {
+        self.post(
+            "/api/v1/auth/refresh",
+            None,
+            &json!({"refresh_token": pair["refresh_token"]}),
+        )
+        .await
+    }
+
+    /// Asks for a password-reset mail for `email`: always 202.
+    pub async fn ask_password_reset(&self, email: &str) {
+        let res = self
+            .post(
+                "/api/v1/auth/password-reset",
+                None,
+                &json!({"email": email}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::ACCEPTED);
+    }
+
+    /// Sets `password` with the token of a reset or invitation mail.
+    pub async fn confirm_password_reset(&self, token: &str, password: &str) -> Response {
+        self.post(
+            "/api/v1/auth/password-reset/confirm",
+            None,
+            &json!({"token": token, "new_password": password}),
+        )
+        .await
+    }
+
+    /// Asserts that `pair`'s tokens are refused, the access token and the refresh token alike.
+    pub async fn assert_signed_out(&self, pair: &Value) {
+        assert_problem(
+            self.get("/api/v1/me", Some(&access_token(pair))).await,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        )
+        .await;
+        assert_problem(
+            self.refresh(pair).await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_refresh_token",
+        )
+        .await;
+    }
+
     /// Registers, verifies the address through the e-mailed link, signs in: an access token.
     pub async fn verified_applicant(&self, email: &str) -> String {
         self.verified_applicant_in(email, "en").await
@@ -396,13 +444,7 @@ impl TestApp {
             res.text().await.unwrap()
         );
         let mail = self.smtp.wait_for(email, "invited").await;
-        let res = self
-            .post(
-                "/api/v1/auth/password-reset/confirm",
-                None,
-                &json!({"token": mail.token(), "new_password": PASSWORD}),
-            )
-            .await;
+        let res = self.confirm_password_reset(&mail.token(), PASSWORD).await;
         assert_eq!(res.status(), StatusCode::NO_CONTENT);
         access_token(&self.tokens(email, PASSWORD).await)
     }
