@@ -463,3 +463,60 @@ async fn sign_in_is_rate_limited_per_account() {
     );
     app.finish().await;
 }
+
+// How long a reset request takes must not tell whether an account has the address: the answer
+// comes before the address is looked up. With the database held by another writer, the request
+// is still answered at once, and the link follows when the database is free.
+db_test!(
+    async fn a_reset_request_is_answered_before_the_address_is_looked_up(app: TestApp) {
+        app.registered("held@example.com").await;
+        let (locked, release) = hold_the_users_table(&app);
+        locked.await.unwrap();
+        let started = std::time::Instant::now();
+        let answer = tokio::time::timeout(
+            Duration::from_secs(3),
+            app.post(
+                "/api/v1/auth/password-reset",
+                None,
+                &json!({"email": "held@example.com"}),
+            ),
+        )
+        .await
+        .expect("answered while the database is held");
+        assert_eq!(answer.status(), StatusCode::ACCEPTED);
+        assert!(started.elapsed() < Duration::from_secs(3));
+        release.send(()).unwrap();
+        app.smtp
+            .wait_for("held@example.com", "Reset your password")
+            .await;
+    }
+);
+
+/// Takes a lock on another connection that stops every unit of work (SQLite: the write lock;
+/// PostgreSQL: the users table) until `release` is sent; `locked` says when it is held.
+fn hold_the_users_table(
+    app: &TestApp,
+) -> (
+    tokio::sync::oneshot::Receiver<()>,
+    std::sync::mpsc::Sender<()>,
+) {
+    use diesel::connection::SimpleConnection;
+    let (locked_tx, locked) = tokio::sync::oneshot::channel();
+    let (release, release_rx) = std::sync::mpsc::channel::<()>();
+    let db = app.state.db.clone();
+    std::thread::spawn(move || {
+        let mut conn = db.conn().unwrap();
+        let lock = match &*conn {
+            dealer_portal::db::DbConnection::Sqlite(_) => "BEGIN IMMEDIATE",
+            dealer_portal::db::DbConnection::Postgresql(_) => {
+                "BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE"
+            }
+        };
+        conn.batch_execute(lock).unwrap();
+        locked_tx.send(()).unwrap();
+        // Until released, or for at most ten seconds if the test failed before releasing.
+        let _ = release_rx.recv_timeout(Duration::from_secs(10));
+        conn.batch_execute("COMMIT").unwrap();
+    });
+    (locked, release)
+}

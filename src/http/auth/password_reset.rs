@@ -45,9 +45,18 @@ pub async fn request_reset(
         .auth
         .rate_limits
         .check_account(AccountAction::PasswordReset, email.as_str())?;
-    state
-        .write(move |work| accounts::request_password_reset(work, &email))
-        .await?;
+    // Answered before the address is looked up, so that how long the answer takes says nothing
+    // of whether an account has it. The link follows by e-mail; a failure here is only logged
+    // (the caller can ask again).
+    let state = state.into_inner();
+    actix_web::rt::spawn(async move {
+        let queued = state
+            .write(move |work| accounts::request_password_reset(work, &email))
+            .await;
+        if let Err(error) = queued {
+            tracing::warn!(%error, "could not queue a password reset");
+        }
+    });
     Ok(HttpResponse::Accepted().finish())
 }
 
