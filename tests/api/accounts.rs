@@ -470,7 +470,7 @@ async fn sign_in_is_rate_limited_per_account() {
 db_test!(
     async fn a_reset_request_is_answered_before_the_address_is_looked_up(app: TestApp) {
         app.registered("held@example.com").await;
-        let (locked, release) = hold_the_users_table(&app);
+        let (locked, release) = hold_the_users_table(app);
         locked.await.unwrap();
         let started = std::time::Instant::now();
         let answer = tokio::time::timeout(
