@@ -11,5 +11,6 @@ pub mod event;
 pub mod loi;
 pub mod review;
 pub mod scope;
+pub mod text;
 pub mod uscc;
 pub mod workflow;

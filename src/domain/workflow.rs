@@ -106,6 +106,23 @@ impl Status {
     pub fn holding_place() -> impl Iterator<Item = Status> {
         Self::ALL.into_iter().filter(|status| status.holds_place())
     }
+
+    /// The status as applicants are told it: review's internal steps (`submitted`,
+    /// `under_review`, `shortlisted`) are one public `under_review`; the others are themselves.
+    pub fn public(self) -> Status {
+        match self {
+            Self::Submitted | Self::UnderReview | Self::Shortlisted => Self::UnderReview,
+            other => other,
+        }
+    }
+
+    /// Every status an applicant is told as `self.public()`, for an applicant's filter.
+    pub fn publicly_alike(self) -> Vec<Status> {
+        Self::ALL
+            .into_iter()
+            .filter(|status| status.public() == self.public())
+            .collect()
+    }
 }
 
 impl fmt::Display for Status {
