@@ -3,6 +3,7 @@
 //! cards locks the reader's own, so a placeholder cannot be filed, compared and rewritten; every
 //! content a card had is kept as a version that admins see.
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::access::Access;
@@ -51,12 +52,13 @@ pub fn file_card(
 }
 
 /// The caller `reviewer` has been shown the others' cards of `application_id`: their own card,
-/// if any, can no longer change.
+/// if any, can no longer change. Returns the time it was locked.
 pub fn others_read(
     work: &mut Work<'_>,
     application_id: Uuid,
     reviewer: Uuid,
-) -> Result<(), AppError> {
+) -> Result<DateTime<Utc>, AppError> {
     let now = work.now();
-    scorecards::lock(work, application_id, reviewer, now)
+    scorecards::lock(work, application_id, reviewer, now)?;
+    Ok(now)
 }

@@ -143,16 +143,22 @@ pub async fn list_reviews(
         .into_iter()
         .partition(|c| card_visible(c.reviewer_id, caller, admin, filed_by_you));
     // Lock before answering: the caller must not see the others' cards with theirs still open.
+    let mut locked_now = None;
     if unlocked && items.iter().any(|c| c.reviewer_id != caller) {
-        state
-            .write(move |work| others_read(work, id, caller))
-            .await?;
+        locked_now = Some(
+            state
+                .write(move |work| others_read(work, id, caller))
+                .await?,
+        );
     }
     let items = items
         .into_iter()
         .map(|card| {
             let reviewer = card.reviewer_id;
             let mut response = ScorecardResponse::from(card);
+            if reviewer == caller && response.locked_at.is_none() {
+                response.locked_at = locked_now;
+            }
             if admin {
                 let (own, rest) = versions.drain(..).partition(|v| v.reviewer_id == reviewer);
                 versions = rest;
