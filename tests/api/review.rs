@@ -914,8 +914,14 @@ db_test!(
                 );
             }
         }
+        // Nor of review's internal moves.
+        assert_eq!(actions(&theirs), ["create", "submit"]);
         let staff = events(app, &r.admin, &r).await;
         assert_eq!(staff.last().unwrap()["to_status"], "shortlisted");
+        assert_eq!(
+            actions(&staff),
+            ["create", "submit", "start_review", "shortlist"]
+        );
 
         // The applicant still acts on it.
         moved(

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::events::{self, Event};
 use crate::domain::event::EventAction;
-use crate::domain::workflow::{Actor, Status};
+use crate::domain::workflow::{self, Action, Actor, Status};
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{Page, PageParams};
@@ -67,7 +67,8 @@ impl EventResponse {
 /// The application's audit timeline, oldest first: every move with who made it, when, and why.
 ///
 /// Visible to whoever may read the application. Each event is part of the tamper-evident chain
-/// that `GET /api/v1/audit/verify` checks.
+/// that `GET /api/v1/audit/verify` checks. Applicants are not shown review's internal moves
+/// (`start_review`, `shortlist`), are told public statuses, and never staff names or ids.
 #[utoipa::path(
     tag = "applications",
     params(("id" = Uuid, Path, description = "Application id"), PageParams),
@@ -91,7 +92,16 @@ pub async fn list_events(
         .run(move |conn| {
             let access = Access::of(&principal, locale)?;
             access.load(conn, id)?;
-            Ok((events::list_for(conn, id, after, limit + 1)?, access))
+            let unseen: Vec<&str> = if access.applicant {
+                workflow::unseen_by_applicants()
+                    .into_iter()
+                    .map(Action::as_str)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let rows = events::list_for(conn, id, &unseen, after, limit + 1)?;
+            Ok((rows, access))
         })
         .await?;
     let page = Page::from_rows(rows, limit, |e| e.seq, |e| EventResponse::new(e, &access));
