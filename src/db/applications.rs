@@ -212,6 +212,47 @@ pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Application>, Ap
         .transpose()
 }
 
+/// Every application of a group with its status, oldest first.
+pub fn of_group(conn: &mut DbConnection, group_id: Uuid) -> Result<Vec<(Uuid, Status)>, AppError> {
+    let rows: Vec<(String, String)> = applications::table
+        .filter(applications::dealer_group_id.eq(group_id.to_string()))
+        .order((applications::created_at.asc(), applications::id.asc()))
+        .select((applications::id, applications::status))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, status)| {
+            Ok((
+                id.parse().map_err(|_| corrupt(&id, "id"))?,
+                status.parse().map_err(|_| corrupt(&id, "status"))?,
+            ))
+        })
+        .collect()
+}
+
+/// Whether the group has ever submitted an application.
+pub fn group_has_submitted(conn: &mut DbConnection, group_id: Uuid) -> Result<bool, AppError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        applications::table
+            .filter(applications::dealer_group_id.eq(group_id.to_string()))
+            .filter(applications::submitted_at.is_not_null()),
+    ))
+    .get_result(conn)?)
+}
+
+/// Whether the group has an application in one of `cities`.
+pub fn group_applies_in(
+    conn: &mut DbConnection,
+    group_id: Uuid,
+    cities: &[String],
+) -> Result<bool, AppError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        applications::table
+            .filter(applications::dealer_group_id.eq(group_id.to_string()))
+            .filter(applications::city_code.eq_any(cities)),
+    ))
+    .get_result(conn)?)
+}
+
 /// Which applications a caller sees.
 #[derive(Clone, Debug)]
 pub enum Visibility {
@@ -230,7 +271,8 @@ pub enum Sort {
 pub struct ListQuery {
     pub visibility: Visibility,
     pub city: Option<String>,
-    pub status: Option<Status>,
+    /// Any of these statuses.
+    pub statuses: Option<Vec<Status>>,
     pub min_score: Option<i32>,
     pub q: Option<String>,
     pub updated_since: Option<DateTime<Utc>>,
@@ -261,8 +303,8 @@ pub fn list(
     if let Some(city) = &query.city {
         sql = sql.filter(applications::city_code.eq(city.clone()));
     }
-    if let Some(status) = query.status {
-        sql = sql.filter(applications::status.eq(status.as_str()));
+    if let Some(statuses) = &query.statuses {
+        sql = sql.filter(applications::status.eq_any(statuses.iter().map(|s| s.as_str())));
     }
     if let Some(min) = query.min_score {
         sql = sql.filter(applications::score.ge(min));

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
-use super::schema::{dealer_groups, users};
+use super::schema::{applications, dealer_groups, users};
 use crate::domain::dealer_group::{Profile, RankClaim, name_key};
 use crate::error::{AppError, ProblemCode};
 
@@ -227,6 +227,8 @@ pub struct ListFilter {
     /// Part of the legal name (any case) or of the USCC.
     pub q: Option<String>,
     pub province: Option<String>,
+    /// Only groups with an application in one of these cities (a reviewer's).
+    pub cities: Option<Vec<String>>,
 }
 
 /// Groups in creation order after the keyset `after`.
@@ -253,6 +255,15 @@ pub fn list(
                 .like(pattern)
                 .escape('\\')
                 .or(dealer_groups::uscc.like(uscc_pattern).escape('\\')),
+        );
+    }
+    if let Some(cities) = &filter.cities {
+        query = query.filter(
+            dealer_groups::id.eq_any(
+                applications::table
+                    .filter(applications::city_code.eq_any(cities.clone()))
+                    .select(applications::dealer_group_id),
+            ),
         );
     }
     if let Some(province) = &filter.province {

@@ -124,15 +124,17 @@ pub fn append(
     Ok(id)
 }
 
-/// An application's events in order, after `after_seq`.
+/// An application's events in order, after `after_seq`, but those whose action is `unseen`.
 pub fn list_for(
     conn: &mut DbConnection,
     application_id: Uuid,
+    unseen: &[&str],
     after_seq: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Event>, AppError> {
     Ok(application_events::table
         .filter(application_events::application_id.eq(application_id.to_string()))
+        .filter(application_events::action.ne_all(unseen))
         .filter(application_events::seq.gt(after_seq.unwrap_or(0)))
         .order(application_events::seq.asc())
         .limit(limit)

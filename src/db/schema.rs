@@ -241,6 +241,23 @@ diesel::table! {
         comment -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        locked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    scorecard_versions (application_id, reviewer_id, version) {
+        application_id -> Text,
+        reviewer_id -> Text,
+        version -> Integer,
+        district_resources -> Integer,
+        customer_resources -> Integer,
+        nev_experience -> Integer,
+        after_sales -> Integer,
+        financial_strength -> Integer,
+        recommendation -> Text,
+        comment -> Nullable<Text>,
+        filed_at -> Timestamp,
     }
 }
 
@@ -371,6 +388,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_chain_head,
     application_assignees,
     scorecards,
+    scorecard_versions,
     webhook_events,
     documents,
     lois,

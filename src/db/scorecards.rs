@@ -1,11 +1,12 @@
-//! Reviewers' scorecards: one per reviewer and application, filed and then updated in place.
+//! Reviewers' scorecards: one per reviewer and application, filed and then updated in place
+//! until it is locked; every content a card had is kept as a numbered version.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
-use super::schema::{scorecards, users};
+use super::schema::{scorecard_versions, scorecards, users};
 use crate::domain::review::{Recommendation, Scores};
 use crate::error::AppError;
 
@@ -18,37 +19,70 @@ pub struct Scorecard {
     pub comment: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When its reviewer read the others' cards; from then on it cannot change.
+    pub locked_at: Option<DateTime<Utc>>,
 }
+
+/// One content a card had, numbered from 1 in the order it was filed.
+#[derive(Debug, Clone)]
+pub struct CardVersion {
+    pub reviewer_id: Uuid,
+    pub version: i32,
+    pub scores: Scores,
+    pub recommendation: Recommendation,
+    pub comment: Option<String>,
+    pub filed_at: DateTime<Utc>,
+}
+
+type ScoreColumns = (i32, i32, i32, i32, i32);
 
 type Row = (
     String,
     String,
-    (i32, i32, i32, i32, i32),
+    ScoreColumns,
     String,
     Option<String>,
     NaiveDateTime,
     NaiveDateTime,
+    Option<NaiveDateTime>,
 );
 
+fn corrupt(what: &str) -> AppError {
+    AppError::Internal(anyhow::anyhow!("scorecard: bad {what}"))
+}
+
+fn scores_of(scores: ScoreColumns) -> Scores {
+    Scores {
+        district_resources: scores.0,
+        customer_resources: scores.1,
+        nev_experience: scores.2,
+        after_sales: scores.3,
+        financial_strength: scores.4,
+    }
+}
+
 fn from_row(row: Row) -> Result<Scorecard, AppError> {
-    let (reviewer_id, reviewer_name, scores, recommendation, comment, created_at, updated_at) = row;
-    let corrupt = |what: &str| AppError::Internal(anyhow::anyhow!("scorecard: bad {what}"));
+    let (
+        reviewer_id,
+        reviewer_name,
+        scores,
+        recommendation,
+        comment,
+        created_at,
+        updated_at,
+        locked_at,
+    ) = row;
     Ok(Scorecard {
         reviewer_id: reviewer_id.parse().map_err(|_| corrupt("reviewer"))?,
         reviewer_name,
-        scores: Scores {
-            district_resources: scores.0,
-            customer_resources: scores.1,
-            nev_experience: scores.2,
-            after_sales: scores.3,
-            financial_strength: scores.4,
-        },
+        scores: scores_of(scores),
         recommendation: recommendation
             .parse()
             .map_err(|_| corrupt("recommendation"))?,
         comment,
         created_at: created_at.and_utc(),
         updated_at: updated_at.and_utc(),
+        locked_at: locked_at.map(|at| at.and_utc()),
     })
 }
 
@@ -72,9 +106,78 @@ pub fn list(conn: &mut DbConnection, application_id: Uuid) -> Result<Vec<Scoreca
             scorecards::comment,
             scorecards::created_at,
             scorecards::updated_at,
+            scorecards::locked_at,
         ))
         .load(conn)?;
     rows.into_iter().map(from_row).collect()
+}
+
+/// Every version of every card of an application, by reviewer and then version.
+pub fn versions(
+    conn: &mut DbConnection,
+    application_id: Uuid,
+) -> Result<Vec<CardVersion>, AppError> {
+    let rows: Vec<(
+        String,
+        i32,
+        ScoreColumns,
+        String,
+        Option<String>,
+        NaiveDateTime,
+    )> = scorecard_versions::table
+        .filter(scorecard_versions::application_id.eq(application_id.to_string()))
+        .order((
+            scorecard_versions::reviewer_id.asc(),
+            scorecard_versions::version.asc(),
+        ))
+        .select((
+            scorecard_versions::reviewer_id,
+            scorecard_versions::version,
+            (
+                scorecard_versions::district_resources,
+                scorecard_versions::customer_resources,
+                scorecard_versions::nev_experience,
+                scorecard_versions::after_sales,
+                scorecard_versions::financial_strength,
+            ),
+            scorecard_versions::recommendation,
+            scorecard_versions::comment,
+            scorecard_versions::filed_at,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(
+            |(reviewer_id, version, scores, recommendation, comment, filed_at)| {
+                Ok(CardVersion {
+                    reviewer_id: reviewer_id.parse().map_err(|_| corrupt("reviewer"))?,
+                    version,
+                    scores: scores_of(scores),
+                    recommendation: recommendation
+                        .parse()
+                        .map_err(|_| corrupt("recommendation"))?,
+                    comment,
+                    filed_at: filed_at.and_utc(),
+                })
+            },
+        )
+        .collect()
+}
+
+/// Locks the reviewer's card, if they have one and it is not locked yet.
+pub fn lock(
+    conn: &mut DbConnection,
+    application_id: Uuid,
+    reviewer_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    diesel::update(
+        scorecards::table
+            .find((application_id.to_string(), reviewer_id.to_string()))
+            .filter(scorecards::locked_at.is_null()),
+    )
+    .set(scorecards::locked_at.eq(now.naive_utc()))
+    .execute(conn)?;
+    Ok(())
 }
 
 pub fn count(conn: &mut DbConnection, application_id: Uuid) -> Result<i64, AppError> {
@@ -84,7 +187,9 @@ pub fn count(conn: &mut DbConnection, application_id: Uuid) -> Result<i64, AppEr
         .get_result(conn)?)
 }
 
-/// Files the reviewer's scorecard, or replaces its content; true when it was new.
+/// Files the reviewer's scorecard, or replaces its content unless it is locked,
+/// and keeps the content as the card's next version; `Some(true)` when it was new, `None` when
+/// the card is locked.
 pub fn upsert(
     conn: &mut DbConnection,
     application_id: Uuid,
@@ -93,7 +198,7 @@ pub fn upsert(
     recommendation: Recommendation,
     comment: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<bool, AppError> {
+) -> Result<Option<bool>, AppError> {
     let now = now.naive_utc();
     let key = (application_id.to_string(), reviewer_id.to_string());
     let content = (
@@ -106,19 +211,50 @@ pub fn upsert(
         scorecards::comment.eq(comment),
         scorecards::updated_at.eq(now),
     );
-    let updated = diesel::update(scorecards::table.find(key.clone()))
-        .set(content)
-        .execute(conn)?;
-    if updated == 1 {
-        return Ok(false);
-    }
-    diesel::insert_into(scorecards::table)
+    let existing: Option<Option<NaiveDateTime>> = scorecards::table
+        .find(key.clone())
+        .select(scorecards::locked_at)
+        .first(conn)
+        .optional()?;
+    let created = match existing {
+        Some(Some(_locked)) => return Ok(None),
+        Some(None) => {
+            diesel::update(scorecards::table.find(key.clone()))
+                .set(content)
+                .execute(conn)?;
+            false
+        }
+        None => {
+            diesel::insert_into(scorecards::table)
+                .values((
+                    scorecards::application_id.eq(&key.0),
+                    scorecards::reviewer_id.eq(&key.1),
+                    content,
+                    scorecards::created_at.eq(now),
+                ))
+                .execute(conn)?;
+            true
+        }
+    };
+    let last: Option<i32> = scorecard_versions::table
+        .filter(scorecard_versions::application_id.eq(&key.0))
+        .filter(scorecard_versions::reviewer_id.eq(&key.1))
+        .select(diesel::dsl::max(scorecard_versions::version))
+        .first(conn)?;
+    diesel::insert_into(scorecard_versions::table)
         .values((
-            scorecards::application_id.eq(key.0),
-            scorecards::reviewer_id.eq(key.1),
-            content,
-            scorecards::created_at.eq(now),
+            scorecard_versions::application_id.eq(&key.0),
+            scorecard_versions::reviewer_id.eq(&key.1),
+            scorecard_versions::version.eq(last.unwrap_or(0) + 1),
+            scorecard_versions::district_resources.eq(scores.district_resources),
+            scorecard_versions::customer_resources.eq(scores.customer_resources),
+            scorecard_versions::nev_experience.eq(scores.nev_experience),
+            scorecard_versions::after_sales.eq(scores.after_sales),
+            scorecard_versions::financial_strength.eq(scores.financial_strength),
+            scorecard_versions::recommendation.eq(recommendation.as_str()),
+            scorecard_versions::comment.eq(comment),
+            scorecard_versions::filed_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(true)
+    Ok(Some(created))
 }

@@ -27,16 +27,28 @@ pub enum LeaseStatus {
 /// A site the group proposes for the store, in the application's city.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 pub struct ProposedSite {
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 300)]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub address: String,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 100, example = "Gusu")]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub district: String,
     pub site_type: SiteType,
     /// The plaza's name, for `commercial_plaza` sites.
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::domain::text::trimmed_opt")]
     pub commercial_plaza: Option<String>,
     #[validate(range(min = 0.0, max = 1_000_000.0))]
     #[schema(minimum = 0, maximum = 1_000_000)]

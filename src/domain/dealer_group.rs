@@ -17,8 +17,12 @@ pub enum Segment {
 /// A brand the group operates.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
 pub struct Brand {
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 100, example = "BYD")]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub brand: String,
     pub segment: Segment,
     /// Years the group has sold this brand.
@@ -34,8 +38,12 @@ pub struct Brand {
 /// Stores the group runs in one province.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
 pub struct ProvincePresence {
-    #[validate(length(min = 1, max = 50))]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 50, example = "Jiangsu")]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub province: String,
     #[validate(range(min = 0, max = 100_000))]
     #[schema(minimum = 0, maximum = 100_000)]
@@ -69,8 +77,12 @@ pub struct RankClaim {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 pub struct Profile {
     /// The registered legal name.
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 200, example = "苏州东方汽车集团有限公司")]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub legal_name: String,
     /// Unified Social Credit Code (18 characters, valid check character).
     #[schema(
@@ -80,11 +92,19 @@ pub struct Profile {
         example = "91320500MA1MXXXX0X"
     )]
     pub uscc: String,
-    #[validate(length(min = 1, max = 50))]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 50, example = "Suzhou")]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub hq_city: String,
-    #[validate(length(min = 1, max = 50))]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 50, example = "Jiangsu")]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub hq_province: String,
     #[validate(range(min = 1900, max = 2100))]
     #[schema(minimum = 1900, maximum = 2100)]
@@ -120,8 +140,12 @@ pub struct Profile {
 /// Who to contact at the group about the application.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
 pub struct Contact {
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 100, example = "Wang Fang")]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub name: String,
     /// A mainland mobile number: 11 digits starting with 1, optionally after `+86`.
     #[validate(custom(function = "validate_mobile"))]

@@ -18,9 +18,16 @@ pub enum EventAction {
     CompleteTask,
     /// A done onboarding task was opened again.
     ReopenTask,
+    /// The group's owner changed the group's profile (recorded on each of its applications).
+    UpdateGroup,
 }
 
 impl EventAction {
+    /// Whether the event's reason is for staff alone: an assignment's names the reviewer.
+    pub fn reason_is_internal(action: &str) -> bool {
+        action == Self::Assign.as_str()
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Move(action) => action.as_str(),
@@ -28,6 +35,7 @@ impl EventAction {
             Self::Assign => "assign",
             Self::CompleteTask => "complete_task",
             Self::ReopenTask => "reopen_task",
+            Self::UpdateGroup => "update_group",
         }
     }
 }
@@ -58,6 +66,7 @@ mod tests {
             EventAction::Assign,
             EventAction::CompleteTask,
             EventAction::ReopenTask,
+            EventAction::UpdateGroup,
         ];
         let all: Vec<&str> = Action::ALL
             .into_iter()
@@ -69,7 +78,13 @@ mod tests {
         assert_eq!(EventAction::Move(Action::OfferLoi).as_str(), "offer_loi");
         assert_eq!(
             beside.map(EventAction::as_str),
-            ["create", "assign", "complete_task", "reopen_task"]
+            [
+                "create",
+                "assign",
+                "complete_task",
+                "reopen_task",
+                "update_group"
+            ]
         );
     }
 }

@@ -20,8 +20,12 @@ pub struct LoiTerms {
     #[validate(range(min = 1, max = 100))]
     #[schema(minimum = 1, maximum = 100)]
     pub stores: i32,
-    #[validate(length(max = 2000))]
+    #[validate(
+        length(max = 2000),
+        custom(function = "crate::domain::text::multi_line")
+    )]
     #[schema(max_length = 2000)]
+    #[serde(default, deserialize_with = "crate::domain::text::trimmed_opt")]
     pub terms_note: Option<String>,
 }
 

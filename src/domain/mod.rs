@@ -12,5 +12,6 @@ pub mod loi;
 pub mod review;
 pub mod scope;
 pub mod sessions;
+pub mod text;
 pub mod uscc;
 pub mod workflow;

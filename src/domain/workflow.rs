@@ -106,6 +106,23 @@ impl Status {
     pub fn holding_place() -> impl Iterator<Item = Status> {
         Self::ALL.into_iter().filter(|status| status.holds_place())
     }
+
+    /// The status as applicants are told it: review's internal steps (`submitted`,
+    /// `under_review`, `shortlisted`) are one public `under_review`; the others are themselves.
+    pub fn public(self) -> Status {
+        match self {
+            Self::Submitted | Self::UnderReview | Self::Shortlisted => Self::UnderReview,
+            other => other,
+        }
+    }
+
+    /// Every status an applicant is told as `self.public()`, for an applicant's filter.
+    pub fn publicly_alike(self) -> Vec<Status> {
+        Self::ALL
+            .into_iter()
+            .filter(|status| status.public() == self.public())
+            .collect()
+    }
 }
 
 impl fmt::Display for Status {
@@ -543,6 +560,20 @@ pub fn rule(status: Status, action: Action, actor: Actor) -> Result<&'static Tra
 }
 
 /// What `actor` may do now (guards are checked only when the action is asked for).
+/// The moves applicants are not told of: every row of theirs keeps the public status
+/// (`start_review`, `shortlist`), so the event would only reveal an internal step.
+pub fn unseen_by_applicants() -> Vec<Action> {
+    Action::ALL
+        .into_iter()
+        .filter(|&action| {
+            TRANSITIONS
+                .iter()
+                .filter(|t| t.action == action)
+                .all(|t| t.from.iter().all(|from| from.public() == t.to.public()))
+        })
+        .collect()
+}
+
 pub fn allowed_actions(status: Status, actor: Actor) -> Vec<Action> {
     TRANSITIONS
         .iter()
@@ -694,6 +725,14 @@ mod tests {
             let admin = allowed_actions(status, Actor::Admin);
             assert!(admin.is_empty() || admin == [Action::Reopen], "{status}");
         }
+    }
+
+    #[test]
+    fn applicants_are_not_told_of_review_internal_moves() {
+        assert_eq!(
+            unseen_by_applicants(),
+            [Action::StartReview, Action::Shortlist]
+        );
     }
 
     #[test]

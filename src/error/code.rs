@@ -37,6 +37,8 @@ pub enum ProblemCode {
     ScorecardRequired,
     NotReviewable,
     AlreadyAssigned,
+    ScorecardLocked,
+    IdentityLocked,
     QuotaFull,
     DocumentHashMismatch,
     LoiExpired,
@@ -244,6 +246,26 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
             ),
             ("已指派", "该评审员已被指派审核此申请。"),
         ),
+        ProblemCode::ScorecardLocked => (
+            (
+                "Scorecard locked",
+                "You have read the other reviewers' scorecards, so your own can no longer change.",
+            ),
+            (
+                "评分表已锁定",
+                "您已查看其他评审员的评分表，您自己的评分表不能再修改。",
+            ),
+        ),
+        ProblemCode::IdentityLocked => (
+            (
+                "Identity locked",
+                "The group has submitted an application, so its legal name and USCC can no longer change; contact the recruitment team.",
+            ),
+            (
+                "主体信息已锁定",
+                "该集团已提交申请，法定名称和统一社会信用代码不能再修改；请联系招募团队。",
+            ),
+        ),
         ProblemCode::QuotaFull => (
             (
                 "Quota full",
@@ -406,6 +428,8 @@ mod tests {
                 "scorecard_required",
                 "not_reviewable",
                 "already_assigned",
+                "scorecard_locked",
+                "identity_locked",
                 "quota_full",
                 "document_hash_mismatch",
                 "loi_expired",

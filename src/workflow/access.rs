@@ -9,7 +9,7 @@ use crate::db::DbConnection;
 use crate::db::applications::{self, Application, Visibility};
 use crate::domain::account::Role;
 use crate::domain::scope::Scope;
-use crate::domain::workflow::Actor;
+use crate::domain::workflow::{Actor, Status};
 use crate::error::AppError;
 use crate::i18n::Locale;
 
@@ -65,6 +65,26 @@ impl Access {
                     locale: locale.unwrap_or(user.locale),
                 })
             }
+        }
+    }
+
+    /// The status as this caller is told it: applicants see the public status
+    /// (`Status::public`), everyone else the status itself.
+    pub fn shown(&self, status: Status) -> Status {
+        if self.applicant {
+            status.public()
+        } else {
+            status
+        }
+    }
+
+    /// The statuses a filter on `status` matches for this caller: for applicants, every status
+    /// they are told as the same public status.
+    pub fn filtered(&self, status: Status) -> Vec<Status> {
+        if self.applicant {
+            status.publicly_alike()
+        } else {
+            vec![status]
         }
     }
 

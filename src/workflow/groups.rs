@@ -5,8 +5,11 @@ use uuid::Uuid;
 
 use super::unit::Work;
 use crate::db::dealer_groups::{self, DealerGroup};
-use crate::db::{DbConnection, rankings, users};
+use crate::db::events::NewEvent;
+use crate::db::{DbConnection, applications, rankings, users};
 use crate::domain::dealer_group::Profile;
+use crate::domain::event::EventAction;
+use crate::domain::workflow::Actor;
 use crate::error::{AppError, ProblemCode};
 
 /// A profile as checked (USCC normalised, name trimmed), with its soft warnings.
@@ -45,12 +48,38 @@ pub fn create(
     found(work, id)
 }
 
-/// Replaces the profile of `group` (as read, at its version: 412 otherwise).
+/// Replaces the profile of `group` (as read, at its version: 412 otherwise) on behalf of its
+/// owner `by`. Once the group has submitted an application its legal identity (legal name and
+/// USCC) is fixed (409 `identity_locked`). The audit chain is per application, so a change is
+/// recorded as an `update_group` event naming the changed fields on each of the group's
+/// applications (a group without one has no timeline to record it in).
 pub fn update(
     work: &mut Work<'_>,
     group: &DealerGroup,
+    by: Uuid,
     checked: &CheckedProfile,
 ) -> Result<DealerGroup, AppError> {
+    let (old, new) = (&group.profile, &checked.profile);
+    if (old.legal_name != new.legal_name || old.uscc != new.uscc)
+        && applications::group_has_submitted(work, group.id)?
+    {
+        return Err(AppError::Conflict(ProblemCode::IdentityLocked));
+    }
+    let changed = changed_fields(old, new)?;
+    if !changed.is_empty() {
+        for (application_id, status) in applications::of_group(work, group.id)? {
+            work.record(NewEvent {
+                application_id,
+                actor_id: Some(by),
+                actor_role: Actor::ApplicantOwner,
+                action: EventAction::UpdateGroup,
+                from_status: Some(status),
+                to_status: status,
+                reason_code: None,
+                reason: Some(format!("changed: {}", changed.join(", "))),
+            });
+        }
+    }
     let verified = rank_verified(work, &checked.profile)?;
     let now = work.now();
     let updated = dealer_groups::update(
@@ -66,6 +95,22 @@ pub fn update(
         return Err(AppError::VersionMismatch);
     }
     found(work, group.id)
+}
+
+/// The names of the profile's fields (as in the API) whose values differ.
+fn changed_fields(old: &Profile, new: &Profile) -> Result<Vec<String>, AppError> {
+    let as_map = |profile: &Profile| match serde_json::to_value(profile) {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
+        _ => Err(AppError::Internal(anyhow::anyhow!(
+            "a profile is a JSON object"
+        ))),
+    };
+    let (old, new) = (as_map(old)?, as_map(new)?);
+    Ok(new
+        .iter()
+        .filter(|(name, value)| old.get(*name) != Some(value))
+        .map(|(name, _)| name.clone())
+        .collect())
 }
 
 fn found(conn: &mut DbConnection, id: Uuid) -> Result<DealerGroup, AppError> {

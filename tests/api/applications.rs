@@ -105,7 +105,8 @@ db_test!(
         let res = transition(app, &owner, &id, "2", "submit").await;
         assert_eq!(res.status(), StatusCode::OK);
         let submitted: Value = res.json().await.unwrap();
-        assert_eq!(submitted["status"], "submitted");
+        // The applicant is told the public status.
+        assert_eq!(submitted["status"], "under_review");
         assert_eq!(submitted["status_label"], "In review");
         assert_eq!(submitted["version"], 3);
         assert!(submitted["submitted_at"].is_string());

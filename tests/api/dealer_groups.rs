@@ -64,10 +64,14 @@ db_test!(
 
         let path = format!("/api/v1/dealer-groups/{id}");
         assert_eq!(app.get(&path, Some(&owner)).await.status(), StatusCode::OK);
-        assert_eq!(
-            app.get(&path, Some(&reviewer)).await.status(),
-            StatusCode::OK
-        );
+        assert_eq!(app.get(&path, Some(&admin)).await.status(), StatusCode::OK);
+        // A reviewer sees a group once it applies in one of their cities (below, another test).
+        assert_problem(
+            app.get(&path, Some(&reviewer)).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
         assert_problem(
             app.get(&path, Some(&stranger)).await,
             StatusCode::NOT_FOUND,
@@ -95,7 +99,7 @@ db_test!(
             "province=Jiangsu",
         ] {
             let page: Value = app
-                .get_json(&format!("/api/v1/dealer-groups?{query}"), Some(&reviewer))
+                .get_json(&format!("/api/v1/dealer-groups?{query}"), Some(&admin))
                 .await;
             assert_eq!(page["items"].as_array().unwrap().len(), 1, "{query}");
         }
@@ -117,6 +121,12 @@ db_test!(
         .await;
         assert_problem(
             app.patch(&path, Some(&reviewer), Some("1"), &changed).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        assert_problem(
+            app.patch(&path, Some(&admin), Some("1"), &changed).await,
             StatusCode::FORBIDDEN,
             "forbidden",
         )
@@ -441,5 +451,148 @@ db_test!(
             list["entries"],
             json!([{"rank": 1, "name": "Alpha", "uscc": null}])
         );
+    }
+);
+
+db_test!(
+    async fn reviewers_see_only_groups_applying_in_their_cities(app: TestApp) {
+        let admin = app.admin("lead@maker.example").await;
+        let suzhou = app.reviewer(&admin, "sz@maker.example", &["320500"]).await;
+        let ningbo = app.reviewer(&admin, "nb@maker.example", &["330200"]).await;
+        let (owner, id) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
+        let path = format!("/api/v1/dealer-groups/{id}");
+        let listed = |token: &str| {
+            let token = token.to_owned();
+            async move {
+                let page: Value = app.get_json("/api/v1/dealer-groups", Some(&token)).await;
+                page["items"].as_array().unwrap().len()
+            }
+        };
+
+        // No application yet: only admins and the group's members see it.
+        for reviewer in [&suzhou, &ningbo] {
+            assert_problem(
+                app.get(&path, Some(reviewer)).await,
+                StatusCode::NOT_FOUND,
+                "not_found",
+            )
+            .await;
+            assert_eq!(listed(reviewer).await, 0);
+        }
+        assert_eq!(app.get(&path, Some(&admin)).await.status(), StatusCode::OK);
+        assert_eq!(listed(&admin).await, 1);
+        assert_eq!(app.get(&path, Some(&owner)).await.status(), StatusCode::OK);
+
+        // An application in Suzhou shows it to Suzhou's reviewers alone.
+        app.draft_application(&owner, "320500").await;
+        assert_eq!(app.get(&path, Some(&suzhou)).await.status(), StatusCode::OK);
+        assert_eq!(listed(&suzhou).await, 1);
+        assert_problem(
+            app.get(&path, Some(&ningbo)).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        assert_eq!(listed(&ningbo).await, 0);
+    }
+);
+
+db_test!(
+    async fn a_groups_identity_is_fixed_once_submitted(app: TestApp) {
+        let owner = app.applicant("owner@dealer.example", "en").await;
+        let code = uscc("91320500123456788");
+        let res = app
+            .post(
+                "/api/v1/dealer-groups",
+                Some(&owner.token),
+                &profile("苏州东方汽车集团有限公司", &code),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let id = res.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let path = format!("/api/v1/dealer-groups/{id}");
+        let draft = app.draft_application(&owner.token, "320500").await;
+        let timeline = |token: String| {
+            let path = format!("/api/v1/applications/{draft}/events");
+            async move {
+                let page: Value = app.get_json(&path, Some(&token)).await;
+                page["items"].as_array().unwrap().clone()
+            }
+        };
+
+        // Before any submission the name may still be corrected, and the change is recorded.
+        let renamed = profile("苏州东方汽车集团股份有限公司", &code);
+        let res = app
+            .patch(&path, Some(&owner.token), Some("1"), &renamed)
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let events = timeline(owner.token.clone()).await;
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[1]["action"], "update_group");
+        assert_eq!(events[1]["reason"], "changed: legal_name");
+
+        app.submit(&owner.token, &owner.email, "en", &draft).await;
+        // Then neither the legal name nor the USCC changes.
+        let other_name = profile("无锡东方汽车集团有限公司", &code);
+        let other_code = profile("苏州东方汽车集团股份有限公司", &uscc("91320500123456796"));
+        for body in [&other_name, &other_code] {
+            assert_problem(
+                app.patch(&path, Some(&owner.token), Some("2"), body).await,
+                StatusCode::CONFLICT,
+                "identity_locked",
+            )
+            .await;
+        }
+        // The rest of the profile does, and each change is an audit event.
+        let mut contact = renamed.clone();
+        contact["contact"]["name"] = json!("Li Wei");
+        contact["stores_total"] = json!(13);
+        let res = app
+            .patch(&path, Some(&owner.token), Some("2"), &contact)
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let admin = app.admin("lead@maker.example").await;
+        let events = timeline(admin.clone()).await;
+        let last = events.last().unwrap();
+        assert_eq!(last["action"], "update_group");
+        assert_eq!(last["reason"], "changed: contact, stores_total");
+        assert_eq!(last["actor_role"], "applicant");
+        assert_eq!(last["to_status"], "submitted");
+        let check: Value = app.get_json("/api/v1/audit/verify", Some(&admin)).await;
+        assert_eq!(check["ok"], true, "{check}");
+    }
+);
+
+db_test!(
+    async fn single_line_fields_refuse_control_characters_and_blanks(app: TestApp) {
+        let owner = app.verified_applicant("owner@dealer.example").await;
+        let code = uscc("91320500123456788");
+        let mut body = profile("苏州东方汽车集团有限公司\nURGENT: wire the deposit", &code);
+        body["contact"]["name"] = json!("Wang\r\nFang");
+        body["hq_city"] = json!("   ");
+        body["brands"][0]["brand"] = json!("Porsche\u{1b}[2J");
+        let problem = assert_problem(
+            app.post("/api/v1/dealer-groups", Some(&owner), &body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        let mut fields = error_fields(&problem);
+        fields.sort();
+        assert_eq!(
+            fields,
+            ["brands[0].brand", "contact.name", "hq_city", "legal_name"]
+        );
+        // Spaces around a value are not part of it.
+        let body = profile("  苏州东方汽车集团有限公司  ", &code);
+        let res = app.post("/api/v1/dealer-groups", Some(&owner), &body).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let group: Value = res.json().await.unwrap();
+        assert_eq!(group["legal_name"], "苏州东方汽车集团有限公司");
     }
 );

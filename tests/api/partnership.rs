@@ -539,3 +539,43 @@ db_test!(
         assert_eq!(verify(app, &r.admin).await["ok"], true);
     }
 );
+
+db_test!(
+    async fn a_letter_is_not_signed_by_blanks_or_control_characters(app: TestApp) {
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        app.shortlisted(&r).await;
+        app.offered_letter(&r, 30).await;
+        let (_, bytes) = letter_bytes(app, &r.owner, &r).await;
+        let sha256 = hex_sha256(&bytes);
+        let sign_as = |name: &str, title: &str| {
+            let body = json!({
+                "signer_name": name,
+                "signer_title": title,
+                "document_sha256": sha256,
+                "accept": true
+            });
+            app.request(Method::POST, &r.path("/loi/signature"), Some(&r.owner))
+                .json(&body)
+                .send()
+        };
+        let problem = assert_problem(
+            sign_as("   ", "Chairman\nAttn: finance").await.unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        let mut fields = error_fields(&problem);
+        fields.sort();
+        assert_eq!(fields, ["signer_name", "signer_title"]);
+        assert_eq!(read(app, &r.owner, &r.id).await["status"], "loi_offered");
+
+        let res = sign_as("  Li Wei ", " Chairman ").await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let signed: Value = res.json().await.unwrap();
+        assert_eq!(signed["signer_name"], "Li Wei");
+        assert_eq!(signed["signer_title"], "Chairman");
+        app.ignore_mail();
+    }
+);

@@ -270,7 +270,7 @@ db_test!(
         )
         .await;
         let owner_view = read(app, &r.owner, &r.id).await;
-        assert_eq!(owner_view["status"], "shortlisted");
+        assert_eq!(owner_view["status"], "under_review");
         assert_eq!(owner_view["status_label"], "In review");
         // create-admin makes a Chinese-speaking account; the label follows it.
         assert_eq!(read(app, &r.admin, &r.id).await["status_label"], "已入围");
@@ -824,5 +824,177 @@ db_test!(
         let report = verify(app, &r.admin).await;
         assert_eq!(report["ok"], false);
         assert_eq!(report["first_broken_event_id"], timeline[3]["id"]);
+    }
+);
+
+db_test!(
+    async fn applicants_timelines_name_no_staff(app: TestApp) {
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        let me: Value = app.get_json("/api/v1/me", Some(&r.reviewer)).await;
+        let reviewer_id = me["id"].as_str().unwrap().to_owned();
+        let res = app
+            .post(
+                &r.path("/assignees"),
+                Some(&r.admin),
+                &json!({"user_id": reviewer_id}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        app.smtp
+            .wait_for("reviewer@maker.example", "You have been assigned")
+            .await;
+
+        // Staff read who was assigned; the applicant reads that someone was, not who.
+        let staff = events(app, &r.admin, &r).await;
+        assert_eq!(actions(&staff), ["create", "submit", "assign"]);
+        assert!(
+            staff[2]["reason"]
+                .as_str()
+                .unwrap()
+                .contains(reviewer_id.as_str())
+        );
+        let theirs = events(app, &r.owner, &r).await;
+        assert_eq!(actions(&theirs), ["create", "submit", "assign"]);
+        assert!(theirs[2]["reason"].is_null(), "{}", theirs[2]);
+        assert!(theirs[2]["actor_id"].is_null());
+        let text = serde_json::to_string(&theirs).unwrap();
+        assert!(
+            !text.contains(&reviewer_id) && !text.contains("Reviewer"),
+            "{text}"
+        );
+    }
+);
+
+db_test!(
+    async fn applicants_are_told_the_public_status(app: TestApp) {
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        app.shortlisted(&r).await;
+
+        // Staff see the step; the applicant sees "in review", in the status as in its label.
+        assert_eq!(read(app, &r.admin, &r.id).await["status"], "shortlisted");
+        let mine = read(app, &r.owner, &r.id).await;
+        assert_eq!(mine["status"], "under_review");
+        assert_eq!(mine["status_label"], "In review");
+        assert_eq!(mine["allowed_actions"], json!(["withdraw"]));
+        let list: Value = app.get_json("/api/v1/applications", Some(&r.owner)).await;
+        assert_eq!(list["items"][0]["status"], "under_review");
+
+        // Any of review's steps finds it for the applicant, without telling which it is in.
+        for status in ["submitted", "under_review", "shortlisted"] {
+            let list: Value = app
+                .get_json(
+                    &format!("/api/v1/applications?status={status}"),
+                    Some(&r.owner),
+                )
+                .await;
+            assert_eq!(list["items"].as_array().unwrap().len(), 1, "{status}");
+            assert_eq!(list["items"][0]["status"], "under_review");
+        }
+        let list: Value = app
+            .get_json("/api/v1/applications?status=draft", Some(&r.owner))
+            .await;
+        assert!(list["items"].as_array().unwrap().is_empty());
+        let list: Value = app
+            .get_json("/api/v1/applications?status=submitted", Some(&r.admin))
+            .await;
+        assert!(list["items"].as_array().unwrap().is_empty());
+
+        // The timeline too: no internal step in from_status or to_status.
+        let theirs = events(app, &r.owner, &r).await;
+        for event in &theirs {
+            for key in ["from_status", "to_status"] {
+                assert!(
+                    event[key].is_null()
+                        || ["draft", "under_review"].contains(&event[key].as_str().unwrap()),
+                    "{event}"
+                );
+            }
+        }
+        // Nor of review's internal moves.
+        assert_eq!(actions(&theirs), ["create", "submit"]);
+        let staff = events(app, &r.admin, &r).await;
+        assert_eq!(staff.last().unwrap()["to_status"], "shortlisted");
+        assert_eq!(
+            actions(&staff),
+            ["create", "submit", "start_review", "shortlist"]
+        );
+
+        // The applicant still acts on it.
+        moved(
+            act(app, &r.owner, &r.id, json!({"action": "withdraw"})).await,
+            "withdrawn",
+        )
+        .await;
+        app.smtp
+            .wait_for("owner@dealer.example", "has been withdrawn")
+            .await;
+        app.smtp
+            .wait_for("reviewer@maker.example", "has withdrawn its application")
+            .await;
+    }
+);
+
+db_test!(
+    async fn reading_the_others_cards_locks_your_own_and_admins_see_every_version(app: TestApp) {
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        let second = app
+            .reviewer(&r.admin, "second@maker.example", &[SUZHOU])
+            .await;
+        let put = |token: &str, score: i64, recommendation: &str| {
+            let token = token.to_owned();
+            let card = scorecard(score, recommendation);
+            let r = &r;
+            async move { put_review(app, &token, r, &card).await.status() }
+        };
+
+        // A placeholder, then the first reviewer's real card.
+        assert_eq!(put(&second, 1, "strong_no").await, StatusCode::CREATED);
+        assert_eq!(put(&r.reviewer, 4, "yes").await, StatusCode::CREATED);
+        // Reading them locks the placeholder: it cannot be aligned with what was read.
+        let list: Value = app.get_json(&r.path("/reviews"), Some(&second)).await;
+        assert_eq!(list["items"].as_array().unwrap().len(), 2);
+        let mine = |list: &Value, total: i64| {
+            list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["total"] == total)
+                .unwrap()
+                .clone()
+        };
+        assert!(mine(&list, 5)["locked_at"].is_string(), "{list}");
+        assert!(mine(&list, 20)["locked_at"].is_null());
+        assert!(list["items"][0].get("versions").is_none());
+        assert_problem(
+            put_review(app, &second, &r, &scorecard(4, "yes")).await,
+            StatusCode::CONFLICT,
+            "scorecard_locked",
+        )
+        .await;
+
+        // A reviewer who has not read the others' cards still changes theirs: each is a version.
+        assert_eq!(put(&r.reviewer, 5, "strong_yes").await, StatusCode::OK);
+        let list: Value = app.get_json(&r.path("/reviews"), Some(&r.admin)).await;
+        let first = mine(&list, 25);
+        let versions: Vec<i64> = first["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["total"].as_i64().unwrap())
+            .collect();
+        assert_eq!(versions, [20, 25]);
+        assert_eq!(first["versions"][1]["version"], 2);
+        assert_eq!(mine(&list, 5)["versions"].as_array().unwrap().len(), 1);
+        // An admin's reading locks nobody else's card.
+        assert_eq!(put(&r.reviewer, 3, "yes").await, StatusCode::OK);
+        // The first reviewer reads too, and is locked in turn.
+        app.get_json(&r.path("/reviews"), Some(&r.reviewer)).await;
+        assert_eq!(put(&r.reviewer, 5, "yes").await, StatusCode::CONFLICT);
     }
 );

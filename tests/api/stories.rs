@@ -121,11 +121,11 @@ impl TestApp {
     }
 
     /// Submits the application (at its current version) and takes the receipt mailed to the
-    /// owner at `owner_email` in `locale`.
+    /// owner at `owner_email` in `locale`. The owner is told the public status, `under_review`.
     pub async fn submit(&self, owner: &str, owner_email: &str, locale: &str, id: &str) {
         moved(
             act(self, owner, id, json!({"action": "submit"})).await,
-            "submitted",
+            "under_review",
         )
         .await;
         self.smtp

@@ -468,7 +468,7 @@ async fn outage(backend: Backend) {
         let id = app.draft_application(&token, SUZHOU).await;
         moved(
             act(&app, &token, &id, json!({"action": "submit"})).await,
-            "submitted",
+            "under_review",
         )
         .await;
         owners.push(email);

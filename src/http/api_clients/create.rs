@@ -18,8 +18,12 @@ use crate::tokens::random_token;
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct CreateApiClientRequest {
     /// What the client is, e.g. the system that uses it.
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 100, example = "CRM mirror")]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub name: String,
     #[validate(length(min = 1, max = 10))]
     #[schema(min_items = 1, max_items = 10)]

@@ -6,7 +6,8 @@ use uuid::Uuid;
 
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::events::{self, Event};
-use crate::domain::workflow::{Actor, Status};
+use crate::domain::event::EventAction;
+use crate::domain::workflow::{self, Action, Actor, Status};
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{Page, PageParams};
@@ -26,11 +27,13 @@ pub struct EventResponse {
     /// The workflow action, or `create` for the draft's creation, `assign` for an assignment,
     /// `complete_task` / `reopen_task` for an onboarding task.
     pub action: String,
+    /// Applicants are told public statuses, as in `ApplicationResponse.status`.
     pub from_status: Option<Status>,
     pub to_status: Status,
     /// The `reason_code` of a rejection.
     pub reason_code: Option<String>,
-    /// The reason or message given with the action.
+    /// The reason or message given with the action. Applicants do not get an assignment's
+    /// (it names the reviewer): it is null for them.
     pub reason: Option<String>,
 }
 
@@ -43,21 +46,20 @@ impl EventResponse {
             Some(id) => Some(id.parse().map_err(|_| corrupt())?),
             None => None,
         };
+        let reason = event
+            .reason
+            .filter(|_| !(access.applicant && EventAction::reason_is_internal(&event.action)));
+        let status = |text: &str| text.parse().map(|s| access.shown(s)).map_err(|_| corrupt());
         Ok(Self {
             id: event.id.parse().map_err(|_| corrupt())?,
             at: event.at.and_utc(),
             actor_id,
-            from_status: event
-                .from_status
-                .as_deref()
-                .map(str::parse)
-                .transpose()
-                .map_err(|_| corrupt())?,
-            to_status: event.to_status.parse().map_err(|_| corrupt())?,
+            from_status: event.from_status.as_deref().map(status).transpose()?,
+            to_status: status(&event.to_status)?,
             actor_role: event.actor_role,
             action: event.action,
             reason_code: event.reason_code,
-            reason: event.reason,
+            reason,
         })
     }
 }
@@ -65,7 +67,8 @@ impl EventResponse {
 /// The application's audit timeline, oldest first: every move with who made it, when, and why.
 ///
 /// Visible to whoever may read the application. Each event is part of the tamper-evident chain
-/// that `GET /api/v1/audit/verify` checks.
+/// that `GET /api/v1/audit/verify` checks. Applicants are not shown review's internal moves
+/// (`start_review`, `shortlist`), are told public statuses, and never staff names or ids.
 #[utoipa::path(
     tag = "applications",
     params(("id" = Uuid, Path, description = "Application id"), PageParams),
@@ -89,7 +92,16 @@ pub async fn list_events(
         .run(move |conn| {
             let access = Access::of(&principal, locale)?;
             access.load(conn, id)?;
-            Ok((events::list_for(conn, id, after, limit + 1)?, access))
+            let unseen: Vec<&str> = if access.applicant {
+                workflow::unseen_by_applicants()
+                    .into_iter()
+                    .map(Action::as_str)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let rows = events::list_for(conn, id, &unseen, after, limit + 1)?;
+            Ok((rows, access))
         })
         .await?;
     let page = Page::from_rows(rows, limit, |e| e.seq, |e| EventResponse::new(e, &access));

@@ -60,7 +60,7 @@ fn record(application: &Application, locale: Locale) -> [String; 14] {
         text_cell(&application.dealer_group_name),
         text_cell(&application.city_code),
         application.status.as_str().to_owned(),
-        text_cell(status_label(application.status, false, locale)),
+        text_cell(status_label(application.status, locale)),
         application.score.map(|s| s.to_string()).unwrap_or_default(),
         application
             .eligible

@@ -43,6 +43,8 @@ pub struct ApplicationFilter {
     #[validate(length(max = 6))]
     #[param(max_length = 6)]
     pub city: Option<String>,
+    /// For applicants, any status they are told as the same public status (`submitted`,
+    /// `under_review` and `shortlisted` all match their applications in review).
     pub status: Option<Status>,
     #[validate(range(min = 0, max = 100))]
     #[param(minimum = 0, maximum = 100)]
@@ -84,7 +86,7 @@ impl ApplicationFilter {
                 .assigned_to
                 .map(|AssignedTo::Me| access.user_id.unwrap_or(Uuid::nil())),
             city: self.city,
-            status: self.status,
+            statuses: self.status.map(|status| access.filtered(status)),
             min_score: self.min_score,
             q: self.q,
             updated_since: self.updated_since,

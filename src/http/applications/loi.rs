@@ -137,11 +137,19 @@ pub async fn get_loi_document(
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct SignatureRequest {
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 100)]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub signer_name: String,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 100)]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub signer_title: String,
     /// The SHA-256 (hex) of the letter the signer was shown.
     #[validate(length(equal = 64))]

@@ -50,8 +50,12 @@ pub struct ApplicationRequest {
     pub planned_opening: NaiveDate,
     #[validate(nested)]
     pub customer_base: CustomerBase,
-    #[validate(length(max = 2000))]
+    #[validate(
+        length(max = 2000),
+        custom(function = "crate::domain::text::multi_line")
+    )]
     #[schema(max_length = 2000)]
+    #[serde(default, deserialize_with = "crate::domain::text::trimmed_opt")]
     pub notes: Option<String>,
 }
 
@@ -75,6 +79,9 @@ pub struct ApplicationResponse {
     pub dealer_group_id: Uuid,
     pub dealer_group_name: String,
     pub city_code: String,
+    /// The status. Applicants are told the public status: `submitted`, `under_review` and
+    /// `shortlisted` all read `under_review` to them (staff and integrators see the status
+    /// itself).
     pub status: Status,
     /// The status in words for this caller, in its language; applicants see public labels that
     /// do not reveal internal review steps.
@@ -101,8 +108,7 @@ pub struct ApplicationResponse {
 impl ApplicationResponse {
     pub fn new(application: Application, access: &Access) -> Self {
         Self {
-            status_label: status_label(application.status, access.applicant, access.locale)
-                .to_owned(),
+            status_label: status_label(access.shown(application.status), access.locale).to_owned(),
             allowed_actions: access
                 .actor_for(&application)
                 .map(|actor| workflow::allowed_actions(application.status, actor))
@@ -111,7 +117,7 @@ impl ApplicationResponse {
             dealer_group_id: application.dealer_group_id,
             dealer_group_name: application.dealer_group_name,
             city_code: application.city_code,
-            status: application.status,
+            status: access.shown(application.status),
             store_format: application.store_format,
             proposed_sites: application.proposed_sites,
             investment_cny: application.investment_cny,
@@ -128,13 +134,9 @@ impl ApplicationResponse {
     }
 }
 
-/// The status in words. Applicants see review as one step.
-pub fn status_label(status: Status, applicant: bool, locale: Locale) -> &'static str {
+/// The status in words (give applicants' `Status::public`).
+pub fn status_label(status: Status, locale: Locale) -> &'static str {
     use Status::*;
-    let status = match status {
-        Submitted | UnderReview | Shortlisted if applicant => UnderReview,
-        other => other,
-    };
     match (status, locale) {
         (Draft, Locale::En) => "Draft",
         (Draft, Locale::ZhCn) => "草稿",
@@ -172,16 +174,17 @@ mod tests {
     #[test]
     fn applicants_see_review_as_one_public_step() {
         for status in [Status::Submitted, Status::UnderReview, Status::Shortlisted] {
-            assert_eq!(status_label(status, true, Locale::En), "In review");
-            assert_eq!(status_label(status, true, Locale::ZhCn), "审核中");
+            assert_eq!(status.public(), Status::UnderReview);
+            assert_eq!(status_label(status.public(), Locale::En), "In review");
+            assert_eq!(status_label(status.public(), Locale::ZhCn), "审核中");
+            assert_eq!(
+                status.publicly_alike(),
+                [Status::Submitted, Status::UnderReview, Status::Shortlisted]
+            );
         }
-        assert_eq!(
-            status_label(Status::Shortlisted, false, Locale::En),
-            "Shortlisted"
-        );
-        assert_eq!(
-            status_label(Status::Submitted, false, Locale::En),
-            "Submitted"
-        );
+        assert_eq!(status_label(Status::Shortlisted, Locale::En), "Shortlisted");
+        assert_eq!(status_label(Status::Submitted, Locale::En), "Submitted");
+        assert_eq!(Status::InfoRequested.public(), Status::InfoRequested);
+        assert_eq!(Status::Draft.publicly_alike(), [Status::Draft]);
     }
 }

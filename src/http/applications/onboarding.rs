@@ -80,8 +80,12 @@ pub async fn get_onboarding(
 pub struct TaskUpdate {
     /// True marks the task done; false opens it again.
     pub done: bool,
-    #[validate(length(max = 2000))]
+    #[validate(
+        length(max = 2000),
+        custom(function = "crate::domain::text::multi_line")
+    )]
     #[schema(max_length = 2000)]
+    #[serde(default, deserialize_with = "crate::domain::text::trimmed_opt")]
     pub note: Option<String>,
 }
 

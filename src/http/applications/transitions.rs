@@ -23,15 +23,23 @@ use crate::workflow::{self, MoveRequest, Mover};
 pub struct TransitionRequest {
     pub action: Action,
     /// Why: required by `reopen`, optional with `reject` and `withdraw`.
-    #[validate(length(max = 2000))]
+    #[validate(
+        length(max = 2000),
+        custom(function = "crate::domain::text::multi_line")
+    )]
     #[schema(max_length = 2000)]
+    #[serde(default, deserialize_with = "crate::domain::text::trimmed_opt")]
     pub reason: Option<String>,
     /// Required by `reject`; the applicant's e-mail explains it.
     pub reason_code: Option<RejectReason>,
     /// Required by `request_info`: what the applicant should provide. It is e-mailed to the
     /// applicant and kept in the timeline.
-    #[validate(length(max = 4000))]
+    #[validate(
+        length(max = 4000),
+        custom(function = "crate::domain::text::multi_line")
+    )]
     #[schema(max_length = 4000)]
+    #[serde(default, deserialize_with = "crate::domain::text::trimmed_opt")]
     pub message: Option<String>,
     /// Required by `offer_loi`: the letter's terms.
     #[validate(nested)]

@@ -25,8 +25,12 @@ pub struct RegisterRequest {
     #[validate(length(min = PASSWORD_MIN_CHARS, max = PASSWORD_MAX_CHARS))]
     #[schema(min_length = 12, max_length = 128, format = Password)]
     pub password: String,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 100, example = "Li Wei")]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub display_name: String,
     /// Language of the e-mails this account receives; by default the request's `Accept-Language`,
     /// else `zh-CN`.

@@ -18,14 +18,26 @@ pub struct CreateCityRequest {
     /// GB/T 2260 administrative division code: six digits.
     #[schema(pattern = "^[0-9]{6}$", example = "310100")]
     pub code: String,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 100, example = "Shanghai")]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub name_en: String,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 100, example = "上海")]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub name_zh: String,
-    #[validate(length(min = 1, max = 50))]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 50, example = "Shanghai")]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub province: String,
     #[validate(range(min = 0, max = 1000))]
     #[schema(minimum = 0, maximum = 1000)]

@@ -10,7 +10,8 @@ use crate::state::AppState;
 
 /// A dealer group's profile.
 ///
-/// Its members and recruitment staff see it; to anyone else it does not exist (404).
+/// Its members, admins, and reviewers of a city where it has an application see it; to anyone
+/// else it does not exist (404).
 #[utoipa::path(
     tag = "dealer-groups",
     params(("id" = Uuid, Path, description = "Dealer group id")),
@@ -24,12 +25,12 @@ pub async fn get_dealer_group(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    if !may_see(&user, id) {
-        return Err(AppError::NotFound);
-    }
     let group = state
         .db
-        .run(move |conn| dealer_groups::find(conn, id))
+        .run(move |conn| {
+            may_see(conn, &user, id)?;
+            dealer_groups::find(conn, id)
+        })
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(ok_with_etag(group.version).json(DealerGroupResponse::from(group)))

@@ -6,6 +6,7 @@ use validator::Validate;
 use super::DealerGroupResponse;
 use crate::auth::{Authorized, Staff};
 use crate::db::dealer_groups::{self, ListFilter};
+use crate::domain::account::Role;
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{CreatedKey, Page, PageParams};
@@ -28,7 +29,8 @@ pub struct DealerGroupFilter {
     pub cursor: Option<String>,
 }
 
-/// List dealer groups (staff), oldest first.
+/// List dealer groups (staff), oldest first: admins see every group, reviewers those with an
+/// application in one of their cities.
 #[utoipa::path(
     tag = "dealer-groups",
     params(DealerGroupFilter),
@@ -37,7 +39,7 @@ pub struct DealerGroupFilter {
 )]
 #[get("/dealer-groups")]
 pub async fn list_dealer_groups(
-    _staff: Authorized<Staff>,
+    Authorized(staff): Authorized<Staff>,
     state: web::Data<AppState>,
     ValidatedQuery(filter): ValidatedQuery<DealerGroupFilter>,
 ) -> Result<web::Json<Page<DealerGroupResponse>>, AppError> {
@@ -50,6 +52,7 @@ pub async fn list_dealer_groups(
     let list_filter = ListFilter {
         q: filter.q,
         province: filter.province,
+        cities: (staff.role != Role::Admin).then_some(staff.cities),
     };
     let rows = state
         .db

@@ -14,7 +14,10 @@ use crate::workflow::groups;
 /// Replace the group's profile (its owner).
 ///
 /// Send the whole profile, and the `version` you read as `If-Match`. The top-100 verification
-/// and the warnings are worked out again.
+/// and the warnings are worked out again. Once the group has submitted an application, its
+/// legal identity (`legal_name`, `uscc`) is fixed (409 `identity_locked`). Every change is an
+/// `update_group` event, naming the changed fields, in the timeline of each of the group's
+/// applications.
 #[utoipa::path(
     tag = "dealer-groups",
     request_body = Profile,
@@ -25,7 +28,7 @@ use crate::workflow::groups;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = DealerGroupResponse),
-        (status = 409, description = "Another group has this USCC (`uscc_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another group has this USCC (`uscc_taken`), or the group has submitted an application and `legal_name` or `uscc` changed (`identity_locked`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/dealer-groups/{id}")]
@@ -37,19 +40,17 @@ pub async fn update_dealer_group(
     ValidatedJson(body): ValidatedJson<Profile>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    if !may_see(&user, id) {
-        return Err(AppError::NotFound);
-    }
     let checked = checked_profile(body)?;
     let group = state
         .write(move |work| {
+            may_see(work, &user, id)?;
             let group = dealer_groups::find(work, id)?.ok_or(AppError::NotFound)?;
             // Members read the group; only its owner changes it.
             if group.owner_id != user.id {
                 return Err(AppError::Forbidden);
             }
             if_match.check(group.version)?;
-            groups::update(work, &group, &checked)
+            groups::update(work, &group, user.id, &checked)
         })
         .await?;
     Ok(ok_with_etag(group.version).json(DealerGroupResponse::from(group)))

@@ -18,8 +18,12 @@ pub struct RankingEntry {
     #[schema(minimum = 1, maximum = 10_000)]
     pub rank: i32,
     /// The group's legal name as the list prints it.
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub name: String,
     /// Unified Social Credit Code, where the list has it.
     #[schema(min_length = 18, max_length = 18)]

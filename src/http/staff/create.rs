@@ -20,8 +20,12 @@ pub struct CreateStaffRequest {
     #[validate(email, length(max = 254))]
     #[schema(format = Email, max_length = 254, example = "zhang.min@maker.example")]
     pub email: String,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::text::single_line")
+    )]
     #[schema(min_length = 1, max_length = 100)]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub display_name: String,
     pub role: StaffRole,
     /// Cities a reviewer works in; at least one for a reviewer (admins see every city).

@@ -1,0 +1,2 @@
+DROP TABLE scorecard_versions;
+ALTER TABLE scorecards DROP COLUMN locked_at;
