@@ -18,6 +18,10 @@ pub enum EventAction {
     CompleteTask,
     /// A done onboarding task was opened again.
     ReopenTask,
+    /// The group's owner added a document.
+    UploadDocument,
+    /// The group's owner removed a document.
+    DeleteDocument,
 }
 
 impl EventAction {
@@ -28,6 +32,8 @@ impl EventAction {
             Self::Assign => "assign",
             Self::CompleteTask => "complete_task",
             Self::ReopenTask => "reopen_task",
+            Self::UploadDocument => "upload_document",
+            Self::DeleteDocument => "delete_document",
         }
     }
 }
@@ -58,6 +64,8 @@ mod tests {
             EventAction::Assign,
             EventAction::CompleteTask,
             EventAction::ReopenTask,
+            EventAction::UploadDocument,
+            EventAction::DeleteDocument,
         ];
         let all: Vec<&str> = Action::ALL
             .into_iter()
@@ -69,7 +77,14 @@ mod tests {
         assert_eq!(EventAction::Move(Action::OfferLoi).as_str(), "offer_loi");
         assert_eq!(
             beside.map(EventAction::as_str),
-            ["create", "assign", "complete_task", "reopen_task"]
+            [
+                "create",
+                "assign",
+                "complete_task",
+                "reopen_task",
+                "upload_document",
+                "delete_document"
+            ]
         );
     }
 }

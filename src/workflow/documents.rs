@@ -9,7 +9,9 @@ use super::unit::Work;
 use crate::db::DbConnection;
 use crate::db::applications::Application;
 use crate::db::documents::{self, Document, NewDocument};
+use crate::db::events::NewEvent;
 use crate::domain::document::DocumentKind;
+use crate::domain::event::EventAction;
 use crate::domain::workflow::Actor;
 use crate::error::{AppError, ProblemCode};
 use crate::storage::{DocumentStore, Staged};
@@ -52,7 +54,7 @@ pub fn attach(
     upload: Upload,
 ) -> Result<Document, AppError> {
     // Again: the application may have been submitted since the upload began.
-    editable_by_owner(work, access, id)?;
+    let application = editable_by_owner(work, access, id)?;
     let uploaded_by = access.user_id.ok_or(AppError::Forbidden)?;
     documents::lock_content(work, &upload.sha256)?;
     upload
@@ -60,7 +62,7 @@ pub fn attach(
         .persist(store)
         .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("storing a document")))?;
     let created_at = work.now();
-    documents::insert(
+    let document = documents::insert(
         work,
         &NewDocument {
             id: upload.id,
@@ -73,7 +75,41 @@ pub fn attach(
             uploaded_by,
             created_at,
         },
-    )
+    )?;
+    work.record(document_event(
+        &application,
+        uploaded_by,
+        EventAction::UploadDocument,
+        &document,
+    ));
+    Ok(document)
+}
+
+/// The audit event of adding or removing `document`: which file it was, by id, kind, name,
+/// size and content hash.
+fn document_event(
+    application: &Application,
+    actor_id: Uuid,
+    action: EventAction,
+    document: &Document,
+) -> NewEvent {
+    NewEvent {
+        application_id: application.id,
+        actor_id: Some(actor_id),
+        actor_role: Actor::ApplicantOwner,
+        action,
+        from_status: Some(application.status),
+        to_status: application.status,
+        reason_code: None,
+        reason: Some(format!(
+            "{} {} \"{}\" ({} bytes, sha256 {})",
+            document.id,
+            document.kind.as_str(),
+            document.filename,
+            document.size_bytes,
+            document.sha256
+        )),
+    }
 }
 
 /// Removes document `doc_id` of application `id`, and its file when no other document names
@@ -85,13 +121,20 @@ pub fn remove(
     doc_id: Uuid,
     store: &DocumentStore,
 ) -> Result<(), AppError> {
-    editable_by_owner(work, access, id)?;
+    let application = editable_by_owner(work, access, id)?;
+    let actor_id = access.user_id.ok_or(AppError::Forbidden)?;
     let document = documents::find(work, id, doc_id)?.ok_or(AppError::NotFound)?;
     // Under the content lock, so that an upload of the same bytes waits and then finds the file
     // gone and puts it back. Should the commit fail after the file was removed, the row would
     // name a missing file: a rare 500 on download, never another document's bytes.
     documents::lock_content(work, &document.sha256)?;
     documents::delete(work, doc_id)?;
+    work.record(document_event(
+        &application,
+        actor_id,
+        EventAction::DeleteDocument,
+        &document,
+    ));
     store
         .remove_if_unreferenced(work, &document.sha256)
         .map(drop)

@@ -784,3 +784,37 @@ db_test!(
         assert_stored(app, &[first["sha256"].as_str().unwrap()]);
     }
 );
+
+db_test!(
+    async fn adding_and_removing_a_document_are_audit_events(app: TestApp) {
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
+        let id = app.draft_application(&owner, SUZHOU).await;
+        let bytes = pdf("the lease");
+        let document = uploaded(app, &owner, &id, bytes.clone(), "lease.pdf").await;
+        let doc_id = document["id"].as_str().unwrap();
+        assert_eq!(
+            delete(app, &owner, &id, doc_id).await.status(),
+            StatusCode::NO_CONTENT
+        );
+
+        let page = app
+            .get_json(&format!("/api/v1/applications/{id}/events"), Some(&owner))
+            .await;
+        let events = page["items"].as_array().unwrap();
+        let actions: Vec<&str> = events
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, ["create", "upload_document", "delete_document"]);
+        for event in &events[1..] {
+            assert_eq!(event["actor_role"], "applicant", "{event}");
+            assert_eq!(event["to_status"], "draft", "{event}");
+            let reason = event["reason"].as_str().unwrap();
+            assert!(reason.contains(doc_id), "{reason}");
+            assert!(reason.contains(&sha256(&bytes)), "{reason}");
+            assert!(reason.contains("lease.pdf"), "{reason}");
+        }
+    }
+);
