@@ -56,6 +56,24 @@ impl Default for RateLimitSettings {
     }
 }
 
+/// How much an application may hold in documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DocumentLimits {
+    /// Documents per application (`MAX_DOCUMENTS_PER_APPLICATION`).
+    pub per_application: u32,
+    /// Total bytes of an application's documents (`MAX_DOCUMENTS_MIB_PER_APPLICATION`, in MiB).
+    pub bytes_per_application: u64,
+}
+
+impl Default for DocumentLimits {
+    fn default() -> Self {
+        Self {
+            per_application: 20,
+            bytes_per_application: 100 * 1024 * 1024,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     pub database_url: DatabaseUrl,
@@ -72,6 +90,7 @@ pub struct Config {
     /// (the one the proxy appended) instead of the connection's peer.
     pub trust_proxy_headers: bool,
     pub rate_limits: RateLimitSettings,
+    pub document_limits: DocumentLimits,
     /// How often the background worker looks for work.
     pub worker_interval: Duration,
 }
@@ -120,6 +139,24 @@ impl Config {
             ),
         };
 
+        let defaults = DocumentLimits::default();
+        let document_limits = DocumentLimits {
+            per_application: match var("MAX_DOCUMENTS_PER_APPLICATION") {
+                Some(v) => v
+                    .parse()
+                    .context("MAX_DOCUMENTS_PER_APPLICATION must be a whole number")?,
+                None => defaults.per_application,
+            },
+            bytes_per_application: match var("MAX_DOCUMENTS_MIB_PER_APPLICATION") {
+                Some(v) => v
+                    .parse::<u64>()
+                    .ok()
+                    .and_then(|mib| mib.checked_mul(1024 * 1024))
+                    .context("MAX_DOCUMENTS_MIB_PER_APPLICATION must be a whole number of MiB")?,
+                None => defaults.bytes_per_application,
+            },
+        };
+
         Ok(Self {
             database_url,
             bind,
@@ -139,6 +176,7 @@ impl Config {
                 == Some("1"),
             trust_proxy_headers: var("TRUST_PROXY_HEADERS").as_deref() == Some("1"),
             rate_limits: RateLimitSettings::default(),
+            document_limits,
             worker_interval: Duration::from_secs(2),
         })
     }

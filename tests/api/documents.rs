@@ -9,6 +9,8 @@ use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use dealer_portal::config::DocumentLimits;
+
 use crate::db_test;
 use crate::helpers::*;
 
@@ -818,3 +820,129 @@ db_test!(
         }
     }
 );
+
+/// A PDF of exactly `len` bytes.
+fn pdf_of(len: usize, fill: u8) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    bytes.resize(len, fill);
+    bytes
+}
+
+async fn an_application_holds_so_many_documents_and_so_many_bytes(backend: Backend) {
+    let setup = Setup {
+        document_limits: DocumentLimits {
+            per_application: 3,
+            bytes_per_application: 2000,
+        },
+        ..Setup::default()
+    };
+    let Some(app) = TestApp::spawn_with(backend, setup).await else {
+        return;
+    };
+    fill_an_application(&app).await;
+    app.finish().await;
+}
+
+/// With room for 3 documents and 2000 bytes.
+async fn fill_an_application(app: &TestApp) {
+    let (owner, _) = app
+        .applicant_with_group("owner@dealer.example", "91320500123456788")
+        .await;
+    let id = app.draft_application(&owner, SUZHOU).await;
+    let mut kept = Vec::new();
+    for fill in [b'a', b'b', b'c'] {
+        kept.push(uploaded(app, &owner, &id, pdf_of(300, fill), "statement.pdf").await);
+    }
+    // One more is refused, whatever its size, before it is read.
+    assert_problem(
+        upload(
+            app,
+            &owner,
+            &id,
+            "other",
+            pdf_of(10, b'd'),
+            "d.pdf",
+            "application/pdf",
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "too_many_documents",
+    )
+    .await;
+    assert_eq!(items(app, &owner, &id).await.len(), 3);
+
+    // Room again after a delete, but not for more bytes than are left (2000 - 600).
+    let first = kept.remove(0);
+    assert_eq!(
+        delete(app, &owner, &id, first["id"].as_str().unwrap())
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_problem(
+        upload(
+            app,
+            &owner,
+            &id,
+            "other",
+            pdf_of(1401, b'e'),
+            "e.pdf",
+            "application/pdf",
+        )
+        .await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "documents_too_large",
+    )
+    .await;
+    let hashes: Vec<String> = kept
+        .iter()
+        .map(|d| d["sha256"].as_str().unwrap().to_owned())
+        .collect();
+    assert_stored(app, &[&hashes[0], &hashes[1]]);
+    // Exactly the room left is fine; then nothing more fits, however small.
+    uploaded(app, &owner, &id, pdf_of(1400, b'f'), "f.pdf").await;
+    assert_problem(
+        upload(
+            app,
+            &owner,
+            &id,
+            "other",
+            pdf_of(10, b'g'),
+            "g.pdf",
+            "application/pdf",
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "too_many_documents",
+    )
+    .await;
+    let last = kept.remove(0);
+    delete(app, &owner, &id, last["id"].as_str().unwrap()).await;
+    assert_problem(
+        upload(
+            app,
+            &owner,
+            &id,
+            "other",
+            pdf_of(301, b'h'),
+            "h.pdf",
+            "application/pdf",
+        )
+        .await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "documents_too_large",
+    )
+    .await;
+    uploaded(app, &owner, &id, pdf_of(300, b'i'), "i.pdf").await;
+    assert_eq!(items(app, &owner, &id).await.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_application_holds_so_many_documents_and_so_many_bytes_on_sqlite() {
+    an_application_holds_so_many_documents_and_so_many_bytes(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_application_holds_so_many_documents_and_so_many_bytes_on_postgres() {
+    an_application_holds_so_many_documents_and_so_many_bytes(Backend::Postgres).await;
+}
