@@ -249,7 +249,8 @@ db_test!(
                 &site_doc,
                 &site,
                 "image/png",
-                "attachment; filename=\"site plan\"; filename*=UTF-8''site%20plan",
+                // No extension: the sniffed type's is added.
+                "attachment; filename=\"site plan.png\"; filename*=UTF-8''site%20plan.png",
             ),
             (
                 &photo_doc,
@@ -722,9 +723,9 @@ db_test!(
         let bytes = pdf("root:x:0:0");
         for (sent, kept) in [
             ("../../etc/passwd.pdf", "passwd.pdf"),
-            ("..\\..\\windows\\win.ini", "win.ini"),
+            ("..\\..\\windows\\win.ini", "win.ini.pdf"),
             ("/tmp/../../x\ty.pdf", "xy.pdf"),
-            ("..", "document"),
+            ("..", "document.pdf"),
         ] {
             let doc = uploaded(app, &owner, &id, bytes.clone(), sent).await;
             assert_eq!(doc["filename"], kept, "{sent}");
@@ -946,3 +947,32 @@ async fn an_application_holds_so_many_documents_and_so_many_bytes_on_sqlite() {
 async fn an_application_holds_so_many_documents_and_so_many_bytes_on_postgres() {
     an_application_holds_so_many_documents_and_so_many_bytes(Backend::Postgres).await;
 }
+
+db_test!(
+    async fn a_download_is_sandboxed_and_named_for_what_it_is(app: TestApp) {
+        let (owner, _) = app
+            .applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
+        let id = app.draft_application(&owner, SUZHOU).await;
+        // A PDF named as a program, a JPEG named as a PNG, a PNG without an extension, and a
+        // name that fits already.
+        for (bytes, name, kept) in [
+            (pdf("the lease"), "lease.exe", "lease.exe.pdf"),
+            (jpeg(), "shop.png", "shop.png.jpg"),
+            (png(), "plan", "plan.png"),
+            (jpeg(), "Shop.JPEG", "Shop.JPEG"),
+        ] {
+            let document = uploaded(app, &owner, &id, bytes, name).await;
+            assert_eq!(document["filename"], kept);
+            let res = download(app, &owner, &id, document["id"].as_str().unwrap()).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let headers = res.headers();
+            assert_eq!(headers["content-security-policy"], "sandbox");
+            assert_eq!(headers["x-content-type-options"], "nosniff");
+            assert_eq!(
+                headers["content-disposition"],
+                format!("attachment; filename=\"{kept}\"; filename*=UTF-8''{kept}").as_str()
+            );
+        }
+    }
+);

@@ -1,6 +1,7 @@
 use reqwest::StatusCode;
 
 use crate::db_test;
+use crate::helpers::{Backend, TestApp};
 
 db_test!(
     async fn health_and_readiness_answer_with_a_request_id(app: TestApp) {
@@ -67,6 +68,66 @@ db_test!(
         );
     }
 );
+
+/// The interactive documentation may not be framed, and loads nothing from elsewhere: its page
+/// names only same-origin assets (served here, under the same policy) and has no inline script.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_docs_page_cannot_be_framed_and_loads_only_from_here() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let res = app.get("/docs/", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let headers = res.headers().clone();
+    let csp = headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(directive), "{csp}");
+    }
+    assert!(!csp.contains("unsafe-eval") && !csp.contains("script-src 'self' 'unsafe-inline'"));
+    assert_eq!(headers["x-frame-options"], "DENY");
+    let page = res.text().await.unwrap();
+    // Every script is a file; every src and href is relative, so same-origin.
+    assert_eq!(
+        page.matches("<script").count(),
+        page.matches("<script src=").count()
+    );
+    let mut assets = Vec::new();
+    for attribute in ["src=\"", "href=\""] {
+        for (at, _) in page.match_indices(attribute) {
+            let rest = &page[at + attribute.len()..];
+            let url = &rest[..rest.find('"').unwrap()];
+            assert!(!url.contains("//") && !url.starts_with('/'), "{url}");
+            assets.push(url.trim_start_matches("./").to_owned());
+        }
+    }
+    assert!(assets.len() >= 5, "{assets:?}");
+    for asset in assets {
+        let res = app.get(&format!("/docs/{asset}"), None).await;
+        assert_eq!(res.status(), StatusCode::OK, "{asset}");
+        assert_eq!(
+            res.headers()["content-security-policy"].to_str().unwrap(),
+            csp,
+            "{asset}"
+        );
+    }
+    // The initializer sets no validator, which would load a badge from the public one.
+    let init = app.get("/docs/swagger-initializer.js", None).await;
+    assert!(
+        init.text()
+            .await
+            .unwrap()
+            .contains("\"validatorUrl\": \"none\"")
+    );
+    let res = app.get("/docs", None).await;
+    assert_eq!(res.headers()["x-frame-options"], "DENY");
+    app.finish().await;
+}
 
 /// The committed document must be what the code generates: regenerate it with
 /// `cargo run -- openapi > openapi/openapi.json` after changing an operation.

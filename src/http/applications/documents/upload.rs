@@ -13,6 +13,7 @@ use super::{DocumentResponse, document_path, store};
 use crate::auth::{AnyUser, Authorized, Principal};
 use crate::domain::document::{
     DocumentKind, DocumentType, MAX_DOCUMENT_BYTES, SNIFF_LEN, sanitize_filename, sniff,
+    with_extension,
 };
 use crate::error::{AppError, FieldError, Problem, ProblemCode};
 use crate::http::extract::BodyHash;
@@ -43,7 +44,9 @@ pub struct UploadDocumentForm {
     /// What the document is.
     pub kind: DocumentKind,
     /// The file: PDF, PNG or JPEG, judged by its first bytes (not by its name or declared type);
-    /// 1 byte to 10 MiB. Its name (the part's `filename`) is kept without folders.
+    /// 1 byte to 10 MiB. Its name (the part's `filename`) is kept without folders, and with the
+    /// type's extension appended unless it ends in one (`lease.exe` holding a PDF is kept as
+    /// `lease.exe.pdf`).
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
 }
@@ -137,19 +140,21 @@ pub async fn upload_document(
 
     let store = store(&state);
     let Form { kind, file } = read_form(&mut parts, &store, limit).await?;
+    // Named for what it is: `lease.exe` holding a PDF is kept as `lease.exe.pdf`.
+    let filename = with_extension(&file.filename, file.content_type);
     let sha256 = file.received.file.sha256.clone();
     let staged = file.received.staged();
 
     // The same key with another kind, name or file is another request.
     req.extensions_mut()
         .insert(BodyHash(crate::tokens::hash_token_bytes(
-            format!("{}\n{}\n{sha256}", kind.as_str(), file.filename).as_bytes(),
+            format!("{}\n{filename}\n{sha256}", kind.as_str()).as_bytes(),
         )));
     let fingerprint = key.fingerprint(&req, user.id);
     let upload = Upload {
         id: Uuid::now_v7(),
         kind,
-        filename: file.filename,
+        filename,
         content_type: file.content_type.content_type(),
         size_bytes: i64::try_from(file.received.file.size).map_err(anyhow::Error::from)?,
         sha256: sha256.clone(),
