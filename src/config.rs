@@ -197,11 +197,15 @@ fn stored_jwt_secret(path: &Path) -> anyhow::Result<SecretString> {
     if let Ok(secret) = std::fs::read_to_string(path) {
         let secret = secret.trim().to_owned();
         if !secret.is_empty() {
+            // One written by an older version may be readable by others.
+            crate::private_files::restrict_file(path)
+                .with_context(|| format!("restricting {}", path.display()))?;
             return Ok(SecretString::from(secret));
         }
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::private_files::create_folder(dir)
+            .with_context(|| format!("creating {}", dir.display()))?;
     }
     let secret = crate::tokens::random_token();
     write_private_file(path, &secret).with_context(|| format!("writing {}", path.display()))?;
@@ -212,22 +216,14 @@ fn stored_jwt_secret(path: &Path) -> anyhow::Result<SecretString> {
     Ok(SecretString::from(secret))
 }
 
-#[cfg(unix)]
 fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
+    let mut file = crate::private_files::private_open_options()
         .write(true)
         .create(true)
         .truncate(true)
-        .mode(0o600)
         .open(path)?;
     file.write_all(contents.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
-    std::fs::write(path, contents)
 }
 
 #[cfg(test)]
@@ -247,5 +243,22 @@ mod tests {
         assert!(DatabaseUrl::parse("mysql://x").is_err());
         assert!(DatabaseUrl::parse("sqlite://").is_err());
         assert!(DatabaseUrl::parse("data/portal.db").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_generated_signing_key_is_private_in_a_private_folder() {
+        use std::os::unix::fs::PermissionsExt;
+
+        use crate::private_files::tests::mode;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data/jwt-secret");
+        stored_jwt_secret(&path).unwrap();
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        // One left readable by an older version is made private when read.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        stored_jwt_secret(&path).unwrap();
+        assert_eq!(mode(&path), 0o600);
     }
 }

@@ -66,6 +66,8 @@ impl Application {
         })
         .await??;
 
+        crate::private_files::dedicated_folder(&config.upload_dir)
+            .with_context(|| format!("creating UPLOAD_DIR {}", config.upload_dir.display()))?;
         let listener =
             TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();

@@ -129,6 +129,38 @@ async fn the_docs_page_cannot_be_framed_and_loads_only_from_here() {
     app.finish().await;
 }
 
+/// The SQLite database with its journal files, and the upload folder, are the server's user's
+/// alone (0600, 0700), whatever the umask.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_and_the_upload_folder_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+
+    use dealer_portal::config::DatabaseUrl;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o7777;
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    // A write, so that the write-ahead log exists.
+    app.admin("lead@maker.example").await;
+    let DatabaseUrl::Sqlite(path) = &app.state.config.database_url else {
+        panic!("a SQLite app");
+    };
+    assert_eq!(mode(path), 0o600);
+    let mut journals = 0;
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let journal = std::path::Path::new(&name);
+        if journal.exists() {
+            journals += 1;
+            assert_eq!(mode(journal), 0o600, "{}", journal.display());
+        }
+    }
+    assert!(journals > 0, "SQLite runs in WAL mode");
+    assert_eq!(mode(&app.state.config.upload_dir), 0o700);
+    app.finish().await;
+}
+
 /// The committed document must be what the code generates: regenerate it with
 /// `cargo run -- openapi > openapi/openapi.json` after changing an operation.
 #[test]
