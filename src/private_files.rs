@@ -12,10 +12,12 @@
 use std::io;
 use std::path::Path;
 
+/// The mode of private folders.
 #[cfg(unix)]
-const FOLDER_MODE: u32 = 0o700;
+pub const FOLDER_MODE: u32 = 0o700;
+/// The mode of private files.
 #[cfg(unix)]
-const FILE_MODE: u32 = 0o600;
+pub const FILE_MODE: u32 = 0o600;
 
 /// Creates `path` and its missing parents as private folders; an existing folder is left as it
 /// is (it may be a home folder or a shared one). For the folders that hold secrets themselves,
@@ -78,7 +80,8 @@ pub fn private_open_options() -> std::fs::OpenOptions {
     options
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 pub(crate) mod tests {
     use std::os::unix::fs::PermissionsExt;
 

@@ -84,14 +84,14 @@ impl DocumentStore {
         let mut folder = tokio::fs::DirBuilder::new();
         folder.recursive(true);
         #[cfg(unix)]
-        folder.mode(0o700);
+        folder.mode(crate::private_files::FOLDER_MODE);
         folder.create(&dir).await.map_err(ReceiveError::Io)?;
         let path = dir.join(format!("{}.part", Uuid::new_v4()));
         let mut options = tokio::fs::OpenOptions::new();
         options.write(true).create_new(true);
         // Moved into place as it is: stored files are the server's user's alone.
         #[cfg(unix)]
-        options.mode(0o600);
+        options.mode(crate::private_files::FILE_MODE);
         let mut file = options.open(&path).await.map_err(ReceiveError::Io)?;
         let temp = TempFile(Some(path));
 

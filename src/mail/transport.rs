@@ -79,7 +79,8 @@ impl Sender {
     }
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::*;
     use crate::private_files::tests::mode;

@@ -788,12 +788,18 @@ db_test!(
     }
 );
 
+/// A group's owner and a draft application of the group in Suzhou.
+async fn owner_with_draft(app: &TestApp) -> (String, String) {
+    let (owner, _) = app
+        .applicant_with_group("owner@dealer.example", "91320500123456788")
+        .await;
+    let id = app.draft_application(&owner, SUZHOU).await;
+    (owner, id)
+}
+
 db_test!(
     async fn adding_and_removing_a_document_are_audit_events(app: TestApp) {
-        let (owner, _) = app
-            .applicant_with_group("owner@dealer.example", "91320500123456788")
-            .await;
-        let id = app.draft_application(&owner, SUZHOU).await;
+        let (owner, id) = owner_with_draft(app).await;
         let bytes = pdf("the lease");
         let document = uploaded(app, &owner, &id, bytes.clone(), "lease.pdf").await;
         let doc_id = document["id"].as_str().unwrap();
@@ -845,31 +851,34 @@ async fn an_application_holds_so_many_documents_and_so_many_bytes(backend: Backe
 }
 
 /// With room for 3 documents and 2000 bytes.
+/// Uploads `bytes` and expects the problem `code` (409 `too_many_documents` or 413
+/// `documents_too_large`).
+async fn refused(app: &TestApp, owner: &str, id: &str, bytes: Vec<u8>, code: &str) {
+    let status = match code {
+        "too_many_documents" => StatusCode::CONFLICT,
+        _ => StatusCode::PAYLOAD_TOO_LARGE,
+    };
+    let res = upload(
+        app,
+        owner,
+        id,
+        "other",
+        bytes,
+        "more.pdf",
+        "application/pdf",
+    )
+    .await;
+    assert_problem(res, status, code).await;
+}
+
 async fn fill_an_application(app: &TestApp) {
-    let (owner, _) = app
-        .applicant_with_group("owner@dealer.example", "91320500123456788")
-        .await;
-    let id = app.draft_application(&owner, SUZHOU).await;
+    let (owner, id) = owner_with_draft(app).await;
     let mut kept = Vec::new();
     for fill in [b'a', b'b', b'c'] {
         kept.push(uploaded(app, &owner, &id, pdf_of(300, fill), "statement.pdf").await);
     }
     // One more is refused, whatever its size, before it is read.
-    assert_problem(
-        upload(
-            app,
-            &owner,
-            &id,
-            "other",
-            pdf_of(10, b'd'),
-            "d.pdf",
-            "application/pdf",
-        )
-        .await,
-        StatusCode::CONFLICT,
-        "too_many_documents",
-    )
-    .await;
+    refused(app, &owner, &id, pdf_of(10, b'd'), "too_many_documents").await;
     assert_eq!(items(app, &owner, &id).await.len(), 3);
 
     // Room again after a delete, but not for more bytes than are left (2000 - 600).
@@ -880,21 +889,7 @@ async fn fill_an_application(app: &TestApp) {
             .status(),
         StatusCode::NO_CONTENT
     );
-    assert_problem(
-        upload(
-            app,
-            &owner,
-            &id,
-            "other",
-            pdf_of(1401, b'e'),
-            "e.pdf",
-            "application/pdf",
-        )
-        .await,
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "documents_too_large",
-    )
-    .await;
+    refused(app, &owner, &id, pdf_of(1401, b'e'), "documents_too_large").await;
     let hashes: Vec<String> = kept
         .iter()
         .map(|d| d["sha256"].as_str().unwrap().to_owned())
@@ -902,38 +897,10 @@ async fn fill_an_application(app: &TestApp) {
     assert_stored(app, &[&hashes[0], &hashes[1]]);
     // Exactly the room left is fine; then nothing more fits, however small.
     uploaded(app, &owner, &id, pdf_of(1400, b'f'), "f.pdf").await;
-    assert_problem(
-        upload(
-            app,
-            &owner,
-            &id,
-            "other",
-            pdf_of(10, b'g'),
-            "g.pdf",
-            "application/pdf",
-        )
-        .await,
-        StatusCode::CONFLICT,
-        "too_many_documents",
-    )
-    .await;
+    refused(app, &owner, &id, pdf_of(10, b'g'), "too_many_documents").await;
     let last = kept.remove(0);
     delete(app, &owner, &id, last["id"].as_str().unwrap()).await;
-    assert_problem(
-        upload(
-            app,
-            &owner,
-            &id,
-            "other",
-            pdf_of(301, b'h'),
-            "h.pdf",
-            "application/pdf",
-        )
-        .await,
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "documents_too_large",
-    )
-    .await;
+    refused(app, &owner, &id, pdf_of(301, b'h'), "documents_too_large").await;
     uploaded(app, &owner, &id, pdf_of(300, b'i'), "i.pdf").await;
     assert_eq!(items(app, &owner, &id).await.len(), 3);
 }
@@ -950,10 +917,7 @@ async fn an_application_holds_so_many_documents_and_so_many_bytes_on_postgres() 
 
 db_test!(
     async fn a_download_is_sandboxed_and_named_for_what_it_is(app: TestApp) {
-        let (owner, _) = app
-            .applicant_with_group("owner@dealer.example", "91320500123456788")
-            .await;
-        let id = app.draft_application(&owner, SUZHOU).await;
+        let (owner, id) = owner_with_draft(app).await;
         // A PDF named as a program, a JPEG named as a PNG, a PNG without an extension, and a
         // name that fits already.
         for (bytes, name, kept) in [
