@@ -17,8 +17,11 @@ use crate::webhooks::target;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct SubscriptionRequest {
-    /// Where deliveries are POSTed: `http` or `https`, not resolving to a loopback, private or
-    /// link-local address (unless the server runs with `WEBHOOK_ALLOW_PRIVATE_TARGETS=1`).
+    /// Where deliveries are POSTed: `http` or `https`, not resolving to an address that is not
+    /// globally reachable (loopback, private, link-local, shared, reserved, documentation,
+    /// benchmarking, or NAT64/6to4/IPv4-mapped forms of these: IANA's special-purpose
+    /// registries), unless the server runs with `WEBHOOK_ALLOW_PRIVATE_TARGETS=1`. Each delivery
+    /// connects only to addresses that pass the same check at that moment.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub url: String,
