@@ -339,6 +339,7 @@ async fn main() {
             per_account_per_minute: 1_000_000,
             per_client_per_minute: 1_000_000,
         },
+        document_limits: Default::default(),
         // As served: the mail and webhook workers drain what the submits queue while they run.
         worker_interval: Duration::from_secs(2),
     };

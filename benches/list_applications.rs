@@ -146,6 +146,7 @@ async fn measure(n: i64) -> Vec<(String, Duration, Duration)> {
         webhook_allow_private_targets: false,
         trust_proxy_headers: false,
         rate_limits: RateLimitSettings::default(),
+        document_limits: Default::default(),
         worker_interval: Duration::from_secs(60),
     };
     let app = Application::build(config).await.unwrap();

@@ -56,6 +56,24 @@ impl Default for RateLimitSettings {
     }
 }
 
+/// How much an application may hold in documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DocumentLimits {
+    /// Documents per application (`MAX_DOCUMENTS_PER_APPLICATION`).
+    pub per_application: u32,
+    /// Total bytes of an application's documents (`MAX_DOCUMENTS_MIB_PER_APPLICATION`, in MiB).
+    pub bytes_per_application: u64,
+}
+
+impl Default for DocumentLimits {
+    fn default() -> Self {
+        Self {
+            per_application: 20,
+            bytes_per_application: 100 * 1024 * 1024,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     pub database_url: DatabaseUrl,
@@ -72,6 +90,7 @@ pub struct Config {
     /// (the one the proxy appended) instead of the connection's peer.
     pub trust_proxy_headers: bool,
     pub rate_limits: RateLimitSettings,
+    pub document_limits: DocumentLimits,
     /// How often the background worker looks for work.
     pub worker_interval: Duration,
 }
@@ -120,6 +139,24 @@ impl Config {
             ),
         };
 
+        let defaults = DocumentLimits::default();
+        let document_limits = DocumentLimits {
+            per_application: match var("MAX_DOCUMENTS_PER_APPLICATION") {
+                Some(v) => v
+                    .parse()
+                    .context("MAX_DOCUMENTS_PER_APPLICATION must be a whole number")?,
+                None => defaults.per_application,
+            },
+            bytes_per_application: match var("MAX_DOCUMENTS_MIB_PER_APPLICATION") {
+                Some(v) => v
+                    .parse::<u64>()
+                    .ok()
+                    .and_then(|mib| mib.checked_mul(1024 * 1024))
+                    .context("MAX_DOCUMENTS_MIB_PER_APPLICATION must be a whole number of MiB")?,
+                None => defaults.bytes_per_application,
+            },
+        };
+
         Ok(Self {
             database_url,
             bind,
@@ -139,6 +176,7 @@ impl Config {
                 == Some("1"),
             trust_proxy_headers: var("TRUST_PROXY_HEADERS").as_deref() == Some("1"),
             rate_limits: RateLimitSettings::default(),
+            document_limits,
             worker_interval: Duration::from_secs(2),
         })
     }
@@ -174,11 +212,15 @@ fn stored_jwt_secret(path: &Path) -> anyhow::Result<SecretString> {
     if let Ok(secret) = std::fs::read_to_string(path) {
         let secret = secret.trim().to_owned();
         if !secret.is_empty() {
+            // One written by an older version may be readable by others.
+            crate::private_files::restrict_file(path)
+                .with_context(|| format!("restricting {}", path.display()))?;
             return jwt_secret(secret, &path.display().to_string());
         }
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::private_files::create_folder(dir)
+            .with_context(|| format!("creating {}", dir.display()))?;
     }
     let secret = crate::tokens::random_token();
     write_private_file(path, &secret).with_context(|| format!("writing {}", path.display()))?;
@@ -189,22 +231,14 @@ fn stored_jwt_secret(path: &Path) -> anyhow::Result<SecretString> {
     Ok(SecretString::from(secret))
 }
 
-#[cfg(unix)]
 fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
+    let mut file = crate::private_files::private_open_options()
         .write(true)
         .create(true)
         .truncate(true)
-        .mode(0o600)
         .open(path)?;
     file.write_all(contents.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
-    std::fs::write(path, contents)
 }
 
 #[cfg(test)]
@@ -238,5 +272,22 @@ mod tests {
         assert!(jwt_secret("x".repeat(32), "JWT_SECRET").is_ok());
         // The key made when none is set is long enough.
         assert!(jwt_secret(crate::tokens::random_token(), "data/jwt-secret").is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_generated_signing_key_is_private_in_a_private_folder() {
+        use std::os::unix::fs::PermissionsExt;
+
+        use crate::private_files::tests::mode;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data/jwt-secret");
+        stored_jwt_secret(&path).unwrap();
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        // One left readable by an older version is made private when read.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        stored_jwt_secret(&path).unwrap();
+        assert_eq!(mode(&path), 0o600);
     }
 }

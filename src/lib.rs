@@ -19,6 +19,7 @@ pub mod loi;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;
+pub mod private_files;
 pub mod startup;
 pub mod state;
 pub mod storage;

@@ -66,6 +66,8 @@ impl Application {
         })
         .await??;
 
+        crate::private_files::dedicated_folder(&config.upload_dir)
+            .with_context(|| format!("creating UPLOAD_DIR {}", config.upload_dir.display()))?;
         let listener =
             TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
@@ -122,12 +124,13 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(problem::path_error))
                 .route("/openapi.json", web::get().to(openapi::serve_json))
                 .route("/docs", web::get().to(openapi::docs_redirect))
-                .service(
-                    SwaggerUi::new("/docs/{_:.*}")
-                        .config(utoipa_swagger_ui::Config::from("/openapi.json")),
-                )
+                .service(SwaggerUi::new("/docs/{_:.*}").config(
+                    // No call to the public validator: the page reaches only this server.
+                    utoipa_swagger_ui::Config::from("/openapi.json").validator_url("none"),
+                ))
                 .default_service(web::to(problem::fallback))
                 // Outside `localize`, which rebuilds error responses, so that 4xx keep the headers.
+                .wrap(from_fn(openapi::docs_headers))
                 .wrap(from_fn(problem::localize))
                 .wrap(from_fn(rate_limit::add_headers))
                 .wrap(from_fn(http::metrics::record))

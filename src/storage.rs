@@ -81,16 +81,18 @@ impl DocumentStore {
         S: Stream<Item = Result<Bytes, E>> + Unpin,
     {
         let dir = self.root.join(TMP_DIR);
-        tokio::fs::create_dir_all(&dir)
-            .await
-            .map_err(ReceiveError::Io)?;
+        let mut folder = tokio::fs::DirBuilder::new();
+        folder.recursive(true);
+        #[cfg(unix)]
+        folder.mode(crate::private_files::FOLDER_MODE);
+        folder.create(&dir).await.map_err(ReceiveError::Io)?;
         let path = dir.join(format!("{}.part", Uuid::new_v4()));
-        let mut file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .await
-            .map_err(ReceiveError::Io)?;
+        let mut options = tokio::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        // Moved into place as it is: stored files are the server's user's alone.
+        #[cfg(unix)]
+        options.mode(crate::private_files::FILE_MODE);
+        let mut file = options.open(&path).await.map_err(ReceiveError::Io)?;
         let temp = TempFile(Some(path));
 
         let mut check_head = Some(check_head);
@@ -234,7 +236,7 @@ impl Staged {
             .ok_or_else(|| io::Error::other("the upload was discarded"))?;
         let target = store.path_of(&self.sha256)?;
         if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir)?;
+            crate::private_files::create_folder(dir)?;
         }
         std::fs::rename(temp, target)
     }
@@ -436,6 +438,25 @@ mod tests {
             .collect::<Vec<_>>()
             .await;
         assert_eq!(read.concat(), content);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn stored_files_and_their_folders_are_private() {
+        use crate::private_files::tests::mode;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("uploads");
+        let store = DocumentStore::new(&root);
+        let (received, _) = store
+            .receive(chunks(&[b"abc"]), 10, 2, accept_all)
+            .await
+            .unwrap();
+        assert_eq!(mode(&root), 0o700);
+        assert_eq!(mode(&root.join(TMP_DIR)), 0o700);
+        received.staged().persist(&store).unwrap();
+        let stored = store.path_of(&received.file.sha256).unwrap();
+        assert_eq!(mode(&stored), 0o600);
+        assert_eq!(mode(stored.parent().unwrap()), 0o700);
     }
 
     #[test]

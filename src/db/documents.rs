@@ -7,7 +7,7 @@ use diesel::sql_types::Integer;
 use uuid::Uuid;
 
 use super::DbConnection;
-use super::schema::documents;
+use super::schema::{applications, documents};
 use crate::domain::document::DocumentKind;
 use crate::error::AppError;
 
@@ -134,6 +134,33 @@ pub fn references(conn: &mut DbConnection, sha256: &str) -> Result<i64, AppError
         .filter(documents::sha256.eq(sha256))
         .count()
         .get_result(conn)?)
+}
+
+/// How many documents the application has, and their total size in bytes.
+pub fn holdings(conn: &mut DbConnection, application_id: Uuid) -> Result<(u64, u64), AppError> {
+    let sizes: Vec<i64> = documents::table
+        .filter(documents::application_id.eq(application_id.to_string()))
+        .select(documents::size_bytes)
+        .load(conn)?;
+    let total = sizes
+        .iter()
+        .map(|size| u64::try_from(*size).unwrap_or(0))
+        .sum();
+    Ok((sizes.len() as u64, total))
+}
+
+/// Serialises, until the transaction ends, everyone who adds a document to the application, so
+/// that two uploads at once cannot both take its last room: PostgreSQL locks the application's
+/// row; SQLite's `BEGIN IMMEDIATE` serialises writers already.
+pub fn lock_application(conn: &mut DbConnection, application_id: Uuid) -> Result<(), AppError> {
+    if let DbConnection::Postgresql(pg) = conn {
+        applications::table
+            .find(application_id.to_string())
+            .select(applications::id)
+            .for_update()
+            .first::<String>(pg)?;
+    }
+    Ok(())
 }
 
 /// Arbitrary but fixed first key of the advisory locks on stored content (the second is taken

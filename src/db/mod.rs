@@ -127,11 +127,8 @@ impl Db {
     }
 
     fn open(url: &DatabaseUrl, max_size: u32, min_idle: u32) -> anyhow::Result<Self> {
-        if let DatabaseUrl::Sqlite(path) = url
-            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("creating the database folder {}", dir.display()))?;
+        if let DatabaseUrl::Sqlite(path) = url {
+            private_sqlite_files(path)?;
         }
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
@@ -220,5 +217,28 @@ where
 /// True when the database answers; used by `/readyz`.
 pub fn ping(conn: &mut DbConnection) -> Result<(), AppError> {
     conn.batch_execute("SELECT 1")?;
+    Ok(())
+}
+
+/// Creates the SQLite database file (and its folder) private before SQLite opens it, so that
+/// the `-wal` and `-shm` files SQLite makes beside it get the same mode; makes ones left by an
+/// older version private too.
+fn private_sqlite_files(path: &std::path::Path) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::private_files::create_folder(dir)
+            .with_context(|| format!("creating the database folder {}", dir.display()))?;
+    }
+    crate::private_files::private_open_options()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .with_context(|| format!("creating the database {}", path.display()))?;
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        crate::private_files::restrict_file(std::path::Path::new(&name))
+            .with_context(|| format!("restricting {}", path.display()))?;
+    }
     Ok(())
 }

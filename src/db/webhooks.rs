@@ -9,9 +9,11 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use super::api_clients;
 use super::lease::{self, claimable};
 use super::schema::{webhook_deliveries, webhook_events, webhook_subscriptions};
 use super::{DbConnection, write_transaction};
+use crate::domain::workflow::EventType;
 use crate::error::AppError;
 
 #[derive(Debug, Clone)]
@@ -163,6 +165,39 @@ pub fn delete(conn: &mut DbConnection, id: Uuid, now: DateTime<Utc>) -> Result<(
     Ok(())
 }
 
+/// Stops every live subscription of integrator client `client` (when it is deleted), and gives
+/// up their pending deliveries.
+pub fn delete_for_client(
+    conn: &mut DbConnection,
+    client: Uuid,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let theirs = list(conn, Manager::Client(client))?;
+    for subscription in &theirs {
+        delete(conn, subscription.id, now)?;
+    }
+    Ok(theirs.len())
+}
+
+/// Whether a subscription may receive an event of `event_type`: an admin's always; an
+/// integrator client's only while the client exists and holds the scope the event needs
+/// (checked at subscription, and again here, so that nothing reaches a client past its
+/// deletion or without the scope).
+fn may_receive(
+    conn: &mut DbConnection,
+    subscription: &Subscription,
+    event_type: &str,
+) -> Result<bool, AppError> {
+    let Some(client) = subscription.client_id else {
+        return Ok(true);
+    };
+    let Some(event) = EventType::parse(event_type) else {
+        return Ok(false);
+    };
+    Ok(api_clients::find_active(conn, client)?
+        .is_some_and(|client| client.scopes.contains(&event.required_scope())))
+}
+
 /// Events not fanned out yet, oldest first.
 pub fn undispatched(conn: &mut DbConnection, limit: i64) -> Result<Vec<Uuid>, AppError> {
     let ids: Vec<String> = webhook_events::table
@@ -196,10 +231,14 @@ pub fn dispatch(
         .find(event_id.to_string())
         .select(webhook_events::event_type)
         .first(conn)?;
-    let subscribers: Vec<Subscription> = list(conn, Manager::Admins)?
-        .into_iter()
-        .filter(|s| s.events.contains(&event_type))
-        .collect();
+    let mut subscribers = Vec::new();
+    for subscription in list(conn, Manager::Admins)? {
+        if subscription.events.contains(&event_type)
+            && may_receive(conn, &subscription, &event_type)?
+        {
+            subscribers.push(subscription);
+        }
+    }
     for subscriber in &subscribers {
         diesel::insert_into(webhook_deliveries::table)
             .values((

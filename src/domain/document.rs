@@ -66,6 +66,8 @@ pub enum DocumentType {
 }
 
 impl DocumentType {
+    pub const ALL: [DocumentType; 3] = [Self::Pdf, Self::Png, Self::Jpeg];
+
     pub fn content_type(self) -> &'static str {
         match self {
             Self::Pdf => "application/pdf",
@@ -73,6 +75,44 @@ impl DocumentType {
             Self::Jpeg => "image/jpeg",
         }
     }
+
+    /// The type stored as `content_type`.
+    pub fn from_content_type(content_type: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.content_type() == content_type)
+    }
+
+    /// The file-name extensions of this type, the usual one first.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Self::Pdf => &["pdf"],
+            Self::Png => &["png"],
+            Self::Jpeg => &["jpg", "jpeg"],
+        }
+    }
+}
+
+/// `filename` ending in an extension of `kind` (the type its bytes were found to be), so that
+/// whoever downloads it opens it as what it is: kept as it is when it has one (in any case),
+/// else with the usual one appended, the name before it kept visible (`lease.exe` →
+/// `lease.exe.pdf`, `scan` → `scan.jpg`), cut to leave room so that it stays within
+/// `MAX_FILENAME_CHARS`.
+pub fn with_extension(filename: &str, kind: DocumentType) -> String {
+    let matches = filename.rsplit_once('.').is_some_and(|(stem, extension)| {
+        !stem.is_empty()
+            && kind
+                .extensions()
+                .iter()
+                .any(|known| known.eq_ignore_ascii_case(extension))
+    });
+    if matches {
+        return filename.to_owned();
+    }
+    let extension = kind.extensions()[0];
+    let room = MAX_FILENAME_CHARS - extension.len() - 1;
+    let stem: String = filename.chars().take(room).collect();
+    format!("{}.{extension}", stem.trim_end())
 }
 
 /// The type of a file by its first bytes (its "magic number"), or None when it is none of the
@@ -159,6 +199,33 @@ fn percent_encode_attr_chars(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_ends_in_an_extension_of_its_sniffed_type() {
+        for (name, kind, expected) in [
+            ("lease.pdf", DocumentType::Pdf, "lease.pdf"),
+            ("LEASE.PDF", DocumentType::Pdf, "LEASE.PDF"),
+            ("lease.exe", DocumentType::Pdf, "lease.exe.pdf"),
+            ("photo.png", DocumentType::Jpeg, "photo.png.jpg"),
+            ("photo.jpeg", DocumentType::Jpeg, "photo.jpeg"),
+            ("scan", DocumentType::Png, "scan.png"),
+            (".pdf", DocumentType::Pdf, ".pdf.pdf"),
+            ("report.pdf.html", DocumentType::Pdf, "report.pdf.html.pdf"),
+        ] {
+            assert_eq!(with_extension(name, kind), expected, "{name}");
+        }
+        let long = "x".repeat(MAX_FILENAME_CHARS);
+        let fitted = with_extension(&long, DocumentType::Pdf);
+        assert_eq!(fitted.chars().count(), MAX_FILENAME_CHARS);
+        assert!(fitted.ends_with("x.pdf"));
+        for kind in DocumentType::ALL {
+            assert_eq!(
+                DocumentType::from_content_type(kind.content_type()),
+                Some(kind)
+            );
+        }
+        assert_eq!(DocumentType::from_content_type("text/html"), None);
+    }
 
     #[test]
     fn the_type_comes_from_the_magic_bytes() {

@@ -20,6 +20,10 @@ pub enum EventAction {
     ReopenTask,
     /// The group's owner changed the group's profile (recorded on each of its applications).
     UpdateGroup,
+    /// The group's owner added a document.
+    UploadDocument,
+    /// The group's owner removed a document.
+    DeleteDocument,
 }
 
 impl EventAction {
@@ -36,6 +40,8 @@ impl EventAction {
             Self::CompleteTask => "complete_task",
             Self::ReopenTask => "reopen_task",
             Self::UpdateGroup => "update_group",
+            Self::UploadDocument => "upload_document",
+            Self::DeleteDocument => "delete_document",
         }
     }
 }
@@ -67,6 +73,8 @@ mod tests {
             EventAction::CompleteTask,
             EventAction::ReopenTask,
             EventAction::UpdateGroup,
+            EventAction::UploadDocument,
+            EventAction::DeleteDocument,
         ];
         let all: Vec<&str> = Action::ALL
             .into_iter()
@@ -83,7 +91,9 @@ mod tests {
                 "assign",
                 "complete_task",
                 "reopen_task",
-                "update_group"
+                "update_group",
+                "upload_document",
+                "delete_document"
             ]
         );
     }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::account::UnknownValue;
+use super::scope::Scope;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -319,6 +320,30 @@ pub enum EventType {
 }
 
 impl EventType {
+    pub const ALL: [EventType; 5] = [
+        Self::ApplicationSubmitted,
+        Self::ApplicationStatusChanged,
+        Self::LoiOffered,
+        Self::LoiSigned,
+        Self::PartnerActivated,
+    ];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|event| event.as_str() == text)
+    }
+
+    /// The scope an integrator client needs to receive this event: what it tells is what
+    /// reading the application would tell. Every event so far is about an application.
+    pub fn required_scope(self) -> Scope {
+        match self {
+            Self::ApplicationSubmitted
+            | Self::ApplicationStatusChanged
+            | Self::LoiOffered
+            | Self::LoiSigned
+            | Self::PartnerActivated => Scope::ApplicationsRead,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ApplicationSubmitted => "application.submitted",

@@ -22,6 +22,7 @@ pub enum ProblemCode {
     InvalidRefreshToken,
     CannotChangeOwnAccount,
     Forbidden,
+    InsufficientScope,
     NotFound,
     MethodNotAllowed,
     EmailTaken,
@@ -34,6 +35,8 @@ pub enum ProblemCode {
     ApplicationExists,
     NoDealerGroup,
     NotEditable,
+    TooManyDocuments,
+    DocumentsTooLarge,
     ScorecardRequired,
     NotReviewable,
     AlreadyAssigned,
@@ -131,6 +134,16 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
             ("Forbidden", "You are not allowed to do this."),
             ("禁止访问", "您无权执行此操作。"),
         ),
+        ProblemCode::InsufficientScope => (
+            (
+                "Insufficient scope",
+                "This client's scopes do not cover what it asked for; events about applications need `applications:read`.",
+            ),
+            (
+                "权限范围不足",
+                "该客户端的权限范围不包含所请求的内容；申请相关事件需要 `applications:read`。",
+            ),
+        ),
         ProblemCode::NotFound => (
             (
                 "Not found",
@@ -224,6 +237,26 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
                 "The application can be edited only as a draft or when information is requested.",
             ),
             ("不可编辑", "仅在草稿或待补充材料状态下可编辑申请。"),
+        ),
+        ProblemCode::TooManyDocuments => (
+            (
+                "Too many documents",
+                "The application has as many documents as it may have; delete one before adding another.",
+            ),
+            (
+                "文件数量已达上限",
+                "该申请的文件数量已达上限；请先删除一个文件再上传。",
+            ),
+        ),
+        ProblemCode::DocumentsTooLarge => (
+            (
+                "Documents too large",
+                "With this file, the application's documents would exceed their total size limit.",
+            ),
+            (
+                "文件总大小超限",
+                "加上此文件后，该申请的文件总大小将超过上限。",
+            ),
         ),
         ProblemCode::ScorecardRequired => (
             (
@@ -413,6 +446,7 @@ mod tests {
                 "invalid_refresh_token",
                 "cannot_change_own_account",
                 "forbidden",
+                "insufficient_scope",
                 "not_found",
                 "method_not_allowed",
                 "email_taken",
@@ -425,6 +459,8 @@ mod tests {
                 "application_exists",
                 "no_dealer_group",
                 "not_editable",
+                "too_many_documents",
+                "documents_too_large",
                 "scorecard_required",
                 "not_reviewable",
                 "already_assigned",

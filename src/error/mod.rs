@@ -68,6 +68,12 @@ pub enum AppError {
     InvalidRefreshToken,
     #[error("forbidden")]
     Forbidden,
+    /// 403 for a stated reason: the code says which.
+    #[error("refused ({0})")]
+    Refused(ProblemCode),
+    /// 413 for a limit other than one request's size: the code says which.
+    #[error("too large ({0})")]
+    TooLarge(ProblemCode),
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -102,7 +108,10 @@ impl AppError {
     pub fn code(&self) -> ProblemCode {
         match self {
             Self::Validation(_) => ProblemCode::ValidationFailed,
-            Self::BadRequest(code) | Self::Conflict(code) => *code,
+            Self::BadRequest(code)
+            | Self::Conflict(code)
+            | Self::Refused(code)
+            | Self::TooLarge(code) => *code,
             Self::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
             Self::PayloadTooLarge => ProblemCode::PayloadTooLarge,
             Self::Unauthorized => ProblemCode::Unauthorized,
@@ -181,12 +190,12 @@ impl ResponseError for AppError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge | Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unauthorized | Self::InvalidCredentials | Self::InvalidRefreshToken => {
                 StatusCode::UNAUTHORIZED
             }
             Self::InvalidToken => StatusCode::BAD_REQUEST,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::Refused(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) | Self::InvalidTransition { .. } => StatusCode::CONFLICT,

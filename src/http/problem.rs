@@ -41,6 +41,8 @@ fn clone_kind(error: &AppError) -> AppError {
         AppError::InvalidToken => AppError::InvalidToken,
         AppError::InvalidRefreshToken => AppError::InvalidRefreshToken,
         AppError::Forbidden => AppError::Forbidden,
+        AppError::Refused(code) => AppError::Refused(*code),
+        AppError::TooLarge(code) => AppError::TooLarge(*code),
         AppError::NotFound => AppError::NotFound,
         AppError::MethodNotAllowed => AppError::MethodNotAllowed,
         AppError::Conflict(code) => AppError::Conflict(*code),

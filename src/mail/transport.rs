@@ -1,5 +1,6 @@
 //! Where mail goes: an SMTP server when `SMTP_URL` is set, else `.eml` files under `MAIL_DIR`.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -15,7 +16,8 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
 
 pub enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files(AsyncFileTransport<Tokio1Executor>),
+    /// The transport and its folder.
+    Files(AsyncFileTransport<Tokio1Executor>, PathBuf),
 }
 
 pub struct Sender {
@@ -34,9 +36,9 @@ impl Sender {
                     .build(),
             ),
             MailTransport::Directory(dir) => {
-                std::fs::create_dir_all(dir)
+                crate::private_files::dedicated_folder(dir)
                     .with_context(|| format!("creating the mail folder {}", dir.display()))?;
-                Transport::Files(AsyncFileTransport::new(dir))
+                Transport::Files(AsyncFileTransport::new(dir), dir.clone())
             }
         };
         Ok(Self { transport, from })
@@ -60,11 +62,12 @@ impl Sender {
                 .await
                 .map(drop)
                 .map_err(|e| e.to_string()),
-            Transport::Files(files) => files
-                .send(message)
-                .await
-                .map(drop)
-                .map_err(|e| e.to_string()),
+            Transport::Files(files, dir) => {
+                let id = files.send(message).await.map_err(|e| e.to_string())?;
+                // Its links sign people in: for the server's user only (the folder is already).
+                crate::private_files::restrict_file(&dir.join(format!("{id}.eml")))
+                    .map_err(|e| format!("restricting the mail file: {e}"))
+            }
         }
     }
 
@@ -73,5 +76,36 @@ impl Sender {
         error.starts_with("bad recipient")
             || error.starts_with("building the message")
             || error.starts_with(UNRENDERABLE)
+    }
+}
+
+#[cfg(test)]
+#[cfg(unix)]
+mod tests {
+    use super::*;
+    use crate::private_files::tests::mode;
+
+    #[tokio::test]
+    async fn mail_files_and_their_folder_are_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("mail");
+        let sender = Sender::new(
+            &MailTransport::Directory(folder.clone()),
+            "Portal <no-reply@portal.test>",
+        )
+        .unwrap();
+        let mail = ComposedMail {
+            subject: "Verify your address".into(),
+            body: "https://portal.test/verify-email?token=secret".into(),
+        };
+        sender.send("owner@dealer.example", &mail).await.unwrap();
+        assert_eq!(mode(&folder), 0o700);
+        let files: Vec<_> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1);
+        assert!(files[0].to_string_lossy().ends_with(".eml"));
+        assert_eq!(mode(&files[0]), 0o600);
     }
 }

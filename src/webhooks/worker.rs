@@ -10,6 +10,8 @@ use std::time::Duration;
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
+use reqwest::dns::Resolve;
+
 use super::{signature, target};
 use crate::clock::Clock;
 use crate::db::webhooks::{self, Attempt, Outgoing};
@@ -43,20 +45,10 @@ impl Job for WebhookWorker {
 
 impl WebhookWorker {
     pub fn new(db: Db, clock: Arc<dyn Clock>, allow_private_targets: bool) -> anyhow::Result<Self> {
-        let client = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .connect_timeout(TIMEOUT)
-            // A redirect could lead inside the network; receivers answer where they are.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!(
-                "dealer-portal-webhooks/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .build()?;
         Ok(Self {
             db,
             clock,
-            client,
+            client: http_client(Arc::new(target::SystemResolver), allow_private_targets)?,
             allow_private_targets,
         })
     }
@@ -136,9 +128,9 @@ impl WebhookWorker {
 
     /// Sends one attempt; the receiver's status, or why there was none.
     async fn send(&self, delivery: &Outgoing) -> Result<u16, String> {
-        let url = target::check(&delivery.url, self.allow_private_targets)
-            .await
-            .map_err(|refusal| format!("refused target: {}", refusal.code()))?;
+        // Names are judged by the client's resolver, at connection time.
+        let url = target::check_url(&delivery.url, self.allow_private_targets)
+            .map_err(|refusal| refusal.to_string())?;
         let data: Value = serde_json::from_str(&delivery.payload).map_err(|e| e.to_string())?;
         let body = json!({
             "id": delivery.event_id,
@@ -162,5 +154,90 @@ impl WebhookWorker {
             .await
             .map_err(|e| e.without_url().to_string())?;
         Ok(response.status().as_u16())
+    }
+}
+
+/// The client deliveries are sent with. It resolves names through `target::GuardedResolver`
+/// over `resolver`, so it connects only to addresses that pass the target check; it uses no
+/// proxy (a proxy would resolve the name itself) and follows no redirect (one could lead inside
+/// the network; receivers answer where they are).
+pub fn http_client(
+    resolver: Arc<dyn Resolve>,
+    allow_private_targets: bool,
+) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .connect_timeout(TIMEOUT)
+        .dns_resolver(Arc::new(target::GuardedResolver::new(
+            resolver,
+            allow_private_targets,
+        )))
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!(
+            "dealer-portal-webhooks/",
+            env!("CARGO_PKG_VERSION")
+        ))
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+    use reqwest::dns::{Addrs, Name, Resolving};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    /// A resolver that answers loopback for every name: a rebinding attacker's DNS.
+    struct Rebinding;
+
+    impl Resolve for Rebinding {
+        fn resolve(&self, _name: Name) -> Resolving {
+            Box::pin(async {
+                let loopback = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
+                Ok(Box::new(std::iter::once(loopback)) as Addrs)
+            })
+        }
+    }
+
+    /// A local receiver that answers 200 to every request; counts what reaches it.
+    async fn receiver() -> (u16, Arc<std::sync::atomic::AtomicUsize>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = hits.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let _ = socket
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .await;
+            }
+        });
+        (port, hits)
+    }
+
+    #[tokio::test]
+    async fn a_name_that_resolves_to_an_internal_address_is_not_connected_to() {
+        let (port, hits) = receiver().await;
+        let url = format!("http://hooks.partner.example:{port}/hook");
+        // The form of the URL passes: the name is judged when it is resolved.
+        assert!(target::check_url(&url, false).is_ok());
+
+        let guarded = http_client(Arc::new(Rebinding), false).unwrap();
+        let refused = guarded.post(&url).send().await;
+        assert!(refused.is_err(), "connected to a rebound address");
+        assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+
+        // The same resolver, with private targets allowed, does reach the receiver: the
+        // refusal above is the guard's.
+        let open = http_client(Arc::new(Rebinding), true).unwrap();
+        let response = open.post(&url).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 }

@@ -9,6 +9,8 @@ use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use dealer_portal::config::DocumentLimits;
+
 use crate::db_test;
 use crate::helpers::*;
 
@@ -247,7 +249,8 @@ db_test!(
                 &site_doc,
                 &site,
                 "image/png",
-                "attachment; filename=\"site plan\"; filename*=UTF-8''site%20plan",
+                // No extension: the sniffed type's is added.
+                "attachment; filename=\"site plan.png\"; filename*=UTF-8''site%20plan.png",
             ),
             (
                 &photo_doc,
@@ -720,9 +723,9 @@ db_test!(
         let bytes = pdf("root:x:0:0");
         for (sent, kept) in [
             ("../../etc/passwd.pdf", "passwd.pdf"),
-            ("..\\..\\windows\\win.ini", "win.ini"),
+            ("..\\..\\windows\\win.ini", "win.ini.pdf"),
             ("/tmp/../../x\ty.pdf", "xy.pdf"),
-            ("..", "document"),
+            ("..", "document.pdf"),
         ] {
             let doc = uploaded(app, &owner, &id, bytes.clone(), sent).await;
             assert_eq!(doc["filename"], kept, "{sent}");
@@ -782,5 +785,158 @@ db_test!(
         assert_eq!(error_fields(&problem), ["Idempotency-Key"]);
         assert_eq!(items(app, &owner, &id).await.len(), 1);
         assert_stored(app, &[first["sha256"].as_str().unwrap()]);
+    }
+);
+
+/// A group's owner and a draft application of the group in Suzhou.
+async fn owner_with_draft(app: &TestApp) -> (String, String) {
+    let (owner, _) = app
+        .applicant_with_group("owner@dealer.example", "91320500123456788")
+        .await;
+    let id = app.draft_application(&owner, SUZHOU).await;
+    (owner, id)
+}
+
+db_test!(
+    async fn adding_and_removing_a_document_are_audit_events(app: TestApp) {
+        let (owner, id) = owner_with_draft(app).await;
+        let bytes = pdf("the lease");
+        let document = uploaded(app, &owner, &id, bytes.clone(), "lease.pdf").await;
+        let doc_id = document["id"].as_str().unwrap();
+        assert_eq!(
+            delete(app, &owner, &id, doc_id).await.status(),
+            StatusCode::NO_CONTENT
+        );
+
+        let page = app
+            .get_json(&format!("/api/v1/applications/{id}/events"), Some(&owner))
+            .await;
+        let events = page["items"].as_array().unwrap();
+        let actions: Vec<&str> = events
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, ["create", "upload_document", "delete_document"]);
+        for event in &events[1..] {
+            assert_eq!(event["actor_role"], "applicant", "{event}");
+            assert_eq!(event["to_status"], "draft", "{event}");
+            let reason = event["reason"].as_str().unwrap();
+            assert!(reason.contains(doc_id), "{reason}");
+            assert!(reason.contains(&sha256(&bytes)), "{reason}");
+            assert!(reason.contains("lease.pdf"), "{reason}");
+        }
+    }
+);
+
+/// A PDF of exactly `len` bytes.
+fn pdf_of(len: usize, fill: u8) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    bytes.resize(len, fill);
+    bytes
+}
+
+async fn an_application_holds_so_many_documents_and_so_many_bytes(backend: Backend) {
+    let setup = Setup {
+        document_limits: DocumentLimits {
+            per_application: 3,
+            bytes_per_application: 2000,
+        },
+        ..Setup::default()
+    };
+    let Some(app) = TestApp::spawn_with(backend, setup).await else {
+        return;
+    };
+    fill_an_application(&app).await;
+    app.finish().await;
+}
+
+/// With room for 3 documents and 2000 bytes.
+/// Uploads `bytes` and expects the problem `code` (409 `too_many_documents` or 413
+/// `documents_too_large`).
+async fn refused(app: &TestApp, owner: &str, id: &str, bytes: Vec<u8>, code: &str) {
+    let status = match code {
+        "too_many_documents" => StatusCode::CONFLICT,
+        _ => StatusCode::PAYLOAD_TOO_LARGE,
+    };
+    let res = upload(
+        app,
+        owner,
+        id,
+        "other",
+        bytes,
+        "more.pdf",
+        "application/pdf",
+    )
+    .await;
+    assert_problem(res, status, code).await;
+}
+
+async fn fill_an_application(app: &TestApp) {
+    let (owner, id) = owner_with_draft(app).await;
+    let mut kept = Vec::new();
+    for fill in [b'a', b'b', b'c'] {
+        kept.push(uploaded(app, &owner, &id, pdf_of(300, fill), "statement.pdf").await);
+    }
+    // One more is refused, whatever its size, before it is read.
+    refused(app, &owner, &id, pdf_of(10, b'd'), "too_many_documents").await;
+    assert_eq!(items(app, &owner, &id).await.len(), 3);
+
+    // Room again after a delete, but not for more bytes than are left (2000 - 600).
+    let first = kept.remove(0);
+    assert_eq!(
+        delete(app, &owner, &id, first["id"].as_str().unwrap())
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    refused(app, &owner, &id, pdf_of(1401, b'e'), "documents_too_large").await;
+    let hashes: Vec<String> = kept
+        .iter()
+        .map(|d| d["sha256"].as_str().unwrap().to_owned())
+        .collect();
+    assert_stored(app, &[&hashes[0], &hashes[1]]);
+    // Exactly the room left is fine; then nothing more fits, however small.
+    uploaded(app, &owner, &id, pdf_of(1400, b'f'), "f.pdf").await;
+    refused(app, &owner, &id, pdf_of(10, b'g'), "too_many_documents").await;
+    let last = kept.remove(0);
+    delete(app, &owner, &id, last["id"].as_str().unwrap()).await;
+    refused(app, &owner, &id, pdf_of(301, b'h'), "documents_too_large").await;
+    uploaded(app, &owner, &id, pdf_of(300, b'i'), "i.pdf").await;
+    assert_eq!(items(app, &owner, &id).await.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_application_holds_so_many_documents_and_so_many_bytes_on_sqlite() {
+    an_application_holds_so_many_documents_and_so_many_bytes(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_application_holds_so_many_documents_and_so_many_bytes_on_postgres() {
+    an_application_holds_so_many_documents_and_so_many_bytes(Backend::Postgres).await;
+}
+
+db_test!(
+    async fn a_download_is_sandboxed_and_named_for_what_it_is(app: TestApp) {
+        let (owner, id) = owner_with_draft(app).await;
+        // A PDF named as a program, a JPEG named as a PNG, a PNG without an extension, and a
+        // name that fits already.
+        for (bytes, name, kept) in [
+            (pdf("the lease"), "lease.exe", "lease.exe.pdf"),
+            (jpeg(), "shop.png", "shop.png.jpg"),
+            (png(), "plan", "plan.png"),
+            (jpeg(), "Shop.JPEG", "Shop.JPEG"),
+        ] {
+            let document = uploaded(app, &owner, &id, bytes, name).await;
+            assert_eq!(document["filename"], kept);
+            let res = download(app, &owner, &id, document["id"].as_str().unwrap()).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let headers = res.headers();
+            assert_eq!(headers["content-security-policy"], "sandbox");
+            assert_eq!(headers["x-content-type-options"], "nosniff");
+            assert_eq!(
+                headers["content-disposition"],
+                format!("attachment; filename=\"{kept}\"; filename*=UTF-8''{kept}").as_str()
+            );
+        }
     }
 );

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use actix_web::web;
 use dealer_portal::clock::{Clock, ManualClock};
-use dealer_portal::config::{Config, DatabaseUrl, MailTransport, RateLimitSettings};
+use dealer_portal::config::{
+    Config, DatabaseUrl, DocumentLimits, MailTransport, RateLimitSettings,
+};
 use dealer_portal::startup::Application;
 use dealer_portal::state::AppState;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
@@ -68,6 +70,7 @@ pub struct Setup {
     pub database_url: Option<String>,
     /// How often the background jobs run when nobody wakes them (200 ms unless set).
     pub worker_interval: Option<Duration>,
+    pub document_limits: DocumentLimits,
 }
 
 impl TestApp {
@@ -109,6 +112,7 @@ impl TestApp {
             webhook_allow_private_targets: !setup.block_private_webhooks,
             trust_proxy_headers: false,
             rate_limits: setup.rate_limits,
+            document_limits: setup.document_limits,
             worker_interval: setup.worker_interval.unwrap_or(Duration::from_millis(200)),
         };
         let clock = Arc::new(ManualClock::default());

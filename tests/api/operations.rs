@@ -1,6 +1,7 @@
 use reqwest::StatusCode;
 
 use crate::db_test;
+use crate::helpers::{Backend, TestApp};
 
 db_test!(
     async fn health_and_readiness_answer_with_a_request_id(app: TestApp) {
@@ -67,6 +68,98 @@ db_test!(
         );
     }
 );
+
+/// The interactive documentation may not be framed, and loads nothing from elsewhere: its page
+/// names only same-origin assets (served here, under the same policy) and has no inline script.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_docs_page_cannot_be_framed_and_loads_only_from_here() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let res = app.get("/docs/", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let headers = res.headers().clone();
+    let csp = headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(directive), "{csp}");
+    }
+    assert!(!csp.contains("unsafe-eval") && !csp.contains("script-src 'self' 'unsafe-inline'"));
+    assert_eq!(headers["x-frame-options"], "DENY");
+    let page = res.text().await.unwrap();
+    // Every script is a file; every src and href is relative, so same-origin.
+    assert_eq!(
+        page.matches("<script").count(),
+        page.matches("<script src=").count()
+    );
+    let mut assets = Vec::new();
+    for attribute in ["src=\"", "href=\""] {
+        for (at, _) in page.match_indices(attribute) {
+            let rest = &page[at + attribute.len()..];
+            let url = &rest[..rest.find('"').unwrap()];
+            assert!(!url.contains("//") && !url.starts_with('/'), "{url}");
+            assets.push(url.trim_start_matches("./").to_owned());
+        }
+    }
+    assert!(assets.len() >= 5, "{assets:?}");
+    for asset in assets {
+        let res = app.get(&format!("/docs/{asset}"), None).await;
+        assert_eq!(res.status(), StatusCode::OK, "{asset}");
+        assert_eq!(
+            res.headers()["content-security-policy"].to_str().unwrap(),
+            csp,
+            "{asset}"
+        );
+    }
+    // The initializer sets no validator, which would load a badge from the public one.
+    let init = app.get("/docs/swagger-initializer.js", None).await;
+    assert!(
+        init.text()
+            .await
+            .unwrap()
+            .contains("\"validatorUrl\": \"none\"")
+    );
+    let res = app.get("/docs", None).await;
+    assert_eq!(res.headers()["x-frame-options"], "DENY");
+    app.finish().await;
+}
+
+/// The SQLite database with its journal files, and the upload folder, are the server's user's
+/// alone (0600, 0700), whatever the umask.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_and_the_upload_folder_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+
+    use dealer_portal::config::DatabaseUrl;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o7777;
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    // A write, so that the write-ahead log exists.
+    app.admin("lead@maker.example").await;
+    let DatabaseUrl::Sqlite(path) = &app.state.config.database_url else {
+        panic!("a SQLite app");
+    };
+    assert_eq!(mode(path), 0o600);
+    let mut journals = 0;
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let journal = std::path::Path::new(&name);
+        if journal.exists() {
+            journals += 1;
+            assert_eq!(mode(journal), 0o600, "{}", journal.display());
+        }
+    }
+    assert!(journals > 0, "SQLite runs in WAL mode");
+    assert_eq!(mode(&app.state.config.upload_dir), 0o700);
+    app.finish().await;
+}
 
 /// The committed document must be what the code generates: regenerate it with
 /// `cargo run -- openapi > openapi/openapi.json` after changing an operation.

@@ -99,6 +99,11 @@ db_test!(
                 .unwrap()
                 .starts_with("text/html")
         );
+        // No page may frame the letter (clickjacking a signature).
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(csp.contains("default-src 'none'"), "{csp}");
+        assert_eq!(headers["x-frame-options"], "DENY");
         let html = String::from_utf8(bytes.clone()).unwrap();
         assert!(html.contains("owner@dealer.example 集团"));
         assert!(html.contains("苏州") && html.contains("Suzhou"));

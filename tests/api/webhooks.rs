@@ -245,30 +245,9 @@ db_test!(
         let reviewer = app
             .reviewer(&admin, "reviewer@maker.example", &["320500"])
             .await;
-        let client = |scopes: Value| {
-            let admin = admin.clone();
-            async move {
-                let created: Value = app
-                    .post(
-                        "/api/v1/api-clients",
-                        Some(&admin),
-                        &json!({"name": "CRM", "scopes": scopes}),
-                    )
-                    .await
-                    .json()
-                    .await
-                    .unwrap();
-                let token: Value = app
-                    .post("/api/v1/auth/token", None, &json!({"grant_type": "client_credentials", "client_id": created["client_id"], "client_secret": created["client_secret"]}))
-                    .await
-                    .json()
-                    .await
-                    .unwrap();
-                access_token(&token)
-            }
-        };
-        let manager = client(json!(["webhooks:manage"])).await;
-        let reader = client(json!(["applications:read"])).await;
+        let (_, manager) =
+            integrator(app, &admin, json!(["webhooks:manage", "applications:read"])).await;
+        let (_, reader) = integrator(app, &admin, json!(["applications:read"])).await;
         let body = json!({"url": "http://127.0.0.1:9/hook", "events": ["loi.signed"]});
         for token in [&reviewer, &reader] {
             assert_problem(
@@ -278,6 +257,19 @@ db_test!(
             )
             .await;
         }
+        // A client that may manage webhooks but not read applications hears nothing about them.
+        let (_, blind) = integrator(app, &admin, json!(["webhooks:manage"])).await;
+        for event in ALL_EVENTS {
+            let body = json!({"url": "http://127.0.0.1:9/hook", "events": [event]});
+            assert_problem(
+                app.post("/api/v1/webhooks", Some(&blind), &body).await,
+                StatusCode::FORBIDDEN,
+                "insufficient_scope",
+            )
+            .await;
+        }
+        let list: Value = app.get_json("/api/v1/webhooks", Some(&blind)).await;
+        assert_eq!(list["items"], json!([]));
         for (bad, field) in [
             (
                 json!({"url": "ftp://example.com/x", "events": ["loi.signed"]}),
@@ -331,6 +323,77 @@ db_test!(
         );
         let list: Value = app.get_json("/api/v1/webhooks", Some(&manager)).await;
         assert_eq!(list["items"], json!([]));
+    }
+);
+
+/// An integrator client with `scopes`, made by `admin`: its `id` and an access token.
+async fn integrator(app: &TestApp, admin: &str, scopes: Value) -> (String, String) {
+    let created: Value = app
+        .post(
+            "/api/v1/api-clients",
+            Some(admin),
+            &json!({"name": "CRM", "scopes": scopes}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token: Value = app
+        .post("/api/v1/auth/token", None, &json!({"grant_type": "client_credentials", "client_id": created["client_id"], "client_secret": created["client_secret"]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    (
+        created["id"].as_str().unwrap().to_owned(),
+        access_token(&token),
+    )
+}
+
+db_test!(
+    async fn a_deleted_clients_subscriptions_end_with_it(app: TestApp) {
+        let admin = app.admin("lead@maker.example").await;
+        // The admins' subscription shows when the worker has been round; the client's receiver
+        // is down at first, so its deliveries wait for a retry.
+        let control = Receiver::start();
+        subscribe(app, &admin, &control.url, &ALL_EVENTS).await;
+        let client_receiver = Receiver::start();
+        client_receiver.set_down(true);
+        let (client_id, client) =
+            integrator(app, &admin, json!(["webhooks:manage", "applications:read"])).await;
+        let subscription = subscribe(app, &client, &client_receiver.url, &ALL_EVENTS).await;
+
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        let before = control.wait_accepted(2, || {}).await.len();
+        for _ in 0..300 {
+            if !client_receiver.received().is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(!client_receiver.received().is_empty());
+
+        assert_eq!(
+            app.delete(&format!("/api/v1/api-clients/{client_id}"), Some(&admin))
+                .await
+                .status(),
+            StatusCode::NO_CONTENT
+        );
+        client_receiver.set_down(false);
+        // New events, and every retry due: the admins' subscription hears of them, the deleted
+        // client's hears nothing more, old or new.
+        app.shortlisted(&r).await;
+        control.wait_accepted(before + 2, an_hour_later(app)).await;
+        an_hour_later(app)();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        control.wait_accepted(before + 2, an_hour_later(app)).await;
+        assert_eq!(client_receiver.accepted().len(), 0);
+        // The subscription is gone from the admins' list too.
+        let list: Value = app.get_json("/api/v1/webhooks", Some(&admin)).await;
+        assert_eq!(list["items"].as_array().unwrap().len(), 1);
+        assert_ne!(list["items"][0]["id"], subscription["id"]);
     }
 );
 

@@ -127,11 +127,13 @@ pub async fn get_loi_document(
         .content_type("text/html; charset=utf-8")
         .insert_header((header::ETAG, format!("\"{}\"", letter.document_sha256)))
         .insert_header(("X-Content-Type-Options", "nosniff"))
-        // The letter is a document, not an app: no scripts, no requests.
+        // The letter is a document, not an app: no scripts, no requests; and no page may frame
+        // it (a framed letter under a decoy is how a signature is clickjacked).
         .insert_header((
             "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'",
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
         ))
+        .insert_header((header::X_FRAME_OPTIONS, "DENY"))
         .body(letter.document_html))
 }
 

@@ -9,7 +9,7 @@ use super::{ManagerSubject, WebhookManager};
 use crate::auth::Authorized;
 use crate::db::webhooks::{self, Manager, NewSubscription};
 use crate::domain::workflow::EventType;
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, FieldError, Problem, ProblemCode};
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
 use crate::tokens::random_token;
@@ -17,8 +17,11 @@ use crate::webhooks::target;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct SubscriptionRequest {
-    /// Where deliveries are POSTed: `http` or `https`, not resolving to a loopback, private or
-    /// link-local address (unless the server runs with `WEBHOOK_ALLOW_PRIVATE_TARGETS=1`).
+    /// Where deliveries are POSTed: `http` or `https`, not resolving to an address that is not
+    /// globally reachable (loopback, private, link-local, shared, reserved, documentation,
+    /// benchmarking, or NAT64/6to4/IPv4-mapped forms of these: IANA's special-purpose
+    /// registries), unless the server runs with `WEBHOOK_ALLOW_PRIVATE_TARGETS=1`. Each delivery
+    /// connects only to addresses that pass the same check at that moment.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub url: String,
@@ -41,6 +44,10 @@ pub struct CreatedSubscription {
 
 /// Subscribe a URL to events (admins; integrators with `webhooks:manage`).
 ///
+/// An integrator receives only what it may read: every event is about an application, so a
+/// client needs `applications:read` as well (403 `insufficient_scope` otherwise). A deleted
+/// client's subscriptions end with it, and their pending deliveries are given up.
+///
 /// Each delivery is a POST of `{id, type, created_at, data}` with `X-Delivery-Id` (stable across
 /// retries) and `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. A non-2xx
 /// answer or none within 10 s is retried with exponential back-off and jitter for more than a
@@ -50,7 +57,10 @@ pub struct CreatedSubscription {
     tag = "webhooks",
     request_body = SubscriptionRequest,
     security(("bearer" = [])),
-    responses((status = 201, description = "Subscribed; the secret is shown only now", body = CreatedSubscription))
+    responses(
+        (status = 201, description = "Subscribed; the secret is shown only now", body = CreatedSubscription),
+        (status = 403, description = "Not a webhook manager (`forbidden`), or a client without the scope the events need, `applications:read` (`insufficient_scope`)", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/webhooks")]
 pub async fn create_webhook(
@@ -58,6 +68,9 @@ pub async fn create_webhook(
     state: web::Data<AppState>,
     ValidatedJson(body): ValidatedJson<SubscriptionRequest>,
 ) -> Result<HttpResponse, AppError> {
+    if !body.events.iter().all(|event| subject.may_receive(*event)) {
+        return Err(AppError::Refused(ProblemCode::InsufficientScope));
+    }
     let url = target::check(body.url.trim(), state.config.webhook_allow_private_targets)
         .await
         .map_err(|refusal| AppError::Validation(vec![FieldError::new("url", refusal.code())]))?
@@ -65,7 +78,9 @@ pub async fn create_webhook(
     let mut events: Vec<String> = body.events.iter().map(|e| e.as_str().to_owned()).collect();
     events.sort_unstable();
     events.dedup();
-    let ManagerSubject { manager, user_id } = subject;
+    let ManagerSubject {
+        manager, user_id, ..
+    } = subject;
     let id = Uuid::now_v7();
     let secret = format!("whsec_{}", random_token());
     let (stored_url, stored_events, stored_secret) = (url.clone(), events.clone(), secret.clone());

@@ -14,6 +14,7 @@ use crate::auth::{Policy, Principal};
 use crate::db::webhooks::{Manager, Subscription};
 use crate::domain::account::Role;
 use crate::domain::scope::Scope;
+use crate::domain::workflow::EventType;
 
 /// Who manages webhooks: an admin, or an integrator client with `webhooks:manage`.
 pub struct WebhookManager;
@@ -21,6 +22,18 @@ pub struct WebhookManager;
 pub struct ManagerSubject {
     pub manager: Manager,
     pub user_id: Option<Uuid>,
+    /// A client's scopes; None for an admin, who may receive every event.
+    pub scopes: Option<Vec<Scope>>,
+}
+
+impl ManagerSubject {
+    /// Whether the manager may subscribe to `event`: a client needs the scope that reading
+    /// what the event tells would need (`applications:read` for application events).
+    pub fn may_receive(&self, event: EventType) -> bool {
+        self.scopes
+            .as_ref()
+            .is_none_or(|scopes| scopes.contains(&event.required_scope()))
+    }
 }
 
 impl Policy for WebhookManager {
@@ -30,11 +43,13 @@ impl Policy for WebhookManager {
             Principal::User(user) if user.role == Role::Admin => Some(ManagerSubject {
                 manager: Manager::Admins,
                 user_id: Some(user.id),
+                scopes: None,
             }),
             Principal::Client(client) if client.scopes.contains(&Scope::WebhooksManage) => {
                 Some(ManagerSubject {
                     manager: Manager::Client(client.id),
                     user_id: None,
+                    scopes: Some(client.scopes.clone()),
                 })
             }
             _ => None,

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::store;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::documents;
-use crate::domain::document::attachment_disposition;
+use crate::domain::document::{DocumentType, attachment_disposition, with_extension};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -22,8 +22,9 @@ pub struct DocumentContent(pub Vec<u8>);
 /// Download a document's bytes.
 ///
 /// For whoever may read the application. Sent as an attachment with the type found on upload,
-/// `X-Content-Type-Options: nosniff`, and the original name in `filename*` (UTF-8) with an ASCII
-/// stand-in in `filename`. The `ETag` is the SHA-256 of the bytes; `If-None-Match` with it
+/// `X-Content-Type-Options: nosniff`, `Content-Security-Policy: sandbox`, and the document's
+/// name in `filename*` (UTF-8) with an ASCII stand-in in `filename`; the name always ends in an
+/// extension of the type found (`lease.exe` holding a PDF downloads as `lease.exe.pdf`). The `ETag` is the SHA-256 of the bytes; `If-None-Match` with it
 /// answers 304.
 #[utoipa::path(
     tag = "applications",
@@ -44,6 +45,7 @@ pub struct DocumentContent(pub Vec<u8>);
                 ("Content-Disposition" = String, description = "`attachment; filename=\"<ASCII stand-in>\"; filename*=UTF-8''<percent-encoded name>`"),
                 ("ETag" = String, description = "`\"<sha256>\"`"),
                 ("X-Content-Type-Options" = String, description = "`nosniff`"),
+                ("Content-Security-Policy" = String, description = "`sandbox`"),
             )),
         (status = 304, description = "Not modified: the `If-None-Match` names these bytes"),
     )
@@ -85,13 +87,21 @@ pub async fn download_document(
             document.id
         )))
     })?;
+    // Names stored before extensions were fitted get theirs here.
+    let filename = match DocumentType::from_content_type(&document.content_type) {
+        Some(kind) => with_extension(&document.filename, kind),
+        None => document.filename.clone(),
+    };
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, document.content_type))
         .insert_header((
             header::CONTENT_DISPOSITION,
-            attachment_disposition(&document.filename),
+            attachment_disposition(&filename),
         ))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        // Should a browser render it anyway (opened from the address bar, a plug-in), it runs
+        // in a unique origin with no scripts, forms or plug-ins: nothing of the portal's.
+        .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox"))
         .insert_header((header::CACHE_CONTROL, "private, no-cache"))
         .insert_header(header::ETag(etag))
         .body(SizedStream::new(size, read_chunks(file))))

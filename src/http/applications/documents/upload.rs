@@ -13,6 +13,7 @@ use super::{DocumentResponse, document_path, store};
 use crate::auth::{AnyUser, Authorized, Principal};
 use crate::domain::document::{
     DocumentKind, DocumentType, MAX_DOCUMENT_BYTES, SNIFF_LEN, sanitize_filename, sniff,
+    with_extension,
 };
 use crate::error::{AppError, FieldError, Problem, ProblemCode};
 use crate::http::extract::BodyHash;
@@ -43,7 +44,9 @@ pub struct UploadDocumentForm {
     /// What the document is.
     pub kind: DocumentKind,
     /// The file: PDF, PNG or JPEG, judged by its first bytes (not by its name or declared type);
-    /// 1 byte to 10 MiB. Its name (the part's `filename`) is kept without folders.
+    /// 1 byte to 10 MiB. Its name (the part's `filename`) is kept without folders, and with the
+    /// type's extension appended unless it ends in one (`lease.exe` holding a PDF is kept as
+    /// `lease.exe.pdf`).
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
 }
@@ -57,6 +60,12 @@ pub struct UploadDocumentForm {
 /// missing or empty `file`, or either sent twice is a 422 naming the field. Other parts are
 /// ignored (up to 64 KiB in all). Identical files are stored once. Send an `Idempotency-Key` to
 /// make retries safe.
+///
+/// An application holds at most 20 documents of at most 100 MiB in all (the server's
+/// `MAX_DOCUMENTS_PER_APPLICATION` and `MAX_DOCUMENTS_MIB_PER_APPLICATION`): one more is `409
+/// too_many_documents`, refused before the body is read; a file that would pass the total is
+/// `413 documents_too_large`, refused by its declared length or as soon as it passes the room
+/// left.
 #[utoipa::path(
     tag = "applications",
     params(
@@ -69,8 +78,8 @@ pub struct UploadDocumentForm {
         (status = 201, description = "Stored", body = DocumentResponse,
             headers(("Location" = String, description = "The new document"))),
         (status = 403, description = "The caller may read the application but does not own it (`forbidden`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not editable in its state (`not_editable`)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The file is larger than 10 MiB (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not editable in its state (`not_editable`), or it has as many documents as allowed (`too_many_documents`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is larger than 10 MiB (`payload_too_large`), or larger than the room the application's documents have left (`documents_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not `multipart/form-data`, or the file is not a PDF, PNG or JPEG (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`kind` or `file` missing, unknown, empty or repeated (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -106,33 +115,46 @@ pub async fn upload_document(
         return Err(AppError::PayloadTooLarge);
     }
     let mut parts = Parts::new(&req, payload);
-    let allowed = {
+    let limits = state.config.document_limits;
+    let room = {
         let access = Access::of(&principal, locale)?;
         state
             .db
-            .run(move |conn| documents::editable_by_owner(conn, &access, id).map(drop))
+            .run(move |conn| documents::room_for_upload(conn, &access, id, limits))
             .await
     };
-    if let Err(error) = allowed {
-        parts.discard_rest(None).await;
-        return Err(error);
-    }
+    // The body holds the file: a declared length past the room and the framing cannot fit.
+    let limit = room.and_then(|room| match declared {
+        Some(len) if len > room.saturating_add(FRAMING_ALLOWANCE) => {
+            Err(AppError::TooLarge(ProblemCode::DocumentsTooLarge))
+        }
+        _ => Ok(FileLimit::within(room)),
+    });
+    let limit = match limit {
+        Ok(limit) => limit,
+        Err(error) => {
+            parts.discard_rest(None).await;
+            return Err(error);
+        }
+    };
 
     let store = store(&state);
-    let Form { kind, file } = read_form(&mut parts, &store).await?;
+    let Form { kind, file } = read_form(&mut parts, &store, limit).await?;
+    // Named for what it is: `lease.exe` holding a PDF is kept as `lease.exe.pdf`.
+    let filename = with_extension(&file.filename, file.content_type);
     let sha256 = file.received.file.sha256.clone();
     let staged = file.received.staged();
 
     // The same key with another kind, name or file is another request.
     req.extensions_mut()
         .insert(BodyHash(crate::tokens::hash_token_bytes(
-            format!("{}\n{}\n{sha256}", kind.as_str(), file.filename).as_bytes(),
+            format!("{}\n{filename}\n{sha256}", kind.as_str()).as_bytes(),
         )));
     let fingerprint = key.fingerprint(&req, user.id);
     let upload = Upload {
         id: Uuid::now_v7(),
         kind,
-        filename: file.filename,
+        filename,
         content_type: file.content_type.content_type(),
         size_bytes: i64::try_from(file.received.file.size).map_err(anyhow::Error::from)?,
         sha256: sha256.clone(),
@@ -144,7 +166,7 @@ pub async fn upload_document(
         state
             .write(move |work| {
                 idempotency::run(work, fingerprint.as_ref(), 201, |work| {
-                    let document = documents::attach(work, &access, id, &store, upload)?;
+                    let document = documents::attach(work, &access, id, &store, limits, upload)?;
                     let location = document_path(id, document.id);
                     Ok((
                         DocumentResponse::from(document),
@@ -167,6 +189,32 @@ pub async fn upload_document(
                 tracing::warn!(error = ?cleanup, "could not remove an unreferenced document");
             }
             Err(error)
+        }
+    }
+}
+
+/// How large the file may be: 10 MiB, or less when the application's documents have less room
+/// left, and what passing it is.
+#[derive(Clone, Copy)]
+struct FileLimit {
+    bytes: u64,
+    /// The application's room is the tighter limit.
+    by_room: bool,
+}
+
+impl FileLimit {
+    fn within(room: u64) -> Self {
+        Self {
+            bytes: room.min(MAX_DOCUMENT_BYTES),
+            by_room: room < MAX_DOCUMENT_BYTES,
+        }
+    }
+
+    fn refusal(self) -> AppError {
+        if self.by_room {
+            AppError::TooLarge(ProblemCode::DocumentsTooLarge)
+        } else {
+            AppError::PayloadTooLarge
         }
     }
 }
@@ -258,11 +306,15 @@ async fn skip(field: &mut Fuse<Field>, read: &Cell<u64>, stop_at: u64) -> bool {
 
 /// Reads every part: the `kind`, and the `file` into a temporary file. Every field error comes in
 /// one 422; a refused file (type, size) stops at once. Nothing is left on disk on an error.
-async fn read_form(parts: &mut Parts, store: &DocumentStore) -> Result<Form, AppError> {
+async fn read_form(
+    parts: &mut Parts,
+    store: &DocumentStore,
+    limit: FileLimit,
+) -> Result<Form, AppError> {
     let mut kind: Option<Result<DocumentKind, FieldError>> = None;
     let mut file: Option<UploadedFile<Option<DocumentType>>> = None;
     let mut errors = Vec::new();
-    if let Err(error) = read_parts(parts, store, &mut kind, &mut file, &mut errors).await {
+    if let Err(error) = read_parts(parts, store, limit, &mut kind, &mut file, &mut errors).await {
         if let Some(file) = file {
             file.received.discard().await;
         }
@@ -309,6 +361,7 @@ async fn read_form(parts: &mut Parts, store: &DocumentStore) -> Result<Form, App
 async fn read_parts(
     parts: &mut Parts,
     store: &DocumentStore,
+    limit: FileLimit,
     kind: &mut Option<Result<DocumentKind, FieldError>>,
     file: &mut Option<UploadedFile<Option<DocumentType>>>,
     errors: &mut Vec<FieldError>,
@@ -319,7 +372,16 @@ async fn read_parts(
         let outcome = if parts.read.get() > MAX_DOCUMENT_BYTES + FRAMING_ALLOWANCE {
             Err(Refusal::Refused(AppError::PayloadTooLarge))
         } else {
-            read_part(&mut field, store, kind, file, errors, &mut other_bytes).await
+            read_part(
+                &mut field,
+                store,
+                limit,
+                kind,
+                file,
+                errors,
+                &mut other_bytes,
+            )
+            .await
         };
         match outcome {
             Ok(()) => {}
@@ -337,6 +399,7 @@ async fn read_parts(
 async fn read_part(
     field: &mut Fuse<Field>,
     store: &DocumentStore,
+    limit: FileLimit,
     kind: &mut Option<Result<DocumentKind, FieldError>>,
     file: &mut Option<UploadedFile<Option<DocumentType>>>,
     errors: &mut Vec<FieldError>,
@@ -356,7 +419,7 @@ async fn read_part(
         }
         Some("file") => {
             let filename = sanitize_filename(&part_filename(field.get_ref()));
-            let (received, content_type) = receive_file(field, store).await?;
+            let (received, content_type) = receive_file(field, store, limit).await?;
             *file = Some(UploadedFile {
                 received,
                 content_type,
@@ -379,10 +442,11 @@ enum Refusal {
 }
 
 /// Streams the file part into the store, refusing at once what is not a PDF, PNG or JPEG or
-/// passes 10 MiB. An empty file passes here: it is a 422 once every part is read.
+/// passes `limit`. An empty file passes here: it is a 422 once every part is read.
 async fn receive_file(
     field: &mut Fuse<Field>,
     store: &DocumentStore,
+    limit: FileLimit,
 ) -> Result<(Received, Option<DocumentType>), Refusal> {
     let check_head = |head: &[u8]| {
         if head.is_empty() {
@@ -394,10 +458,10 @@ async fn receive_file(
     };
     let chunks = field.map(|chunk| chunk.map_err(Refusal::Malformed));
     store
-        .receive(chunks, MAX_DOCUMENT_BYTES, SNIFF_LEN, check_head)
+        .receive(chunks, limit.bytes, SNIFF_LEN, check_head)
         .await
         .map_err(|error| match error {
-            ReceiveError::TooLarge => Refusal::Refused(AppError::PayloadTooLarge),
+            ReceiveError::TooLarge => Refusal::Refused(limit.refusal()),
             ReceiveError::Refused(refusal) | ReceiveError::Stream(refusal) => refusal,
             ReceiveError::Io(e) => Refusal::Refused(AppError::Internal(
                 anyhow::Error::new(e).context("receiving a document"),

@@ -1,0 +1,2 @@
+-- Forward-only: the subscriptions ended stay ended.
+SELECT 1;
