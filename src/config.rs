@@ -56,6 +56,26 @@ impl Default for RateLimitSettings {
     }
 }
 
+/// The password-hashing pool (`auth::hashing`): argon2 takes 19 MiB and tens of milliseconds of
+/// CPU a call, so only `threads` run at once and at most `queue` more wait, each `max_wait` at most.
+#[derive(Clone, Debug)]
+pub struct HashingSettings {
+    pub threads: usize,
+    pub queue: usize,
+    pub max_wait: Duration,
+}
+
+impl Default for HashingSettings {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Self {
+            threads: cores,
+            queue: 16 * cores,
+            max_wait: Duration::from_secs(1),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     pub database_url: DatabaseUrl,
@@ -72,6 +92,7 @@ pub struct Config {
     /// (the one the proxy appended) instead of the connection's peer.
     pub trust_proxy_headers: bool,
     pub rate_limits: RateLimitSettings,
+    pub password_hashing: HashingSettings,
     /// How often the background worker looks for work.
     pub worker_interval: Duration,
 }
@@ -139,6 +160,15 @@ impl Config {
                 == Some("1"),
             trust_proxy_headers: var("TRUST_PROXY_HEADERS").as_deref() == Some("1"),
             rate_limits: RateLimitSettings::default(),
+            password_hashing: HashingSettings {
+                threads: match var("PASSWORD_HASH_THREADS") {
+                    Some(n) => n
+                        .parse()
+                        .context("PASSWORD_HASH_THREADS must be a whole number")?,
+                    None => HashingSettings::default().threads,
+                },
+                ..HashingSettings::default()
+            },
             worker_interval: Duration::from_secs(2),
         })
     }
