@@ -177,7 +177,12 @@ mod tests {
             result
         })
         .await;
-        assert!(matches!(refused, Err(AppError::Unavailable(_))));
+        let Err(refused) = refused else {
+            panic!("the third request is refused")
+        };
+        let response = refused.render(crate::i18n::Locale::En, None);
+        assert_eq!(response.status().as_u16(), 503);
+        assert!(response.headers().contains_key("retry-after"));
         assert!(matches!(started, Ok(true)));
         assert!(matches!(queued, Ok(true)));
         assert_eq!(pool.refused(), 1);
