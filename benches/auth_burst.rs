@@ -68,12 +68,12 @@ fn start_server() -> Server {
     }
 }
 
-/// The resident memory of `pid`, in MB.
-fn rss_mb(pid: u32) -> f64 {
+/// A number field of `/proc/<pid>/status` (`VmRSS` in kB, `Threads`).
+fn status_field(pid: u32, field: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|rest| {
             rest.trim()
                 .trim_end_matches("kB")
@@ -81,7 +81,12 @@ fn rss_mb(pid: u32) -> f64 {
                 .parse::<f64>()
                 .ok()
         })
-        .map_or(0.0, |kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// The resident memory of `pid`, in MB.
+fn rss_mb(pid: u32) -> f64 {
+    status_field(pid, "VmRSS") / 1024.0
 }
 
 /// A distinct documentation-range-like address for request `i` of burst `burst`.
@@ -146,11 +151,13 @@ async fn main() {
     // Samplers: RSS every 10 ms, `/readyz` back to back on a connection of its own.
     let stop = Arc::new(AtomicBool::new(false));
     let peak_kb = Arc::new(AtomicU64::new(0));
+    let peak_threads = Arc::new(AtomicU64::new(0));
     let rss_sampler = {
-        let (stop, peak_kb) = (stop.clone(), peak_kb.clone());
+        let (stop, peak_kb, peak_threads) = (stop.clone(), peak_kb.clone(), peak_threads.clone());
         tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
-                peak_kb.fetch_max((rss_mb(pid) * 1024.0) as u64, Ordering::Relaxed);
+                peak_kb.fetch_max(status_field(pid, "VmRSS") as u64, Ordering::Relaxed);
+                peak_threads.fetch_max(status_field(pid, "Threads") as u64, Ordering::Relaxed);
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
         })
@@ -178,10 +185,10 @@ async fn main() {
     };
 
     let runs: [(&str, &str); 4] = [
-        ("login", "/api/v1/auth/login"),
-        ("register", "/api/v1/auth/register"),
         ("reset confirm", "/api/v1/auth/password-reset/confirm"),
         ("reset request", "/api/v1/auth/password-reset"),
+        ("login", "/api/v1/auth/login"),
+        ("register", "/api/v1/auth/register"),
     ];
     for (n, (name, path)) in runs.into_iter().enumerate() {
         let began = Instant::now();
@@ -193,8 +200,10 @@ async fn main() {
         })
         .await;
         println!(
-            "{name:>14}: {CONCURRENT} concurrent in {:>6.0} ms, statuses {statuses:?}",
-            began.elapsed().as_secs_f64() * 1000.0
+            "{name:>14}: {CONCURRENT} concurrent in {:>6.0} ms, statuses {statuses:?}; RSS now {:.1} MB, peak so far {:.1} MB",
+            began.elapsed().as_secs_f64() * 1000.0,
+            rss_mb(pid),
+            peak_kb.load(Ordering::Relaxed) as f64 / 1024.0
         );
     }
     // And all four at once.
@@ -242,7 +251,10 @@ async fn main() {
     let (slowest, probes, failures) = readyz_prober.await.unwrap();
     let peak = peak_kb.load(Ordering::Relaxed) as f64 / 1024.0;
     let after = rss_mb(pid);
-    println!("RSS idle {idle:.1} MB, peak {peak:.1} MB, 2 s after the bursts {after:.1} MB");
+    println!(
+        "RSS idle {idle:.1} MB, peak {peak:.1} MB, 2 s after the bursts {after:.1} MB; threads at most {}",
+        peak_threads.load(Ordering::Relaxed)
+    );
     println!(
         "/readyz: {probes} probes during the bursts, slowest {:.1} ms, {failures} failed",
         slowest.as_secs_f64() * 1000.0
