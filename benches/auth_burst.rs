@@ -152,6 +152,8 @@ async fn main() {
     let stop = Arc::new(AtomicBool::new(false));
     let peak_kb = Arc::new(AtomicU64::new(0));
     let peak_threads = Arc::new(AtomicU64::new(0));
+    // The slowest `/readyz` since the last burst's line.
+    let recent_slowest = Arc::new(AtomicU64::new(0));
     let rss_sampler = {
         let (stop, peak_kb, peak_threads) = (stop.clone(), peak_kb.clone(), peak_threads.clone());
         tokio::spawn(async move {
@@ -165,6 +167,7 @@ async fn main() {
     let readyz_prober = {
         let stop = stop.clone();
         let base = base.clone();
+        let recent = recent_slowest.clone();
         tokio::spawn(async move {
             let probe = reqwest::Client::new();
             let (mut slowest, mut probes, mut failures) = (Duration::ZERO, 0u32, 0u32);
@@ -176,6 +179,7 @@ async fn main() {
                     .await
                     .is_ok_and(|r| r.status().is_success());
                 slowest = slowest.max(sent.elapsed());
+                recent.fetch_max(sent.elapsed().as_micros() as u64, Ordering::Relaxed);
                 probes += 1;
                 failures += u32::from(!ok);
                 tokio::time::sleep(Duration::from_millis(5)).await;
@@ -200,10 +204,11 @@ async fn main() {
         })
         .await;
         println!(
-            "{name:>14}: {CONCURRENT} concurrent in {:>6.0} ms, statuses {statuses:?}; RSS now {:.1} MB, peak so far {:.1} MB",
+            "{name:>14}: {CONCURRENT} concurrent in {:>6.0} ms, statuses {statuses:?}; RSS now {:.1} MB, peak so far {:.1} MB, slowest /readyz {:.1} ms",
             began.elapsed().as_secs_f64() * 1000.0,
             rss_mb(pid),
-            peak_kb.load(Ordering::Relaxed) as f64 / 1024.0
+            peak_kb.load(Ordering::Relaxed) as f64 / 1024.0,
+            recent_slowest.swap(0, Ordering::Relaxed) as f64 / 1000.0
         );
     }
     // And all four at once.

@@ -67,10 +67,12 @@ pub struct HashingSettings {
 
 impl Default for HashingSettings {
     fn default() -> Self {
+        // One core is left to serving requests (and `/readyz`) while a burst is hashed.
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let threads = cores.saturating_sub(1).max(1);
         Self {
-            threads: cores,
-            queue: 16 * cores,
+            threads,
+            queue: 16 * threads,
             max_wait: Duration::from_secs(1),
         }
     }
