@@ -14,6 +14,7 @@ RUN mkdir src \
     && touch src/lib.rs \
     && mkdir -p benches && echo 'fn main() {}' > benches/list_applications.rs \
     && echo 'fn main() {}' > benches/http_load.rs \
+    && echo 'fn main() {}' > benches/auth_burst.rs \
     && cargo build --release --locked \
     && rm -rf src benches
 

@@ -334,6 +334,7 @@ async fn main() {
         upload_dir: dir.path().join("uploads"),
         webhook_allow_private_targets: false,
         trust_proxy_headers: false,
+        password_hashing: dealer_portal::config::HashingSettings::default(),
         rate_limits: RateLimitSettings {
             per_address_per_minute: 1_000_000,
             per_account_per_minute: 1_000_000,

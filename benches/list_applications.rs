@@ -145,6 +145,7 @@ async fn measure(n: i64) -> Vec<(String, Duration, Duration)> {
         upload_dir: dir.path().join("uploads"),
         webhook_allow_private_targets: false,
         trust_proxy_headers: false,
+        password_hashing: dealer_portal::config::HashingSettings::default(),
         rate_limits: RateLimitSettings::default(),
         document_limits: Default::default(),
         worker_interval: Duration::from_secs(60),

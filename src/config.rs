@@ -74,6 +74,28 @@ impl Default for DocumentLimits {
     }
 }
 
+/// The password-hashing pool (`auth::hashing`): argon2 takes 19 MiB and tens of milliseconds of
+/// CPU a call, so only `threads` run at once and at most `queue` more wait, each `max_wait` at most.
+#[derive(Clone, Debug)]
+pub struct HashingSettings {
+    pub threads: usize,
+    pub queue: usize,
+    pub max_wait: Duration,
+}
+
+impl Default for HashingSettings {
+    fn default() -> Self {
+        // One core is left to serving requests (and `/readyz`) while a burst is hashed.
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let threads = cores.saturating_sub(1).max(1);
+        Self {
+            threads,
+            queue: 16 * threads,
+            max_wait: Duration::from_secs(1),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     pub database_url: DatabaseUrl,
@@ -91,6 +113,7 @@ pub struct Config {
     pub trust_proxy_headers: bool,
     pub rate_limits: RateLimitSettings,
     pub document_limits: DocumentLimits,
+    pub password_hashing: HashingSettings,
     /// How often the background worker looks for work.
     pub worker_interval: Duration,
 }
@@ -177,6 +200,15 @@ impl Config {
             trust_proxy_headers: var("TRUST_PROXY_HEADERS").as_deref() == Some("1"),
             rate_limits: RateLimitSettings::default(),
             document_limits,
+            password_hashing: HashingSettings {
+                threads: match var("PASSWORD_HASH_THREADS") {
+                    Some(n) => n
+                        .parse()
+                        .context("PASSWORD_HASH_THREADS must be a whole number")?,
+                    None => HashingSettings::default().threads,
+                },
+                ..HashingSettings::default()
+            },
             worker_interval: Duration::from_secs(2),
         })
     }

@@ -110,7 +110,7 @@ const SHARED_ERRORS: [(&str, &str, &str); 12] = [
     (
         "503",
         "ServiceUnavailable",
-        "The database does not answer; retry shortly (`service_unavailable`)",
+        "The database does not answer, or the password hashing is busy; retry after `Retry-After` seconds (`service_unavailable`)",
     ),
 ];
 
@@ -123,7 +123,7 @@ fn problem_response(description: &str, status: &str) -> utoipa::openapi::Respons
     );
     let header = match status {
         "401" => Some(("WWW-Authenticate", "`Bearer realm=\"dealer-portal\"`")),
-        "429" => Some(("Retry-After", "Seconds to wait before retrying")),
+        "429" | "503" => Some(("Retry-After", "Seconds to wait before retrying")),
         _ => None,
     };
     if let Some((name, description)) = header {

@@ -14,6 +14,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::Authenticator;
+use crate::auth::hashing::HashingPool;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::principal_cache::PrincipalCache;
 use crate::auth::rate_limit::{self, AuthRateLimits};
@@ -89,6 +90,7 @@ impl Application {
             jwt: JwtKeys::new(&config.jwt_secret, config.access_token_ttl),
             principals: principals.clone(),
             rate_limits: AuthRateLimits::new(&config.rate_limits),
+            hashing: HashingPool::new(&config.password_hashing)?,
             db: db.clone(),
             trust_proxy_headers: config.trust_proxy_headers,
         });

@@ -2,6 +2,7 @@
 //! policies, and the rate limits of the auth endpoints.
 
 pub mod client_address;
+pub mod hashing;
 pub mod jwt;
 pub mod password;
 pub mod policy;
@@ -18,6 +19,7 @@ use actix_web::{HttpRequest, web};
 
 use crate::db::Db;
 use crate::error::AppError;
+use hashing::HashingPool;
 use jwt::JwtKeys;
 use principal_cache::PrincipalCache;
 use rate_limit::AuthRateLimits;
@@ -29,6 +31,8 @@ pub struct Authenticator {
     /// Callers confirmed in the last second; a change that alters one forgets it.
     pub principals: Arc<PrincipalCache>,
     pub rate_limits: AuthRateLimits,
+    /// Where passwords are hashed and verified, a few at a time.
+    pub hashing: HashingPool,
     /// Where callers are confirmed.
     pub db: Db,
     /// Whether the client's address is the last `X-Forwarded-For` entry (`TRUST_PROXY_HEADERS`).

@@ -1,6 +1,9 @@
 //! Rate limits of the endpoints that guess-work attacks aim at (login, register, password reset,
-//! the token endpoint): per client address and per account; and of integrator clients' API use. Limits live in each process's memory; behind a load
-//! balancer each replica counts on its own, which bounds an attacker at N times the limit.
+//! the token endpoint): per client address and per account; and of integrator clients' API use.
+//! Guessing a password or a client secret is limited per account *and* address, so that someone
+//! guessing from elsewhere does not lock the owner out at their own address. Limits live in each
+//! process's memory; behind a load balancer each replica counts on its own, which bounds an
+//! attacker at N times the limit.
 
 use std::future::{Ready, ready};
 use std::hash::Hash;
@@ -32,6 +35,15 @@ pub enum AccountAction {
     Login,
     PasswordReset,
     ClientToken,
+}
+
+impl AccountAction {
+    /// Whether attempts are counted per account and address: guesses of a secret are, so that
+    /// they cannot lock the owner out; sign-ups and reset e-mails are counted per account alone,
+    /// since each mails the address however many places ask.
+    fn per_address(self) -> bool {
+        matches!(self, Self::Login | Self::ClientToken)
+    }
 }
 
 /// What the `RateLimit-*` response headers report.
@@ -71,6 +83,7 @@ fn check<K: Hash + Eq + Clone>(
         }
         Err(not_until) => Err(AppError::RateLimited {
             retry_after: not_until.wait_time_from(clock.now()),
+            limit: not_until.quota().burst_size().get(),
         }),
     }
 }
@@ -92,18 +105,21 @@ impl AuthRateLimits {
         check(&self.by_address, &address, &self.clock)
     }
 
-    /// Counts an attempt of `action` on one account (a normalised e-mail address or a client id).
-    /// Each action counts apart, so that signing up does not use up sign-in attempts.
+    /// Counts an attempt of `action` on one account (a normalised e-mail address or a client id)
+    /// from `address` (which counts only for the actions that guess a secret). Each action counts
+    /// apart, so that signing up does not use up sign-in attempts.
     pub fn check_account(
         &self,
         action: AccountAction,
         account: &str,
+        address: IpAddr,
     ) -> Result<RateLimitStatus, AppError> {
-        check(
-            &self.by_account,
-            &format!("{action:?}:{account}"),
-            &self.clock,
-        )
+        let key = if action.per_address() {
+            format!("{action:?}:{account}:{address}")
+        } else {
+            format!("{action:?}:{account}")
+        };
+        check(&self.by_account, &key, &self.clock)
     }
 
     /// Counts one API request made with an integrator client's token.
@@ -122,8 +138,23 @@ impl AuthRateLimits {
     }
 }
 
-/// An extractor that counts the request against its client address's limit (429 when over).
-pub struct AddressThrottle;
+/// An extractor that counts the request against its client address's limit (429 when over),
+/// and then counts attempts on an account from that address (`check_account`).
+pub struct AddressThrottle {
+    auth: actix_web::web::Data<Authenticator>,
+    address: IpAddr,
+}
+
+impl AddressThrottle {
+    /// Counts an attempt of `action` on `account` from this request's address (429 when over,
+    /// with the `RateLimit-*` headers of the account's limit).
+    pub fn check_account(&self, action: AccountAction, account: &str) -> Result<(), AppError> {
+        self.auth
+            .rate_limits
+            .check_account(action, account, self.address)
+            .map(|_| ())
+    }
+}
 
 impl FromRequest for AddressThrottle {
     type Error = AppError;
@@ -138,20 +169,25 @@ impl FromRequest for AddressThrottle {
             .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         ready(auth.rate_limits.check_address(address).map(|status| {
             req.extensions_mut().insert(status);
-            AddressThrottle
+            AddressThrottle {
+                auth: auth.clone(),
+                address,
+            }
         }))
     }
 }
 
 /// Middleware: adds `RateLimit-Limit`, `-Remaining` and `-Reset` to responses of requests that
-/// were counted against a limit.
+/// were counted against a limit, unless the response (a 429) already describes the limit that
+/// refused it.
 pub async fn add_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let mut res = next.call(req).await?;
     let status = res.request().extensions().get::<RateLimitStatus>().copied();
-    if let Some(status) = status {
+    let described = res.headers().contains_key("ratelimit-limit");
+    if let (Some(status), false) = (status, described) {
         let headers = res.headers_mut();
         let mut set = |name: &'static str, value: u64| {
             headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
@@ -179,7 +215,10 @@ mod tests {
         assert_eq!((first.limit, first.remaining), (2, 1));
         assert!(limits.check_address(ip).is_ok());
         match limits.check_address(ip) {
-            Err(AppError::RateLimited { retry_after }) => assert!(retry_after > Duration::ZERO),
+            Err(AppError::RateLimited { retry_after, limit }) => {
+                assert!(retry_after > Duration::ZERO);
+                assert_eq!(limit, 2);
+            }
             other => panic!("expected 429, got {other:?}"),
         }
         // Other addresses and accounts are counted apart.
@@ -188,25 +227,19 @@ mod tests {
                 .check_address(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)))
                 .is_ok()
         );
-        assert!(
-            limits
-                .check_account(AccountAction::Login, "a@example.com")
-                .is_ok()
-        );
-        assert!(
-            limits
-                .check_account(AccountAction::Login, "a@example.com")
-                .is_err()
-        );
-        assert!(
-            limits
-                .check_account(AccountAction::Register, "a@example.com")
-                .is_ok()
-        );
-        assert!(
-            limits
-                .check_account(AccountAction::Login, "b@example.com")
-                .is_ok()
-        );
+        let elsewhere = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1));
+        let allowed = |action, account, from| limits.check_account(action, account, from).is_ok();
+        assert!(allowed(AccountAction::Login, "a@example.com", ip));
+        assert!(!allowed(AccountAction::Login, "a@example.com", ip));
+        assert!(allowed(AccountAction::Register, "a@example.com", ip));
+        assert!(allowed(AccountAction::Login, "b@example.com", ip));
+        // Guesses at an account from elsewhere do not lock it at its owner's address; sign-ups
+        // count per account wherever they come from.
+        assert!(allowed(AccountAction::Login, "a@example.com", elsewhere));
+        assert!(!allowed(
+            AccountAction::Register,
+            "a@example.com",
+            elsewhere
+        ));
     }
 }

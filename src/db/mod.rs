@@ -105,6 +105,9 @@ impl r2d2::ManageConnection for ConnectionManager {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    /// One connection of its own for the readiness probe, so that it tells whether the database
+    /// answers, not how long the queue for the pool is under a burst of requests.
+    probe: Pool,
 }
 
 impl Db {
@@ -136,7 +139,13 @@ impl Db {
             .connection_timeout(Duration::from_secs(10))
             .build(ConnectionManager { url: url.clone() })
             .context("opening the database")?;
-        let db = Self { pool };
+        let probe = r2d2::Pool::builder()
+            .max_size(1)
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_secs(5))
+            .build(ConnectionManager { url: url.clone() })
+            .context("opening the database")?;
+        let db = Self { pool, probe };
         db.migrate()?;
         Ok(db)
     }
@@ -164,6 +173,12 @@ impl Db {
     /// A connection for synchronous callers (the CLI, the background worker's blocking tasks).
     pub fn conn(&self) -> Result<PooledConnection, AppError> {
         Ok(self.pool.get()?)
+    }
+
+    /// Whether the database answers, on the probe's own connection (`/readyz`).
+    pub async fn ping(&self) -> Result<(), AppError> {
+        let probe = self.probe.clone();
+        web::block(move || ping(&mut *probe.get()?)).await?
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool, so that synchronous diesel

@@ -92,6 +92,35 @@ pub fn void_all_of_user(
     Ok(())
 }
 
+/// `invalid_token` unless `token` is live (known, unused, unexpired), without using it up: a
+/// cheap check to make before any costly work the token would authorise.
+pub fn check_live(
+    conn: &mut DbConnection,
+    token: &str,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    live(conn, token, purpose, now).map(|_| ())
+}
+
+/// The id and user of the live token `token`.
+fn live(
+    conn: &mut DbConnection,
+    token: &str,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<(String, String), AppError> {
+    one_time_tokens::table
+        .filter(one_time_tokens::token_hash.eq(hash_token(token)))
+        .filter(one_time_tokens::purpose.eq(purpose.as_str()))
+        .filter(one_time_tokens::used_at.is_null())
+        .filter(one_time_tokens::expires_at.gt(now.naive_utc()))
+        .select((one_time_tokens::id, one_time_tokens::user_id))
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::InvalidToken)
+}
+
 /// Uses up a live token and returns its user; `invalid_token` when it is unknown, used or expired.
 /// Call inside a transaction with the change the token authorises.
 pub fn consume(
@@ -100,17 +129,8 @@ pub fn consume(
     purpose: Purpose,
     now: DateTime<Utc>,
 ) -> Result<Uuid, AppError> {
+    let (id, user_id) = live(conn, token, purpose, now)?;
     let now = now.naive_utc();
-    let live = one_time_tokens::table
-        .filter(one_time_tokens::token_hash.eq(hash_token(token)))
-        .filter(one_time_tokens::purpose.eq(purpose.as_str()))
-        .filter(one_time_tokens::used_at.is_null())
-        .filter(one_time_tokens::expires_at.gt(now));
-    let (id, user_id): (String, String) = live
-        .select((one_time_tokens::id, one_time_tokens::user_id))
-        .first(conn)
-        .optional()?
-        .ok_or(AppError::InvalidToken)?;
     let updated = diesel::update(
         one_time_tokens::table
             .find(&id)

@@ -89,7 +89,8 @@ pub enum AppError {
     #[error("precondition required")]
     PreconditionRequired,
     #[error("rate limited")]
-    RateLimited { retry_after: Duration },
+    /// Over a rate limit of `limit` requests a window.
+    RateLimited { retry_after: Duration, limit: u32 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
     /// None of the representations the client accepts can be served (406).
@@ -172,9 +173,17 @@ impl AppError {
                     HeaderValue::from_static(r#"Bearer realm="dealer-portal""#),
                 ));
             }
-            Self::RateLimited { retry_after } => {
+            Self::RateLimited { retry_after, limit } => {
+                // The headers describe the limit that refused, whichever others the request
+                // was counted against.
                 let seconds = retry_after.as_secs_f64().ceil().max(1.0) as u64;
                 response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+                response.insert_header(("ratelimit-limit", limit.to_string()));
+                response.insert_header(("ratelimit-remaining", "0"));
+                response.insert_header(("ratelimit-reset", seconds.to_string()));
+            }
+            Self::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "1"));
             }
             _ => {}
         }

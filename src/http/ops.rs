@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::{self, outbox};
+use crate::db::outbox;
 use crate::error::{AppError, Problem};
 use crate::state::AppState;
 
@@ -33,7 +33,7 @@ pub async fn healthz() -> web::Json<Health> {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, AppError> {
-    state.db.run(db::ping).await?;
+    state.db.ping().await?;
     Ok(web::Json(Health { status: "ready" }))
 }
 

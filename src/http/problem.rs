@@ -51,8 +51,9 @@ fn clone_kind(error: &AppError) -> AppError {
         },
         AppError::VersionMismatch => AppError::VersionMismatch,
         AppError::PreconditionRequired => AppError::PreconditionRequired,
-        AppError::RateLimited { retry_after } => AppError::RateLimited {
+        AppError::RateLimited { retry_after, limit } => AppError::RateLimited {
             retry_after: *retry_after,
+            limit: *limit,
         },
         AppError::Unavailable(cause) => AppError::Unavailable(cause.clone()),
         AppError::NotAcceptable => AppError::NotAcceptable,

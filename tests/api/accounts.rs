@@ -520,3 +520,86 @@ fn hold_the_users_table(
     });
     (locked, release)
 }
+
+db_test!(
+    async fn a_bogus_reset_token_is_refused_before_any_password_is_hashed(app: TestApp) {
+        let res = app
+            .post(
+                "/api/v1/auth/password-reset/confirm",
+                None,
+                &json!({"token": "no-such-token", "new_password": "a new password 123"}),
+            )
+            .await;
+        assert_problem(res, StatusCode::BAD_REQUEST, "invalid_token").await;
+        // The token was checked first: argon2's 19 MiB and its CPU were never spent.
+        assert_eq!(app.state.auth.hashing.done(), 0);
+    }
+);
+
+db_test!(
+    setup: Setup {
+        rate_limits: RateLimitSettings {
+            per_address_per_minute: 2,
+            per_account_per_minute: 100,
+            per_client_per_minute: 100,
+        },
+        ..Setup::default()
+    };
+    async fn password_reset_confirmations_are_rate_limited_per_address(app: TestApp) {
+        let guess = json!({"token": "guess", "new_password": "a new password 123"});
+        let path = "/api/v1/auth/password-reset/confirm";
+        for _ in 0..2 {
+            let res = app.post(path, None, &guess).await;
+            assert_problem(res, StatusCode::BAD_REQUEST, "invalid_token").await;
+        }
+        let res = app.post(path, None, &guess).await;
+        assert!(res.headers().contains_key("retry-after"));
+        assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    }
+);
+
+/// Signs in as `email` from the client address `from` (the app trusts `X-Forwarded-For`).
+async fn login_from(app: &TestApp, from: &str, email: &str, password: &str) -> reqwest::Response {
+    app.request(reqwest::Method::POST, "/api/v1/auth/login", None)
+        .header("X-Forwarded-For", from)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+db_test!(
+    setup: Setup {
+        rate_limits: RateLimitSettings {
+            per_address_per_minute: 100,
+            per_account_per_minute: 2,
+            per_client_per_minute: 100,
+        },
+        trust_proxy_headers: true,
+        ..Setup::default()
+    };
+    async fn guesses_from_elsewhere_do_not_lock_the_owner_out(app: TestApp) {
+        app.registered("owner@example.com").await;
+        let attacker = "203.0.113.7";
+        for _ in 0..2 {
+            let res = login_from(app, attacker, "owner@example.com", "guess guess guess").await;
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        }
+        // The attacker is refused, and the headers describe the account's limit that refused
+        // (2 a minute), not the address's (100), under which the request still was.
+        let res = login_from(app, attacker, "owner@example.com", "guess guess guess").await;
+        assert_eq!(res.headers()["ratelimit-limit"], "2");
+        assert_eq!(res.headers()["ratelimit-remaining"], "0");
+        let reset: u64 = res.headers()["ratelimit-reset"].to_str().unwrap().parse().unwrap();
+        let retry_after: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert_eq!(reset, retry_after);
+        assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+        // The owner, at their own address, still gets in.
+        let res = login_from(app, "198.51.100.20", "owner@example.com", PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        // A request under every limit reports the address's.
+        let res = login_from(app, "198.51.100.20", "other@example.com", PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(res.headers()["ratelimit-limit"], "100");
+    }
+);

@@ -8,7 +8,7 @@ use std::time::Duration;
 use actix_web::web;
 use dealer_portal::clock::{Clock, ManualClock};
 use dealer_portal::config::{
-    Config, DatabaseUrl, DocumentLimits, MailTransport, RateLimitSettings,
+    Config, DatabaseUrl, DocumentLimits, HashingSettings, MailTransport, RateLimitSettings,
 };
 use dealer_portal::startup::Application;
 use dealer_portal::state::AppState;
@@ -64,6 +64,10 @@ pub struct Setup {
     /// Points the app at an SMTP port where nothing listens (yet).
     pub smtp_down_on: Option<u16>,
     pub rate_limits: RateLimitSettings,
+    /// The password-hashing pool's size (the default unless set).
+    pub password_hashing: Option<HashingSettings>,
+    /// Take the client's address from `X-Forwarded-For`, so that a test can speak from several.
+    pub trust_proxy_headers: bool,
     /// Refuse webhook targets on loopback, as production does (tests allow them by default).
     pub block_private_webhooks: bool,
     /// Runs on another app's database instead of a fresh one (a second replica).
@@ -110,9 +114,10 @@ impl TestApp {
             mail_from: "Partner Recruitment <no-reply@portal.test>".into(),
             upload_dir: dir.path().join("uploads"),
             webhook_allow_private_targets: !setup.block_private_webhooks,
-            trust_proxy_headers: false,
+            trust_proxy_headers: setup.trust_proxy_headers,
             rate_limits: setup.rate_limits,
             document_limits: setup.document_limits,
+            password_hashing: setup.password_hashing.unwrap_or_default(),
             worker_interval: setup.worker_interval.unwrap_or(Duration::from_millis(200)),
         };
         let clock = Arc::new(ManualClock::default());
@@ -559,6 +564,10 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
 #[macro_export]
 macro_rules! db_test {
     (async fn $name:ident($app:ident: TestApp) $body:block) => {
+        $crate::db_test!(setup: $crate::helpers::Setup::default(); async fn $name($app: TestApp) $body);
+    };
+    // The app started with `setup` (evaluated once per backend).
+    (setup: $setup:expr; async fn $name:ident($app:ident: TestApp) $body:block) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
@@ -567,7 +576,7 @@ macro_rules! db_test {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await;
+                let app = $crate::helpers::TestApp::spawn_with($crate::helpers::Backend::Sqlite, $setup).await;
                 let app = app.expect("SQLite always works");
                 run(&app).await;
                 app.finish().await;
@@ -575,7 +584,7 @@ macro_rules! db_test {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
+                if let Some(app) = $crate::helpers::TestApp::spawn_with($crate::helpers::Backend::Postgres, $setup).await {
                     run(&app).await;
                     app.finish().await;
                 }

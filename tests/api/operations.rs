@@ -46,6 +46,36 @@ db_test!(
 );
 
 db_test!(
+    async fn metrics_labels_stay_bounded_whatever_methods_and_paths_come(app: TestApp) {
+        for i in 0..60 {
+            let method = reqwest::Method::from_bytes(format!("M{i}ETHOD").as_bytes()).unwrap();
+            let res = app
+                .request(method, &format!("/no/such/path/{i}"), None)
+                .send()
+                .await
+                .unwrap();
+            assert!(res.status().is_client_error());
+            let method = reqwest::Method::from_bytes(format!("X{i}").as_bytes()).unwrap();
+            app.request(method, "/readyz", None).send().await.unwrap();
+        }
+        let text = app.get("/metrics", None).await.text().await.unwrap();
+        let series = text
+            .lines()
+            .filter(|line| line.starts_with("http_requests_total{"))
+            .collect::<Vec<_>>();
+        // Unknown methods are one label, unmatched paths another: a handful of series.
+        assert!(series.len() <= 4, "{series:#?}");
+        assert!(
+            series
+                .iter()
+                .any(|s| s.contains(r#"method="OTHER",route="unmatched""#)),
+            "{series:#?}"
+        );
+        assert!(!text.contains("M1ETHOD") && !text.contains("/no/such/path"));
+    }
+);
+
+db_test!(
     async fn the_docs_page_and_the_openapi_document_are_served(app: TestApp) {
         let res = app.get("/docs", None).await;
         assert_eq!(res.status(), StatusCode::PERMANENT_REDIRECT);

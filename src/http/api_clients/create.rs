@@ -10,7 +10,6 @@ use crate::auth::{Admin, Authorized};
 use crate::db::api_clients;
 use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::http::auth::hash_password;
 use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
 use crate::tokens::random_token;
@@ -59,7 +58,11 @@ pub async fn create_api_client(
     let id = Uuid::now_v7();
     let client_id = format!("dpc_{}", Uuid::new_v4().simple());
     let client_secret = random_token();
-    let secret_hash = hash_password(SecretString::from(client_secret.clone())).await?;
+    let secret_hash = state
+        .auth
+        .hashing
+        .hash(SecretString::from(client_secret.clone()))
+        .await?;
     let name = body.name.trim().to_owned();
     let client = state
         .write(move |work| {

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{TokenPair, issue_token_pair, verify_password};
+use super::{TokenPair, issue_token_pair};
 use crate::auth::rate_limit::{AccountAction, AddressThrottle};
 use crate::db::users;
 use crate::domain::account::EmailAddress;
@@ -25,7 +25,8 @@ pub struct LoginRequest {
 /// Sign in with e-mail and password.
 ///
 /// A wrong e-mail address and a wrong password get the same 401, so the answer does not tell
-/// whether an account exists. Rate-limited per client address and per e-mail address.
+/// whether an account exists. Rate-limited per client address, and per e-mail address from each
+/// client address (guesses from elsewhere do not lock the owner out).
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -37,7 +38,7 @@ pub struct LoginRequest {
 )]
 #[post("/auth/login")]
 pub async fn login(
-    _throttle: AddressThrottle,
+    throttle: AddressThrottle,
     state: web::Data<AppState>,
     ValidatedJson(body): ValidatedJson<LoginRequest>,
 ) -> Result<web::Json<TokenPair>, AppError> {
@@ -45,10 +46,7 @@ pub async fn login(
     let account_key = email
         .as_ref()
         .map_or(body.email.trim().to_lowercase(), |e| e.to_string());
-    state
-        .auth
-        .rate_limits
-        .check_account(AccountAction::Login, &account_key)?;
+    throttle.check_account(AccountAction::Login, &account_key)?;
 
     let user = match email {
         Some(email) => {
@@ -60,7 +58,11 @@ pub async fn login(
         None => None,
     };
     let stored_hash = user.as_ref().and_then(|u| u.password_hash.clone());
-    let password_ok = verify_password(SecretString::from(body.password), stored_hash).await?;
+    let password_ok = state
+        .auth
+        .hashing
+        .verify(SecretString::from(body.password), stored_hash)
+        .await?;
     let user = user
         .filter(|u| password_ok && u.active)
         .ok_or(AppError::InvalidCredentials)?;

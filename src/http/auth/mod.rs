@@ -66,19 +66,3 @@ pub fn issue_token_pair(
         refresh_token,
     }))
 }
-
-/// Runs argon2 on the blocking pool: it takes tens of milliseconds of CPU by design.
-pub async fn hash_password(password: secrecy::SecretString) -> Result<String, AppError> {
-    Ok(actix_web::web::block(move || crate::auth::password::hash(&password)).await??)
-}
-
-/// Checks a password on the blocking pool; see `hash_password`.
-pub async fn verify_password(
-    password: secrecy::SecretString,
-    stored: Option<String>,
-) -> Result<bool, AppError> {
-    Ok(
-        actix_web::web::block(move || crate::auth::password::verify(&password, stored.as_deref()))
-            .await?,
-    )
-}

@@ -4,8 +4,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::hash_password;
 use crate::auth::rate_limit::{AccountAction, AddressThrottle};
+use crate::db::one_time_tokens::{self, Purpose};
 use crate::domain::account::{EmailAddress, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
@@ -34,17 +34,14 @@ pub struct PasswordResetRequest {
 )]
 #[post("/auth/password-reset")]
 pub async fn request_reset(
-    _throttle: AddressThrottle,
+    throttle: AddressThrottle,
     state: web::Data<AppState>,
     ValidatedJson(body): ValidatedJson<PasswordResetRequest>,
 ) -> Result<HttpResponse, AppError> {
     let Some(email) = EmailAddress::parse(&body.email) else {
         return Ok(HttpResponse::Accepted().finish());
     };
-    state
-        .auth
-        .rate_limits
-        .check_account(AccountAction::PasswordReset, email.as_str())?;
+    throttle.check_account(AccountAction::PasswordReset, email.as_str())?;
     // Answered before the address is looked up, so that how long the answer takes says nothing
     // of whether an account has it. The link follows by e-mail; a failure here is only logged
     // (the caller can ask again).
@@ -76,21 +73,35 @@ pub struct PasswordResetConfirm {
 ///
 /// Signs the account out everywhere (refresh tokens revoked, access tokens issued before refused,
 /// other reset and invitation links voided) and, since the token came by e-mail, marks the
-/// address verified.
+/// address verified. Rate-limited per client address; the token is checked before the new
+/// password is hashed.
 #[utoipa::path(
     tag = "auth",
     request_body = PasswordResetConfirm,
     responses(
         (status = 204, description = "Password changed"),
         (status = 400, description = "The token is unknown, used or expired (`invalid_token`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/password-reset/confirm")]
 pub async fn confirm_reset(
+    _throttle: AddressThrottle,
     state: web::Data<AppState>,
     ValidatedJson(body): ValidatedJson<PasswordResetConfirm>,
 ) -> Result<HttpResponse, AppError> {
-    let password_hash = hash_password(SecretString::from(body.new_password)).await?;
+    // Cheap before costly: a bogus token costs one indexed read, not an argon2 hash.
+    let token = body.token.clone();
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| one_time_tokens::check_live(conn, &token, Purpose::PasswordReset, now))
+        .await?;
+    let password_hash = state
+        .auth
+        .hashing
+        .hash(SecretString::from(body.new_password))
+        .await?;
     state
         .write(move |work| accounts::reset_password(work, &body.token, &password_hash))
         .await?;

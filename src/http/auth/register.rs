@@ -5,7 +5,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::hash_password;
 use crate::auth::rate_limit::{AccountAction, AddressThrottle};
 use crate::db::users::NewUser;
 use crate::domain::account::{EmailAddress, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, Role};
@@ -52,22 +51,23 @@ pub struct RegisterRequest {
 )]
 #[post("/auth/register")]
 pub async fn register(
-    _throttle: AddressThrottle,
+    throttle: AddressThrottle,
     req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     ValidatedJson(body): ValidatedJson<RegisterRequest>,
 ) -> Result<HttpResponse, AppError> {
     let email =
         EmailAddress::parse(&body.email).ok_or_else(|| AppError::field("email", "email"))?;
-    state
-        .auth
-        .rate_limits
-        .check_account(AccountAction::Register, email.as_str())?;
+    throttle.check_account(AccountAction::Register, email.as_str())?;
     let locale = body
         .locale
         .or_else(|| Locale::from_request(&req))
         .unwrap_or(Locale::ZhCn);
-    let password_hash = hash_password(SecretString::from(body.password)).await?;
+    let password_hash = state
+        .auth
+        .hashing
+        .hash(SecretString::from(body.password))
+        .await?;
     let id = Uuid::now_v7();
     let display_name = body.display_name.trim().to_owned();
     let user = state

@@ -4,7 +4,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::verify_password;
 use crate::auth::jwt::SubjectKind;
 use crate::auth::rate_limit::{AccountAction, AddressThrottle};
 use crate::db::api_clients;
@@ -62,21 +61,22 @@ pub struct ClientToken {
 )]
 #[post("/auth/token")]
 pub async fn client_token(
-    _throttle: AddressThrottle,
+    throttle: AddressThrottle,
     state: web::Data<AppState>,
     JsonOrForm(body): JsonOrForm<ClientTokenRequest>,
 ) -> Result<web::Json<ClientToken>, AppError> {
-    state
-        .auth
-        .rate_limits
-        .check_account(AccountAction::ClientToken, &body.client_id)?;
+    throttle.check_account(AccountAction::ClientToken, &body.client_id)?;
     let client_id = body.client_id.clone();
     let client = state
         .db
         .run(move |conn| api_clients::find_active_by_client_id(conn, &client_id))
         .await?;
     let stored = client.as_ref().map(|c| c.secret_hash.clone());
-    let secret_ok = verify_password(SecretString::from(body.client_secret), stored).await?;
+    let secret_ok = state
+        .auth
+        .hashing
+        .verify(SecretString::from(body.client_secret), stored)
+        .await?;
     let client = client
         .filter(|_| secret_ok)
         .ok_or(AppError::InvalidCredentials)?;
