@@ -219,9 +219,17 @@ pub fn upsert(
     let created = match existing {
         Some(Some(_locked)) => return Ok(None),
         Some(None) => {
-            diesel::update(scorecards::table.find(key.clone()))
-                .set(content)
-                .execute(conn)?;
+            // Guarded: a read of the others' cards may have locked it since the select above.
+            let changed = diesel::update(
+                scorecards::table
+                    .find(key.clone())
+                    .filter(scorecards::locked_at.is_null()),
+            )
+            .set(content)
+            .execute(conn)?;
+            if changed == 0 {
+                return Ok(None);
+            }
             false
         }
         None => {
