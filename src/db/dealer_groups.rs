@@ -327,3 +327,12 @@ pub fn set_rank_verified(
         .execute(conn)?;
     Ok(())
 }
+
+/// Takes the group's row lock for the rest of the transaction (PostgreSQL; SQLite writers are
+/// serial anyway): a profile change and a submission of one of its applications do not overlap.
+pub fn lock(conn: &mut DbConnection, id: Uuid) -> Result<(), AppError> {
+    diesel::update(dealer_groups::table.find(id.to_string()))
+        .set(dealer_groups::version.eq(dealer_groups::version))
+        .execute(conn)?;
+    Ok(())
+}

@@ -149,9 +149,10 @@ pub fn holdings(conn: &mut DbConnection, application_id: Uuid) -> Result<(u64, u
     Ok((sizes.len() as u64, total))
 }
 
-/// Serialises, until the transaction ends, everyone who adds a document to the application, so
-/// that two uploads at once cannot both take its last room: PostgreSQL locks the application's
-/// row; SQLite's `BEGIN IMMEDIATE` serialises writers already.
+/// Serialises, until the transaction ends, everyone who adds or removes a document of the
+/// application, and its moves (whose status update waits for the row), so that two uploads at
+/// once cannot both take its last room and no document changes once it is submitted:
+/// PostgreSQL locks the application's row; SQLite's `BEGIN IMMEDIATE` serialises writers already.
 pub fn lock_application(conn: &mut DbConnection, application_id: Uuid) -> Result<(), AppError> {
     if let DbConnection::Postgresql(pg) = conn {
         applications::table

@@ -84,13 +84,32 @@ pub fn claim_due(
     )
 }
 
-pub fn mark_sent(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+/// Records the message sent. Only its `subject` is kept: the parameters (and any rendered body)
+/// hold live links, which a copy of the database must not hand out.
+pub fn mark_sent(
+    conn: &mut DbConnection,
+    id: &str,
+    subject: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     diesel::update(mail_outbox::table.find(id))
         .set((
             mail_outbox::sent_at.eq(now.naive_utc()),
             mail_outbox::attempts.eq(mail_outbox::attempts + 1),
             mail_outbox::locked_until.eq(None::<NaiveDateTime>),
             mail_outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    forget_content(conn, id, subject)
+}
+
+/// Drops what a finished message said, keeping its subject for operators.
+fn forget_content(conn: &mut DbConnection, id: &str, subject: &str) -> Result<(), AppError> {
+    diesel::update(mail_outbox::table.find(id))
+        .set((
+            mail_outbox::subject.eq(subject),
+            mail_outbox::body_text.eq(""),
+            mail_outbox::message.eq(None::<String>),
         ))
         .execute(conn)?;
     Ok(())
@@ -104,10 +123,15 @@ pub fn mark_attempt_failed(
     id: &str,
     error: &str,
     retry_at: Option<DateTime<Utc>>,
+    subject: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
-        mark_attempt_failed_in(conn, id, error, retry_at, now)
+        mark_attempt_failed_in(conn, id, error, retry_at, now)?;
+        if retry_at.is_none() {
+            forget_content(conn, id, subject)?;
+        }
+        Ok(())
     })
 }
 

@@ -348,3 +348,13 @@ pub fn set_city_codes(conn: &mut DbConnection, id: Uuid, codes: &[String]) -> Re
     }
     Ok(())
 }
+
+/// Takes the account's row lock for the rest of the transaction (PostgreSQL; SQLite writers are
+/// serial anyway). Units that touch an account and its refresh tokens take the account first,
+/// so that they queue instead of deadlocking.
+pub fn lock(conn: &mut DbConnection, id: Uuid) -> Result<(), AppError> {
+    diesel::update(users::table.find(id.to_string()))
+        .set(users::version.eq(users::version))
+        .execute(conn)?;
+    Ok(())
+}

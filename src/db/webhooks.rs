@@ -283,6 +283,8 @@ pub fn claim_due(
                 .inner_join(webhook_subscriptions::table)
                 .inner_join(webhook_events::table)
                 .filter(claimable!(webhook_deliveries, delivered_at, naive_now))
+                // A delivery queued by a fan-out that raced the subscription's end is never sent.
+                .filter(webhook_subscriptions::deleted_at.is_null())
                 .order(webhook_deliveries::next_attempt_at.asc())
                 .limit(limit)
                 .select((

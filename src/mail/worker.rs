@@ -71,7 +71,12 @@ impl MailWorker {
     async fn send_one(&self, mail: OutboxMail, progress: &Progress) -> Result<Outcome, AppError> {
         let _in_flight = progress.start();
         // Rendered here, outside any transaction, in the recipient's language.
-        let result = match self.composer.compose_queued(&mail) {
+        let composed = self.composer.compose_queued(&mail);
+        let subject = composed
+            .as_ref()
+            .map(|c| c.subject.clone())
+            .unwrap_or_default();
+        let result = match composed {
             Ok(composed) => self.sender.send(&mail.recipient, &composed).await,
             Err(error) => Err(error),
         };
@@ -80,7 +85,7 @@ impl MailWorker {
         match result {
             Ok(()) => {
                 self.db
-                    .run(move |conn| outbox::mark_sent(conn, &id, now))
+                    .run(move |conn| outbox::mark_sent(conn, &id, &subject, now))
                     .await?;
                 Ok(Outcome::Sent)
             }
@@ -94,7 +99,9 @@ impl MailWorker {
                 };
                 tracing::warn!(mail_id = %mail.id, attempts, %error, retry = retry_at.is_some(), "sending mail failed");
                 self.db
-                    .run(move |conn| outbox::mark_attempt_failed(conn, &id, &error, retry_at, now))
+                    .run(move |conn| {
+                        outbox::mark_attempt_failed(conn, &id, &error, retry_at, &subject, now)
+                    })
                     .await?;
                 Ok(match retry_at {
                     Some(_) => Outcome::Retrying,

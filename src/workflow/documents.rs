@@ -89,10 +89,12 @@ pub fn attach(
     limits: DocumentLimits,
     upload: Upload,
 ) -> Result<Document, AppError> {
-    // Again: the application may have been submitted, or filled, since the upload began.
+    // The application's row first: a submission waits for this unit or this one for it, so the
+    // check below sees the status that holds at the commit. Again, then: the application may
+    // have been submitted, or filled, since the upload began.
+    documents::lock_application(work, id)?;
     let application = editable_by_owner(work, access, id)?;
     let uploaded_by = access.user_id.ok_or(AppError::Forbidden)?;
-    documents::lock_application(work, id)?;
     room(
         work,
         id,
@@ -164,6 +166,8 @@ pub fn remove(
     doc_id: Uuid,
     store: &DocumentStore,
 ) -> Result<(), AppError> {
+    // As in `attach`: a submission and a removal do not overlap.
+    documents::lock_application(work, id)?;
     let application = editable_by_owner(work, access, id)?;
     let actor_id = access.user_id.ok_or(AppError::Forbidden)?;
     let document = documents::find(work, id, doc_id)?.ok_or(AppError::NotFound)?;

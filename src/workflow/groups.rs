@@ -59,6 +59,9 @@ pub fn update(
     by: Uuid,
     checked: &CheckedProfile,
 ) -> Result<DealerGroup, AppError> {
+    // A submission of one of its applications takes the same row (`moves`): the check below
+    // sees a submission that committed while this waited.
+    dealer_groups::lock(work, group.id)?;
     let (old, new) = (&group.profile, &checked.profile);
     if (old.legal_name != new.legal_name || old.uscc != new.uscc)
         && applications::group_has_submitted(work, group.id)?

@@ -266,6 +266,10 @@ fn evaluate_eligibility(
     application: &Application,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    // The group's row first: a profile change waits for this submission or this for it, so the
+    // report is made from the profile that holds at the commit, and an identity change cannot
+    // slip in beside a first submission (`groups::update`).
+    dealer_groups::lock(conn, application.dealer_group_id)?;
     let (city, _) = cities::find(conn, &application.city_code)?.ok_or(AppError::NotFound)?;
     let group =
         dealer_groups::find(conn, application.dealer_group_id)?.ok_or(AppError::NotFound)?;

@@ -50,12 +50,16 @@ impl Writer {
         T: Send + 'static,
     {
         let now = self.clock.now();
-        let (value, after) = self
-            .db
-            .run(move |conn| Work::run(conn, now, change))
-            .await?;
-        self.carry_out(after);
-        Ok(value)
+        // Carried out on the blocking thread, right after the commit: should the request be
+        // dropped while it waits (the client went away), its effects still happen.
+        let writer = self.clone();
+        self.db
+            .run(move |conn| {
+                let (value, after) = Work::run(conn, now, change)?;
+                writer.carry_out(after);
+                Ok(value)
+            })
+            .await
     }
 
     /// What a committed unit of work leaves to do outside the database.

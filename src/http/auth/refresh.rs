@@ -1,6 +1,7 @@
 use actix_web::{post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
+use uuid::Uuid;
 use validator::Validate;
 
 use super::{TokenPair, issue_token_pair};
@@ -51,15 +52,18 @@ pub async fn refresh(
                 if token.revoked_at.is_some() || token.expires_at <= now.naive_utc() {
                     return Ok(Outcome::Refused);
                 }
+                let user_id: Uuid = token
+                    .user_id
+                    .parse()
+                    .map_err(|_| AppError::Internal(anyhow::anyhow!("refresh token {}: bad user id", token.id)))?;
+                // The account's row before the token's, in the order that ending its sessions
+                // takes them (`workflow::accounts`): the two queue instead of deadlocking.
+                users::lock(work, user_id)?;
                 if !refresh_tokens::mark_used(work, &token.id, now)? {
                     tracing::warn!(family = %token.family_id, "refresh token reused: revoking its family");
                     refresh_tokens::revoke_family(work, &token.family_id, now)?;
                     return Ok(Outcome::Refused);
                 }
-                let user_id = token
-                    .user_id
-                    .parse()
-                    .map_err(|_| AppError::Internal(anyhow::anyhow!("refresh token {}: bad user id", token.id)))?;
                 let Some(user) = users::find(work, user_id)?.filter(|u| u.active) else {
                     return Ok(Outcome::Refused);
                 };
