@@ -70,3 +70,48 @@ async fn mail_survives_an_smtp_outage_on_sqlite() {
 async fn mail_survives_an_smtp_outage_on_postgres() {
     mail_survives_an_smtp_outage(Backend::Postgres).await;
 }
+
+// A mail waits in the outbox with its link (it must be sent); once sent, only its subject is
+// kept, so a copy of the database hands out no live link.
+crate::db_test!(
+    async fn a_sent_mail_keeps_only_its_subject(app: TestApp) {
+        app.registered("kept@example.com").await;
+        let db = app.state.db.clone();
+        // The worker records the sending just after the server took the mail.
+        let mut rows = Vec::new();
+        for _ in 0..50 {
+            let db = db.clone();
+            rows = tokio::task::spawn_blocking(move || {
+                use dealer_portal::db::schema::mail_outbox as m;
+                use diesel::prelude::*;
+                m::table
+                    .filter(m::recipient.eq("kept@example.com"))
+                    .select((
+                        m::sent_at.is_not_null(),
+                        m::subject,
+                        m::body_text,
+                        m::message,
+                    ))
+                    .load::<(bool, Option<String>, Option<String>, Option<String>)>(
+                        &mut db.conn().unwrap(),
+                    )
+                    .unwrap()
+            })
+            .await
+            .unwrap();
+            if rows.iter().all(|(sent, ..)| *sent) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(
+            rows,
+            [(
+                true,
+                Some("Confirm your e-mail address".to_owned()),
+                Some(String::new()),
+                None
+            )]
+        );
+    }
+);
