@@ -25,20 +25,6 @@ impl Purpose {
     }
 }
 
-/// A token just made: in clear, to be mailed, and its hash, the only form kept.
-pub struct NewToken {
-    pub clear: String,
-    pub hash: String,
-}
-
-impl NewToken {
-    pub fn generate() -> Self {
-        let clear = random_token();
-        let hash = hash_token(&clear);
-        Self { clear, hash }
-    }
-}
-
 /// Stores a new token and returns it in clear, to be mailed; only its hash is kept.
 pub fn issue(
     conn: &mut DbConnection,
@@ -47,31 +33,18 @@ pub fn issue(
     ttl: Duration,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let token = NewToken::generate();
-    store(conn, &token, user_id, purpose, ttl, now)?;
-    Ok(token.clear)
-}
-
-/// Keeps `token` (its hash) for `user_id`.
-pub fn store(
-    conn: &mut DbConnection,
-    token: &NewToken,
-    user_id: Uuid,
-    purpose: Purpose,
-    ttl: Duration,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
+    let token = random_token();
     diesel::insert_into(one_time_tokens::table)
         .values((
             one_time_tokens::id.eq(Uuid::now_v7().to_string()),
             one_time_tokens::user_id.eq(user_id.to_string()),
             one_time_tokens::purpose.eq(purpose.as_str()),
-            one_time_tokens::token_hash.eq(&token.hash),
+            one_time_tokens::token_hash.eq(hash_token(&token)),
             one_time_tokens::created_at.eq(now.naive_utc()),
             one_time_tokens::expires_at.eq((now + ttl).naive_utc()),
         ))
         .execute(conn)?;
-    Ok(())
+    Ok(token)
 }
 
 /// Uses up every outstanding token of the account for `purpose`.

@@ -4,9 +4,11 @@
 use uuid::Uuid;
 
 use super::unit::Work;
+use crate::auth::principal::UserPrincipal;
 use crate::db::dealer_groups::{self, DealerGroup};
 use crate::db::events::NewEvent;
 use crate::db::{DbConnection, applications, rankings, users};
+use crate::domain::account::Role;
 use crate::domain::dealer_group::Profile;
 use crate::domain::event::EventAction;
 use crate::domain::workflow::Actor;
@@ -127,4 +129,35 @@ fn rank_verified(conn: &mut DbConnection, profile: &Profile) -> Result<bool, App
         &profile.legal_name,
         profile.national_rank_claim.is_some(),
     )
+}
+
+/// The group, if `user` may see it: admins every group, reviewers the groups that apply in
+/// their cities, members their own; anyone else is told it does not exist (404).
+pub fn visible(
+    conn: &mut DbConnection,
+    user: &UserPrincipal,
+    id: Uuid,
+) -> Result<DealerGroup, AppError> {
+    let sees = match user.role {
+        Role::Admin => true,
+        Role::Reviewer => applications::group_applies_in(conn, id, &user.cities)?,
+        Role::Applicant => user.dealer_group_id == Some(id),
+    };
+    if !sees {
+        return Err(AppError::NotFound);
+    }
+    found(conn, id)
+}
+
+/// The group, if `user` may change it: visible to it (404) and owned by it (403).
+pub fn owned(
+    conn: &mut DbConnection,
+    user: &UserPrincipal,
+    id: Uuid,
+) -> Result<DealerGroup, AppError> {
+    let group = visible(conn, user, id)?;
+    if group.owner_id != user.id {
+        return Err(AppError::Forbidden);
+    }
+    Ok(group)
 }

@@ -17,7 +17,8 @@
 //! - `moves`: one move of the workflow table (`domain::workflow`), its guards and effects.
 //! - `drafts`, `documents`, `assignment`, `scorecards`, `onboarding`, `letters`: the changes
 //!   to an application that are not moves.
-//! - `accounts`, `groups`: registration, e-mailed links, staff; dealer groups' profiles.
+//! - `accounts`, `groups`, `integrators`: registration, e-mailed links, staff; dealer groups'
+//!   profiles; deleting integrator clients and redelivering webhooks.
 //! - `recipients`: who hears about an application, in which language.
 
 pub mod access;
@@ -26,6 +27,7 @@ pub mod assignment;
 pub mod documents;
 pub mod drafts;
 pub mod groups;
+pub mod integrators;
 pub mod letters;
 pub mod moves;
 pub mod onboarding;

@@ -2,9 +2,9 @@ use actix_web::{HttpResponse, delete, web};
 use uuid::Uuid;
 
 use crate::auth::{Admin, Authorized};
-use crate::db::{api_clients, webhooks};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::workflow::integrators;
 
 /// Delete integrator credentials.
 ///
@@ -24,20 +24,8 @@ pub async fn delete_api_client(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let deleted = state
-        .write(move |work| {
-            let now = work.now();
-            work.forget(id);
-            let deleted = api_clients::revoke(work, id, now)?;
-            if deleted {
-                webhooks::delete_for_client(work, id, now)?;
-            }
-            Ok(deleted)
-        })
+    state
+        .write(move |work| integrators::delete_client(work, id))
         .await?;
-    if deleted {
-        Ok(HttpResponse::NoContent().finish())
-    } else {
-        Err(AppError::NotFound)
-    }
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -1,12 +1,12 @@
 use actix_web::{HttpResponse, get, web};
 use uuid::Uuid;
 
-use super::{DealerGroupResponse, may_see};
+use super::DealerGroupResponse;
 use crate::auth::{AnyUser, Authorized};
-use crate::db::dealer_groups;
 use crate::error::AppError;
 use crate::http::concurrency::ok_with_etag;
 use crate::state::AppState;
+use crate::workflow::groups;
 
 /// A dealer group's profile.
 ///
@@ -27,11 +27,7 @@ pub async fn get_dealer_group(
     let id = id.into_inner();
     let group = state
         .db
-        .run(move |conn| {
-            may_see(conn, &user, id)?;
-            dealer_groups::find(conn, id)
-        })
-        .await?
-        .ok_or(AppError::NotFound)?;
+        .run(move |conn| groups::visible(conn, &user, id))
+        .await?;
     Ok(ok_with_etag(group.version).json(DealerGroupResponse::from(group)))
 }

@@ -10,10 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::auth::principal::UserPrincipal;
 use crate::db::dealer_groups::DealerGroup;
-use crate::db::{DbConnection, applications};
-use crate::domain::account::Role;
 use crate::domain::dealer_group::Profile;
 use crate::domain::uscc::Uscc;
 use crate::error::{AppError, FieldError};
@@ -63,19 +60,4 @@ fn checked_profile(mut profile: Profile) -> Result<CheckedProfile, AppError> {
     profile.uscc = uscc.as_str().to_owned();
     profile.legal_name = profile.legal_name.trim().to_owned();
     Ok(CheckedProfile { profile, warnings })
-}
-
-/// Members (the group's users), admins, and reviewers of a city the group applies in see a
-/// group; anyone else is told it does not exist (404).
-fn may_see(conn: &mut DbConnection, user: &UserPrincipal, group_id: Uuid) -> Result<(), AppError> {
-    let sees = match user.role {
-        Role::Admin => true,
-        Role::Reviewer => applications::group_applies_in(conn, group_id, &user.cities)?,
-        Role::Applicant => user.dealer_group_id == Some(group_id),
-    };
-    if sees {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
 }

@@ -1,9 +1,8 @@
 use actix_web::{HttpResponse, patch, web};
 use uuid::Uuid;
 
-use super::{DealerGroupResponse, checked_profile, may_see};
+use super::{DealerGroupResponse, checked_profile};
 use crate::auth::{AnyUser, Authorized};
-use crate::db::dealer_groups;
 use crate::domain::dealer_group::Profile;
 use crate::error::{AppError, Problem};
 use crate::http::concurrency::{IfMatch, ok_with_etag};
@@ -43,12 +42,7 @@ pub async fn update_dealer_group(
     let checked = checked_profile(body)?;
     let group = state
         .write(move |work| {
-            may_see(work, &user, id)?;
-            let group = dealer_groups::find(work, id)?.ok_or(AppError::NotFound)?;
-            // Members read the group; only its owner changes it.
-            if group.owner_id != user.id {
-                return Err(AppError::Forbidden);
-            }
+            let group = groups::owned(work, &user, id)?;
             if_match.check(group.version)?;
             groups::update(work, &group, user.id, &checked)
         })

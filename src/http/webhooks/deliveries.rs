@@ -10,8 +10,8 @@ use crate::db::webhooks::{self, DeliveryLog, Which};
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{Page, PageParams};
-use crate::jobs::JobKind;
 use crate::state::AppState;
+use crate::workflow::integrators;
 
 /// One event's delivery to one subscription, across its attempts.
 #[derive(Debug, Serialize, ToSchema)]
@@ -109,13 +109,7 @@ pub async fn redeliver(
     let (id, delivery_id) = path.into_inner();
     let manager = subject.manager;
     let delivery = state
-        .write(move |work| {
-            let now = work.now();
-            webhooks::find(work, manager, id)?.ok_or(AppError::NotFound)?;
-            work.wake(JobKind::Webhooks);
-            webhooks::redeliver(work, id, delivery_id, now)
-        })
-        .await?
-        .ok_or(AppError::NotFound)?;
+        .write(move |work| integrators::redeliver(work, manager, id, delivery_id))
+        .await?;
     Ok(HttpResponse::Accepted().json(DeliveryResponse::from(delivery)))
 }
