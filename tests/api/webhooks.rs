@@ -223,6 +223,22 @@ db_test!(
         assert_eq!(res.status(), StatusCode::ACCEPTED);
         receiver.wait_accepted(12, || {}).await;
         assert_eq!(accepted_counts(&receiver.received())[again], 2);
+        // An integrator that manages webhooks of its own neither reads nor redelivers the
+        // admins' subscription: as if it did not exist.
+        let (_, client) =
+            integrator(app, &admin, json!(["webhooks:manage", "applications:read"])).await;
+        for res in [
+            app.get(&format!("/api/v1/webhooks/{id}/deliveries"), Some(&client))
+                .await,
+            app.post(
+                &format!("/api/v1/webhooks/{id}/deliveries/{again}/redeliver"),
+                Some(&client),
+                &json!({}),
+            )
+            .await,
+        ] {
+            assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+        }
         // Unknown deliveries and subscriptions are 404.
         let nobody = "00000000-0000-4000-8000-000000000000";
         for path in [
