@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::DbConnection;
 use super::schema::{application_assignees, applications, dealer_groups, eligibility_reports};
-use crate::domain::application::{CustomerBase, ProposedSite};
+use crate::domain::application::{CustomerBaseDraft, ProposalDraft, SiteDraft, StoreFormat};
 use crate::domain::eligibility::EligibilityReport;
 use crate::domain::workflow::Status;
 use crate::error::{AppError, ProblemCode};
@@ -20,9 +20,9 @@ struct Row {
     status: String,
     store_format: String,
     proposed_sites: String,
-    investment_cny: i64,
-    planned_opening: NaiveDate,
-    customer_base: String,
+    investment_cny: Option<i64>,
+    planned_opening: Option<NaiveDate>,
+    customer_base: Option<String>,
     notes: Option<String>,
     score: Option<i32>,
     eligible: Option<bool>,
@@ -39,11 +39,11 @@ pub struct Application {
     pub dealer_group_name: String,
     pub city_code: String,
     pub status: Status,
-    pub store_format: String,
-    pub proposed_sites: Vec<ProposedSite>,
-    pub investment_cny: i64,
-    pub planned_opening: NaiveDate,
-    pub customer_base: CustomerBase,
+    pub store_format: StoreFormat,
+    pub proposed_sites: Vec<SiteDraft>,
+    pub investment_cny: Option<i64>,
+    pub planned_opening: Option<NaiveDate>,
+    pub customer_base: Option<CustomerBaseDraft>,
     pub notes: Option<String>,
     pub score: Option<i32>,
     pub eligible: Option<bool>,
@@ -51,6 +51,21 @@ pub struct Application {
     pub submitted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Application {
+    /// What the applicant wrote, as the form it is edited in.
+    pub fn draft(&self) -> ProposalDraft {
+        ProposalDraft {
+            city_code: self.city_code.clone(),
+            store_format: Some(self.store_format),
+            proposed_sites: self.proposed_sites.clone(),
+            investment_cny: self.investment_cny,
+            planned_opening: self.planned_opening,
+            customer_base: self.customer_base.clone(),
+            notes: self.notes.clone(),
+        }
+    }
 }
 
 fn corrupt(id: &str, what: &str) -> AppError {
@@ -68,10 +83,17 @@ fn from_row(row: Row, group_name: String) -> Result<Application, AppError> {
         status: row.status.parse().map_err(|_| corrupt(&row.id, "status"))?,
         proposed_sites: serde_json::from_str(&row.proposed_sites)
             .map_err(|_| corrupt(&row.id, "sites"))?,
-        customer_base: serde_json::from_str(&row.customer_base)
+        customer_base: row
+            .customer_base
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
             .map_err(|_| corrupt(&row.id, "customers"))?,
         city_code: row.city_code,
-        store_format: row.store_format,
+        store_format: row
+            .store_format
+            .parse()
+            .map_err(|_| corrupt(&row.id, "store format"))?,
         investment_cny: row.investment_cny,
         planned_opening: row.planned_opening,
         notes: row.notes,
@@ -84,17 +106,6 @@ fn from_row(row: Row, group_name: String) -> Result<Application, AppError> {
     })
 }
 
-/// What an applicant writes; the same for creating and editing.
-pub struct Draft<'a> {
-    pub city_code: &'a str,
-    pub store_format: &'a str,
-    pub proposed_sites: &'a [ProposedSite],
-    pub investment_cny: i64,
-    pub planned_opening: NaiveDate,
-    pub customer_base: &'a CustomerBase,
-    pub notes: Option<&'a str>,
-}
-
 fn json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
     serde_json::to_string(value).map_err(|e| AppError::Internal(e.into()))
 }
@@ -104,7 +115,7 @@ pub fn insert(
     conn: &mut DbConnection,
     id: Uuid,
     group_id: Uuid,
-    draft: &Draft<'_>,
+    draft: &ProposalDraft,
     created_by: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -113,14 +124,14 @@ pub fn insert(
         .values((
             applications::id.eq(id.to_string()),
             applications::dealer_group_id.eq(group_id.to_string()),
-            applications::city_code.eq(draft.city_code),
+            applications::city_code.eq(&draft.city_code),
             applications::status.eq(Status::Draft.as_str()),
-            applications::store_format.eq(draft.store_format),
+            applications::store_format.eq(draft.store_format.unwrap_or_default().as_str()),
             applications::proposed_sites.eq(json(&draft.proposed_sites)?),
             applications::investment_cny.eq(draft.investment_cny),
             applications::planned_opening.eq(draft.planned_opening),
-            applications::customer_base.eq(json(draft.customer_base)?),
-            applications::notes.eq(draft.notes),
+            applications::customer_base.eq(draft.customer_base.as_ref().map(json).transpose()?),
+            applications::notes.eq(&draft.notes),
             applications::version.eq(1),
             applications::created_by.eq(created_by.to_string()),
             applications::created_at.eq(now),
@@ -145,7 +156,7 @@ pub fn update_draft(
     conn: &mut DbConnection,
     id: Uuid,
     expected_version: i32,
-    draft: &Draft<'_>,
+    draft: &ProposalDraft,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let updated = diesel::update(
@@ -154,11 +165,12 @@ pub fn update_draft(
             .filter(applications::version.eq(expected_version)),
     )
     .set((
+        applications::store_format.eq(draft.store_format.unwrap_or_default().as_str()),
         applications::proposed_sites.eq(json(&draft.proposed_sites)?),
         applications::investment_cny.eq(draft.investment_cny),
         applications::planned_opening.eq(draft.planned_opening),
-        applications::customer_base.eq(json(draft.customer_base)?),
-        applications::notes.eq(draft.notes),
+        applications::customer_base.eq(draft.customer_base.as_ref().map(json).transpose()?),
+        applications::notes.eq(&draft.notes),
         applications::version.eq(expected_version + 1),
         applications::updated_at.eq(now.naive_utc()),
     ))

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{applications, cities};
+use crate::domain::city::CityStatus;
 use crate::domain::workflow::Status;
 use crate::error::{AppError, ProblemCode};
 
@@ -84,6 +85,15 @@ pub struct City {
     pub window_opens_at: Option<NaiveDateTime>,
     pub window_closes_at: Option<NaiveDateTime>,
     pub version: i32,
+}
+
+impl City {
+    /// The plan status, parsed.
+    pub fn plan_status(&self) -> Result<CityStatus, AppError> {
+        self.status
+            .parse()
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("city {}: bad status", self.code)))
+    }
 }
 
 /// The stored statuses of applications that hold one of a city's places.

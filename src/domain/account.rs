@@ -60,6 +60,17 @@ impl From<StaffRole> for Role {
     }
 }
 
+impl StaffRole {
+    /// The staff role of an account; None for applicants.
+    pub fn of(role: Role) -> Option<Self> {
+        match role {
+            Role::Reviewer => Some(Self::Reviewer),
+            Role::Admin => Some(Self::Admin),
+            Role::Applicant => None,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("unknown value {0:?}")]
 pub struct UnknownValue(pub String);

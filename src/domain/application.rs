@@ -1,8 +1,30 @@
-//! An application of a dealer group for one city: what it proposes.
+//! An application of a dealer group for one city: what it proposes. A draft (`ProposalDraft`)
+//! may leave anything but the city out; submitting needs the complete `Proposal`, which is what
+//! eligibility reads.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
+
+/// The store format: agency sales plus authorised service.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, strum::EnumString,
+)]
+pub enum StoreFormat {
+    #[default]
+    #[serde(rename = "2S")]
+    #[strum(serialize = "2S")]
+    TwoS,
+}
+
+impl StoreFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TwoS => "2S",
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -24,57 +46,311 @@ pub enum LeaseStatus {
     None,
 }
 
-/// A site the group proposes for the store, in the application's city.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
-pub struct ProposedSite {
+/// What an applicant writes in an application. Only `city_code` is needed to save a draft; what
+/// is sent is checked, and `submit` checks that nothing is missing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(as = ApplicationRequest)]
+pub struct ProposalDraft {
+    /// The target city (GB/T 2260 code); it cannot change once the application exists.
+    #[schema(pattern = "^[0-9]{6}$", example = "320500")]
+    pub city_code: String,
+    /// `2S`, the only format; absent means `2S`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_format: Option<StoreFormat>,
+    /// At least one to submit.
+    #[validate(length(max = 10), nested)]
+    #[schema(max_items = 10)]
+    #[serde(default)]
+    pub proposed_sites: Vec<SiteDraft>,
+    /// Planned investment, whole CNY.
+    #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub investment_cny: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_opening: Option<NaiveDate>,
+    #[validate(nested)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_base: Option<CustomerBaseDraft>,
+    #[validate(
+        length(max = 2000),
+        custom(function = "crate::domain::text::multi_line")
+    )]
+    #[schema(max_length = 2000)]
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::text::trimmed_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub notes: Option<String>,
+}
+
+/// A site the group proposes for the store, in the application's city; in a draft any field may
+/// still be missing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(as = ProposedSite)]
+pub struct SiteDraft {
     #[validate(
         length(min = 1, max = 300),
         custom(function = "crate::domain::text::single_line")
     )]
     #[schema(min_length = 1, max_length = 300)]
-    #[serde(deserialize_with = "crate::domain::text::trimmed")]
-    pub address: String,
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::text::trimmed_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub address: Option<String>,
     #[validate(
         length(min = 1, max = 100),
         custom(function = "crate::domain::text::single_line")
     )]
     #[schema(min_length = 1, max_length = 100, example = "Gusu")]
-    #[serde(deserialize_with = "crate::domain::text::trimmed")]
-    pub district: String,
-    pub site_type: SiteType,
-    /// The plaza's name, for `commercial_plaza` sites.
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::text::trimmed_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub district: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_type: Option<SiteType>,
+    /// The plaza's name, for `commercial_plaza` sites (never required).
     #[validate(
         length(min = 1, max = 200),
         custom(function = "crate::domain::text::single_line")
     )]
     #[schema(min_length = 1, max_length = 200)]
-    #[serde(default, deserialize_with = "crate::domain::text::trimmed_opt")]
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::text::trimmed_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub commercial_plaza: Option<String>,
     #[validate(range(min = 0.0, max = 1_000_000.0))]
     #[schema(minimum = 0, maximum = 1_000_000)]
-    pub site_area_sqm: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_area_sqm: Option<f64>,
     #[validate(range(min = 0.0, max = 10_000.0))]
     #[schema(minimum = 0, maximum = 10_000)]
-    pub frontage_m: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frontage_m: Option<f64>,
     #[validate(range(min = 0.0, max = 100.0))]
     #[schema(minimum = 0, maximum = 100)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub showroom_height_m: Option<f64>,
+    #[validate(range(min = 0.0, max = 1_000_000.0))]
+    #[schema(minimum = 0, maximum = 1_000_000)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub showroom_sqm: Option<f64>,
+    #[validate(range(min = 0.0, max = 1_000_000.0))]
+    #[schema(minimum = 0, maximum = 1_000_000)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workshop_sqm: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_status: Option<LeaseStatus>,
+}
+
+/// The customers the group brings; `active_customers` is needed to submit.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(as = CustomerBase)]
+pub struct CustomerBaseDraft {
+    #[validate(range(min = 0, max = 100_000_000))]
+    #[schema(minimum = 0, maximum = 100_000_000)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_customers: Option<i64>,
+    #[validate(range(min = 0, max = 100_000_000))]
+    #[schema(minimum = 0, maximum = 100_000_000)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_service_visits: Option<i64>,
+}
+
+/// A complete proposal: what submitting needs and eligibility reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Proposal {
+    pub sites: Vec<ProposedSite>,
+    pub investment_cny: i64,
+    pub planned_opening: NaiveDate,
+    pub customers: CustomerBase,
+}
+
+/// A complete proposed site.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProposedSite {
+    pub address: String,
+    pub district: String,
+    pub site_type: SiteType,
+    pub commercial_plaza: Option<String>,
+    pub site_area_sqm: f64,
+    pub frontage_m: f64,
     pub showroom_height_m: f64,
-    #[validate(range(min = 0.0, max = 1_000_000.0))]
-    #[schema(minimum = 0, maximum = 1_000_000)]
     pub showroom_sqm: f64,
-    #[validate(range(min = 0.0, max = 1_000_000.0))]
-    #[schema(minimum = 0, maximum = 1_000_000)]
     pub workshop_sqm: f64,
     pub lease_status: LeaseStatus,
 }
 
-/// The customers the group brings.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+/// The customers of a complete proposal.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CustomerBase {
-    #[validate(range(min = 0, max = 100_000_000))]
-    #[schema(minimum = 0, maximum = 100_000_000)]
     pub active_customers: i64,
-    #[validate(range(min = 0, max = 100_000_000))]
-    #[schema(minimum = 0, maximum = 100_000_000)]
     pub annual_service_visits: Option<i64>,
+}
+
+/// Collects the JSON paths of the fields a draft still lacks.
+struct Missing(Vec<String>);
+
+impl Missing {
+    fn need<T: Clone>(&mut self, value: &Option<T>, path: impl FnOnce() -> String) -> Option<T> {
+        if value.is_none() {
+            self.0.push(path());
+        }
+        value.clone()
+    }
+}
+
+impl ProposalDraft {
+    /// The complete proposal, or the JSON path of every field still missing (in form order).
+    pub fn proposal(&self) -> Result<Proposal, Vec<String>> {
+        let mut missing = Missing(Vec::new());
+        if self.proposed_sites.is_empty() {
+            missing.0.push("proposed_sites".to_owned());
+        }
+        let sites: Vec<Option<ProposedSite>> = self
+            .proposed_sites
+            .iter()
+            .enumerate()
+            .map(|(index, site)| site.complete(&mut missing, &format!("proposed_sites[{index}]")))
+            .collect();
+        let investment_cny = missing.need(&self.investment_cny, || "investment_cny".into());
+        let planned_opening = missing.need(&self.planned_opening, || "planned_opening".into());
+        let customers = match &self.customer_base {
+            None => {
+                missing.0.push("customer_base".to_owned());
+                None
+            }
+            Some(base) => missing
+                .need(&base.active_customers, || {
+                    "customer_base.active_customers".into()
+                })
+                .map(|active_customers| CustomerBase {
+                    active_customers,
+                    annual_service_visits: base.annual_service_visits,
+                }),
+        };
+        match (
+            sites.into_iter().collect::<Option<Vec<_>>>(),
+            investment_cny,
+            planned_opening,
+            customers,
+        ) {
+            (Some(sites), Some(investment_cny), Some(planned_opening), Some(customers))
+                if missing.0.is_empty() =>
+            {
+                Ok(Proposal {
+                    sites,
+                    investment_cny,
+                    planned_opening,
+                    customers,
+                })
+            }
+            _ => Err(missing.0),
+        }
+    }
+}
+
+impl SiteDraft {
+    fn complete(&self, missing: &mut Missing, at: &str) -> Option<ProposedSite> {
+        let field = |name: &str| format!("{at}.{name}");
+        let address = missing.need(&self.address, || field("address"));
+        let district = missing.need(&self.district, || field("district"));
+        let site_type = missing.need(&self.site_type, || field("site_type"));
+        let site_area_sqm = missing.need(&self.site_area_sqm, || field("site_area_sqm"));
+        let frontage_m = missing.need(&self.frontage_m, || field("frontage_m"));
+        let showroom_height_m =
+            missing.need(&self.showroom_height_m, || field("showroom_height_m"));
+        let showroom_sqm = missing.need(&self.showroom_sqm, || field("showroom_sqm"));
+        let workshop_sqm = missing.need(&self.workshop_sqm, || field("workshop_sqm"));
+        let lease_status = missing.need(&self.lease_status, || field("lease_status"));
+        Some(ProposedSite {
+            address: address?,
+            district: district?,
+            site_type: site_type?,
+            commercial_plaza: self.commercial_plaza.clone(),
+            site_area_sqm: site_area_sqm?,
+            frontage_m: frontage_m?,
+            showroom_height_m: showroom_height_m?,
+            showroom_sqm: showroom_sqm?,
+            workshop_sqm: workshop_sqm?,
+            lease_status: lease_status?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_draft_with_only_its_city_misses_every_field() {
+        let draft = ProposalDraft {
+            city_code: "320500".into(),
+            ..ProposalDraft::default()
+        };
+        assert_eq!(
+            draft.proposal().unwrap_err(),
+            [
+                "proposed_sites",
+                "investment_cny",
+                "planned_opening",
+                "customer_base"
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_fields_of_sites_are_named_by_path() {
+        let site = SiteDraft {
+            address: Some("1 Renmin Road".into()),
+            district: Some("Gusu".into()),
+            site_type: Some(SiteType::Street),
+            site_area_sqm: Some(3000.0),
+            frontage_m: Some(30.0),
+            showroom_height_m: Some(6.0),
+            showroom_sqm: Some(300.0),
+            workshop_sqm: Some(500.0),
+            lease_status: Some(LeaseStatus::Owned),
+            commercial_plaza: None,
+        };
+        let mut draft = ProposalDraft {
+            city_code: "320500".into(),
+            store_format: None,
+            proposed_sites: vec![
+                site.clone(),
+                SiteDraft {
+                    frontage_m: None,
+                    lease_status: None,
+                    ..site.clone()
+                },
+            ],
+            investment_cny: Some(1),
+            planned_opening: NaiveDate::from_ymd_opt(2027, 5, 1),
+            customer_base: Some(CustomerBaseDraft::default()),
+            notes: None,
+        };
+        assert_eq!(
+            draft.proposal().unwrap_err(),
+            [
+                "proposed_sites[1].frontage_m",
+                "proposed_sites[1].lease_status",
+                "customer_base.active_customers"
+            ]
+        );
+        draft.proposed_sites.truncate(1);
+        draft.customer_base = Some(CustomerBaseDraft {
+            active_customers: Some(10),
+            annual_service_visits: None,
+        });
+        let proposal = draft.proposal().unwrap();
+        assert_eq!(proposal.sites[0].frontage_m, 30.0);
+        assert_eq!(proposal.customers.active_customers, 10);
+    }
 }

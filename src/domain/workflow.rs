@@ -259,6 +259,8 @@ pub enum Guard {
     EmailVerified,
     /// The city is open and inside its window (409 `city_not_accepting`).
     CityAccepting,
+    /// Nothing the submission needs is missing (422 `incomplete`, naming every missing field).
+    Complete,
     /// The request carries a `message` (422).
     MessageGiven,
     /// The request carries a `reason_code` (422).
@@ -287,6 +289,7 @@ impl Guard {
         match self {
             Self::EmailVerified => "e-mail verified (`email_not_verified`)",
             Self::CityAccepting => "city open and in its window (`city_not_accepting`)",
+            Self::Complete => "nothing missing (`incomplete`, listing every missing field)",
             Self::MessageGiven => "`message` required",
             Self::ReasonCodeGiven => "`reason_code` required",
             Self::ReasonGiven => "`reason` required",
@@ -417,7 +420,7 @@ pub const TRANSITIONS: &[Transition] = &[
         from: &[Status::Draft],
         to: Status::Submitted,
         actors: OWNER,
-        guards: &[Guard::EmailVerified, Guard::CityAccepting],
+        guards: &[Guard::EmailVerified, Guard::CityAccepting, Guard::Complete],
         effects: &[
             Effect::EvaluateEligibility,
             Effect::EmailApplicant,
@@ -445,7 +448,7 @@ pub const TRANSITIONS: &[Transition] = &[
         from: &[Status::InfoRequested],
         to: Status::UnderReview,
         actors: OWNER,
-        guards: &[],
+        guards: &[Guard::Complete],
         effects: &[Effect::EvaluateEligibility, Effect::EmailAssignees],
     },
     Transition {

@@ -11,6 +11,7 @@ use crate::i18n::Locale;
 #[strum(serialize_all = "snake_case")]
 pub enum ProblemCode {
     ValidationFailed,
+    Incomplete,
     MalformedJson,
     MalformedBody,
     MalformedCsv,
@@ -72,6 +73,16 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
                 "One or more fields are invalid; see `errors`.",
             ),
             ("校验失败", "一个或多个字段无效，详见 `errors`。"),
+        ),
+        ProblemCode::Incomplete => (
+            (
+                "Application incomplete",
+                "Something the submission needs is missing or invalid; `errors` lists every field.",
+            ),
+            (
+                "申请不完整",
+                "提交所需的部分内容缺失或无效，`errors` 列出了每一个字段。",
+            ),
         ),
         ProblemCode::MalformedJson => (
             ("Malformed JSON", "The request body is not valid JSON."),
@@ -435,6 +446,7 @@ mod tests {
             codes,
             [
                 "validation_failed",
+                "incomplete",
                 "malformed_json",
                 "malformed_body",
                 "malformed_csv",

@@ -48,6 +48,9 @@ impl FieldError {
 pub enum AppError {
     #[error("validation failed: {0:?}")]
     Validation(Vec<FieldError>),
+    /// What a submission needs is missing: every such field (422 `incomplete`).
+    #[error("incomplete: {0:?}")]
+    Incomplete(Vec<FieldError>),
     /// A body or parameter that could not be read at all; the code says how.
     #[error("bad request ({0})")]
     BadRequest(ProblemCode),
@@ -109,6 +112,7 @@ impl AppError {
     pub fn code(&self) -> ProblemCode {
         match self {
             Self::Validation(_) => ProblemCode::ValidationFailed,
+            Self::Incomplete(_) => ProblemCode::Incomplete,
             Self::BadRequest(code)
             | Self::Conflict(code)
             | Self::Refused(code)
@@ -137,7 +141,7 @@ impl AppError {
         let code = self.code();
         let (title, detail) = problem_text(code, locale);
         let errors = match self {
-            Self::Validation(fields) => fields
+            Self::Validation(fields) | Self::Incomplete(fields) => fields
                 .iter()
                 .map(|f| ProblemField {
                     field: f.field.clone(),
@@ -196,7 +200,7 @@ impl AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::Incomplete(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge | Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

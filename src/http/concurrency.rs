@@ -9,23 +9,29 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder};
 
 use crate::error::AppError;
 
-/// The version the caller read. Missing: 428; not a version: 412 (it cannot match).
+/// The version the caller read, or `*` (any current version: the caller means to overwrite).
+/// Missing: 428; not a version: 412 (it cannot match).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct IfMatch(pub i32);
+pub enum IfMatch {
+    Any,
+    Version(i32),
+}
 
 impl IfMatch {
-    fn parse(value: &str) -> Option<i32> {
+    fn parse(value: &str) -> Option<Self> {
         let value = value.trim();
+        if value == "*" {
+            return Some(Self::Any);
+        }
         let value = value.strip_prefix("W/").unwrap_or(value);
-        value.trim_matches('"').parse().ok()
+        value.trim_matches('"').parse().ok().map(Self::Version)
     }
 
-    /// 412 unless the stored version is the one the caller read.
+    /// 412 unless the stored version is the one the caller read (or the caller sent `*`).
     pub fn check(self, current: i32) -> Result<(), AppError> {
-        if self.0 == current {
-            Ok(())
-        } else {
-            Err(AppError::VersionMismatch)
+        match self {
+            Self::Version(read) if read != current => Err(AppError::VersionMismatch),
+            _ => Ok(()),
         }
     }
 }
@@ -41,7 +47,6 @@ impl FromRequest for IfMatch {
                 .to_str()
                 .ok()
                 .and_then(Self::parse)
-                .map(IfMatch)
                 .ok_or(AppError::VersionMismatch),
         };
         ready(result)
@@ -61,13 +66,15 @@ mod tests {
 
     #[test]
     fn if_match_accepts_the_etag_forms_clients_send() {
-        assert_eq!(IfMatch::parse("\"3\""), Some(3));
-        assert_eq!(IfMatch::parse("3"), Some(3));
-        assert_eq!(IfMatch::parse("W/\"3\""), Some(3));
-        assert_eq!(IfMatch::parse("*"), None);
-        assert!(IfMatch(3).check(3).is_ok());
+        assert_eq!(IfMatch::parse("\"3\""), Some(IfMatch::Version(3)));
+        assert_eq!(IfMatch::parse("3"), Some(IfMatch::Version(3)));
+        assert_eq!(IfMatch::parse("W/\"3\""), Some(IfMatch::Version(3)));
+        assert_eq!(IfMatch::parse("*"), Some(IfMatch::Any));
+        assert_eq!(IfMatch::parse("x"), None);
+        assert!(IfMatch::Version(3).check(3).is_ok());
+        assert!(IfMatch::Any.check(3).is_ok());
         assert!(matches!(
-            IfMatch(2).check(3),
+            IfMatch::Version(2).check(3),
             Err(AppError::VersionMismatch)
         ));
     }

@@ -1,6 +1,7 @@
 //! Request extractors that turn bad input into the API's problem responses: `ValidatedJson`,
-//! `JsonOrForm` and `ValidatedQuery` parse with the failing field's JSON path and then run the
-//! type's `validator` rules, so every handler gets either a valid value or a 4xx naming the field.
+//! `JsonOrForm` and `ValidatedQuery` parse with the failing field's JSON path and run the type's
+//! `validator` rules, so every handler gets either a valid value or a 4xx naming the fields (JSON
+//! bodies name all of them at once: `json_body`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -13,6 +14,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use validator::Validate;
 
+use super::json_body;
 use crate::error::{AppError, FieldError, ProblemCode};
 
 /// The largest JSON body an operation accepts unless it says otherwise.
@@ -51,6 +53,12 @@ fn body_kind(req: &HttpRequest, allow_form: bool) -> Result<BodyKind, AppError> 
     } else {
         Err(AppError::UnsupportedMediaType)
     }
+}
+
+/// 415 unless the body is JSON (`application/json` or any `+json` type, such as
+/// `application/merge-patch+json`).
+pub fn require_json(req: &HttpRequest) -> Result<(), AppError> {
+    body_kind(req, false).map(|_| ())
 }
 
 /// Reads the body, refusing it with 413 as soon as it passes `limit`: a large body is never
@@ -103,6 +111,12 @@ fn field_error(path: &str, message: &str) -> FieldError {
     FieldError::new(field, "invalid_type").with_param("detail", message)
 }
 
+/// The body as a JSON value; text that is not JSON is a 400.
+pub fn json_value(body: &[u8]) -> Result<serde_json::Value, AppError> {
+    serde_json::from_slice(body).map_err(|_| AppError::BadRequest(ProblemCode::MalformedJson))
+}
+
+/// Reads a JSON body whose first failing field is enough to report (lists read in bulk).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -150,7 +164,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidatedJson<T> 
             let body = read_body(&req, &mut payload, JSON_BODY_LIMIT).await?;
             req.extensions_mut()
                 .insert(BodyHash(crate::tokens::hash_token_bytes(&body)));
-            parse_json(&body).and_then(validated).map(ValidatedJson)
+            json_body::read(json_value(&body)?, true).map(ValidatedJson)
         })
     }
 }
@@ -165,11 +179,11 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonOrForm<T> {
         Box::pin(async move {
             let kind = body_kind(&req, true)?;
             let body = read_body(&req, &mut payload, JSON_BODY_LIMIT).await?;
-            let value = match kind {
-                BodyKind::Json => parse_json(&body)?,
-                BodyKind::Form => parse_urlencoded(&body)?,
-            };
-            validated(value).map(JsonOrForm)
+            match kind {
+                // Unknown parameters are ignored here: the token endpoint must (RFC 6749, 3.1).
+                BodyKind::Json => json_body::read(json_value(&body)?, false).map(JsonOrForm),
+                BodyKind::Form => parse_urlencoded(&body).and_then(validated).map(JsonOrForm),
+            }
         })
     }
 }

@@ -33,6 +33,7 @@ fn as_app_error(error: &actix_web::Error) -> AppError {
 fn clone_kind(error: &AppError) -> AppError {
     match error {
         AppError::Validation(fields) => AppError::Validation(fields.clone()),
+        AppError::Incomplete(fields) => AppError::Incomplete(fields.clone()),
         AppError::BadRequest(code) => AppError::BadRequest(*code),
         AppError::UnsupportedMediaType => AppError::UnsupportedMediaType,
         AppError::PayloadTooLarge => AppError::PayloadTooLarge,

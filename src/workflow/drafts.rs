@@ -4,9 +4,10 @@ use uuid::Uuid;
 
 use super::access::Access;
 use super::unit::Work;
-use crate::db::applications::{self, Application, Draft};
+use crate::db::applications::{self, Application};
 use crate::db::cities;
 use crate::db::events::NewEvent;
+use crate::domain::application::ProposalDraft;
 use crate::domain::event::EventAction;
 use crate::domain::workflow::{Actor, Status};
 use crate::error::{AppError, ProblemCode};
@@ -17,7 +18,7 @@ pub fn create(
     work: &mut Work<'_>,
     access: &Access,
     id: Uuid,
-    draft: &Draft<'_>,
+    draft: &ProposalDraft,
 ) -> Result<Application, AppError> {
     let (true, Some(user_id)) = (access.applicant, access.user_id) else {
         return Err(AppError::Forbidden);
@@ -25,7 +26,7 @@ pub fn create(
     let group_id = access
         .owns_group
         .ok_or(AppError::Conflict(ProblemCode::NoDealerGroup))?;
-    if !cities::unknown_codes(work, &[draft.city_code.to_owned()])?.is_empty() {
+    if !cities::unknown_codes(work, &[draft.city_code.clone()])?.is_empty() {
         return Err(AppError::field("city_code", "unknown_city"));
     }
     let now = work.now();
@@ -49,7 +50,7 @@ pub fn edit(
     work: &mut Work<'_>,
     access: &Access,
     application: &Application,
-    draft: &Draft<'_>,
+    draft: &ProposalDraft,
 ) -> Result<Application, AppError> {
     access.require(application, Actor::ApplicantOwner)?;
     if !application.status.is_editable() {

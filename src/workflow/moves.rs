@@ -15,6 +15,7 @@ use crate::db::lois::{self, NewLoi, Signature};
 use crate::db::{
     DbConnection, assignees, cities, criteria, dealer_groups, onboarding, scorecards, users,
 };
+use crate::domain::application::Proposal;
 use crate::domain::city::accepts_submissions;
 use crate::domain::dealer_group::stores_in_province;
 use crate::domain::eligibility::{Candidate, evaluate};
@@ -23,7 +24,7 @@ use crate::domain::review::RejectReason;
 use crate::domain::workflow::{
     self, Action, Actor, Effect, EventType, Guard, Refusal, Status, Transition,
 };
-use crate::error::{AppError, ProblemCode};
+use crate::error::{AppError, FieldError, ProblemCode};
 use crate::loi::LetterFacts;
 use crate::mail::Message;
 use crate::mail::templates::PartnershipStep;
@@ -150,9 +151,7 @@ fn check(
         Guard::CityAccepting => {
             let (city, _) =
                 cities::find(conn, &application.city_code)?.ok_or(AppError::NotFound)?;
-            let status = city.status.parse().map_err(|_| {
-                AppError::Internal(anyhow::anyhow!("city {}: bad status", city.code))
-            })?;
+            let status = city.plan_status()?;
             let opens = city.window_opens_at.map(|t| t.and_utc());
             let closes = city.window_closes_at.map(|t| t.and_utc());
             conflict_unless(
@@ -160,6 +159,7 @@ fn check(
                 ProblemCode::CityNotAccepting,
             )
         }
+        Guard::Complete => proposal(application).map(|_| ()),
         Guard::ScorecardFiled => conflict_unless(
             scorecards::count(conn, application.id)? > 0,
             ProblemCode::ScorecardRequired,
@@ -260,6 +260,18 @@ fn apply_letter_effects(
     Ok(())
 }
 
+/// The complete proposal of `application`, or 422 `incomplete` naming every missing field.
+pub fn proposal(application: &Application) -> Result<Proposal, AppError> {
+    application.draft().proposal().map_err(|missing| {
+        AppError::Incomplete(
+            missing
+                .into_iter()
+                .map(|field| FieldError::new(field, "required"))
+                .collect(),
+        )
+    })
+}
+
 /// Makes the eligibility report with the current criteria and stores it with their version.
 fn evaluate_eligibility(
     conn: &mut DbConnection,
@@ -274,6 +286,7 @@ fn evaluate_eligibility(
     let group =
         dealer_groups::find(conn, application.dealer_group_id)?.ok_or(AppError::NotFound)?;
     let current = criteria::current(conn)?;
+    let proposal = proposal(application)?;
     let profile = &group.profile;
     let candidate = Candidate {
         rank_verified: group.rank_verified,
@@ -282,8 +295,8 @@ fn evaluate_eligibility(
         registered_capital_cny: profile.registered_capital_cny,
         brands: &profile.brands,
         after_sales: &profile.after_sales,
-        sites: &application.proposed_sites,
-        customers: &application.customer_base,
+        sites: &proposal.sites,
+        customers: &proposal.customers,
     };
     let report = evaluate(&current.rules, current.version, &candidate, now);
     applications::store_report(conn, application.id, &report)

@@ -9,12 +9,17 @@ use crate::db::applications::Application;
 use crate::db::events::NewEvent;
 use crate::db::onboarding::{self, Task};
 use crate::domain::event::EventAction;
-use crate::domain::workflow::Status;
+use crate::domain::workflow::{Actor, Status};
 use crate::error::{AppError, ProblemCode};
 
-/// What the caller says of one task.
+/// A task the caller's side may change now, found by `changeable_task`.
+pub struct ChangeableTask {
+    pub task: Task,
+    actor: Actor,
+}
+
+/// What the caller says of the task.
 pub struct TaskChange<'a> {
-    pub code: &'a str,
     pub done: bool,
     pub note: Option<&'a str>,
 }
@@ -28,17 +33,17 @@ pub fn checklist(conn: &mut DbConnection, id: Uuid) -> Result<Vec<Task>, AppErro
     Ok(tasks)
 }
 
-/// Sets the task as the caller says: only its side may (403), only while onboarding (409
-/// `not_onboarding`). Recorded as `complete_task` or `reopen_task`, with the note.
-pub fn update_task(
-    work: &mut Work<'_>,
+/// The task `code`, if the caller may change it: only its side may (403), only while onboarding
+/// (409 `not_onboarding`).
+pub fn changeable_task(
+    conn: &mut DbConnection,
     access: &Access,
     application: &Application,
-    change: &TaskChange<'_>,
-) -> Result<(), AppError> {
-    let task = checklist(work, application.id)?
+    code: &str,
+) -> Result<ChangeableTask, AppError> {
+    let task = checklist(conn, application.id)?
         .into_iter()
-        .find(|t| t.code == change.code)
+        .find(|t| t.code == code)
         .ok_or(AppError::NotFound)?;
     let actor = access.actor(application)?;
     if !task.owner.is_done_by(actor) {
@@ -47,12 +52,25 @@ pub fn update_task(
     if application.status != Status::Onboarding {
         return Err(AppError::Conflict(ProblemCode::NotOnboarding));
     }
+    Ok(ChangeableTask { task, actor })
+}
+
+/// Sets the task as the caller says. Recorded as `complete_task` or `reopen_task`, with the note.
+pub fn update_task(
+    work: &mut Work<'_>,
+    access: &Access,
+    application: &Application,
+    changeable: &ChangeableTask,
+    change: &TaskChange<'_>,
+) -> Result<(), AppError> {
+    let ChangeableTask { task, actor } = changeable;
+    let actor = *actor;
     let note = change.note.map(str::trim).filter(|n| !n.is_empty());
     let done_at = change.done.then_some(work.now());
     onboarding::set_done(
         work,
         application.id,
-        change.code,
+        &task.code,
         access.user_id,
         note,
         done_at,
@@ -70,8 +88,8 @@ pub fn update_task(
         to_status: application.status,
         reason_code: None,
         reason: Some(match note {
-            Some(note) => format!("{}: {note}", change.code),
-            None => change.code.to_owned(),
+            Some(note) => format!("{}: {note}", task.code),
+            None => task.code.clone(),
         }),
     });
     Ok(())

@@ -16,6 +16,7 @@ mod cities;
 mod cli;
 mod dealer_groups;
 mod documents;
+mod drafts;
 mod eligibility;
 mod errors;
 mod mail;

@@ -1,8 +1,9 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use uuid::Uuid;
 
-use super::{ApplicationRequest, ApplicationResponse};
+use super::ApplicationResponse;
 use crate::auth::{AnyUser, Authorized, Principal};
+use crate::domain::application::ProposalDraft;
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey, created_headers};
@@ -13,11 +14,13 @@ use crate::workflow::drafts;
 
 /// Start an application (a draft) for one city.
 ///
-/// For an applicant whose group is registered (the group's owner). One live application per group
+/// Only `city_code` is needed: a draft may be saved as it is filled in, and what is sent is
+/// checked; `submit` checks that nothing is missing (`missing_fields` lists what is). For an
+/// applicant whose group is registered (the group's owner). One live application per group
 /// and city: a second is `409 application_exists`. Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     tag = "applications",
-    request_body = ApplicationRequest,
+    request_body = ProposalDraft,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body within 24 h get the first response")),
     security(("bearer" = [])),
     responses(
@@ -31,7 +34,7 @@ pub async fn create_application(
     req: HttpRequest,
     state: web::Data<AppState>,
     key: IdempotencyKey,
-    ValidatedJson(body): ValidatedJson<ApplicationRequest>,
+    ValidatedJson(body): ValidatedJson<ProposalDraft>,
 ) -> Result<HttpResponse, AppError> {
     let fingerprint = key.fingerprint(&req, user.id);
     let access = Access::of(&Principal::User(user), Locale::from_request(&req))?;
@@ -39,7 +42,7 @@ pub async fn create_application(
     let answer = state
         .write(move |work| {
             idempotency::run(work, fingerprint.as_ref(), 201, |work| {
-                let application = drafts::create(work, &access, id, &body.draft())?;
+                let application = drafts::create(work, &access, id, &body)?;
                 let response = ApplicationResponse::new(application, &access);
                 let headers =
                     created_headers(format!("/api/v1/applications/{id}"), response.version);

@@ -66,8 +66,14 @@ fn record(application: &Application, locale: Locale) -> [String; 14] {
             .eligible
             .map(|e| e.to_string())
             .unwrap_or_default(),
-        application.investment_cny.to_string(),
-        application.planned_opening.to_string(),
+        application
+            .investment_cny
+            .map(|cny| cny.to_string())
+            .unwrap_or_default(),
+        application
+            .planned_opening
+            .map(|date| date.to_string())
+            .unwrap_or_default(),
         application.proposed_sites.len().to_string(),
         application.submitted_at.map(time_cell).unwrap_or_default(),
         time_cell(application.created_at),

@@ -15,63 +15,15 @@ pub mod transitions;
 pub mod update;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
-use validator::Validate;
 
-use crate::db::applications::{self, Application};
-use crate::domain::application::{CustomerBase, ProposedSite};
+use crate::db::applications::Application;
+use crate::domain::application::{CustomerBaseDraft, SiteDraft, StoreFormat};
 use crate::domain::workflow::{self, Action, Status};
 use crate::i18n::Locale;
 use crate::workflow::Access;
-
-/// The store format: agency sales plus authorised service.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub enum StoreFormat {
-    #[serde(rename = "2S")]
-    TwoS,
-}
-
-/// What an applicant writes in an application; sent whole to create and to edit it.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-pub struct ApplicationRequest {
-    /// The target city (GB/T 2260 code); it cannot change once the application exists.
-    #[schema(pattern = "^[0-9]{6}$", example = "320500")]
-    pub city_code: String,
-    pub store_format: StoreFormat,
-    #[validate(length(min = 1, max = 10), nested)]
-    #[schema(min_items = 1, max_items = 10)]
-    pub proposed_sites: Vec<ProposedSite>,
-    /// Planned investment, whole CNY.
-    #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
-    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
-    pub investment_cny: i64,
-    pub planned_opening: NaiveDate,
-    #[validate(nested)]
-    pub customer_base: CustomerBase,
-    #[validate(
-        length(max = 2000),
-        custom(function = "crate::domain::text::multi_line")
-    )]
-    #[schema(max_length = 2000)]
-    #[serde(default, deserialize_with = "crate::domain::text::trimmed_opt")]
-    pub notes: Option<String>,
-}
-
-impl ApplicationRequest {
-    pub fn draft(&self) -> applications::Draft<'_> {
-        applications::Draft {
-            city_code: &self.city_code,
-            store_format: "2S",
-            proposed_sites: &self.proposed_sites,
-            investment_cny: self.investment_cny,
-            planned_opening: self.planned_opening,
-            customer_base: &self.customer_base,
-            notes: self.notes.as_deref(),
-        }
-    }
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApplicationResponse {
@@ -86,13 +38,16 @@ pub struct ApplicationResponse {
     /// The status in words for this caller, in its language; applicants see public labels that
     /// do not reveal internal review steps.
     pub status_label: String,
-    #[schema(value_type = StoreFormat)]
-    pub store_format: String,
-    pub proposed_sites: Vec<ProposedSite>,
-    pub investment_cny: i64,
-    pub planned_opening: NaiveDate,
-    pub customer_base: CustomerBase,
+    pub store_format: StoreFormat,
+    /// A draft's sites may still lack fields (see `missing_fields`).
+    pub proposed_sites: Vec<SiteDraft>,
+    pub investment_cny: Option<i64>,
+    pub planned_opening: Option<NaiveDate>,
+    pub customer_base: Option<CustomerBaseDraft>,
     pub notes: Option<String>,
+    /// What submitting still needs, as JSON paths (`proposed_sites[0].frontage_m`); empty once
+    /// complete. `submit` and `resubmit` answer 422 `incomplete` with the same list.
+    pub missing_fields: Vec<String>,
     /// Eligibility score 0..100, once submitted.
     pub score: Option<i32>,
     /// Whether every required eligibility rule passed, once submitted.
@@ -113,6 +68,7 @@ impl ApplicationResponse {
                 .actor_for(&application)
                 .map(|actor| workflow::allowed_actions(application.status, actor))
                 .unwrap_or_default(),
+            missing_fields: application.draft().proposal().err().unwrap_or_default(),
             id: application.id,
             dealer_group_id: application.dealer_group_id,
             dealer_group_name: application.dealer_group_name,

@@ -9,7 +9,7 @@ use crate::auth::{AnyUser, Authorized, Principal};
 use crate::db::onboarding::Task;
 use crate::domain::loi::{ChecklistItem, TaskOwner};
 use crate::error::{AppError, Problem};
-use crate::http::extract::ValidatedJson;
+use crate::http::merge_patch::MergePatch;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::workflow::Access;
@@ -76,7 +76,8 @@ pub async fn get_onboarding(
     Ok(web::Json(response(tasks, access.locale)))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+/// What the task's side may change; `PATCH` takes a merge patch of it.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 pub struct TaskUpdate {
     /// True marks the task done; false opens it again.
     pub done: bool,
@@ -89,14 +90,32 @@ pub struct TaskUpdate {
     pub note: Option<String>,
 }
 
+impl From<&Task> for TaskUpdate {
+    fn from(task: &Task) -> Self {
+        Self {
+            done: task.done_at.is_some(),
+            note: task.note.clone(),
+        }
+    }
+}
+
 /// Mark an onboarding task done, or open it again (the task's side).
+///
+/// A JSON Merge Patch (RFC 7396) of `{done, note}`: send what changes (`{"done": true}`);
+/// `null` clears the note.
 ///
 /// `partner` tasks are the group owner's; `maker` tasks are done by admins and the city's
 /// reviewers. Only while the application is `onboarding` (409 `not_onboarding`). Each change is
 /// written to the audit timeline as `complete_task` or `reopen_task`.
 #[utoipa::path(
     tag = "onboarding",
-    request_body = TaskUpdate,
+    request_body(
+        description = "The fields to change, as a merge patch",
+        content(
+            (TaskUpdate = "application/merge-patch+json"),
+            (TaskUpdate = "application/json"),
+        ),
+    ),
     params(
         ("id" = Uuid, Path, description = "Application id"),
         ("task_code" = String, Path, description = "The task's code, e.g. `construction`"),
@@ -113,7 +132,7 @@ pub async fn update_task(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(Uuid, String)>,
-    ValidatedJson(body): ValidatedJson<TaskUpdate>,
+    patch: MergePatch,
 ) -> Result<web::Json<OnboardingResponse>, AppError> {
     let (id, code) = path.into_inner();
     let access = Access::of(&Principal::User(user), Locale::from_request(&req))?;
@@ -121,12 +140,13 @@ pub async fn update_task(
     let tasks = state
         .write(move |work| {
             let application = access.load(work, id)?;
+            let changeable = onboarding::changeable_task(work, &access, &application, &code)?;
+            let body: TaskUpdate = patch.apply(&TaskUpdate::from(&changeable.task))?;
             let change = TaskChange {
-                code: &code,
                 done: body.done,
                 note: body.note.as_deref(),
             };
-            onboarding::update_task(work, &access, &application, &change)?;
+            onboarding::update_task(work, &access, &application, &changeable, &change)?;
             onboarding::checklist(work, id)
         })
         .await?;

@@ -1,12 +1,13 @@
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use uuid::Uuid;
 
-use super::{ApplicationRequest, ApplicationResponse};
+use super::ApplicationResponse;
 use crate::auth::{AnyUser, Authorized, Principal};
+use crate::domain::application::ProposalDraft;
 use crate::domain::workflow::Actor;
 use crate::error::{AppError, Problem};
 use crate::http::concurrency::{IfMatch, ok_with_etag};
-use crate::http::extract::ValidatedJson;
+use crate::http::merge_patch::MergePatch;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::workflow::Access;
@@ -14,13 +15,22 @@ use crate::workflow::drafts;
 
 /// Edit an application (its group's owner, in `draft` or `info_requested`).
 ///
-/// Send the whole application and the `version` you read as `If-Match`. The city cannot change.
+/// A JSON Merge Patch (RFC 7396): send only the fields that change; `null` clears one, arrays
+/// (`proposed_sites`) are replaced whole. The result is checked like a full body. Send the
+/// `version` you read as `If-Match` (or `*` to overwrite whatever is there). The city cannot
+/// change.
 #[utoipa::path(
     tag = "applications",
-    request_body = ApplicationRequest,
+    request_body(
+        description = "The fields to change, as a merge patch of the application",
+        content(
+            (ProposalDraft = "application/merge-patch+json"),
+            (ProposalDraft = "application/json"),
+        ),
+    ),
     params(
         ("id" = Uuid, Path, description = "Application id"),
-        ("If-Match" = String, Header, description = "The version you read, e.g. `\"3\"`"),
+        ("If-Match" = String, Header, description = "The version you read, e.g. `\"3\"`, or `*`"),
     ),
     security(("bearer" = [])),
     responses(
@@ -35,7 +45,7 @@ pub async fn update_application(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    ValidatedJson(body): ValidatedJson<ApplicationRequest>,
+    patch: MergePatch,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let access = Access::of(&Principal::User(user), Locale::from_request(&req))?;
@@ -44,7 +54,8 @@ pub async fn update_application(
             let application = access.load(work, id)?;
             access.require(&application, Actor::ApplicantOwner)?;
             if_match.check(application.version)?;
-            let application = drafts::edit(work, &access, &application, &body.draft())?;
+            let draft: ProposalDraft = patch.apply(&application.draft())?;
+            let application = drafts::edit(work, &access, &application, &draft)?;
             Ok(ApplicationResponse::new(application, &access))
         })
         .await?;

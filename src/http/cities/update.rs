@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, patch, web};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -10,41 +10,39 @@ use crate::db::cities;
 use crate::domain::city::CityStatus;
 use crate::error::AppError;
 use crate::http::concurrency::{IfMatch, ok_with_etag};
-use crate::http::extract::ValidatedJson;
+use crate::http::merge_patch::MergePatch;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+/// What an admin may change of a city's plan; `PATCH` takes a merge patch of it.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 pub struct UpdateCityRequest {
     #[validate(range(min = 0, max = 1000))]
     #[schema(minimum = 0, maximum = 1000)]
-    pub quota: Option<i32>,
-    pub status: Option<CityStatus>,
-    /// A time, or null to remove the bound; leave out to keep it.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<DateTime<Utc>>)]
-    pub window_opens_at: Option<Option<DateTime<Utc>>>,
-    /// A time, or null to remove the bound; leave out to keep it.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<DateTime<Utc>>)]
-    pub window_closes_at: Option<Option<DateTime<Utc>>>,
-}
-
-/// Tells a field sent as null (`Some(None)`) from one left out (`None`).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
+    pub quota: i32,
+    pub status: CityStatus,
+    /// When applications open; null for no bound.
+    pub window_opens_at: Option<DateTime<Utc>>,
+    /// When applications close; null for no bound.
+    pub window_closes_at: Option<DateTime<Utc>>,
 }
 
 /// Change a city's quota, status or application window.
 ///
-/// Send the `version` you read as `If-Match`.
+/// A JSON Merge Patch (RFC 7396) of `{quota, status, window_opens_at, window_closes_at}`: send
+/// only what changes; `null` removes a window bound. Send the `version` you read as `If-Match`
+/// (or `*`).
 #[utoipa::path(
     tag = "cities",
-    request_body = UpdateCityRequest,
+    request_body(
+        description = "The fields to change, as a merge patch",
+        content(
+            (UpdateCityRequest = "application/merge-patch+json"),
+            (UpdateCityRequest = "application/json"),
+        ),
+    ),
     params(
         ("code" = String, Path, description = "GB/T 2260 code"),
-        ("If-Match" = String, Header, description = "The version you read, e.g. `\"3\"`"),
+        ("If-Match" = String, Header, description = "The version you read, e.g. `\"3\"`, or `*`"),
     ),
     security(("bearer" = [])),
     responses(
@@ -57,7 +55,7 @@ pub async fn update_city(
     state: web::Data<AppState>,
     code: web::Path<String>,
     if_match: IfMatch,
-    ValidatedJson(body): ValidatedJson<UpdateCityRequest>,
+    patch: MergePatch,
 ) -> Result<HttpResponse, AppError> {
     let code = code.into_inner();
     let (city, committed) = state
@@ -65,22 +63,19 @@ pub async fn update_city(
             let now = work.now();
             let (city, _) = cities::find(work, &code)?.ok_or(AppError::NotFound)?;
             if_match.check(city.version)?;
-            let opens = body
-                .window_opens_at
-                .unwrap_or(city.window_opens_at.map(|t| t.and_utc()));
-            let closes = body
-                .window_closes_at
-                .unwrap_or(city.window_closes_at.map(|t| t.and_utc()));
-            check_window(opens, closes)?;
-            let status = match body.status {
-                Some(status) => status.as_str(),
-                None => city.status.as_str(),
+            let current = UpdateCityRequest {
+                quota: city.quota,
+                status: city.plan_status()?,
+                window_opens_at: city.window_opens_at.map(|t| t.and_utc()),
+                window_closes_at: city.window_closes_at.map(|t| t.and_utc()),
             };
+            let body: UpdateCityRequest = patch.apply(&current)?;
+            check_window(body.window_opens_at, body.window_closes_at)?;
             let plan = cities::CityPlan {
-                quota: body.quota.unwrap_or(city.quota),
-                status,
-                window_opens_at: opens,
-                window_closes_at: closes,
+                quota: body.quota,
+                status: body.status.as_str(),
+                window_opens_at: body.window_opens_at,
+                window_closes_at: body.window_closes_at,
             };
             if !cities::update_plan(work, &code, city.version, &plan, now)? {
                 return Err(AppError::VersionMismatch);

@@ -6,23 +6,31 @@ use crate::auth::{AnyUser, Authorized};
 use crate::domain::dealer_group::Profile;
 use crate::error::{AppError, Problem};
 use crate::http::concurrency::{IfMatch, ok_with_etag};
-use crate::http::extract::ValidatedJson;
+use crate::http::merge_patch::MergePatch;
 use crate::state::AppState;
 use crate::workflow::groups;
 
-/// Replace the group's profile (its owner).
+/// Change the group's profile (its owner).
 ///
-/// Send the whole profile, and the `version` you read as `If-Match`. The top-100 verification
+/// A JSON Merge Patch (RFC 7396) of the profile: send only the fields that change; `null` clears
+/// an optional one, arrays (`provinces`, `brands`) are replaced whole; the result is checked like
+/// a full profile. Send the `version` you read as `If-Match` (or `*`). The top-100 verification
 /// and the warnings are worked out again. Once the group has submitted an application, its
 /// legal identity (`legal_name`, `uscc`) is fixed (409 `identity_locked`). Every change is an
 /// `update_group` event, naming the changed fields, in the timeline of each of the group's
 /// applications.
 #[utoipa::path(
     tag = "dealer-groups",
-    request_body = Profile,
+    request_body(
+        description = "The fields to change, as a merge patch of the profile",
+        content(
+            (Profile = "application/merge-patch+json"),
+            (Profile = "application/json"),
+        ),
+    ),
     params(
         ("id" = Uuid, Path, description = "Dealer group id"),
-        ("If-Match" = String, Header, description = "The version you read, e.g. `\"3\"`"),
+        ("If-Match" = String, Header, description = "The version you read, e.g. `\"3\"`, or `*`"),
     ),
     security(("bearer" = [])),
     responses(
@@ -36,14 +44,14 @@ pub async fn update_dealer_group(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    ValidatedJson(body): ValidatedJson<Profile>,
+    patch: MergePatch,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let checked = checked_profile(body)?;
     let group = state
         .write(move |work| {
             let group = groups::owned(work, &user, id)?;
             if_match.check(group.version)?;
+            let checked = checked_profile(patch.apply::<Profile>(&group.profile)?)?;
             groups::update(work, &group, user.id, &checked)
         })
         .await?;
