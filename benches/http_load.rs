@@ -326,6 +326,7 @@ async fn main() {
         database_url: DatabaseUrl::parse(&url).unwrap(),
         bind: "127.0.0.1:0".parse().unwrap(),
         public_base_url: "http://bench.test".into(),
+        frontend_base_url: "http://bench.test".into(),
         jwt_secret: secret,
         access_token_ttl: ttl,
         refresh_token_ttl: ttl,

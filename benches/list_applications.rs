@@ -137,6 +137,7 @@ async fn measure(n: i64) -> Vec<(String, Duration, Duration)> {
         database_url: DatabaseUrl::parse(&url).unwrap(),
         bind: "127.0.0.1:0".parse().unwrap(),
         public_base_url: "http://bench.test".into(),
+        frontend_base_url: "http://bench.test".into(),
         jwt_secret: SecretString::from("bench-secret-bench-secret-bench-secret"),
         access_token_ttl: Duration::from_secs(3600),
         refresh_token_ttl: Duration::from_secs(3600),

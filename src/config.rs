@@ -101,6 +101,8 @@ pub struct Config {
     pub database_url: DatabaseUrl,
     pub bind: SocketAddr,
     pub public_base_url: String,
+    /// Where the web front end is served (no trailing slash): the links in e-mails go there.
+    pub frontend_base_url: String,
     pub jwt_secret: SecretString,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
@@ -180,13 +182,23 @@ impl Config {
             },
         };
 
+        let public_base_url = var("PUBLIC_BASE_URL")
+            .unwrap_or_else(|| DEFAULT_PUBLIC_BASE_URL.into())
+            .trim_end_matches('/')
+            .to_owned();
+        let frontend_base_url = match var("FRONTEND_BASE_URL") {
+            Some(url) => base_url(&url, "FRONTEND_BASE_URL")?,
+            None => base_url(
+                &public_base_url,
+                "PUBLIC_BASE_URL (the default of FRONTEND_BASE_URL)",
+            )?,
+        };
+
         Ok(Self {
             database_url,
             bind,
-            public_base_url: var("PUBLIC_BASE_URL")
-                .unwrap_or_else(|| DEFAULT_PUBLIC_BASE_URL.into())
-                .trim_end_matches('/')
-                .to_owned(),
+            public_base_url,
+            frontend_base_url,
             jwt_secret,
             access_token_ttl,
             refresh_token_ttl: REFRESH_TOKEN_TTL,
@@ -222,6 +234,28 @@ impl Config {
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
         DatabaseUrl::parse(&url)
     }
+}
+
+/// `raw` as the base of links: an absolute http(s) URL without query, fragment or credentials,
+/// without its trailing slash (so that `{base}/verify-email` has one). `name` says where it
+/// came from.
+fn base_url(raw: &str, name: &str) -> anyhow::Result<String> {
+    let url = url::Url::parse(raw).with_context(|| {
+        format!("{name} must be an absolute URL such as https://portal.example.com")
+    })?;
+    anyhow::ensure!(
+        matches!(url.scheme(), "http" | "https") && url.has_host(),
+        "{name} must be an http:// or https:// URL with a host (it is {raw:?})"
+    );
+    anyhow::ensure!(
+        url.query().is_none() && url.fragment().is_none(),
+        "{name} must not have a query or fragment: links add their own (it is {raw:?})"
+    );
+    anyhow::ensure!(
+        url.username().is_empty() && url.password().is_none(),
+        "{name} must not carry a user name or password (it is {raw:?})"
+    );
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 /// The fewest bytes a JWT signing key may have: HS256 keys shorter than its 256-bit hash can be
@@ -290,6 +324,42 @@ mod tests {
         assert!(DatabaseUrl::parse("mysql://x").is_err());
         assert!(DatabaseUrl::parse("sqlite://").is_err());
         assert!(DatabaseUrl::parse("data/portal.db").is_err());
+    }
+
+    #[test]
+    fn a_base_url_is_an_absolute_http_url_without_query() {
+        let ok = |raw: &str| base_url(raw, "FRONTEND_BASE_URL").expect(raw);
+        assert_eq!(
+            ok("https://portal.example.com"),
+            "https://portal.example.com"
+        );
+        assert_eq!(
+            ok("https://portal.example.com/"),
+            "https://portal.example.com"
+        );
+        assert_eq!(
+            ok("http://localhost:5173/app/"),
+            "http://localhost:5173/app"
+        );
+        assert_eq!(
+            ok("HTTPS://Portal.Example.com"),
+            "https://portal.example.com"
+        );
+        for bad in [
+            "portal.example.com",
+            "/app",
+            "ftp://portal.example.com",
+            "mailto:a@example.com",
+            "https://portal.example.com/?lang=en",
+            "https://portal.example.com/#top",
+            "https://user:secret@portal.example.com",
+            "",
+        ] {
+            let error = base_url(bad, "FRONTEND_BASE_URL")
+                .expect_err(bad)
+                .to_string();
+            assert!(error.contains("FRONTEND_BASE_URL"), "{bad}: {error}");
+        }
     }
 
     #[test]

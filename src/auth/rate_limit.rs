@@ -1,5 +1,6 @@
 //! Rate limits of the endpoints that guess-work attacks aim at (login, register, password reset,
-//! the token endpoint): per client address and per account; and of integrator clients' API use.
+//! the token endpoint) or that send mail (those and the verification e-mail's resending): per
+//! client address and per account; and of integrator clients' API use.
 //! Guessing a password or a client secret is limited per account *and* address, so that someone
 //! guessing from elsewhere does not lock the owner out at their own address. Limits live in each
 //! process's memory; behind a load balancer each replica counts on its own, which bounds an
@@ -34,13 +35,15 @@ pub enum AccountAction {
     Register,
     Login,
     PasswordReset,
+    /// Another verification e-mail for a signed-in account.
+    VerifyEmailResend,
     ClientToken,
 }
 
 impl AccountAction {
     /// Whether attempts are counted per account and address: guesses of a secret are, so that
-    /// they cannot lock the owner out; sign-ups and reset e-mails are counted per account alone,
-    /// since each mails the address however many places ask.
+    /// they cannot lock the owner out; sign-ups, reset and verification e-mails are counted per
+    /// account alone, since each mails the address however many places ask.
     fn per_address(self) -> bool {
         matches!(self, Self::Login | Self::ClientToken)
     }
@@ -238,6 +241,16 @@ mod tests {
         assert!(allowed(AccountAction::Login, "a@example.com", elsewhere));
         assert!(!allowed(
             AccountAction::Register,
+            "a@example.com",
+            elsewhere
+        ));
+        assert!(allowed(
+            AccountAction::VerifyEmailResend,
+            "a@example.com",
+            ip
+        ));
+        assert!(!allowed(
+            AccountAction::VerifyEmailResend,
             "a@example.com",
             elsewhere
         ));

@@ -32,6 +32,7 @@ pub enum ProblemCode {
     AlreadyInGroup,
     InvalidTransition,
     EmailNotVerified,
+    AlreadyVerified,
     CityNotAccepting,
     ApplicationExists,
     NoDealerGroup,
@@ -217,6 +218,16 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
                 "Confirm your e-mail address before submitting.",
             ),
             ("电子邮件地址未验证", "提交前请先验证您的电子邮件地址。"),
+        ),
+        ProblemCode::AlreadyVerified => (
+            (
+                "E-mail address already verified",
+                "Your e-mail address is verified already; there is nothing to confirm.",
+            ),
+            (
+                "电子邮件地址已验证",
+                "您的电子邮件地址已经验证，无需再次确认。",
+            ),
         ),
         ProblemCode::CityNotAccepting => (
             (
@@ -467,6 +478,7 @@ mod tests {
                 "already_in_group",
                 "invalid_transition",
                 "email_not_verified",
+                "already_verified",
                 "city_not_accepting",
                 "application_exists",
                 "no_dealer_group",

@@ -40,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 fn api_v1(cfg: &mut ServiceConfig) {
     cfg.service(auth::register::register)
         .service(auth::verify_email::verify_email)
+        .service(auth::resend_verification::resend_verification)
         .service(auth::login::login)
         .service(auth::refresh::refresh)
         .service(auth::logout::logout)

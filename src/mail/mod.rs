@@ -1,7 +1,8 @@
 //! E-mail: a change queues its messages as data (`Message`: a template and its parameters) in
-//! its own transaction (`workflow::Work::mail`); the worker renders each in the recipient's
-//! language from the templates and sends it.
+//! its own transaction (`workflow::Work::mail`); the worker renders each in both languages, the
+//! recipient's first, as plain text and HTML (`layout`), and sends it.
 
+pub mod layout;
 pub mod templates;
 pub mod transport;
 pub mod worker;

@@ -1,11 +1,13 @@
-//! Mail templates, one per message and language, compiled into the binary. The first line of a
-//! template is the subject; the rest is the plain-text body.
+//! Mail templates, one per message, compiled into the binary: a block per language (`en`,
+//! `zh_cn`) whose first line is the subject and the rest the body, paragraphs parted by blank
+//! lines, the link alone in its paragraph. `layout` makes the plain-text and HTML parts of both.
 
 use minijinja::{Environment, context};
 use serde::{Deserialize, Serialize};
 
 use uuid::Uuid;
 
+use super::layout::{self, Button, Link, Section, languages};
 use crate::db::outbox::OutboxMail;
 use crate::domain::account::Role;
 use crate::domain::review::RejectReason;
@@ -109,142 +111,229 @@ impl PartnershipStep {
     }
 }
 
-/// What every mail about an application names: the recipient, the city (in the recipient's
-/// language) and the application.
+/// What every mail about an application names: the recipient, the city and the application.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationMail {
     pub name: String,
-    pub city: String,
+    pub city: CityName,
     pub application_id: Uuid,
+}
+
+/// A city's name in both languages, so that each language's part of a mail uses its own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CityName {
+    Both {
+        en: String,
+        zh_cn: String,
+    },
+    /// What mails queued before they spoke both languages carry: the name in the recipient's
+    /// language, used in both parts.
+    One(String),
+}
+
+impl CityName {
+    fn in_language(&self, locale: Locale) -> &str {
+        match (self, locale) {
+            (Self::Both { en, .. }, Locale::En) => en,
+            (Self::Both { zh_cn, .. }, Locale::ZhCn) => zh_cn,
+            (Self::One(name), _) => name,
+        }
+    }
 }
 
 impl Message {
     fn template(&self) -> &'static str {
         match self {
-            Self::VerifyEmail { .. } => "verify_email",
-            Self::PasswordReset { .. } => "password_reset",
-            Self::StaffInvitation { .. } => "staff_invitation",
-            Self::ApplicationSubmitted { .. } => "application_submitted",
-            Self::InfoRequested { .. } => "info_requested",
-            Self::ApplicationRejected { .. } => "application_rejected",
-            Self::ApplicationReopened { .. } => "application_reopened",
-            Self::ApplicationWithdrawn { .. } => "application_withdrawn",
-            Self::AssigneeUpdate { .. } => "assignee_update",
-            Self::ReviewerAssigned { .. } => "reviewer_assigned",
-            Self::Partnership { .. } => "partnership_update",
+            Self::VerifyEmail { .. } => "verify_email.txt",
+            Self::PasswordReset { .. } => "password_reset.txt",
+            Self::StaffInvitation { .. } => "staff_invitation.txt",
+            Self::ApplicationSubmitted { .. } => "application_submitted.txt",
+            Self::InfoRequested { .. } => "info_requested.txt",
+            Self::ApplicationRejected { .. } => "application_rejected.txt",
+            Self::ApplicationReopened { .. } => "application_reopened.txt",
+            Self::ApplicationWithdrawn { .. } => "application_withdrawn.txt",
+            Self::AssigneeUpdate { .. } => "assignee_update.txt",
+            Self::ReviewerAssigned { .. } => "reviewer_assigned.txt",
+            Self::Partnership { .. } => "partnership_update.txt",
         }
     }
-}
 
-pub struct ComposedMail {
-    pub subject: String,
-    pub body: String,
-}
-
-pub struct MailComposer {
-    env: Environment<'static>,
-    public_base_url: String,
-}
-
-macro_rules! template {
-    ($env:ident, $name:literal) => {
-        $env.add_template($name, include_str!(concat!("templates/", $name, ".txt")))
-            .map_err(|e| anyhow::anyhow!("mail template {}: {e}", $name))?;
-    };
-}
-
-impl MailComposer {
-    pub fn new(public_base_url: &str) -> anyhow::Result<Self> {
-        let mut env = Environment::new();
-        template!(env, "verify_email.en");
-        template!(env, "verify_email.zh-CN");
-        template!(env, "password_reset.en");
-        template!(env, "password_reset.zh-CN");
-        template!(env, "staff_invitation.en");
-        template!(env, "staff_invitation.zh-CN");
-        template!(env, "application_submitted.en");
-        template!(env, "application_submitted.zh-CN");
-        template!(env, "info_requested.en");
-        template!(env, "info_requested.zh-CN");
-        template!(env, "application_rejected.en");
-        template!(env, "application_rejected.zh-CN");
-        template!(env, "application_reopened.en");
-        template!(env, "application_reopened.zh-CN");
-        template!(env, "application_withdrawn.en");
-        template!(env, "application_withdrawn.zh-CN");
-        template!(env, "assignee_update.en");
-        template!(env, "assignee_update.zh-CN");
-        template!(env, "reviewer_assigned.en");
-        template!(env, "reviewer_assigned.zh-CN");
-        template!(env, "partnership_update.en");
-        template!(env, "partnership_update.zh-CN");
-        Ok(Self {
-            env,
-            public_base_url: public_base_url.to_owned(),
-        })
+    /// Where the mail's link goes, under the front end's base address.
+    fn link(&self, base: &str) -> Link {
+        let (url, button) = match self {
+            Self::VerifyEmail { token, .. } => (
+                format!("{base}/verify-email?token={token}"),
+                Button::ConfirmAddress,
+            ),
+            Self::PasswordReset { token, .. } => (
+                format!("{base}/reset-password?token={token}"),
+                Button::ChoosePassword,
+            ),
+            // The front end's reset page, told to greet a newcomer rather than a forgetter.
+            Self::StaffInvitation { token, .. } => (
+                format!("{base}/reset-password?token={token}&invited=1"),
+                Button::SetPassword,
+            ),
+            Self::ApplicationSubmitted { mail }
+            | Self::InfoRequested { mail, .. }
+            | Self::ApplicationRejected { mail, .. }
+            | Self::ApplicationReopened { mail }
+            | Self::ApplicationWithdrawn { mail }
+            | Self::AssigneeUpdate { mail, .. }
+            | Self::ReviewerAssigned { mail, .. }
+            | Self::Partnership { mail, .. } => (
+                format!("{base}/applications/{}", mail.application_id),
+                Button::OpenApplication,
+            ),
+        };
+        Link { url, button }
     }
 
-    pub fn compose(&self, message: &Message, locale: Locale) -> Result<ComposedMail, AppError> {
-        let base = &self.public_base_url;
-        let values = match message {
-            Message::VerifyEmail { name, token } => context! {
-                name, hours => VERIFY_EMAIL_HOURS,
-                link => format!("{base}/verify-email?token={token}"),
-            },
-            Message::PasswordReset { name, token } => context! {
-                name, hours => PASSWORD_RESET_HOURS,
-                link => format!("{base}/reset-password?token={token}"),
-            },
-            Message::StaffInvitation {
+    /// The template's values for the part in `locale`.
+    fn values(&self, link: &str, locale: Locale) -> minijinja::Value {
+        match self {
+            Self::VerifyEmail { name, .. } => {
+                context! { name, link, hours => VERIFY_EMAIL_HOURS }
+            }
+            Self::PasswordReset { name, .. } => {
+                context! { name, link, hours => PASSWORD_RESET_HOURS }
+            }
+            Self::StaffInvitation {
                 name,
-                token,
                 inviter,
                 role,
+                ..
             } => context! {
-                name, inviter, hours => INVITATION_HOURS,
+                name, inviter, link, hours => INVITATION_HOURS,
                 role => role_name(*role, locale),
-                link => format!("{base}/reset-password?token={token}&invited=1"),
             },
-            Message::ApplicationSubmitted { mail }
-            | Message::ApplicationReopened { mail }
-            | Message::ApplicationWithdrawn { mail } => mail.context(base),
-            Message::InfoRequested { mail, message } => {
-                context! { message, ..mail.context(base) }
+            Self::ApplicationSubmitted { mail }
+            | Self::ApplicationReopened { mail }
+            | Self::ApplicationWithdrawn { mail } => mail.values(link, locale),
+            Self::InfoRequested { mail, message } => {
+                context! { message, ..mail.values(link, locale) }
             }
-            Message::ApplicationRejected {
+            Self::ApplicationRejected {
                 mail,
                 reason_code,
                 reason,
             } => context! {
                 reason_code => reason_code.as_str(), reason,
-                ..mail.context(base)
+                ..mail.values(link, locale)
             },
-            Message::AssigneeUpdate {
+            Self::AssigneeUpdate {
                 mail,
                 group,
                 action,
-            } => context! { group, action => action.as_str(), ..mail.context(base) },
-            Message::ReviewerAssigned { mail, group } => context! { group, ..mail.context(base) },
-            Message::Partnership {
+            } => context! { group, action => action.as_str(), ..mail.values(link, locale) },
+            Self::ReviewerAssigned { mail, group } => {
+                context! { group, ..mail.values(link, locale) }
+            }
+            Self::Partnership {
                 mail,
                 step,
                 expires_at,
                 stores,
             } => context! {
                 event => step.as_str(), expires_at, stores,
-                ..mail.context(base)
+                ..mail.values(link, locale)
             },
+        }
+    }
+}
+
+impl ApplicationMail {
+    fn values(&self, link: &str, locale: Locale) -> minijinja::Value {
+        context! {
+            name => &self.name,
+            city => self.city.in_language(locale),
+            link,
+        }
+    }
+}
+
+/// A mail ready to send: the subject in the recipient's language; a plain-text and an HTML
+/// part, each in both languages, the recipient's first.
+pub struct ComposedMail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub struct MailComposer {
+    env: Environment<'static>,
+    frontend_base_url: String,
+}
+
+/// The template block of each language's part.
+fn block(locale: Locale) -> &'static str {
+    match locale {
+        Locale::En => "en",
+        Locale::ZhCn => "zh_cn",
+    }
+}
+
+macro_rules! template {
+    ($env:ident, $name:literal) => {
+        $env.add_template($name, include_str!(concat!("templates/", $name)))
+            .map_err(|e| anyhow::anyhow!("mail template {}: {e}", $name))?;
+    };
+}
+
+impl MailComposer {
+    /// Links in mails go to the front end at `frontend_base_url` (no trailing slash).
+    pub fn new(frontend_base_url: &str) -> anyhow::Result<Self> {
+        // By their names, `.txt` templates are not escaped and `.html` ones are.
+        let mut env = Environment::new();
+        template!(env, "verify_email.txt");
+        template!(env, "password_reset.txt");
+        template!(env, "staff_invitation.txt");
+        template!(env, "application_submitted.txt");
+        template!(env, "info_requested.txt");
+        template!(env, "application_rejected.txt");
+        template!(env, "application_reopened.txt");
+        template!(env, "application_withdrawn.txt");
+        template!(env, "assignee_update.txt");
+        template!(env, "reviewer_assigned.txt");
+        template!(env, "partnership_update.txt");
+        template!(env, "layout.html");
+        Ok(Self {
+            env,
+            frontend_base_url: frontend_base_url.to_owned(),
+        })
+    }
+
+    /// `message` for someone who reads `locale`: in both languages, theirs first.
+    pub fn compose(&self, message: &Message, locale: Locale) -> Result<ComposedMail, AppError> {
+        let name = message.template();
+        let failed = |e: minijinja::Error| {
+            AppError::Internal(anyhow::anyhow!("rendering mail {name}: {e:#}"))
         };
-        let name = format!("{}.{}", message.template(), locale.as_str());
-        let text = self
-            .env
-            .get_template(&name)
-            .and_then(|t| t.render(values))
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("rendering mail {name}: {e}")))?;
-        let (subject, body) = text.split_once('\n').unwrap_or((text.as_str(), ""));
+        let link = message.link(&self.frontend_base_url);
+        let template = self.env.get_template(name).map_err(failed)?;
+        let sections = languages(locale)
+            .into_iter()
+            .map(|language| {
+                let rendered = template
+                    .render_captured(message.values(&link.url, language))?
+                    .with_state_mut(|state| state.render_block(block(language)))?;
+                Ok(Section::read(language, &rendered, Some(&link)))
+            })
+            .collect::<Result<Vec<_>, minijinja::Error>>()
+            .map_err(failed)?;
+        self.lay_out(sections).map_err(failed)
+    }
+
+    fn lay_out(&self, sections: Vec<Section>) -> Result<ComposedMail, minijinja::Error> {
         Ok(ComposedMail {
-            subject: subject.trim().to_owned(),
-            body: body.trim_start().to_owned(),
+            html: layout::html(&self.env, &sections)?,
+            text: layout::text(&sections),
+            subject: sections
+                .into_iter()
+                .next()
+                .map(|first| first.subject)
+                .unwrap_or_default(),
         })
     }
 }
@@ -253,35 +342,26 @@ impl MailComposer {
 pub const UNRENDERABLE: &str = "cannot render the message";
 
 impl MailComposer {
-    /// The subject and body of an outbox row: rendered now from its message in the recipient's
-    /// language, or the text that rows queued before mail was data carry. An error here can
+    /// The mail of an outbox row: rendered now from its message for the recipient's language,
+    /// or laid out from the text that rows queued before mail was data carry. An error here can
     /// never heal by retrying.
     pub fn compose_queued(&self, mail: &OutboxMail) -> Result<ComposedMail, String> {
-        let Some(message) = &mail.message else {
-            return Ok(ComposedMail {
-                subject: mail.subject.clone().unwrap_or_default(),
-                body: mail.body_text.clone().unwrap_or_default(),
-            });
-        };
-        let message: Message =
-            serde_json::from_str(message).map_err(|e| format!("{UNRENDERABLE}: {e}"))?;
         let locale = mail
             .locale
             .as_deref()
             .and_then(Locale::parse)
             .unwrap_or(Locale::En);
+        let Some(message) = &mail.message else {
+            let subject = mail.subject.as_deref().unwrap_or_default();
+            let body = mail.body_text.as_deref().unwrap_or_default();
+            return self
+                .lay_out(vec![Section::new(locale, subject, body, None)])
+                .map_err(|e| format!("{UNRENDERABLE}: {e}"));
+        };
+        let message: Message =
+            serde_json::from_str(message).map_err(|e| format!("{UNRENDERABLE}: {e}"))?;
         self.compose(&message, locale)
             .map_err(|e| format!("{UNRENDERABLE}: {e}"))
-    }
-}
-
-impl ApplicationMail {
-    fn context(&self, base: &str) -> minijinja::Value {
-        context! {
-            name => &self.name,
-            city => &self.city,
-            link => format!("{base}/applications/{}", self.application_id),
-        }
     }
 }
 
@@ -298,17 +378,32 @@ fn role_name(role: Role, locale: Locale) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use minijinja::HtmlEscape;
 
-    #[test]
-    fn every_message_renders_in_both_languages_with_its_link() {
-        let composer = MailComposer::new("https://portal.example").expect("templates compile");
-        let mail = ApplicationMail {
+    use super::*;
+    use crate::mail::layout::TEXT_SEPARATOR;
+
+    const BASE: &str = "https://portal.example/app";
+
+    fn composer() -> MailComposer {
+        MailComposer::new(BASE).expect("templates compile")
+    }
+
+    fn application_mail() -> ApplicationMail {
+        ApplicationMail {
             name: "Li".into(),
-            city: "Suzhou".into(),
+            city: CityName::Both {
+                en: "Suzhou".into(),
+                zh_cn: "苏州".into(),
+            },
             application_id: Uuid::nil(),
-        };
-        let messages = [
+        }
+    }
+
+    /// One of every message (and of every partnership step).
+    fn every_message() -> Vec<Message> {
+        let mail = application_mail();
+        let mut messages = vec![
             Message::VerifyEmail {
                 name: "Li".into(),
                 token: "tok1".into(),
@@ -344,54 +439,250 @@ mod tests {
                 mail: mail.clone(),
                 group: "Huadong Motors".into(),
             },
-            Message::Partnership {
+        ];
+        for step in [
+            PartnershipStep::LoiOffered,
+            PartnershipStep::LoiExpiring,
+            PartnershipStep::LoiExpired,
+            PartnershipStep::LoiSigned,
+            PartnershipStep::LoiDeclined,
+            PartnershipStep::OnboardingStarted,
+            PartnershipStep::PartnerActivated,
+        ] {
+            messages.push(Message::Partnership {
                 mail: mail.clone(),
-                step: PartnershipStep::LoiOffered,
+                step,
                 expires_at: Some("2027-01-01T00:00:00Z".into()),
                 stores: Some(2),
-            },
-            Message::Partnership {
-                mail: mail.clone(),
-                step: PartnershipStep::PartnerActivated,
-                expires_at: None,
-                stores: None,
-            },
-        ];
-        for message in &messages {
+            });
+        }
+        messages
+    }
+
+    /// The plain-text part's sections, in order.
+    fn text_sections(mail: &ComposedMail) -> Vec<&str> {
+        mail.text.split(TEXT_SEPARATOR).collect()
+    }
+
+    /// How each language greets Li: a mark that a part is in that language.
+    fn greeting(locale: Locale) -> &'static str {
+        match locale {
+            Locale::En => "Hello Li,",
+            Locale::ZhCn => "Li，您好：",
+        }
+    }
+
+    #[test]
+    fn every_message_renders_in_both_languages_in_both_parts() {
+        let composer = composer();
+        for message in &every_message() {
             let stored = serde_json::to_string(message).expect("serialises");
             let read: Message = serde_json::from_str(&stored).expect("reads back");
             assert_eq!(&read, message, "{stored}");
+            let link = message.link(BASE).url;
             let en = composer.compose(message, Locale::En).expect("renders");
             let zh = composer.compose(message, Locale::ZhCn).expect("renders");
-            assert_ne!(en.subject, zh.subject);
-            for mail in [&en, &zh] {
-                assert!(!mail.subject.is_empty());
-                assert!(
-                    mail.body.contains("https://portal.example/"),
-                    "{}",
-                    mail.body
-                );
-                assert!(mail.body.contains("Li"));
+            assert_ne!(en.subject, zh.subject, "{stored}");
+            for (mail, first) in [(&en, Locale::En), (&zh, Locale::ZhCn)] {
+                let [first, second] = languages(first);
+                // The subject is in the recipient's language alone.
+                assert!(!mail.subject.is_empty() && !mail.subject.contains('\n'));
+                let has_chinese = mail
+                    .subject
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+                assert_eq!(has_chinese, first == Locale::ZhCn, "{}", mail.subject);
+
+                // Plain text: the recipient's part (under its subject), then the other.
+                let sections = text_sections(mail);
+                assert_eq!(sections.len(), 2, "{}", mail.text);
+                assert!(sections[0].starts_with(&mail.subject), "{}", mail.text);
+                for (section, language) in sections.iter().zip([first, second]) {
+                    assert!(section.contains(greeting(language)), "{section}");
+                    assert!(
+                        !section.contains(greeting(languages(language)[1])),
+                        "{section}"
+                    );
+                    assert!(section.contains(&link), "{section}");
+                }
+
+                // HTML: the same parts in the same order, each marked with its language and
+                // with the link as a button.
+                let html = &mail.html;
+                assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+                let at = |needle: &str| {
+                    html.find(needle)
+                        .unwrap_or_else(|| panic!("{needle:?} in {html}"))
+                };
+                let first_part = at(&format!("<div lang=\"{}\"", first.as_str()));
+                let second_part = at(&format!("<div lang=\"{}\"", second.as_str()));
+                assert!(first_part < second_part);
+                assert!(at(greeting(first)) < second_part && at(greeting(second)) > second_part);
+                let href = format!("href=\"{}\"", HtmlEscape(&link));
+                assert_eq!(html.matches(&href).count(), 4, "{html}");
+                let button = message.link(BASE).button;
+                assert!(at(button.label(first)) < second_part);
+                assert!(at(button.label(second)) > second_part);
             }
         }
-        let zh = composer
+    }
+
+    #[test]
+    fn links_go_to_the_front_end() {
+        let composer = composer();
+        let expected = [
+            (0, "https://portal.example/app/verify-email?token=tok1"),
+            (1, "https://portal.example/app/reset-password?token=tok2"),
+            (
+                2,
+                "https://portal.example/app/reset-password?token=tok3&invited=1",
+            ),
+            (
+                3,
+                "https://portal.example/app/applications/00000000-0000-0000-0000-000000000000",
+            ),
+        ];
+        let messages = every_message();
+        for (index, link) in expected {
+            let mail = composer
+                .compose(&messages[index], Locale::En)
+                .expect("renders");
+            assert!(mail.text.contains(&format!("\n{link}\n")), "{}", mail.text);
+        }
+        // Every mail about an application links to it.
+        for message in &messages[3..] {
+            assert!(
+                message
+                    .link(BASE)
+                    .url
+                    .ends_with("/applications/00000000-0000-0000-0000-000000000000")
+            );
+        }
+    }
+
+    /// The tokens in links are used as they are: they must need no escaping in a URL.
+    #[test]
+    fn mailed_tokens_are_url_safe_as_they_are() {
+        for _ in 0..200 {
+            let token = crate::tokens::random_token();
+            assert!(
+                token
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                "{token}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_part_has_the_words_of_its_language() {
+        let composer = composer();
+        let messages = every_message();
+        let invitation = composer
             .compose(&messages[2], Locale::ZhCn)
             .expect("renders");
-        assert!(zh.body.contains("评审员") && zh.body.contains("token=tok3"));
+        let sections = text_sections(&invitation);
+        assert!(sections[0].contains("以评审员身份") && sections[1].contains("as reviewer"));
+
         let rejected = composer.compose(&messages[5], Locale::En).expect("renders");
-        assert!(
-            rejected
-                .body
-                .contains("All partner places planned for this city have been filled.")
-        );
-        assert!(
-            rejected
-                .body
-                .contains("Note from the recruitment team: See you next round.")
-        );
+        let sections = text_sections(&rejected);
+        assert!(sections[0].contains("All partner places planned for this city have been filled."));
+        assert!(sections[0].contains("Note from the recruitment team: See you next round."));
+        assert!(sections[1].contains("该城市计划的合作名额已满。"));
+        assert!(sections[1].contains("招募团队备注：See you next round."));
+
         let asked = composer
             .compose(&messages[4], Locale::ZhCn)
             .expect("renders");
-        assert!(asked.body.contains("Please send the lease.") && asked.subject.contains("Suzhou"));
+        assert!(asked.subject.contains("苏州"));
+        let sections = text_sections(&asked);
+        assert!(sections[0].contains("在苏州的合作申请"));
+        assert!(sections[1].contains("application for Suzhou"));
+        assert!(
+            sections
+                .iter()
+                .all(|s| s.contains("Please send the lease."))
+        );
+    }
+
+    #[test]
+    fn what_people_typed_is_escaped_in_the_html_part() {
+        let composer = composer();
+        let hostile = "<script>alert('x')</script>";
+        let mut mail = application_mail();
+        mail.name = hostile.into();
+        let messages = [
+            Message::VerifyEmail {
+                name: hostile.into(),
+                token: "tok".into(),
+            },
+            Message::StaffInvitation {
+                name: hostile.into(),
+                token: "tok".into(),
+                inviter: hostile.into(),
+                role: Role::Admin,
+            },
+            Message::InfoRequested {
+                mail: mail.clone(),
+                message: format!("Line one {hostile}\n\n<a href=\"https://evil.example\">two</a>"),
+            },
+            Message::ReviewerAssigned {
+                mail,
+                group: format!("{hostile} & \"Sons\""),
+            },
+        ];
+        for message in &messages {
+            for locale in [Locale::En, Locale::ZhCn] {
+                let composed = composer.compose(message, locale).expect("renders");
+                let html = &composed.html;
+                assert!(
+                    !html.contains("<script") && !html.contains("evil.example\">"),
+                    "{html}"
+                );
+                assert!(html.contains("&lt;script&gt;"), "{html}");
+                // The text part carries the words as they were typed.
+                assert!(composed.text.contains(hostile));
+            }
+        }
+    }
+
+    /// Mails queued before they spoke both languages still go out: their city name (in the
+    /// recipient's language) serves both parts, and rows that carry text are laid out as it is.
+    #[test]
+    fn mails_queued_before_still_render() {
+        let composer = composer();
+        let stored = r#"{"template":"application_submitted","mail":{"name":"Li","city":"Suzhou","application_id":"00000000-0000-0000-0000-000000000000"}}"#;
+        let row = |message: Option<&str>| OutboxMail {
+            id: "row".into(),
+            recipient: "li@example.com".into(),
+            subject: message.is_none().then(|| "Old subject".into()),
+            body_text: message
+                .is_none()
+                .then(|| "Old <b>body</b>\n\nhttps://x.example/".into()),
+            locale: Some("zh-CN".into()),
+            message: message.map(str::to_owned),
+            attempts: 0,
+        };
+        let mail = composer
+            .compose_queued(&row(Some(stored)))
+            .expect("renders");
+        assert!(mail.subject.contains("Suzhou"));
+        let sections = text_sections(&mail);
+        assert!(sections[0].contains("Suzhou") && sections[1].contains("Suzhou"));
+
+        let mail = composer.compose_queued(&row(None)).expect("renders");
+        assert_eq!(mail.subject, "Old subject");
+        assert!(mail.text.contains("Old <b>body</b>"));
+        assert!(
+            mail.html.contains("Old &lt;b&gt;body&lt;&#x2f;b&gt;"),
+            "{}",
+            mail.html
+        );
+
+        let broken = composer
+            .compose_queued(&row(Some(r#"{"template":"no_such"}"#)))
+            .err()
+            .expect("refused");
+        assert!(broken.starts_with(UNRENDERABLE));
     }
 }

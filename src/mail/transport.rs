@@ -4,8 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
-use lettre::message::Mailbox;
-use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
 
@@ -44,17 +43,22 @@ impl Sender {
         Ok(Self { transport, from })
     }
 
-    /// Sends one message; the error text is kept on the outbox row for operators.
-    pub async fn send(&self, recipient: &str, mail: &ComposedMail) -> Result<(), String> {
+    /// Sends one message; the error text is kept on the outbox row for operators. `id` (the
+    /// outbox row's) makes the `Message-ID`, so that every attempt at one mail carries the same
+    /// one and a receiving server can tell a retry from a new mail. lettre adds `Date`.
+    pub async fn send(&self, recipient: &str, id: &str, mail: &ComposedMail) -> Result<(), String> {
         let to: Mailbox = recipient
             .parse()
             .map_err(|e| format!("bad recipient: {e}"))?;
         let message = lettre::Message::builder()
             .from(self.from.clone())
             .to(to)
+            .message_id(Some(format!("<{id}@{}>", self.from.email.domain())))
             .subject(mail.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body.clone())
+            .multipart(MultiPart::alternative_plain_html(
+                mail.text.clone(),
+                mail.html.clone(),
+            ))
             .map_err(|e| format!("building the message: {e}"))?;
         match &self.transport {
             Transport::Smtp(smtp) => smtp
@@ -96,9 +100,14 @@ mod tests {
         .unwrap();
         let mail = ComposedMail {
             subject: "Verify your address".into(),
-            body: "https://portal.test/verify-email?token=secret".into(),
+            text: "https://portal.test/verify-email?token=secret".into(),
+            html: "<p>https://portal.test/verify-email?token=secret</p>".into(),
         };
-        sender.send("owner@dealer.example", &mail).await.unwrap();
+        let id = uuid::Uuid::now_v7().to_string();
+        sender
+            .send("owner@dealer.example", &id, &mail)
+            .await
+            .unwrap();
         assert_eq!(mode(&folder), 0o700);
         let files: Vec<_> = std::fs::read_dir(&folder)
             .unwrap()

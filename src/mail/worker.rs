@@ -77,7 +77,7 @@ impl MailWorker {
             .map(|c| c.subject.clone())
             .unwrap_or_default();
         let result = match composed {
-            Ok(composed) => self.sender.send(&mail.recipient, &composed).await,
+            Ok(composed) => self.sender.send(&mail.recipient, &mail.id, &composed).await,
             Err(error) => Err(error),
         };
         let now = self.clock.now();

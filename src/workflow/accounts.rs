@@ -1,6 +1,7 @@
-//! Accounts: an applicant's registration and the e-mailed links that verify its address or
-//! reset its password, staff invited and changed by admins, and admins made by the operator. Every change that alters what a
-//! confirmed caller holds forgets it, so it takes effect from the next request on.
+//! Accounts: an applicant's registration and the e-mailed links that verify its address (sent
+//! again on request) or reset its password, staff invited and changed by admins, and admins made
+//! by the operator. Every change that alters what a confirmed caller holds forgets it, so it
+//! takes effect from the next request on.
 
 use chrono::Duration;
 use uuid::Uuid;
@@ -10,7 +11,7 @@ use crate::db::one_time_tokens::{self, Purpose};
 use crate::db::users::{self, NewUser, StaffChanges, User};
 use crate::db::{DbConnection, cities, refresh_tokens};
 use crate::domain::account::{EmailAddress, Role};
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, FieldError, ProblemCode};
 use crate::mail::Message;
 use crate::mail::templates::{INVITATION_HOURS, PASSWORD_RESET_HOURS, VERIFY_EMAIL_HOURS};
 
@@ -19,14 +20,33 @@ use crate::mail::templates::{INVITATION_HOURS, PASSWORD_RESET_HOURS, VERIFY_EMAI
 pub fn register(work: &mut Work<'_>, user: &NewUser<'_>) -> Result<User, AppError> {
     let now = work.now();
     users::insert(work, user, now)?;
-    let ttl = Duration::hours(VERIFY_EMAIL_HOURS);
+    let user = found(work, user.id)?;
+    mail_verification_link(work, &user)?;
+    Ok(user)
+}
+
+/// Mails the account a fresh link that verifies its address (409 `already_verified` once it
+/// is). The links mailed before stop working: only the newest does, so that a link lying in an
+/// old mail is worth nothing.
+pub fn resend_verification(work: &mut Work<'_>, user_id: Uuid) -> Result<(), AppError> {
+    let user = found(work, user_id)?;
+    if user.email_verified_at.is_some() {
+        return Err(AppError::Conflict(ProblemCode::AlreadyVerified));
+    }
+    let now = work.now();
+    one_time_tokens::void_all_of_user(work, user.id, Purpose::VerifyEmail, now)?;
+    mail_verification_link(work, &user)
+}
+
+fn mail_verification_link(work: &mut Work<'_>, user: &User) -> Result<(), AppError> {
+    let (ttl, now) = (Duration::hours(VERIFY_EMAIL_HOURS), work.now());
     let token = one_time_tokens::issue(work, user.id, Purpose::VerifyEmail, ttl, now)?;
     let message = Message::VerifyEmail {
-        name: user.display_name.to_owned(),
+        name: user.display_name.clone(),
         token,
     };
-    work.mail(user.email, user.locale, message);
-    found(work, user.id)
+    work.mail(user.email.clone(), user.locale, message);
+    Ok(())
 }
 
 /// Marks the address of the token's account verified (400 `invalid_token` for a token that is

@@ -48,7 +48,7 @@ pub fn assign(
         reason: Some(format!("{} ({})", reviewer.display_name, reviewer.id)),
     });
     let message = Message::ReviewerAssigned {
-        mail: application_mail(work, application, reviewer.display_name, reviewer.locale)?,
+        mail: application_mail(work, application, reviewer.display_name)?,
         group: application.dealer_group_name.clone(),
     };
     work.mail(reviewer.email, reviewer.locale, message);

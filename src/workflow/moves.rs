@@ -382,7 +382,7 @@ fn notify(
             .filter(|a| Some(a.user_id) != mover.user_id)
         {
             let message = Message::AssigneeUpdate {
-                mail: application_mail(work, application, reviewer.display_name, reviewer.locale)?,
+                mail: application_mail(work, application, reviewer.display_name)?,
                 group: application.dealer_group_name.clone(),
                 action: row.action,
             };

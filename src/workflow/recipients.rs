@@ -1,5 +1,4 @@
-//! Who hears about an application, and the words they need (their name, the city in their
-//! language).
+//! Who hears about an application, and the words they need (their name, the city's name).
 
 use uuid::Uuid;
 
@@ -7,14 +6,14 @@ use crate::db::applications::Application;
 use crate::db::{DbConnection, cities, dealer_groups, users};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::mail::templates::ApplicationMail;
+use crate::mail::templates::{ApplicationMail, CityName};
 
-/// The city's name in `locale`.
-pub fn city_name(conn: &mut DbConnection, code: &str, locale: Locale) -> Result<String, AppError> {
+/// The city's name in both languages: mails speak both.
+pub fn city_name(conn: &mut DbConnection, code: &str) -> Result<CityName, AppError> {
     let (city, _) = cities::find(conn, code)?.ok_or(AppError::NotFound)?;
-    Ok(match locale {
-        Locale::En => city.name_en,
-        Locale::ZhCn => city.name_zh,
+    Ok(CityName::Both {
+        en: city.name_en,
+        zh_cn: city.name_zh,
     })
 }
 
@@ -23,8 +22,8 @@ pub struct Recipient {
     pub email: String,
     pub locale: Locale,
     pub name: String,
-    /// The application's city in the recipient's language.
-    pub city: String,
+    /// The application's city.
+    pub city: CityName,
 }
 
 impl Recipient {
@@ -48,22 +47,21 @@ pub fn owner_of(
         return Ok(None);
     };
     Ok(Some(Recipient {
-        city: city_name(conn, &application.city_code, owner.locale)?,
+        city: city_name(conn, &application.city_code)?,
         email: owner.email,
         locale: owner.locale,
         name: owner.display_name,
     }))
 }
 
-/// What a mail about `application` says to `name`: the city in `locale`.
+/// What a mail about `application` says to `name`.
 pub fn application_mail(
     conn: &mut DbConnection,
     application: &Application,
     name: String,
-    locale: Locale,
 ) -> Result<ApplicationMail, AppError> {
     Ok(ApplicationMail {
-        city: city_name(conn, &application.city_code, locale)?,
+        city: city_name(conn, &application.city_code)?,
         name,
         application_id: application.id,
     })

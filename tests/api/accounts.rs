@@ -11,6 +11,18 @@ use serde_json::{Value, json};
 use crate::db_test;
 use crate::helpers::*;
 
+/// The app with these auth rate limits a minute (integrator clients: 100).
+fn limited(per_address: u32, per_account: u32) -> Setup {
+    Setup {
+        rate_limits: RateLimitSettings {
+            per_address_per_minute: per_address,
+            per_account_per_minute: per_account,
+            per_client_per_minute: 100,
+        },
+        ..Setup::default()
+    }
+}
+
 db_test!(
     async fn an_applicant_registers_verifies_and_signs_in(app: TestApp) {
         let user = app.register("Li.Wei@Example.com").await;
@@ -391,14 +403,7 @@ db_test!(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_is_rate_limited_per_address() {
-    let setup = Setup {
-        rate_limits: RateLimitSettings {
-            per_address_per_minute: 3,
-            per_account_per_minute: 100,
-            per_client_per_minute: 100,
-        },
-        ..Setup::default()
-    };
+    let setup = limited(3, 100);
     let app = TestApp::spawn_with(Backend::Sqlite, setup).await.unwrap();
     for i in 0..3 {
         let res = app.login(&format!("user{i}@example.com"), PASSWORD).await;
@@ -432,14 +437,7 @@ async fn sign_in_is_rate_limited_per_address() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_is_rate_limited_per_account() {
-    let setup = Setup {
-        rate_limits: RateLimitSettings {
-            per_address_per_minute: 100,
-            per_account_per_minute: 2,
-            per_client_per_minute: 100,
-        },
-        ..Setup::default()
-    };
+    let setup = limited(100, 2);
     let app = TestApp::spawn_with(Backend::Sqlite, setup).await.unwrap();
     app.registered("target@example.com").await;
     for _ in 0..2 {
@@ -537,14 +535,7 @@ db_test!(
 );
 
 db_test!(
-    setup: Setup {
-        rate_limits: RateLimitSettings {
-            per_address_per_minute: 2,
-            per_account_per_minute: 100,
-            per_client_per_minute: 100,
-        },
-        ..Setup::default()
-    };
+    setup: limited(2, 100);
     async fn password_reset_confirmations_are_rate_limited_per_address(app: TestApp) {
         let guess = json!({"token": "guess", "new_password": "a new password 123"});
         let path = "/api/v1/auth/password-reset/confirm";
@@ -570,13 +561,8 @@ async fn login_from(app: &TestApp, from: &str, email: &str, password: &str) -> r
 
 db_test!(
     setup: Setup {
-        rate_limits: RateLimitSettings {
-            per_address_per_minute: 100,
-            per_account_per_minute: 2,
-            per_client_per_minute: 100,
-        },
         trust_proxy_headers: true,
-        ..Setup::default()
+        ..limited(100, 2)
     };
     async fn guesses_from_elsewhere_do_not_lock_the_owner_out(app: TestApp) {
         app.registered("owner@example.com").await;
@@ -601,5 +587,159 @@ db_test!(
         let res = login_from(app, "198.51.100.20", "other@example.com", PASSWORD).await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(res.headers()["ratelimit-limit"], "100");
+    }
+);
+
+/// Asks for another verification e-mail.
+async fn resend_verification(app: &TestApp, token: Option<&str>) -> reqwest::Response {
+    app.request(
+        reqwest::Method::POST,
+        "/api/v1/auth/verify-email/resend",
+        token,
+    )
+    .send()
+    .await
+    .unwrap()
+}
+
+db_test!(
+    async fn a_resent_verification_mail_brings_a_fresh_link_and_voids_the_old(app: TestApp) {
+        app.register_in("again@example.com", "zh-CN").await;
+        let first = app.smtp.wait_for("again@example.com", "请验证").await;
+        let access = access_token(&app.tokens("again@example.com", PASSWORD).await);
+
+        let res = resend_verification(app, Some(&access)).await;
+        assert_eq!(res.status(), StatusCode::ACCEPTED);
+        assert!(res.headers().contains_key("ratelimit-remaining"));
+        // In the account's language first, like every mail.
+        let second = app.smtp.wait_for("again@example.com", "请验证").await;
+        assert!(second.body.contains("Li Wei，您好"), "{}", second.body);
+        assert_ne!(second.token(), first.token());
+
+        // Only the newest link works.
+        let verify = |token: String| async move {
+            app.post("/api/v1/auth/verify-email", None, &json!({"token": token}))
+                .await
+        };
+        assert_problem(
+            verify(first.token()).await,
+            StatusCode::BAD_REQUEST,
+            "invalid_token",
+        )
+        .await;
+        assert_eq!(
+            verify(second.token()).await.status(),
+            StatusCode::NO_CONTENT
+        );
+        let me: Value = app.get_json("/api/v1/me", Some(&access)).await;
+        assert_eq!(me["email_verified"], true);
+
+        // Once verified: 409 (in the caller's language) and no mail.
+        let res = app
+            .request(
+                reqwest::Method::POST,
+                "/api/v1/auth/verify-email/resend",
+                Some(&access),
+            )
+            .header("Accept-Language", "zh-CN")
+            .send()
+            .await
+            .unwrap();
+        let problem = assert_problem(res, StatusCode::CONFLICT, "already_verified").await;
+        assert_eq!(problem["title"], "电子邮件地址已验证");
+        assert_eq!(
+            crate::mail::outbox_rows_to(app, "again@example.com")
+                .await
+                .len(),
+            2
+        );
+    }
+);
+
+db_test!(
+    async fn resending_the_verification_mail_needs_a_signed_in_person(app: TestApp) {
+        let res = resend_verification(app, None).await;
+        assert_problem(res, StatusCode::UNAUTHORIZED, "unauthorized").await;
+        let res = resend_verification(app, Some("not.a.token")).await;
+        assert_problem(res, StatusCode::UNAUTHORIZED, "unauthorized").await;
+        // A staff member invited by an admin verified the address by setting a password.
+        let admin = app.admin("lead@maker.example").await;
+        let reviewer = app.reviewer(&admin, "rev@maker.example", &["320500"]).await;
+        let res = resend_verification(app, Some(&reviewer)).await;
+        assert_problem(res, StatusCode::CONFLICT, "already_verified").await;
+        assert_eq!(
+            crate::mail::outbox_rows_to(app, "rev@maker.example")
+                .await
+                .len(),
+            1
+        );
+    }
+);
+
+db_test!(
+    setup: limited(100, 2);
+    async fn resending_the_verification_mail_is_rate_limited_per_account(app: TestApp) {
+        app.registered("eager@example.com").await;
+        let access = access_token(&app.tokens("eager@example.com", PASSWORD).await);
+        for _ in 0..2 {
+            let res = resend_verification(app, Some(&access)).await;
+            assert_eq!(res.status(), StatusCode::ACCEPTED);
+            app.smtp.wait_for("eager@example.com", "Confirm").await;
+        }
+        // Refused by the account's limit (2 a minute), which the headers describe.
+        let res = resend_verification(app, Some(&access)).await;
+        assert_eq!(res.headers()["ratelimit-limit"], "2");
+        assert_eq!(res.headers()["ratelimit-remaining"], "0");
+        let retry_after: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=60).contains(&retry_after));
+        assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+        // No mail for the refused call: the registration's and the two resent.
+        assert_eq!(crate::mail::outbox_rows_to(app, "eager@example.com").await.len(), 3);
+        // Another account is not held back.
+        app.registered("calm@example.com").await;
+        let calm = access_token(&app.tokens("calm@example.com", PASSWORD).await);
+        assert_eq!(resend_verification(app, Some(&calm)).await.status(), StatusCode::ACCEPTED);
+        app.smtp.wait_for("calm@example.com", "Confirm").await;
+    }
+);
+
+db_test!(
+    setup: Setup {
+        trust_proxy_headers: true,
+        ..limited(2, 100)
+    };
+    async fn resending_the_verification_mail_is_rate_limited_per_address(app: TestApp) {
+        // Registered and signed in from elsewhere, so that only the resends count here.
+        let res = app
+            .request(reqwest::Method::POST, "/api/v1/auth/register", None)
+            .header("X-Forwarded-For", "198.51.100.1")
+            .json(&json!({"email": "busy@example.com", "password": PASSWORD, "display_name": "Busy", "locale": "en"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        app.smtp.wait_for("busy@example.com", "Confirm").await;
+        let pair: Value = login_from(app, "198.51.100.2", "busy@example.com", PASSWORD)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let access = access_token(&pair);
+        let resend = || {
+            app.request(reqwest::Method::POST, "/api/v1/auth/verify-email/resend", Some(&access))
+                .header("X-Forwarded-For", "203.0.113.50")
+                .send()
+        };
+        for remaining in ["1", "0"] {
+            let res = resend().await.unwrap();
+            assert_eq!(res.status(), StatusCode::ACCEPTED);
+            assert_eq!(res.headers()["ratelimit-limit"], "2");
+            assert_eq!(res.headers()["ratelimit-remaining"], remaining);
+            app.smtp.wait_for("busy@example.com", "Confirm").await;
+        }
+        let res = resend().await.unwrap();
+        assert!(res.headers().contains_key("retry-after"));
+        assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+        assert_eq!(crate::mail::outbox_rows_to(app, "busy@example.com").await.len(), 3);
     }
 );

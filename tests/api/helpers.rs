@@ -75,6 +75,8 @@ pub struct Setup {
     /// How often the background jobs run when nobody wakes them (200 ms unless set).
     pub worker_interval: Option<Duration>,
     pub document_limits: DocumentLimits,
+    /// Where the links in e-mails go (`http://portal.test`, the public base URL, unless set).
+    pub frontend_base_url: Option<String>,
 }
 
 impl TestApp {
@@ -107,6 +109,9 @@ impl TestApp {
             database_url: DatabaseUrl::parse(&database_url).unwrap(),
             bind: "127.0.0.1:0".parse().unwrap(),
             public_base_url: "http://portal.test".into(),
+            frontend_base_url: setup
+                .frontend_base_url
+                .unwrap_or_else(|| "http://portal.test".into()),
             jwt_secret: SecretString::from(JWT_SECRET),
             access_token_ttl: Duration::from_secs(900),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),

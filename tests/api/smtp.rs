@@ -6,11 +6,25 @@ use std::time::Duration;
 
 use mailin_embedded::{Handler, Server, SslConfig};
 
+/// Where the plain-text part passes from the recipient's language to the other.
+const LANGUAGE_SEPARATOR: &str = "\n----------------------------------------\n";
+
 #[derive(Clone, Debug)]
 pub struct ReceivedMail {
     pub to: Vec<String>,
     pub subject: String,
+    /// The plain-text part in the recipient's language: its first section.
     pub body: String,
+    /// The whole plain-text part (both languages).
+    pub text: String,
+    /// The HTML part, as sent (HTML-escaped).
+    pub html: String,
+    /// The message's own MIME type, e.g. `multipart/alternative`.
+    pub mime_type: String,
+    /// The MIME types of its parts, in order.
+    pub part_types: Vec<String>,
+    pub message_id: Option<String>,
+    pub date: Option<String>,
 }
 
 impl ReceivedMail {
@@ -25,6 +39,56 @@ impl ReceivedMail {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
             .collect()
+    }
+
+    /// The plain-text part's sections: the recipient's language, then the other.
+    pub fn text_sections(&self) -> Vec<&str> {
+        self.text.split(LANGUAGE_SEPARATOR).collect()
+    }
+
+    /// Reads a message as the server received it.
+    fn parse(to: &[String], data: &[u8]) -> Self {
+        let parsed = mailparse::parse_mail(data).expect("the server sent a parseable message");
+        let header = |name: &str| {
+            use mailparse::MailHeaderMap;
+            parsed.headers.get_first_value(name)
+        };
+        let part = |mime_type: &str| {
+            parsed
+                .subparts
+                .iter()
+                .find(|p| p.ctype.mimetype == mime_type)
+                .map(|p| p.get_body().expect("the part decodes"))
+                .unwrap_or_default()
+        };
+        // SMTP carries lines ended by CRLF; tests read them as LF.
+        let text = if parsed.subparts.is_empty() {
+            parsed.get_body().expect("the body decodes")
+        } else {
+            part("text/plain")
+        }
+        .replace("\r\n", "\n");
+        let body = text
+            .split(LANGUAGE_SEPARATOR)
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        Self {
+            to: to.to_vec(),
+            subject: header("Subject").unwrap_or_default(),
+            body,
+            html: part("text/html").replace("\r\n", "\n"),
+            text,
+            mime_type: parsed.ctype.mimetype.clone(),
+            part_types: parsed
+                .subparts
+                .iter()
+                .map(|p| p.ctype.mimetype.clone())
+                .collect(),
+            message_id: header("Message-ID"),
+            date: header("Date"),
+        }
     }
 }
 
@@ -54,20 +118,8 @@ impl Handler for Collector {
     }
 
     fn data_end(&mut self) -> mailin_embedded::Response {
-        let parsed =
-            mailparse::parse_mail(&self.data).expect("the server sent a parseable message");
-        let subject = parsed
-            .headers
-            .iter()
-            .find(|h| h.get_key_ref().eq_ignore_ascii_case("subject"))
-            .map(|h| h.get_value())
-            .unwrap_or_default();
-        let body = parsed.get_body().expect("the body decodes");
-        self.inbox.lock().unwrap().push(ReceivedMail {
-            to: self.to.clone(),
-            subject,
-            body,
-        });
+        let mail = ReceivedMail::parse(&self.to, &self.data);
+        self.inbox.lock().unwrap().push(mail);
         mailin_embedded::response::OK
     }
 }

@@ -1,11 +1,12 @@
-//! `/api/v1/auth/*`: sign-up, e-mail verification, sign-in, token refresh, sign-out, password
-//! reset and the integrators' client-credentials grant.
+//! `/api/v1/auth/*`: sign-up, e-mail verification (and its e-mail sent again), sign-in, token
+//! refresh, sign-out, password reset and the integrators' client-credentials grant.
 
 pub mod login;
 pub mod logout;
 pub mod password_reset;
 pub mod refresh;
 pub mod register;
+pub mod resend_verification;
 pub mod token;
 pub mod verify_email;
 
