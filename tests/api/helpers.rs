@@ -75,6 +75,8 @@ pub struct Setup {
     /// How often the background jobs run when nobody wakes them (200 ms unless set).
     pub worker_interval: Option<Duration>,
     pub document_limits: DocumentLimits,
+    /// `CORS_ALLOWED_ORIGINS` (none unless set).
+    pub cors_allowed_origins: Vec<String>,
 }
 
 impl TestApp {
@@ -119,6 +121,7 @@ impl TestApp {
             document_limits: setup.document_limits,
             password_hashing: setup.password_hashing.unwrap_or_default(),
             worker_interval: setup.worker_interval.unwrap_or(Duration::from_millis(200)),
+            cors_allowed_origins: setup.cors_allowed_origins,
         };
         let clock = Arc::new(ManualClock::default());
         let app = Application::build_with_clock(config, clock.clone())
