@@ -118,6 +118,9 @@ pub struct Config {
     pub password_hashing: HashingSettings,
     /// How often the background worker looks for work.
     pub worker_interval: Duration,
+    /// The origins of front ends on other origins that browsers may let call the API
+    /// (`CORS_ALLOWED_ORIGINS`), each exactly as a browser sends it in `Origin`; none by default.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portal.db";
@@ -222,6 +225,9 @@ impl Config {
                 ..HashingSettings::default()
             },
             worker_interval: Duration::from_secs(2),
+            cors_allowed_origins: allowed_origins(
+                var("CORS_ALLOWED_ORIGINS").as_deref().unwrap_or_default(),
+            )?,
         })
     }
 
@@ -256,6 +262,44 @@ fn base_url(raw: &str, name: &str) -> anyhow::Result<String> {
         "{name} must not carry a user name or password (it is {raw:?})"
     );
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// `CORS_ALLOWED_ORIGINS`: comma-separated origins such as `https://portal.example.com`.
+///
+/// Each entry must be an origin exactly as browsers send it (`http` or `https`, the host in
+/// lower case, a port only when it is not the scheme's default, no path, not even `/`): anything
+/// else would silently never match, so it stops the server instead. `*` is refused: the API is
+/// for the front ends its operator names.
+pub fn allowed_origins(value: &str) -> anyhow::Result<Vec<String>> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(origin)
+        .collect()
+}
+
+fn origin(entry: &str) -> anyhow::Result<String> {
+    anyhow::ensure!(
+        entry != "*",
+        "CORS_ALLOWED_ORIGINS may not be `*`: name each front end's origin, e.g. \
+         https://portal.example.com"
+    );
+    let canonical = url::Url::parse(entry)
+        .ok()
+        .filter(|url| matches!(url.scheme(), "http" | "https"))
+        .map(|url| url.origin().ascii_serialization());
+    match canonical {
+        Some(canonical) if canonical == entry => Ok(canonical),
+        Some(canonical) => anyhow::bail!(
+            "CORS_ALLOWED_ORIGINS: `{entry}` is not an origin as browsers send it \
+             (scheme://host[:port], no path); did you mean `{canonical}`?"
+        ),
+        None => anyhow::bail!(
+            "CORS_ALLOWED_ORIGINS: `{entry}` is not an origin (http:// or https://, a host and \
+             an optional port, e.g. https://portal.example.com)"
+        ),
+    }
 }
 
 /// The fewest bytes a JWT signing key may have: HS256 keys shorter than its 256-bit hash can be
@@ -359,6 +403,50 @@ mod tests {
                 .expect_err(bad)
                 .to_string();
             assert!(error.contains("FRONTEND_BASE_URL"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn allowed_origins_are_origins_as_browsers_send_them() {
+        assert_eq!(allowed_origins("").unwrap(), Vec::<String>::new());
+        assert_eq!(
+            allowed_origins(" https://portal.example.com , http://localhost:5173,").unwrap(),
+            ["https://portal.example.com", "http://localhost:5173"]
+        );
+        let refusal = |value: &str| allowed_origins(value).expect_err(value).to_string();
+        let star = refusal("https://portal.example.com,*");
+        assert!(star.contains("may not be `*`"), "{star}");
+        // What would never match a browser's `Origin` names the form that would.
+        for (entry, meant) in [
+            ("https://portal.example.com/", "https://portal.example.com"),
+            (
+                "https://portal.example.com/app",
+                "https://portal.example.com",
+            ),
+            ("https://Portal.Example.com", "https://portal.example.com"),
+            (
+                "https://portal.example.com:443",
+                "https://portal.example.com",
+            ),
+            (
+                "https://user@portal.example.com",
+                "https://portal.example.com",
+            ),
+        ] {
+            let error = refusal(entry);
+            assert!(
+                error.contains(&format!("did you mean `{meant}`")),
+                "{error}"
+            );
+        }
+        for entry in [
+            "portal.example.com",
+            "ftp://portal.example.com",
+            "null",
+            "https://",
+        ] {
+            let error = refusal(entry);
+            assert!(error.contains("is not an origin"), "{entry}: {error}");
         }
     }
 

@@ -27,7 +27,13 @@ use crate::error::{Problem, ProblemField};
 Errors are RFC 9457 `application/problem+json` with a stable `code`; 422s list every failing field \
 as a JSON path in `errors`. `Accept-Language: zh-CN` or `en` picks the language of `title` and `detail`. \
 Lists take `limit` (1-100, default 20) and an opaque `cursor`, and answer `{items, next_cursor}`. \
-Writes to versioned resources need `If-Match: <version>`.",
+Writes to versioned resources need `If-Match: <version>`.\n\n\
+Browsers may call the API from the origins the operator lists in `CORS_ALLOWED_ORIGINS` (none by \
+default): a preflight from one gets 204 allowing `GET, POST, PUT, PATCH, DELETE` and the request headers \
+`Authorization, Content-Type, If-Match, Idempotency-Key, Accept-Language`; a preflight from any other \
+origin gets 403 and no CORS headers. Responses to a listed origin, errors included, expose `ETag, \
+Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, X-Request-Id, \
+Idempotent-Replayed`. Callers send bearer tokens, never cookies: credentialed requests are not allowed.",
     ),
     components(schemas(Problem, ProblemField)),
     tags(

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
+use actix_web::http::Method;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
@@ -37,6 +38,10 @@ use crate::workflow::letters::LetterExpiry;
 const SHUTDOWN_GRACE: u64 = 30;
 /// Housekeeping is not urgent.
 const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(60);
+/// Served beside the API, outside its document (GET only): the document and its interactive pages.
+const DOCUMENT_PATH: &str = "/openapi.json";
+const DOCS_PATH: &str = "/docs";
+const DOCS_PAGES: &str = "/docs/{_:.*}";
 
 pub struct Application {
     port: u16,
@@ -116,6 +121,7 @@ impl Application {
         );
 
         let app_state = state.clone();
+        let routes = web::Data::new(route_methods());
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -123,17 +129,23 @@ impl Application {
                 .split_for_parts();
             app.app_data(app_state.clone())
                 .app_data(app_state.auth.clone())
+                .app_data(routes.clone())
                 .app_data(web::PathConfig::default().error_handler(problem::path_error))
-                .route("/openapi.json", web::get().to(openapi::serve_json))
-                .route("/docs", web::get().to(openapi::docs_redirect))
-                .service(SwaggerUi::new("/docs/{_:.*}").config(
+                .route(DOCUMENT_PATH, web::get().to(openapi::serve_json))
+                .route(DOCS_PATH, web::get().to(openapi::docs_redirect))
+                .service(SwaggerUi::new(DOCS_PAGES).config(
                     // No call to the public validator: the page reaches only this server.
-                    utoipa_swagger_ui::Config::from("/openapi.json").validator_url("none"),
+                    utoipa_swagger_ui::Config::from(DOCUMENT_PATH).validator_url("none"),
                 ))
                 .default_service(web::to(problem::fallback))
-                // Outside `localize`, which rebuilds error responses, so that 4xx keep the headers.
                 .wrap(from_fn(openapi::docs_headers))
+                // Inside `localize`, which keeps its headers on the problems it re-renders and
+                // renders its refusals; outside every handler, so that preflights need no token
+                // and count against no rate limit.
+                .wrap(from_fn(http::cors::handle))
                 .wrap(from_fn(problem::localize))
+                // Outside `localize`: a counted response, problems included, gets `RateLimit-*` as
+                // rendered (a 429 brings those of the limit that refused it).
                 .wrap(from_fn(rate_limit::add_headers))
                 .wrap(from_fn(http::metrics::record))
                 .wrap(TracingLogger::default())
@@ -174,6 +186,32 @@ impl Application {
         tracing::info!("stopped");
         Ok(result?)
     }
+}
+
+/// Each registered path's methods, for the `Allow` of a 405: the documented operations, which come
+/// from the same registration as the routes, and the pages served beside them.
+fn route_methods() -> problem::RouteMethods {
+    let documented = openapi::document()
+        .paths
+        .paths
+        .into_iter()
+        .flat_map(|(path, item)| {
+            [
+                (Method::GET, item.get.is_some()),
+                (Method::HEAD, item.head.is_some()),
+                (Method::POST, item.post.is_some()),
+                (Method::PUT, item.put.is_some()),
+                (Method::PATCH, item.patch.is_some()),
+                (Method::DELETE, item.delete.is_some()),
+                (Method::OPTIONS, item.options.is_some()),
+                (Method::TRACE, item.trace.is_some()),
+            ]
+            .into_iter()
+            .filter(|(_, registered)| *registered)
+            .map(move |(method, _)| (path.clone(), method))
+        });
+    let pages = [DOCUMENT_PATH, DOCS_PATH, DOCS_PAGES].map(|path| (path.to_owned(), Method::GET));
+    problem::RouteMethods::new(documented.chain(pages))
 }
 
 /// Once a minute: forget idle rate-limit counters and `Idempotency-Key` responses past 24 hours.

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod cities;
 pub mod concurrency;
+pub mod cors;
 pub mod dealer_groups;
 pub mod eligibility_criteria;
 pub mod extract;
@@ -24,6 +25,7 @@ pub mod problem;
 pub mod rankings;
 pub mod reports;
 pub mod staff;
+pub mod vary;
 pub mod webhooks;
 
 use utoipa_actix_web::scope;

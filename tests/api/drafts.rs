@@ -54,9 +54,7 @@ fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 db_test!(
-    async fn a_draft_saved_with_only_its_city_is_refused_at_submit_with_every_missing_field(
-        app: TestApp,
-    ) {
+    async fn a_city_only_draft_is_refused_at_submit_naming_what_is_missing(app: TestApp) {
         let (owner, _) = app
             .applicant_with_group("owner@dealer.example", "91320500123456788")
             .await;

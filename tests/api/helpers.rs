@@ -77,6 +77,8 @@ pub struct Setup {
     pub document_limits: DocumentLimits,
     /// Where the links in e-mails go (`http://portal.test`, the public base URL, unless set).
     pub frontend_base_url: Option<String>,
+    /// `CORS_ALLOWED_ORIGINS` (none unless set).
+    pub cors_allowed_origins: Vec<String>,
 }
 
 impl TestApp {
@@ -124,6 +126,7 @@ impl TestApp {
             document_limits: setup.document_limits,
             password_hashing: setup.password_hashing.unwrap_or_default(),
             worker_interval: setup.worker_interval.unwrap_or(Duration::from_millis(200)),
+            cors_allowed_origins: setup.cors_allowed_origins,
         };
         let clock = Arc::new(ManualClock::default());
         let app = Application::build_with_clock(config, clock.clone())

@@ -14,6 +14,7 @@ mod api_clients;
 mod applications;
 mod cities;
 mod cli;
+mod cors;
 mod dealer_groups;
 mod documents;
 mod drafts;
