@@ -7,17 +7,14 @@ use chrono::{DateTime, Duration, SecondsFormat, SubsecRound, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::eligibility;
 use super::recipients::{application_mail, owner_of};
 use super::unit::Work;
 use crate::db::applications::{self, Application};
 use crate::db::events::NewEvent;
 use crate::db::lois::{self, NewLoi, Signature};
-use crate::db::{
-    DbConnection, assignees, cities, criteria, dealer_groups, onboarding, scorecards, users,
-};
+use crate::db::{DbConnection, assignees, cities, dealer_groups, onboarding, scorecards, users};
 use crate::domain::city::accepts_submissions;
-use crate::domain::dealer_group::stores_in_province;
-use crate::domain::eligibility::{Candidate, evaluate};
 use crate::domain::loi::{LoiStatus, LoiTerms};
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::{
@@ -270,22 +267,7 @@ fn evaluate_eligibility(
     // report is made from the profile that holds at the commit, and an identity change cannot
     // slip in beside a first submission (`groups::update`).
     dealer_groups::lock(conn, application.dealer_group_id)?;
-    let (city, _) = cities::find(conn, &application.city_code)?.ok_or(AppError::NotFound)?;
-    let group =
-        dealer_groups::find(conn, application.dealer_group_id)?.ok_or(AppError::NotFound)?;
-    let current = criteria::current(conn)?;
-    let profile = &group.profile;
-    let candidate = Candidate {
-        rank_verified: group.rank_verified,
-        stores_in_city_province: stores_in_province(&profile.provinces, &city.province),
-        annual_revenue_cny: profile.annual_revenue_cny,
-        registered_capital_cny: profile.registered_capital_cny,
-        brands: &profile.brands,
-        after_sales: &profile.after_sales,
-        sites: &application.proposed_sites,
-        customers: &application.customer_base,
-    };
-    let report = evaluate(&current.rules, current.version, &candidate, now);
+    let report = eligibility::assess(conn, application, now)?;
     applications::store_report(conn, application.id, &report)
 }
 
