@@ -1,15 +1,17 @@
 //! Rate limits of the endpoints that guess-work attacks aim at (login, register, password reset,
 //! the token endpoint) or that send mail (those and the verification e-mail's resending): per
-//! client address and per account; and of integrator clients' API use.
+//! client address and per account; of integrator clients' API use; and of the eligibility
+//! preview, which costs an evaluation per call, per caller.
 //! Guessing a password or a client secret is limited per account *and* address, so that someone
 //! guessing from elsewhere does not lock the owner out at their own address. Limits live in each
 //! process's memory; behind a load balancer each replica counts on its own, which bounds an
 //! attacker at N times the limit.
 
-use std::future::{Ready, ready};
+use std::future::{Future, Ready, ready};
 use std::hash::Hash;
 use std::net::{IpAddr, Ipv4Addr};
 use std::num::NonZeroU32;
+use std::pin::Pin;
 use std::time::Duration;
 
 use actix_web::body::MessageBody;
@@ -24,6 +26,7 @@ use governor::{Quota, RateLimiter};
 
 use super::Authenticator;
 use super::client_address::client_address;
+use super::principal::Principal;
 use crate::config::RateLimitSettings;
 use crate::error::AppError;
 
@@ -61,8 +64,13 @@ pub struct AuthRateLimits {
     by_address: Keyed<IpAddr>,
     by_account: Keyed<String>,
     by_client: Keyed<uuid::Uuid>,
+    previews: Keyed<uuid::Uuid>,
     clock: DefaultClock,
 }
+
+/// Eligibility previews a minute per caller. Each one evaluates the rules afresh; a form that
+/// previews as its owner edits, debounced, stays well below it.
+pub const PREVIEWS_PER_MINUTE: u32 = 30;
 
 fn per_minute(n: u32) -> Quota {
     Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
@@ -100,6 +108,8 @@ impl AuthRateLimits {
                 .with_middleware::<StateInformationMiddleware>(),
             by_client: RateLimiter::keyed(per_minute(settings.per_client_per_minute))
                 .with_middleware::<StateInformationMiddleware>(),
+            previews: RateLimiter::keyed(per_minute(PREVIEWS_PER_MINUTE))
+                .with_middleware::<StateInformationMiddleware>(),
             clock: DefaultClock::default(),
         }
     }
@@ -130,14 +140,21 @@ impl AuthRateLimits {
         check(&self.by_client, &client, &self.clock)
     }
 
+    /// Counts one eligibility preview by a caller (a person's or a client's id).
+    pub fn check_preview(&self, caller: uuid::Uuid) -> Result<RateLimitStatus, AppError> {
+        check(&self.previews, &caller, &self.clock)
+    }
+
     /// Drops the state of keys that are back to full capacity; run now and then.
     pub fn forget_idle(&self) {
         self.by_address.retain_recent();
         self.by_account.retain_recent();
         self.by_client.retain_recent();
+        self.previews.retain_recent();
         self.by_address.shrink_to_fit();
         self.by_account.shrink_to_fit();
         self.by_client.shrink_to_fit();
+        self.previews.shrink_to_fit();
     }
 }
 
@@ -177,6 +194,31 @@ impl FromRequest for AddressThrottle {
                 address,
             }
         }))
+    }
+}
+
+/// An extractor for the eligibility preview: the caller (as `AnyPrincipal` admits it), counted
+/// against its preview limit, [`PREVIEWS_PER_MINUTE`] (429 when over). The response's
+/// `RateLimit-*` headers describe this limit.
+pub struct PreviewCaller(pub Principal);
+
+impl FromRequest for PreviewCaller {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let principal = Principal::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let principal = principal.await?;
+            let caller = match &principal {
+                Principal::User(user) => user.id,
+                Principal::Client(client) => client.id,
+            };
+            let status = Authenticator::of(&req)?.rate_limits.check_preview(caller)?;
+            req.extensions_mut().insert(status);
+            Ok(PreviewCaller(principal))
+        })
     }
 }
 
@@ -254,5 +296,30 @@ mod tests {
             "a@example.com",
             elsewhere
         ));
+    }
+
+    #[test]
+    fn previews_are_counted_per_caller() {
+        let limits = AuthRateLimits::new(&RateLimitSettings::default());
+        let (one, other) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        for used in 1..=PREVIEWS_PER_MINUTE {
+            let status = limits.check_preview(one).expect("within the limit");
+            assert_eq!(status.limit, PREVIEWS_PER_MINUTE);
+            assert_eq!(status.remaining, PREVIEWS_PER_MINUTE - used);
+        }
+        assert!(matches!(
+            limits.check_preview(one),
+            Err(AppError::RateLimited {
+                limit: PREVIEWS_PER_MINUTE,
+                ..
+            })
+        ));
+        assert!(limits.check_preview(other).is_ok());
+        // The sign-in limits are apart.
+        assert!(
+            limits
+                .check_address(IpAddr::V4(Ipv4Addr::LOCALHOST))
+                .is_ok()
+        );
     }
 }

@@ -9,6 +9,8 @@ use utoipa::ToSchema;
 use super::application::{CustomerBase, ProposedSite, SiteType};
 use super::dealer_group::{AfterSales, Brand, Segment};
 
+pub mod words;
+
 /// Points for reaching a threshold. In a list the thresholds rise strictly and the highest one
 /// reached counts (not the sum); below the first, a rule gives 0 points.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -319,7 +321,8 @@ pub struct Check {
     pub max_points: i32,
     /// The thresholds and the candidate's figures the verdict rests on. For
     /// `commercial_district_site`: `qualifying_site` (index of the first site that meets every
-    /// threshold, or null) and `sites_failing` (`[{site, below: [measure, ...]}]`).
+    /// threshold, or null) and `sites_failing` (`[{site, site_type, below: [measure, ...],
+    /// measured: {measure: figure}}]`; reports made before v1.1 lack `site_type` and `measured`).
     #[schema(value_type = Object)]
     pub detail: serde_json::Value,
 }
@@ -389,12 +392,13 @@ fn ranking_check(rule: &RankingRule, c: &Candidate<'_>) -> Check {
 }
 
 fn site_check(rule: &SiteRule, sites: &[ProposedSite]) -> Check {
-    let shortfalls: Vec<Vec<&str>> = sites
+    // Per site, what falls short: the type (no figure), or a measure with the site's figure.
+    let shortfalls: Vec<Vec<(&str, Option<f64>)>> = sites
         .iter()
         .map(|s| {
             let mut failed = Vec::new();
             if !rule.site_types.contains(&s.site_type) {
-                failed.push("site_type");
+                failed.push(("site_type", None));
             }
             for (name, value, min) in [
                 ("site_area_sqm", s.site_area_sqm, rule.min_site_area_sqm),
@@ -410,7 +414,7 @@ fn site_check(rule: &SiteRule, sites: &[ProposedSite]) -> Check {
                 // Written so that a NaN measure fails rather than slipping through `value < min`.
                 let meets = value >= min;
                 if !meets {
-                    failed.push(name);
+                    failed.push((name, Some(value)));
                 }
             }
             failed
@@ -419,9 +423,23 @@ fn site_check(rule: &SiteRule, sites: &[ProposedSite]) -> Check {
     let qualifying = shortfalls.iter().position(Vec::is_empty);
     let failing: Vec<_> = shortfalls
         .iter()
+        .zip(sites)
         .enumerate()
-        .filter(|(_, below)| !below.is_empty())
-        .map(|(site, below)| json!({"site": site, "below": below}))
+        .filter(|(_, (below, _))| !below.is_empty())
+        .map(|(index, (below, site))| {
+            let names: Vec<_> = below.iter().map(|(name, _)| *name).collect();
+            // The site's own figures, so that the report can say by how much it falls short.
+            let measured: serde_json::Map<_, _> = below
+                .iter()
+                .filter_map(|(name, value)| Some(((*name).to_owned(), json!((*value)?))))
+                .collect();
+            json!({
+                "site": index,
+                "site_type": site.site_type,
+                "below": names,
+                "measured": measured,
+            })
+        })
         .collect();
     required(
         "commercial_district_site",
@@ -558,7 +576,7 @@ mod tests {
     use crate::domain::application::LeaseStatus;
     use proptest::prelude::*;
 
-    fn site() -> ProposedSite {
+    pub(super) fn site() -> ProposedSite {
         ProposedSite {
             address: "1 Plaza Road".into(),
             district: "Gusu".into(),
@@ -582,7 +600,7 @@ mod tests {
         }
     }
 
-    fn brand(segment: Segment, years: i32, annual_units: i64) -> Brand {
+    pub(super) fn brand(segment: Segment, years: i32, annual_units: i64) -> Brand {
         Brand {
             brand: "B".into(),
             segment,
@@ -592,19 +610,19 @@ mod tests {
     }
 
     #[derive(Clone, Debug)]
-    struct Owned {
-        brands: Vec<Brand>,
-        after_sales: AfterSales,
-        sites: Vec<ProposedSite>,
-        customers: CustomerBase,
-        rank_verified: bool,
-        stores: i32,
-        revenue: i64,
-        capital: i64,
+    pub(super) struct Owned {
+        pub(super) brands: Vec<Brand>,
+        pub(super) after_sales: AfterSales,
+        pub(super) sites: Vec<ProposedSite>,
+        pub(super) customers: CustomerBase,
+        pub(super) rank_verified: bool,
+        pub(super) stores: i32,
+        pub(super) revenue: i64,
+        pub(super) capital: i64,
     }
 
     impl Owned {
-        fn strong() -> Self {
+        pub(super) fn strong() -> Self {
             Self {
                 brands: vec![brand(Segment::Nev, 5, 5_000)],
                 after_sales: after_sales(2),
@@ -620,7 +638,7 @@ mod tests {
             }
         }
 
-        fn report(&self) -> EligibilityReport {
+        pub(super) fn report(&self) -> EligibilityReport {
             let candidate = Candidate {
                 rank_verified: self.rank_verified,
                 stores_in_city_province: self.stores,
@@ -635,7 +653,7 @@ mod tests {
         }
     }
 
-    fn check<'r>(report: &'r EligibilityReport, code: &str) -> &'r Check {
+    pub(super) fn check<'r>(report: &'r EligibilityReport, code: &str) -> &'r Check {
         report
             .checks
             .iter()
@@ -678,8 +696,8 @@ mod tests {
         assert!(sites.passed);
         assert_eq!(sites.detail["qualifying_site"], 1);
         assert_eq!(
-            sites.detail["sites_failing"][0]["below"],
-            json!(["site_type"])
+            sites.detail["sites_failing"],
+            json!([{"site": 0, "site_type": "street", "below": ["site_type"], "measured": {}}])
         );
     }
 
@@ -782,7 +800,20 @@ mod tests {
         assert!(!sites.passed);
         assert_eq!(
             sites.detail["sites_failing"],
-            json!([{"site": 0, "below": ["frontage_m"]}, {"site": 1, "below": ["workshop_sqm"]}])
+            json!([
+                {
+                    "site": 0,
+                    "site_type": "commercial_plaza",
+                    "below": ["frontage_m"],
+                    "measured": {"frontage_m": 10.0}
+                },
+                {
+                    "site": 1,
+                    "site_type": "commercial_plaza",
+                    "below": ["workshop_sqm"],
+                    "measured": {"workshop_sqm": 100.0}
+                }
+            ])
         );
     }
 
@@ -1050,7 +1081,7 @@ mod tests {
         ]
     }
 
-    fn any_owned() -> impl Strategy<Value = Owned> {
+    pub(super) fn any_owned() -> impl Strategy<Value = Owned> {
         (
             (
                 proptest::collection::vec(any_brand(), 0..6),

@@ -78,6 +78,7 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(applications::update::update_application)
         .service(applications::transitions::transition)
         .service(applications::eligibility::get_eligibility)
+        .service(applications::eligibility::preview_eligibility)
         .service(applications::events::list_events)
         .service(applications::assignees::assign_reviewer)
         .service(applications::assignees::list_assignees)

@@ -26,6 +26,7 @@ pub mod accounts;
 pub mod assignment;
 pub mod documents;
 pub mod drafts;
+pub mod eligibility;
 pub mod groups;
 pub mod integrators;
 pub mod letters;

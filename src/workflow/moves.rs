@@ -7,24 +7,20 @@ use chrono::{DateTime, Duration, SecondsFormat, SubsecRound, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::eligibility;
 use super::recipients::{application_mail, owner_of};
 use super::unit::Work;
 use crate::db::applications::{self, Application};
 use crate::db::events::NewEvent;
 use crate::db::lois::{self, NewLoi, Signature};
-use crate::db::{
-    DbConnection, assignees, cities, criteria, dealer_groups, onboarding, scorecards, users,
-};
-use crate::domain::application::Proposal;
+use crate::db::{DbConnection, assignees, cities, dealer_groups, onboarding, scorecards, users};
 use crate::domain::city::accepts_submissions;
-use crate::domain::dealer_group::stores_in_province;
-use crate::domain::eligibility::{Candidate, evaluate};
 use crate::domain::loi::{LoiStatus, LoiTerms};
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::{
     self, Action, Actor, Effect, EventType, Guard, Refusal, Status, Transition,
 };
-use crate::error::{AppError, FieldError, ProblemCode};
+use crate::error::{AppError, ProblemCode};
 use crate::loi::LetterFacts;
 use crate::mail::Message;
 use crate::mail::templates::PartnershipStep;
@@ -159,7 +155,7 @@ fn check(
                 ProblemCode::CityNotAccepting,
             )
         }
-        Guard::Complete => proposal(application).map(|_| ()),
+        Guard::Complete => eligibility::proposal(application).map(|_| ()),
         Guard::ScorecardFiled => conflict_unless(
             scorecards::count(conn, application.id)? > 0,
             ProblemCode::ScorecardRequired,
@@ -260,18 +256,6 @@ fn apply_letter_effects(
     Ok(())
 }
 
-/// The complete proposal of `application`, or 422 `incomplete` naming every missing field.
-pub fn proposal(application: &Application) -> Result<Proposal, AppError> {
-    application.draft().proposal().map_err(|missing| {
-        AppError::Incomplete(
-            missing
-                .into_iter()
-                .map(|field| FieldError::new(field, "required"))
-                .collect(),
-        )
-    })
-}
-
 /// Makes the eligibility report with the current criteria and stores it with their version.
 fn evaluate_eligibility(
     conn: &mut DbConnection,
@@ -282,23 +266,7 @@ fn evaluate_eligibility(
     // report is made from the profile that holds at the commit, and an identity change cannot
     // slip in beside a first submission (`groups::update`).
     dealer_groups::lock(conn, application.dealer_group_id)?;
-    let (city, _) = cities::find(conn, &application.city_code)?.ok_or(AppError::NotFound)?;
-    let group =
-        dealer_groups::find(conn, application.dealer_group_id)?.ok_or(AppError::NotFound)?;
-    let current = criteria::current(conn)?;
-    let proposal = proposal(application)?;
-    let profile = &group.profile;
-    let candidate = Candidate {
-        rank_verified: group.rank_verified,
-        stores_in_city_province: stores_in_province(&profile.provinces, &city.province),
-        annual_revenue_cny: profile.annual_revenue_cny,
-        registered_capital_cny: profile.registered_capital_cny,
-        brands: &profile.brands,
-        after_sales: &profile.after_sales,
-        sites: &proposal.sites,
-        customers: &proposal.customers,
-    };
-    let report = evaluate(&current.rules, current.version, &candidate, now);
+    let report = eligibility::assess(conn, application, now)?;
     applications::store_report(conn, application.id, &report)
 }
 

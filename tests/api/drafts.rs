@@ -97,6 +97,15 @@ db_test!(
             ])
         );
         assert!(problem["errors"][0]["message"].is_string());
+        // Nor is there a report to preview yet: the same answer, the same fields.
+        let preview = assert_problem(
+            app.get(&format!("{path}/eligibility/preview"), Some(&owner))
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "incomplete",
+        )
+        .await;
+        assert_eq!(failures(&preview), failures(&problem));
 
         // What is sent is checked even in a draft; a half-filled site is named field by field.
         let problem = assert_problem(
