@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 
 pub use code::{ProblemCode, problem_text};
 
+use crate::domain::workflow::Action;
 use crate::i18n::{Locale, field_message};
 
 /// One failing field of a 422.
@@ -81,9 +82,13 @@ pub enum AppError {
     /// The request is at odds with the state of the resource; the code says which rule.
     #[error("conflict ({0})")]
     Conflict(ProblemCode),
-    /// The workflow does not allow the action in the current state.
+    /// The workflow does not allow the action in the current state. With what the caller may
+    /// do now, and the moves a rule blocks, with the code each would fail with.
     #[error("invalid transition")]
-    InvalidTransition { allowed: Vec<String> },
+    InvalidTransition {
+        allowed: Vec<Action>,
+        blocked: Vec<(Action, ProblemCode)>,
+    },
     #[error("version mismatch")]
     VersionMismatch,
     #[error("precondition required")]
@@ -156,7 +161,16 @@ impl AppError {
             request_id,
             errors,
             allowed_actions: match self {
-                Self::InvalidTransition { allowed } => Some(allowed.clone()),
+                Self::InvalidTransition { allowed, .. } => Some(allowed.clone()),
+                _ => None,
+            },
+            blocked_actions: match self {
+                Self::InvalidTransition { blocked, .. } => Some(
+                    blocked
+                        .iter()
+                        .map(|&(action, code)| BlockedAction::new(action, code, locale))
+                        .collect(),
+                ),
                 _ => None,
             },
         }
@@ -326,9 +340,44 @@ pub struct Problem {
     pub request_id: Option<String>,
     /// Every failing field of a 422; empty otherwise.
     pub errors: Vec<ProblemField>,
-    /// With `invalid_transition`: what the caller may do in the current state.
+    /// With `invalid_transition`: what the caller may do now, as the application's
+    /// `allowed_actions`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_actions: Option<Vec<String>>,
+    pub allowed_actions: Option<Vec<Action>>,
+    /// With `invalid_transition`: the moves a rule blocks now, as the application's
+    /// `blocked_actions`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_actions: Option<Vec<BlockedAction>>,
+}
+
+/// A move the caller could make in the application's state, but a rule blocks now.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "action": "submit",
+    "code": "email_not_verified",
+    "message": "Confirm your e-mail address before submitting."
+}))]
+pub struct BlockedAction {
+    pub action: Action,
+    /// The rule that blocks it: the problem `code` that `POST .../transitions` answers with
+    /// for this action now. `email_not_verified` (the caller's e-mail address is not verified),
+    /// `city_not_accepting` (the city is paused, closed or outside its window),
+    /// `scorecard_required` (nobody has filed a scorecard), `quota_full` (every place of the
+    /// city is committed), `onboarding_incomplete` (an onboarding task is open),
+    /// `loi_expired` (the letter of intent ran out).
+    pub code: String,
+    /// The rule in the caller's language (the problem's `detail`).
+    pub message: String,
+}
+
+impl BlockedAction {
+    pub fn new(action: Action, code: ProblemCode, locale: Locale) -> Self {
+        Self {
+            action,
+            code: code.as_str().to_owned(),
+            message: problem_text(code, locale).1.to_owned(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -18,6 +18,7 @@ mod dealer_groups;
 mod documents;
 mod eligibility;
 mod errors;
+mod labels;
 mod mail;
 mod operations;
 mod partnership;

@@ -45,7 +45,8 @@ pub async fn update_application(
             access.require(&application, Actor::ApplicantOwner)?;
             if_match.check(application.version)?;
             let application = drafts::edit(work, &access, &application, &body.draft())?;
-            Ok(ApplicationResponse::new(application, &access))
+            let now = work.now();
+            ApplicationResponse::read(work, application, &access, now)
         })
         .await?;
     Ok(ok_with_etag(response.version).json(response))

@@ -1,7 +1,7 @@
-use actix_web::{HttpResponse, patch, web};
+use actix_web::{HttpRequest, HttpResponse, patch, web};
 use uuid::Uuid;
 
-use super::{DealerGroupResponse, checked_profile};
+use super::{DealerGroupResponse, checked_profile, locale_of};
 use crate::auth::{AnyUser, Authorized};
 use crate::domain::dealer_group::Profile;
 use crate::error::{AppError, Problem};
@@ -33,12 +33,14 @@ use crate::workflow::groups;
 #[patch("/dealer-groups/{id}")]
 pub async fn update_dealer_group(
     Authorized(user): Authorized<AnyUser>,
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     ValidatedJson(body): ValidatedJson<Profile>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let locale = locale_of(&req, user.locale);
     let checked = checked_profile(body)?;
     let group = state
         .write(move |work| {
@@ -47,5 +49,5 @@ pub async fn update_dealer_group(
             groups::update(work, &group, user.id, &checked)
         })
         .await?;
-    Ok(ok_with_etag(group.version).json(DealerGroupResponse::from(group)))
+    Ok(ok_with_etag(group.version).json(DealerGroupResponse::new(group, locale)))
 }
