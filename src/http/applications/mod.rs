@@ -109,7 +109,8 @@ pub struct ApplicationResponse {
     /// The moves this caller's part could make in this state but a rule blocks now, each with
     /// the problem `code` the move would fail with now and why, in the caller's language. Made
     /// by the same checks as the move itself. In the list too: the rules are read for the whole
-    /// page at once (at most five queries, whatever its length).
+    /// page at once (one query per kind of rule the page needs, a few at most, whatever its
+    /// length).
     pub blocked_actions: Vec<BlockedAction>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
