@@ -24,6 +24,14 @@ impl Locale {
         }
     }
 
+    /// One of a pair of words, by language: `locale.pick("Draft", "草稿")`.
+    pub fn pick<T>(self, en: T, zh: T) -> T {
+        match self {
+            Self::En => en,
+            Self::ZhCn => zh,
+        }
+    }
+
     pub fn parse(tag: &str) -> Option<Self> {
         let tag = tag.to_ascii_lowercase();
         if tag == "zh" || tag.starts_with("zh-") {
@@ -146,6 +154,32 @@ pub fn field_message(code: &str, params: &BTreeMap<String, String>, locale: Loca
         ("unknown_scope", Locale::ZhCn) => "不是已知的权限范围".into(),
         (_, Locale::En) => "is invalid".into(),
         (_, Locale::ZhCn) => "无效".into(),
+    }
+}
+
+/// For the tests of every catalogue of words: each item has words in both languages, not
+/// blank, not the same in both, and no two items share theirs.
+#[cfg(test)]
+pub(crate) fn assert_own_words<T: Copy + std::fmt::Debug>(
+    all: &[T],
+    words: impl Fn(T, Locale) -> &'static str,
+) {
+    for locale in [Locale::En, Locale::ZhCn] {
+        let said: std::collections::HashSet<&str> =
+            all.iter().map(|&item| words(item, locale)).collect();
+        assert_eq!(
+            said.len(),
+            all.len(),
+            "{locale:?}: two items share their words"
+        );
+    }
+    for &item in all {
+        let (en, zh) = (words(item, Locale::En), words(item, Locale::ZhCn));
+        assert!(
+            !en.trim().is_empty() && !zh.trim().is_empty(),
+            "{item:?}: blank"
+        );
+        assert_ne!(en, zh, "{item:?}: the Chinese words are the English ones");
     }
 }
 

@@ -1,5 +1,7 @@
 //! Letters of intent: the offer with its fixed document, the signature's evidence, the closing.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -104,6 +106,23 @@ pub fn find(conn: &mut DbConnection, application_id: Uuid) -> Result<Option<Loi>
         .optional()?
         .map(from_row)
         .transpose()
+}
+
+/// When the letters of `application_ids` expire, by application, in one query.
+pub fn expiries(
+    conn: &mut DbConnection,
+    application_ids: &[Uuid],
+) -> Result<HashMap<Uuid, DateTime<Utc>>, AppError> {
+    let ids: Vec<String> = application_ids.iter().map(Uuid::to_string).collect();
+    let letters: Vec<(String, NaiveDateTime)> = lois::table
+        .filter(lois::application_id.eq_any(&ids))
+        .select((lois::application_id, lois::expires_at))
+        .load(conn)?;
+    Ok(letters
+        .into_iter()
+        // Every id among them is one of ours, and so parses.
+        .filter_map(|(id, expires_at)| Some((id.parse().ok()?, expires_at.and_utc())))
+        .collect())
 }
 
 /// What is kept of a signature.

@@ -1,6 +1,8 @@
 //! Reviewers' scorecards: one per reviewer and application, filed and then updated in place
 //! until it is locked; every content a card had is kept as a numbered version.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -180,11 +182,19 @@ pub fn lock(
     Ok(())
 }
 
-pub fn count(conn: &mut DbConnection, application_id: Uuid) -> Result<i64, AppError> {
-    Ok(scorecards::table
-        .filter(scorecards::application_id.eq(application_id.to_string()))
-        .count()
-        .get_result(conn)?)
+/// Which of `application_ids` have a scorecard filed, in one query.
+pub fn filed_among(
+    conn: &mut DbConnection,
+    application_ids: &[Uuid],
+) -> Result<HashSet<Uuid>, AppError> {
+    let ids: Vec<String> = application_ids.iter().map(Uuid::to_string).collect();
+    let filed: Vec<String> = scorecards::table
+        .filter(scorecards::application_id.eq_any(&ids))
+        .select(scorecards::application_id)
+        .distinct()
+        .load(conn)?;
+    // Every id among them is one of ours, and so parses.
+    Ok(filed.iter().filter_map(|id| id.parse().ok()).collect())
 }
 
 /// Files the reviewer's scorecard, or replaces its content unless it is locked,

@@ -3,7 +3,11 @@
 
 use std::fmt;
 
-use super::workflow::Action;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::workflow::{self, Action, Actor};
+use crate::i18n::Locale;
 
 /// The action of an audit event: a move of the workflow, or a change beside it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,9 +31,106 @@ pub enum EventAction {
 }
 
 impl EventAction {
-    /// Whether the event's reason is for staff alone: an assignment's names the reviewer.
-    pub fn reason_is_internal(action: &str) -> bool {
-        action == Self::Assign.as_str()
+    /// The changes beside the workflow's moves.
+    const BESIDE: [EventAction; 7] = [
+        Self::Create,
+        Self::Assign,
+        Self::CompleteTask,
+        Self::ReopenTask,
+        Self::UpdateGroup,
+        Self::UploadDocument,
+        Self::DeleteDocument,
+    ];
+
+    /// Every action an event may record: the moves, then the changes beside them.
+    pub fn all() -> impl Iterator<Item = EventAction> {
+        Action::ALL.into_iter().map(Self::Move).chain(Self::BESIDE)
+    }
+
+    /// The action stored as `as_str`.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::all().find(|action| action.as_str() == text)
+    }
+
+    /// Whether applicants see the event in their timeline. They are shown the steps of their
+    /// application as they know it: not review's internal moves (`start_review`, `shortlist`,
+    /// which keep the public status: `workflow::unseen_by_applicants`) nor assignments, which
+    /// are staff's business and, publicly, change nothing either.
+    pub fn seen_by_applicants(self) -> bool {
+        match self {
+            Self::Move(action) => !workflow::unseen_by_applicants().contains(&action),
+            Self::Assign => false,
+            Self::Create
+            | Self::CompleteTask
+            | Self::ReopenTask
+            | Self::UpdateGroup
+            | Self::UploadDocument
+            | Self::DeleteDocument => true,
+        }
+    }
+
+    /// Whether applicants read the event's `reason` (and `reason_code`): the words are theirs
+    /// (their own moves and changes), or the maker's words to them that the e-mails carry
+    /// already (a rejection's reason, a request for information's message), or a checklist
+    /// note both sides read on the checklist. The maker's other words are staff's: a reopening's
+    /// reason, what an admin notes with an offer or an activation, an assignment's reviewer.
+    pub fn reason_seen_by_applicants(self) -> bool {
+        match self {
+            Self::Move(action) => match action {
+                Action::Submit
+                | Action::Resubmit
+                | Action::Withdraw
+                | Action::SignLoi
+                | Action::DeclineLoi
+                | Action::Reject
+                | Action::RequestInfo => true,
+                Action::StartReview
+                | Action::Shortlist
+                | Action::Reopen
+                | Action::OfferLoi
+                | Action::ExpireLoi
+                | Action::StartOnboarding
+                | Action::Activate => false,
+            },
+            Self::Create
+            | Self::CompleteTask
+            | Self::ReopenTask
+            | Self::UpdateGroup
+            | Self::UploadDocument
+            | Self::DeleteDocument => true,
+            Self::Assign => false,
+        }
+    }
+
+    /// What happened, in words for the timeline. One set of words for every reader: those of
+    /// events applicants see are written for applicants.
+    pub fn label(self, locale: Locale) -> &'static str {
+        let (en, zh) = match self {
+            Self::Move(action) => match action {
+                Action::Submit => ("Application submitted", "提交申请"),
+                Action::StartReview => ("Review started", "开始审核"),
+                Action::RequestInfo => ("More information requested", "要求补充材料"),
+                Action::Resubmit => ("Information provided", "已补充材料"),
+                Action::Shortlist => ("Shortlisted", "列入入围名单"),
+                Action::Reject => ("Application not selected", "申请未通过"),
+                Action::Reopen => ("Back in review", "重新进入审核"),
+                Action::Withdraw => ("Application withdrawn", "撤回申请"),
+                Action::OfferLoi => ("Letter of intent offered", "发出合作意向书"),
+                Action::SignLoi => ("Letter of intent signed", "签署合作意向书"),
+                Action::DeclineLoi => ("Letter of intent declined", "拒绝合作意向书"),
+                Action::ExpireLoi => ("Letter of intent expired", "合作意向书过期"),
+                Action::StartOnboarding => ("Onboarding started", "开始入驻筹备"),
+                Action::Activate => ("Store opened", "门店开业"),
+            },
+            Self::Create => ("Draft created", "创建草稿"),
+            Self::Assign => ("Reviewer assigned", "指派评审员"),
+            Self::CompleteTask => ("Onboarding task done", "完成入驻任务"),
+            Self::ReopenTask => ("Onboarding task reopened", "重新打开入驻任务"),
+            Self::UpdateGroup => ("Group profile updated", "更新集团资料"),
+            Self::UploadDocument => ("Document uploaded", "上传文件"),
+            Self::DeleteDocument => ("Document removed", "删除文件"),
+        };
+        locale.pick(en, zh)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +144,58 @@ impl EventAction {
             Self::UploadDocument => "upload_document",
             Self::DeleteDocument => "delete_document",
         }
+    }
+}
+
+/// Who made an event, as the timeline names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorRole {
+    Applicant,
+    Reviewer,
+    Admin,
+    /// The background work (a letter's expiry).
+    System,
+    /// The maker's staff, as applicants are told of them: which of them, and in which role, is
+    /// staff's business.
+    Maker,
+}
+
+impl ActorRole {
+    pub const ALL: [ActorRole; 5] = [
+        Self::Applicant,
+        Self::Reviewer,
+        Self::Admin,
+        Self::System,
+        Self::Maker,
+    ];
+
+    pub fn of(actor: Actor) -> Self {
+        match actor {
+            Actor::ApplicantOwner => Self::Applicant,
+            Actor::Reviewer => Self::Reviewer,
+            Actor::Admin => Self::Admin,
+            Actor::System => Self::System,
+        }
+    }
+
+    /// The role as applicants are told it: staff are one side, the maker.
+    pub fn public(self) -> Self {
+        match self {
+            Self::Reviewer | Self::Admin => Self::Maker,
+            other => other,
+        }
+    }
+
+    pub fn label(self, locale: Locale) -> &'static str {
+        let (en, zh) = match self {
+            Self::Applicant => ("Applicant", "申请方"),
+            Self::Reviewer => ("Reviewer", "评审员"),
+            Self::Admin => ("Administrator", "管理员"),
+            Self::System => ("System", "系统"),
+            Self::Maker => ("Recruitment team", "招募团队"),
+        };
+        locale.pick(en, zh)
     }
 }
 
@@ -67,22 +220,12 @@ mod tests {
     /// A timeline reader tells events apart by these strings alone.
     #[test]
     fn every_event_action_is_stored_under_its_own_name() {
-        let beside = [
-            EventAction::Create,
-            EventAction::Assign,
-            EventAction::CompleteTask,
-            EventAction::ReopenTask,
-            EventAction::UpdateGroup,
-            EventAction::UploadDocument,
-            EventAction::DeleteDocument,
-        ];
-        let all: Vec<&str> = Action::ALL
-            .into_iter()
-            .map(EventAction::Move)
-            .chain(beside)
-            .map(EventAction::as_str)
-            .collect();
+        let beside = EventAction::BESIDE;
+        let all: Vec<&str> = EventAction::all().map(EventAction::as_str).collect();
         assert_eq!(all.iter().collect::<HashSet<_>>().len(), all.len());
+        for action in EventAction::all() {
+            assert_eq!(EventAction::parse(action.as_str()), Some(action));
+        }
         assert_eq!(EventAction::Move(Action::OfferLoi).as_str(), "offer_loi");
         assert_eq!(
             beside.map(EventAction::as_str),
@@ -96,5 +239,26 @@ mod tests {
                 "delete_document"
             ]
         );
+    }
+
+    #[test]
+    fn every_event_action_and_role_has_words_in_both_languages() {
+        let actions: Vec<EventAction> = EventAction::all().collect();
+        crate::i18n::assert_own_words(&actions, EventAction::label);
+        crate::i18n::assert_own_words(&ActorRole::ALL, ActorRole::label);
+    }
+
+    #[test]
+    fn applicants_see_the_public_steps_and_the_words_meant_for_them() {
+        let hidden: Vec<&str> = EventAction::all()
+            .filter(|a| !a.seen_by_applicants())
+            .map(EventAction::as_str)
+            .collect();
+        assert_eq!(hidden, ["start_review", "shortlist", "assign"]);
+        assert!(EventAction::Move(Action::Reject).reason_seen_by_applicants());
+        assert!(EventAction::Move(Action::RequestInfo).reason_seen_by_applicants());
+        assert!(!EventAction::Move(Action::Reopen).reason_seen_by_applicants());
+        assert_eq!(ActorRole::of(Actor::Reviewer).public(), ActorRole::Maker);
+        assert_eq!(ActorRole::of(Actor::System).public(), ActorRole::System);
     }
 }

@@ -49,6 +49,18 @@ impl LoiStatus {
         Self::Withdrawn,
     ];
 
+    /// The letter's state in words.
+    pub fn label(self, locale: Locale) -> &'static str {
+        let (en, zh) = match self {
+            Self::Offered => ("Awaiting signature", "待签署"),
+            Self::Signed => ("Signed", "已签署"),
+            Self::Declined => ("Declined", "已拒绝"),
+            Self::Expired => ("Expired", "已过期"),
+            Self::Withdrawn => ("Withdrawn with the application", "已随申请撤回"),
+        };
+        locale.pick(en, zh)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Offered => "offered",
@@ -202,6 +214,11 @@ mod tests {
         assert_eq!(codes.len(), CHECKLIST.len());
         assert!(ChecklistItem::find("construction").is_some_and(|i| i.owner == TaskOwner::Partner));
         assert!(ChecklistItem::find("nope").is_none());
+        let codes = CHECKLIST.map(|item| item.code);
+        crate::i18n::assert_own_words(&codes, |code, locale| {
+            ChecklistItem::find(code).map_or("", |item| item.title(locale))
+        });
+        crate::i18n::assert_own_words(&LoiStatus::ALL, LoiStatus::label);
         assert!(TaskOwner::Partner.is_done_by(Actor::ApplicantOwner));
         assert!(!TaskOwner::Partner.is_done_by(Actor::Admin));
         assert!(TaskOwner::Maker.is_done_by(Actor::Reviewer));

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::account::UnknownValue;
+use crate::i18n::Locale;
 
 /// Why an application is rejected; the applicant's e-mail explains it in its language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -20,6 +21,33 @@ pub enum RejectReason {
 }
 
 impl RejectReason {
+    pub const ALL: [RejectReason; 6] = [
+        Self::NotEligible,
+        Self::WeakerThanCompetitors,
+        Self::QuotaFilled,
+        Self::Incomplete,
+        Self::Duplicate,
+        Self::Other,
+    ];
+
+    /// The reason stored as `as_str` (an audit event's `reason_code`).
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    /// The reason in a few words, for the timeline (the e-mail explains it at length).
+    pub fn label(self, locale: Locale) -> &'static str {
+        let (en, zh) = match self {
+            Self::NotEligible => ("Not eligible", "不符合资格条件"),
+            Self::WeakerThanCompetitors => ("Other applicants were stronger", "其他申请方更具优势"),
+            Self::QuotaFilled => ("The city's places are filled", "该城市名额已满"),
+            Self::Incomplete => ("Application incomplete", "申请材料不完整"),
+            Self::Duplicate => ("Duplicate application", "重复申请"),
+            Self::Other => ("Other reason", "其他原因"),
+        };
+        locale.pick(en, zh)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::NotEligible => "not_eligible",
@@ -113,5 +141,13 @@ mod tests {
         assert!(card_visible(other, me, false, true));
         assert!(card_visible(other, me, true, false));
         assert!(card_visible(me, me, false, true));
+    }
+
+    #[test]
+    fn every_reject_reason_has_its_own_words_in_both_languages() {
+        crate::i18n::assert_own_words(&RejectReason::ALL, RejectReason::label);
+        for reason in RejectReason::ALL {
+            assert_eq!(RejectReason::parse(reason.as_str()), Some(reason));
+        }
     }
 }

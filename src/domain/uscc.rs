@@ -6,6 +6,8 @@ use std::fmt;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::i18n::Locale;
+
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 const WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
@@ -57,12 +59,34 @@ pub enum UsccWarning {
 }
 
 impl UsccWarning {
+    pub const ALL: [UsccWarning; 2] = [Self::EntityTypeNot91, Self::OrganisationCodeCheckDigit];
+
     /// The stable code clients see in a dealer group's `warnings`.
     pub fn code(self) -> &'static str {
         match self {
             Self::EntityTypeNot91 => "uscc_entity_type_not_91",
             Self::OrganisationCodeCheckDigit => "uscc_organisation_code_check_digit",
         }
+    }
+
+    /// The warning stored as `code`.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|w| w.code() == code)
+    }
+
+    /// What the warning means, for the person who reads it.
+    pub fn message(self, locale: Locale) -> &'static str {
+        let (en, zh) = match self {
+            Self::EntityTypeNot91 => (
+                "The USCC does not start with 91, so the registrant is not an enterprise registered with the market regulator; check that this is the group's operating company.",
+                "统一社会信用代码不以 91 开头，登记主体不是在市场监管部门登记的企业；请确认这是集团的经营主体。",
+            ),
+            Self::OrganisationCodeCheckDigit => (
+                "The organisation code inside the USCC (characters 9 to 17) fails its check digit; check the code against the business licence.",
+                "统一社会信用代码中的组织机构代码（第 9 至 17 位）校验位不符；请对照营业执照核对。",
+            ),
+        };
+        locale.pick(en, zh)
     }
 }
 
@@ -216,12 +240,16 @@ mod tests {
             UsccWarning::OrganisationCodeCheckDigit.code(),
             "uscc_organisation_code_check_digit"
         );
-        for warning in [
-            UsccWarning::EntityTypeNot91,
-            UsccWarning::OrganisationCodeCheckDigit,
-        ] {
+        for warning in UsccWarning::ALL {
             assert_eq!(serde_json::to_value(warning).unwrap(), warning.code());
+            assert_eq!(UsccWarning::parse(warning.code()), Some(warning));
         }
+        assert_eq!(UsccWarning::parse("uscc_something_else"), None);
+    }
+
+    #[test]
+    fn every_warning_has_its_own_message_in_both_languages() {
+        crate::i18n::assert_own_words(&UsccWarning::ALL, UsccWarning::message);
     }
 
     #[test]

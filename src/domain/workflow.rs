@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::account::UnknownValue;
 use super::scope::Scope;
+use crate::i18n::Locale;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -124,6 +125,26 @@ impl Status {
             .filter(|status| status.public() == self.public())
             .collect()
     }
+
+    /// The status in words (give applicants `Status::public`'s).
+    pub fn label(self, locale: Locale) -> &'static str {
+        let (en, zh) = match self {
+            Self::Draft => ("Draft", "草稿"),
+            Self::Submitted => ("Submitted", "已提交"),
+            Self::UnderReview => ("In review", "审核中"),
+            Self::InfoRequested => ("Information requested", "待补充材料"),
+            Self::Shortlisted => ("Shortlisted", "已入围"),
+            Self::LoiOffered => ("Letter of intent offered", "已发出合作意向书"),
+            Self::LoiSigned => ("Letter of intent signed", "已签署合作意向书"),
+            Self::Onboarding => ("Onboarding", "入驻筹备中"),
+            Self::Active => ("Active partner", "已开业"),
+            Self::Rejected => ("Not selected", "未通过"),
+            Self::Withdrawn => ("Withdrawn", "已撤回"),
+            Self::LoiDeclined => ("Letter of intent declined", "已拒绝合作意向书"),
+            Self::LoiExpired => ("Letter of intent expired", "合作意向书已过期"),
+        };
+        locale.pick(en, zh)
+    }
 }
 
 impl fmt::Display for Status {
@@ -233,6 +254,18 @@ pub enum Actor {
 }
 
 impl Actor {
+    pub const ALL: [Actor; 4] = [
+        Self::ApplicantOwner,
+        Self::Reviewer,
+        Self::Admin,
+        Self::System,
+    ];
+
+    /// The actor stored as `as_str` (an audit event's `actor_role`).
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|actor| actor.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ApplicantOwner => "applicant",
@@ -285,6 +318,27 @@ pub enum Guard {
 }
 
 impl Guard {
+    /// Whether the guard reads what the request carries (a `message`, a `reason`, the letter's
+    /// terms, the signature) rather than the application's standing: such a guard never blocks
+    /// an action in advance, it is checked when the action is asked for.
+    pub fn reads_request(self) -> bool {
+        match self {
+            Self::MessageGiven
+            | Self::ReasonCodeGiven
+            | Self::ReasonGiven
+            | Self::LoiTermsGiven
+            | Self::SignatureMatches => true,
+            Self::EmailVerified
+            | Self::CityAccepting
+            | Self::Complete
+            | Self::ScorecardFiled
+            | Self::QuotaAvailable
+            | Self::LoiOpen
+            | Self::LoiPastExpiry
+            | Self::OnboardingDone => false,
+        }
+    }
+
     fn describe(self) -> &'static str {
         match self {
             Self::EmailVerified => "e-mail verified (`email_not_verified`)",
@@ -587,7 +641,6 @@ pub fn rule(status: Status, action: Action, actor: Actor) -> Result<&'static Tra
     }
 }
 
-/// What `actor` may do now (guards are checked only when the action is asked for).
 /// The moves applicants are not told of: every row of theirs keeps the public status
 /// (`start_review`, `shortlist`), so the event would only reveal an internal step.
 pub fn unseen_by_applicants() -> Vec<Action> {
@@ -602,12 +655,12 @@ pub fn unseen_by_applicants() -> Vec<Action> {
         .collect()
 }
 
-pub fn allowed_actions(status: Status, actor: Actor) -> Vec<Action> {
+/// The rows `actor` may take from `status`, whether or not their guards hold now
+/// (`workflow::guards` decides that).
+pub fn offered(status: Status, actor: Actor) -> impl Iterator<Item = &'static Transition> {
     TRANSITIONS
         .iter()
-        .filter(|t| t.from.contains(&status) && t.actors.contains(&actor))
-        .map(|t| t.action)
-        .collect()
+        .filter(move |t| t.from.contains(&status) && t.actors.contains(&actor))
 }
 
 /// The table as Markdown, for the API documentation.
@@ -636,6 +689,10 @@ pub fn table_markdown() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn allowed_actions(status: Status, actor: Actor) -> Vec<Action> {
+        offered(status, actor).map(|t| t.action).collect()
+    }
 
     /// The state `action` leads to from `status` when `actor` asks.
     fn next(status: Status, action: Action, actor: Actor) -> Result<Status, Refusal> {
@@ -753,6 +810,26 @@ mod tests {
             let admin = allowed_actions(status, Actor::Admin);
             assert!(admin.is_empty() || admin == [Action::Reopen], "{status}");
         }
+    }
+
+    #[test]
+    fn every_status_has_its_own_words_in_both_languages() {
+        crate::i18n::assert_own_words(&Status::ALL, Status::label);
+    }
+
+    #[test]
+    fn only_the_rules_about_the_request_wait_for_it() {
+        let waiting: Vec<Guard> = TRANSITIONS
+            .iter()
+            .flat_map(|t| t.guards.iter().copied())
+            .filter(|g| g.reads_request())
+            .collect();
+        assert!(!waiting.contains(&Guard::EmailVerified));
+        assert!(waiting.contains(&Guard::ReasonCodeGiven));
+        for actor in Actor::ALL {
+            assert_eq!(Actor::parse(actor.as_str()), Some(actor));
+        }
+        assert_eq!(Actor::parse("maker"), None);
     }
 
     #[test]

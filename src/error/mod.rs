@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 
 pub use code::{ProblemCode, problem_text};
 
+use crate::domain::workflow::Action;
 use crate::i18n::{Locale, field_message};
 
 /// One failing field of a 422.
@@ -84,9 +85,13 @@ pub enum AppError {
     /// The request is at odds with the state of the resource; the code says which rule.
     #[error("conflict ({0})")]
     Conflict(ProblemCode),
-    /// The workflow does not allow the action in the current state.
+    /// The workflow does not allow the action in the current state. With what the caller may
+    /// do now, and the moves a rule blocks, with the code each would fail with.
     #[error("invalid transition")]
-    InvalidTransition { allowed: Vec<String> },
+    InvalidTransition {
+        allowed: Vec<Action>,
+        blocked: Vec<(Action, ProblemCode)>,
+    },
     #[error("version mismatch")]
     VersionMismatch,
     #[error("precondition required")]
@@ -160,7 +165,16 @@ impl AppError {
             request_id,
             errors,
             allowed_actions: match self {
-                Self::InvalidTransition { allowed } => Some(allowed.clone()),
+                Self::InvalidTransition { allowed, .. } => Some(allowed.clone()),
+                _ => None,
+            },
+            blocked_actions: match self {
+                Self::InvalidTransition { blocked, .. } => Some(
+                    blocked
+                        .iter()
+                        .map(|&(action, code)| BlockedAction::new(action, code, locale))
+                        .collect(),
+                ),
                 _ => None,
             },
         }
@@ -330,9 +344,60 @@ pub struct Problem {
     pub request_id: Option<String>,
     /// Every failing field of a 422; empty otherwise.
     pub errors: Vec<ProblemField>,
-    /// With `invalid_transition`: what the caller may do in the current state.
+    /// With `invalid_transition`: what the caller may do now, as the application's
+    /// `allowed_actions`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_actions: Option<Vec<String>>,
+    pub allowed_actions: Option<Vec<Action>>,
+    /// With `invalid_transition`: the moves a rule blocks now, as the application's
+    /// `blocked_actions`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_actions: Option<Vec<BlockedAction>>,
+}
+
+/// A move the caller could make in the application's state, but a rule blocks now.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "action": "submit",
+    "code": "email_unverified",
+    "message": "Confirm your e-mail address before submitting."
+}))]
+pub struct BlockedAction {
+    pub action: Action,
+    /// The rule that blocks it: `email_unverified` (the caller's e-mail address is not
+    /// verified; the move answers `email_not_verified`), `incomplete` (something the submission
+    /// needs is missing: see `missing_fields`; answers `incomplete`), `city_closed` (the city is
+    /// paused, closed or outside its window; answers `city_not_accepting`), `no_scorecard`
+    /// (nobody has filed a scorecard; answers `scorecard_required`), `quota_full` (every place
+    /// of the city is committed; answers `quota_full`), `tasks_open` (an onboarding task is
+    /// open; answers `onboarding_incomplete`), `loi_expired` (the letter of intent ran out).
+    pub code: String,
+    /// The rule in the caller's language (the problem's `detail`).
+    pub message: String,
+}
+
+impl BlockedAction {
+    /// `action`, blocked by the rule that makes the move answer `code`.
+    pub fn new(action: Action, code: ProblemCode, locale: Locale) -> Self {
+        Self {
+            action,
+            code: Self::rule(code).to_owned(),
+            message: problem_text(code, locale).1.to_owned(),
+        }
+    }
+}
+
+impl BlockedAction {
+    /// The contract's name of the rule behind a refusal (API.md, `blocked_actions`), which for
+    /// some rules differs from the code the refused move answers with.
+    fn rule(code: ProblemCode) -> &'static str {
+        match code {
+            ProblemCode::EmailNotVerified => "email_unverified",
+            ProblemCode::CityNotAccepting => "city_closed",
+            ProblemCode::ScorecardRequired => "no_scorecard",
+            ProblemCode::OnboardingIncomplete => "tasks_open",
+            other => other.as_str(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

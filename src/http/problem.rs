@@ -51,8 +51,9 @@ fn clone_kind(error: &AppError) -> AppError {
         AppError::NotFound => AppError::NotFound,
         AppError::MethodNotAllowed => AppError::MethodNotAllowed,
         AppError::Conflict(code) => AppError::Conflict(*code),
-        AppError::InvalidTransition { allowed } => AppError::InvalidTransition {
+        AppError::InvalidTransition { allowed, blocked } => AppError::InvalidTransition {
             allowed: allowed.clone(),
+            blocked: blocked.clone(),
         },
         AppError::VersionMismatch => AppError::VersionMismatch,
         AppError::PreconditionRequired => AppError::PreconditionRequired,

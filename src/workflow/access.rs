@@ -2,12 +2,15 @@
 //! caller (`auth::Principal`, which carries the role, the reviewer's cities and the group), so
 //! that deciding costs no query.
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::guards::{self, Offered};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::applications::{self, Application, Visibility};
 use crate::domain::account::Role;
+use crate::domain::event::{ActorRole, EventAction};
 use crate::domain::scope::Scope;
 use crate::domain::workflow::{Actor, Status};
 use crate::error::AppError;
@@ -88,6 +91,33 @@ impl Access {
         }
     }
 
+    /// The stored actions of the events this caller is not shown: for applicants, the steps
+    /// that are not theirs to see (`EventAction::seen_by_applicants`).
+    pub fn unseen_events(&self) -> Vec<&'static str> {
+        EventAction::all()
+            .filter(|action| self.applicant && !action.seen_by_applicants())
+            .map(EventAction::as_str)
+            .collect()
+    }
+
+    /// Who made an event, as this caller is told: applicants read `maker` for staff.
+    pub fn shown_role(&self, role: ActorRole) -> ActorRole {
+        if self.applicant { role.public() } else { role }
+    }
+
+    /// Whether this caller reads the account that made an event of `role`: applicants never
+    /// read staff's.
+    pub fn sees_actor(&self, role: ActorRole) -> bool {
+        !self.applicant || role == ActorRole::Applicant
+    }
+
+    /// Whether this caller reads the reason of an event of `action` (unknown: an action this
+    /// build does not know, read by staff alone): applicants read only the words meant for
+    /// them (`EventAction::reason_seen_by_applicants`).
+    pub fn sees_reason(&self, action: Option<EventAction>) -> bool {
+        !self.applicant || action.is_some_and(EventAction::reason_seen_by_applicants)
+    }
+
     pub fn sees(&self, application: &Application) -> bool {
         match &self.visibility {
             Visibility::All => true,
@@ -121,6 +151,21 @@ impl Access {
         } else {
             Err(AppError::Forbidden)
         }
+    }
+
+    /// What the caller may do now with each of `applications`, and what a rule keeps it from,
+    /// from one pass of reads for all of them (`guards::offered`).
+    pub fn offered(
+        &self,
+        conn: &mut DbConnection,
+        applications: &[Application],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Offered>, AppError> {
+        let items: Vec<_> = applications
+            .iter()
+            .map(|application| (application, self.actor_for(application)))
+            .collect();
+        guards::offered(conn, self.user_id, &items, now)
     }
 
     /// The application if the caller may see it; 404 otherwise, as if it did not exist.

@@ -15,6 +15,8 @@
 //!   rows among them written before the commit, the rest carried out after it.
 //! - `access`: who sees and acts on which application, from the confirmed caller alone.
 //! - `moves`: one move of the workflow table (`domain::workflow`), its guards and effects.
+//! - `guards`: the guards that read the application's standing, decided alike for a move and
+//!   for the actions a caller is offered (`allowed_actions`, `blocked_actions`).
 //! - `drafts`, `documents`, `assignment`, `scorecards`, `onboarding`, `letters`: the changes
 //!   to an application that are not moves.
 //! - `accounts`, `groups`, `integrators`: registration, e-mailed links, staff; dealer groups'
@@ -28,6 +30,7 @@ pub mod documents;
 pub mod drafts;
 pub mod eligibility;
 pub mod groups;
+pub mod guards;
 pub mod integrators;
 pub mod letters;
 pub mod moves;

@@ -8,13 +8,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::eligibility;
+use super::guards::{self, Facts};
 use super::recipients::{application_mail, owner_of};
 use super::unit::Work;
 use crate::db::applications::{self, Application};
 use crate::db::events::NewEvent;
 use crate::db::lois::{self, NewLoi, Signature};
-use crate::db::{DbConnection, assignees, cities, dealer_groups, onboarding, scorecards, users};
-use crate::domain::city::accepts_submissions;
+use crate::db::{DbConnection, assignees, cities, dealer_groups, onboarding};
 use crate::domain::loi::{LoiStatus, LoiTerms};
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::{
@@ -55,20 +55,35 @@ pub fn perform(
     request: &MoveRequest<'_>,
 ) -> Result<Status, AppError> {
     let now = work.now();
-    let row =
-        workflow::rule(application.status, action, mover.actor).map_err(
-            |refusal| match refusal {
-                Refusal::NotNow => AppError::InvalidTransition {
-                    allowed: workflow::allowed_actions(application.status, mover.actor)
-                        .into_iter()
-                        .map(|a| a.as_str().to_owned())
-                        .collect(),
-                },
-                Refusal::NotYours => AppError::Forbidden,
-            },
-        )?;
+    let row = match workflow::rule(application.status, action, mover.actor) {
+        Ok(row) => row,
+        Err(Refusal::NotYours) => return Err(AppError::Forbidden),
+        Err(Refusal::NotNow) => {
+            let item = (application, Some(mover.actor));
+            let offered = guards::offered(work, mover.user_id, &[item], now)?;
+            return Err(offered
+                .into_iter()
+                .next()
+                .unwrap_or_default()
+                .into_refusal());
+        }
+    };
+    if row.guards.contains(&Guard::QuotaAvailable) {
+        // One decision about the city's places at a time: two offers racing for its last
+        // place queue on the city's row, and the second reads the first's offer.
+        cities::lock(work, &application.city_code)?;
+    }
+    let needs: Vec<_> = row
+        .guards
+        .iter()
+        .map(|guard| (application, *guard))
+        .collect();
+    let facts = Facts::read(work, mover.user_id, &needs, now)?;
     for guard in row.guards {
-        check(work, *guard, application, mover, request, now)?;
+        check_request(work, *guard, application, request)?;
+        if let Some(code) = facts.refusal(*guard, application) {
+            return Err(AppError::Conflict(code));
+        }
     }
     // First the guarded write: of two racing moves, the second waits here for the first to
     // commit and then finds the version gone.
@@ -116,83 +131,42 @@ fn required(present: bool, field: &str) -> Result<(), AppError> {
     }
 }
 
-/// 409 with `code` unless `holds`.
-fn conflict_unless(holds: bool, code: ProblemCode) -> Result<(), AppError> {
-    if holds {
-        Ok(())
-    } else {
-        Err(AppError::Conflict(code))
-    }
-}
-
-fn check(
+/// The guards that read the request: 422 without the words an action needs, or the signature
+/// that is not of the letter's document (409). `Facts::refusal` decides the others.
+fn check_request(
     conn: &mut DbConnection,
     guard: Guard,
     application: &Application,
-    mover: Mover,
     request: &MoveRequest<'_>,
-    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     match guard {
         Guard::MessageGiven => required(given(request.message), "message"),
         Guard::ReasonGiven => required(given(request.reason), "reason"),
         Guard::ReasonCodeGiven => required(request.reason_code.is_some(), "reason_code"),
-        Guard::EmailVerified => {
-            let verified = match mover.user_id {
-                Some(id) => users::find(conn, id)?.is_some_and(|u| u.email_verified_at.is_some()),
-                None => false,
-            };
-            conflict_unless(verified, ProblemCode::EmailNotVerified)
-        }
-        Guard::CityAccepting => {
-            let (city, _) =
-                cities::find(conn, &application.city_code)?.ok_or(AppError::NotFound)?;
-            let status = city.plan_status()?;
-            let opens = city.window_opens_at.map(|t| t.and_utc());
-            let closes = city.window_closes_at.map(|t| t.and_utc());
-            conflict_unless(
-                accepts_submissions(status, opens, closes, now),
-                ProblemCode::CityNotAccepting,
-            )
-        }
+        // A standing guard, but refused with every missing field, which `Facts` does not keep.
         Guard::Complete => eligibility::proposal(application).map(|_| ()),
-        Guard::ScorecardFiled => conflict_unless(
-            scorecards::count(conn, application.id)? > 0,
-            ProblemCode::ScorecardRequired,
-        ),
         Guard::LoiTermsGiven => required(request.loi.is_some(), "loi"),
-        Guard::QuotaAvailable => {
-            // One decision about the city's places at a time: two offers racing for its last
-            // place queue on the city's row, and the second sees the first's offer.
-            cities::lock(conn, &application.city_code)?;
-            let (city, committed) =
-                cities::find(conn, &application.city_code)?.ok_or(AppError::NotFound)?;
-            conflict_unless(committed < i64::from(city.quota), ProblemCode::QuotaFull)
-        }
         Guard::SignatureMatches => {
             let Some(signature) = request.signature else {
                 return Err(AppError::field("action", "use_signature_operation"));
             };
             let letter = lois::find(conn, application.id)?.ok_or(AppError::NotFound)?;
-            conflict_unless(
-                letter
-                    .document_sha256
-                    .eq_ignore_ascii_case(signature.document_sha256.trim()),
-                ProblemCode::DocumentHashMismatch,
-            )
+            if letter
+                .document_sha256
+                .eq_ignore_ascii_case(signature.document_sha256.trim())
+            {
+                Ok(())
+            } else {
+                Err(AppError::Conflict(ProblemCode::DocumentHashMismatch))
+            }
         }
-        Guard::LoiOpen => {
-            let letter = lois::find(conn, application.id)?.ok_or(AppError::NotFound)?;
-            conflict_unless(now < letter.expires_at, ProblemCode::LoiExpired)
-        }
-        Guard::LoiPastExpiry => {
-            let letter = lois::find(conn, application.id)?.ok_or(AppError::NotFound)?;
-            conflict_unless(now >= letter.expires_at, ProblemCode::Conflict)
-        }
-        Guard::OnboardingDone => conflict_unless(
-            onboarding::all_done(conn, application.id)?,
-            ProblemCode::OnboardingIncomplete,
-        ),
+        Guard::EmailVerified
+        | Guard::CityAccepting
+        | Guard::ScorecardFiled
+        | Guard::QuotaAvailable
+        | Guard::LoiOpen
+        | Guard::LoiPastExpiry
+        | Guard::OnboardingDone => Ok(()),
     }
 }
 

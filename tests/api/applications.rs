@@ -446,6 +446,23 @@ db_test!(
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
+        // The draft says so before anyone tries, in the list as in the application.
+        let path = format!("/api/v1/applications/{id}");
+        let paused: Value = app.get_json(&path, Some(&owner)).await;
+        assert_eq!(paused["allowed_actions"], json!(["withdraw"]));
+        assert_eq!(
+            paused["blocked_actions"],
+            json!([{
+                "action": "submit",
+                "code": "city_closed",
+                "message": "The city is paused, closed or outside its application window."
+            }])
+        );
+        let list: Value = app.get_json("/api/v1/applications", Some(&owner)).await;
+        assert_eq!(
+            list["items"][0]["blocked_actions"],
+            paused["blocked_actions"]
+        );
         assert_problem(
             transition(app, &owner, &id, "1", "submit").await,
             StatusCode::CONFLICT,
@@ -461,6 +478,8 @@ db_test!(
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
+        let closed: Value = app.get_json(&path, Some(&owner)).await;
+        assert_eq!(closed["blocked_actions"], paused["blocked_actions"]);
         assert_problem(
             transition(app, &owner, &id, "1", "submit").await,
             StatusCode::CONFLICT,

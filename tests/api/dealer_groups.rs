@@ -288,12 +288,26 @@ db_test!(
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let group: Value = res.json().await.unwrap();
+        let warnings = group["warnings"].as_array().unwrap();
+        let codes: Vec<_> = warnings
+            .iter()
+            .map(|w| w["code"].as_str().unwrap())
+            .collect();
         assert_eq!(
-            group["warnings"],
-            json!([
+            codes,
+            [
                 "uscc_entity_type_not_91",
                 "uscc_organisation_code_check_digit"
-            ])
+            ]
+        );
+        // Each with its words, in the owner's language.
+        assert!(
+            warnings[1]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("The organisation code inside the USCC"),
+            "{}",
+            warnings[1]
         );
     }
 );

@@ -78,6 +78,10 @@ db_test!(
             "customer_base"
         ]);
         assert_eq!(draft["missing_fields"], missing);
+        // The front end is told before trying: submit is blocked, and why.
+        assert_eq!(draft["allowed_actions"], json!(["withdraw"]));
+        assert_eq!(draft["blocked_actions"][0]["action"], "submit");
+        assert_eq!(draft["blocked_actions"][0]["code"], "incomplete");
         let id = draft["id"].as_str().unwrap().to_owned();
         let path = format!("/api/v1/applications/{id}");
 
@@ -160,6 +164,8 @@ db_test!(
         assert_eq!(res.status(), StatusCode::OK);
         let complete: Value = res.json().await.unwrap();
         assert_eq!(complete["missing_fields"], json!([]));
+        assert_eq!(complete["allowed_actions"], json!(["submit", "withdraw"]));
+        assert_eq!(complete["blocked_actions"], json!([]));
         moved(
             act(&app, &owner, &id, json!({"action": "submit"})).await,
             "under_review",

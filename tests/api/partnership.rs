@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db_test;
 use crate::helpers::*;
+use crate::labels::get_in;
 use crate::review::{act, act_at, current_version, events, moved, read, verify, webhook_events};
 use crate::stories::{Review, offer};
 
@@ -88,6 +89,7 @@ db_test!(
         // The letter: fixed bytes whose hash is the one on record, HTML only.
         let letter: Value = app.get_json(&r.path("/loi"), Some(&r.owner)).await;
         assert_eq!(letter["status"], "offered");
+        assert_eq!(letter["status_label"], "Awaiting signature");
         assert_eq!(letter["terms"]["stores"], 2);
         let (headers, bytes) = letter_bytes(app, &r.owner, &r).await;
         let sha256 = hex_sha256(&bytes);
@@ -171,6 +173,7 @@ db_test!(
         );
         let signed: Value = res.json().await.unwrap();
         assert_eq!(signed["status"], "signed");
+        assert_eq!(signed["status_label"], "Signed");
         assert_eq!(signed["signer_name"], "Li Wei");
         assert_eq!(signed["signer_title"], "Chairman");
         assert_eq!(signed["signer_user_agent"], "portal-test/1.0");
@@ -219,10 +222,22 @@ db_test!(
             ]
         );
         assert_eq!(tasks[0]["title"], "Sign the dealer agreement");
+        let in_chinese = get_in(app, &r.path("/onboarding"), &r.owner, "zh-CN").await;
+        assert_eq!(in_chinese["tasks"][0]["title"], "签署经销商协议");
         assert!(
             tasks
                 .iter()
                 .all(|t| t["done_at"].is_null() && t["due_on"].is_string())
+        );
+        // Opening waits for the checklist, as the admin is told before trying.
+        let onboarding = read(app, &r.admin, &r.id).await;
+        assert_eq!(onboarding["allowed_actions"], json!([]));
+        assert_eq!(onboarding["blocked_actions"][0]["action"], "activate");
+        assert_eq!(onboarding["blocked_actions"][0]["code"], "tasks_open");
+        // create-admin makes a Chinese-speaking account: its words follow it.
+        assert_eq!(
+            onboarding["blocked_actions"][0]["message"],
+            "所有入驻任务完成后才能开业。"
         );
         assert_problem(
             act(app, &r.admin, &r.id, json!({"action": "activate"})).await,
@@ -330,6 +345,9 @@ db_test!(
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
+        let finished = read(app, &r.admin, &r.id).await;
+        assert_eq!(finished["allowed_actions"], json!(["activate"]));
+        assert_eq!(finished["blocked_actions"], json!([]));
         let body = moved(
             act(app, &r.admin, &r.id, json!({"action": "activate"})).await,
             "active",
@@ -422,6 +440,28 @@ db_test!(
         };
         assert_problem(loser, StatusCode::CONFLICT, "quota_full").await;
         assert_eq!(committed(app, SUZHOU).await, 1);
+        // The other candidate's page tells the admin why no letter can be offered now.
+        let (winner, other) = if read(app, &r.admin, &r.id).await["status"] == "loi_offered" {
+            (&r, &second)
+        } else {
+            (&second, &r)
+        };
+        let waiting = read(app, &r.admin, &other.id).await;
+        assert_eq!(waiting["allowed_actions"], json!(["reject"]));
+        assert_eq!(
+            waiting["blocked_actions"],
+            json!([{
+                "action": "offer_loi",
+                "code": "quota_full",
+                "message": "该城市的合作名额已全部占用；请提高名额或等待名额释放。"
+            }])
+        );
+        assert_problem(
+            act(app, &r.admin, &other.id, offer(30)).await,
+            StatusCode::CONFLICT,
+            "quota_full",
+        )
+        .await;
         assert_eq!(webhook_events(app, "loi.offered").await.len(), 1);
 
         // The reports see the letter: one place committed, both still candidates.
@@ -455,11 +495,6 @@ db_test!(
         assert_eq!(ranking["candidates"].as_array().unwrap().len(), 2);
 
         // A declined letter frees the place.
-        let (winner, other) = if read(app, &r.admin, &r.id).await["status"] == "loi_offered" {
-            (&r, &second)
-        } else {
-            (&second, &r)
-        };
         moved(
             act(
                 app,
@@ -476,6 +511,9 @@ db_test!(
             .await;
         assert_eq!(letter["status"], "declined");
         assert_eq!(committed(app, SUZHOU).await, 0);
+        let free = read(app, &r.admin, &other.id).await;
+        assert_eq!(free["allowed_actions"], json!(["reject", "offer_loi"]));
+        assert_eq!(free["blocked_actions"], json!([]));
         // The winner was mailed the letter, then the decline; the other is offered one now.
         app.smtp
             .wait_for(&winner.owner_email, "please review and sign")

@@ -178,6 +178,24 @@ db_test!(
         )
         .await;
         assert_eq!(body["status_label"], "In review");
+        // No scorecard yet: the reviewer is told that shortlisting waits for one, and why.
+        assert_eq!(body["allowed_actions"], json!(["request_info", "reject"]));
+        assert_eq!(
+            body["blocked_actions"],
+            json!([{
+                "action": "shortlist",
+                "code": "no_scorecard",
+                "message": "File at least one scorecard before shortlisting the application."
+            }])
+        );
+        let problem = assert_problem(
+            act(app, &r.reviewer, &r.id, json!({"action": "start_review"})).await,
+            StatusCode::CONFLICT,
+            "invalid_transition",
+        )
+        .await;
+        assert_eq!(problem["allowed_actions"], body["allowed_actions"]);
+        assert_eq!(problem["blocked_actions"], body["blocked_actions"]);
         let assignees: Value = app.get_json(&r.path("/assignees"), Some(&r.admin)).await;
         assert_eq!(assignees["items"].as_array().unwrap().len(), 1);
         let mine: Value = app
@@ -264,6 +282,12 @@ db_test!(
                 .status(),
             StatusCode::CREATED
         );
+        let filed = read(app, &r.reviewer, &r.id).await;
+        assert_eq!(
+            filed["allowed_actions"],
+            json!(["request_info", "shortlist", "reject"])
+        );
+        assert_eq!(filed["blocked_actions"], json!([]));
         moved(
             act(app, &r.reviewer, &r.id, json!({"action": "shortlist"})).await,
             "shortlisted",
@@ -834,19 +858,10 @@ db_test!(
             .await;
         let me: Value = app.get_json("/api/v1/me", Some(&r.reviewer)).await;
         let reviewer_id = me["id"].as_str().unwrap().to_owned();
-        let res = app
-            .post(
-                &r.path("/assignees"),
-                Some(&r.admin),
-                &json!({"user_id": reviewer_id}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::CREATED);
-        app.smtp
-            .wait_for("reviewer@maker.example", "You have been assigned")
-            .await;
+        app.assigned(&r, &reviewer_id).await;
 
-        // Staff read who was assigned; the applicant reads that someone was, not who.
+        // Staff read who was assigned; the applicant does not read of it at all: publicly, an
+        // assignment changes nothing.
         let staff = events(app, &r.admin, &r).await;
         assert_eq!(actions(&staff), ["create", "submit", "assign"]);
         assert!(
@@ -856,9 +871,7 @@ db_test!(
                 .contains(reviewer_id.as_str())
         );
         let theirs = events(app, &r.owner, &r).await;
-        assert_eq!(actions(&theirs), ["create", "submit", "assign"]);
-        assert!(theirs[2]["reason"].is_null(), "{}", theirs[2]);
-        assert!(theirs[2]["actor_id"].is_null());
+        assert_eq!(actions(&theirs), ["create", "submit"]);
         let text = serde_json::to_string(&theirs).unwrap();
         assert!(
             !text.contains(&reviewer_id) && !text.contains("Reviewer"),

@@ -179,6 +179,41 @@ impl TestApp {
         }
     }
 
+    /// The admin assigns the reviewer whose id is `reviewer_id`, who is mailed.
+    pub async fn assigned(&self, r: &Review, reviewer_id: &str) {
+        let res = self
+            .post(
+                &r.path("/assignees"),
+                Some(&r.admin),
+                &json!({"user_id": reviewer_id}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        self.smtp
+            .wait_for("reviewer@maker.example", "You have been assigned")
+            .await;
+    }
+
+    /// The reviewer asks for more information with `message` (mailed to the owner), and the
+    /// owner answers (the reviewer, assigned, is mailed): the application is in review again.
+    pub async fn answered_request(&self, r: &Review, message: &str) {
+        let ask = json!({"action": "request_info", "message": message});
+        moved(act(self, &r.reviewer, &r.id, ask).await, "info_requested").await;
+        let mail = self
+            .smtp
+            .wait_for(&r.owner_email, "More information needed")
+            .await;
+        assert!(mail.body.contains(message), "{}", mail.body);
+        let answer = json!({"action": "resubmit"});
+        moved(act(self, &r.owner, &r.id, answer).await, "under_review").await;
+        self.smtp
+            .wait_for(
+                "reviewer@maker.example",
+                "has sent the requested information",
+            )
+            .await;
+    }
+
     /// The reviewer starts the review, files a "yes" scorecard and shortlists (none of which
     /// mails the applicant).
     pub async fn shortlisted(&self, r: &Review) {

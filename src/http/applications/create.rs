@@ -43,7 +43,8 @@ pub async fn create_application(
         .write(move |work| {
             idempotency::run(work, fingerprint.as_ref(), 201, |work| {
                 let application = drafts::create(work, &access, id, &body)?;
-                let response = ApplicationResponse::new(application, &access);
+                let now = work.now();
+                let response = ApplicationResponse::read(work, application, &access, now)?;
                 let headers =
                     created_headers(format!("/api/v1/applications/{id}"), response.version);
                 Ok((response, headers))

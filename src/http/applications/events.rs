@@ -6,8 +6,9 @@ use uuid::Uuid;
 
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::events::{self, Event};
-use crate::domain::event::EventAction;
-use crate::domain::workflow::{self, Action, Actor, Status};
+use crate::domain::event::{ActorRole, EventAction};
+use crate::domain::review::RejectReason;
+use crate::domain::workflow::{Actor, Status};
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{Page, PageParams};
@@ -15,60 +16,98 @@ use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::workflow::Access;
 
-/// One entry of the audit timeline.
+/// One entry of the audit timeline, with words beside its codes in the caller's language.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventResponse {
     pub id: Uuid,
     pub at: DateTime<Utc>,
-    /// Who acted; null for the system, and staff stay anonymous to applicants.
+    /// Who acted; null for the system, and for staff when an applicant reads.
     pub actor_id: Option<Uuid>,
-    /// `applicant`, `reviewer`, `admin` or `system`.
-    pub actor_role: String,
+    /// Who acted, by role. Applicants read `maker` for the maker's staff, never which of them
+    /// or in which role.
+    pub actor_role: ActorRole,
+    /// `actor_role` in words.
+    pub actor_label: String,
     /// The workflow action, or `create` for the draft's creation, `assign` for an assignment,
-    /// `complete_task` / `reopen_task` for an onboarding task.
+    /// `complete_task` / `reopen_task` for an onboarding task, `update_group` for a change of
+    /// the group's profile, `upload_document` / `delete_document` for a document.
     pub action: String,
+    /// `action` in words.
+    pub action_label: String,
     /// Applicants are told public statuses, as in `ApplicationResponse.status`.
     pub from_status: Option<Status>,
+    /// `from_status` in words.
+    pub from_status_label: Option<String>,
     pub to_status: Status,
+    /// `to_status` in words.
+    pub to_status_label: String,
     /// The `reason_code` of a rejection.
     pub reason_code: Option<String>,
-    /// The reason or message given with the action. Applicants do not get an assignment's
-    /// (it names the reviewer): it is null for them.
+    /// `reason_code` in words (the rejection's e-mail explains it at length).
+    pub reason_label: Option<String>,
+    /// The reason or message given with the action. Applicants read only the words meant for
+    /// them: their own, a rejection's reason and a request for information's message (which
+    /// their e-mails carry too), and onboarding task notes (which their checklist shows).
+    /// Staff's other words (a reopening's reason, an assignment) are null for them.
     pub reason: Option<String>,
 }
 
 impl EventResponse {
     fn new(event: Event, access: &Access) -> Result<Self, AppError> {
         let corrupt = || AppError::Internal(anyhow::anyhow!("event {}: bad row", event.id));
-        let staff_acted = event.actor_role != Actor::ApplicantOwner.as_str();
+        let locale = access.locale;
+        let role = Actor::parse(&event.actor_role)
+            .map(ActorRole::of)
+            .ok_or_else(corrupt)?;
         let actor_id = match event.actor_id.as_deref() {
-            Some(_) if access.applicant && staff_acted => None,
-            Some(id) => Some(id.parse().map_err(|_| corrupt())?),
-            None => None,
+            Some(id) if access.sees_actor(role) => Some(id.parse().map_err(|_| corrupt())?),
+            _ => None,
         };
-        let reason = event
-            .reason
-            .filter(|_| !(access.applicant && EventAction::reason_is_internal(&event.action)));
-        let status = |text: &str| text.parse().map(|s| access.shown(s)).map_err(|_| corrupt());
+        let role = access.shown_role(role);
+        let action = EventAction::parse(&event.action);
+        let (reason_code, reason) = if access.sees_reason(action) {
+            (event.reason_code, event.reason)
+        } else {
+            (None, None)
+        };
+        let status = |text: &str| {
+            text.parse::<Status>()
+                .map(|s| access.shown(s))
+                .map_err(|_| corrupt())
+        };
+        let from_status = event.from_status.as_deref().map(status).transpose()?;
+        let to_status = status(&event.to_status)?;
         Ok(Self {
             id: event.id.parse().map_err(|_| corrupt())?,
             at: event.at.and_utc(),
             actor_id,
-            from_status: event.from_status.as_deref().map(status).transpose()?,
-            to_status: status(&event.to_status)?,
-            actor_role: event.actor_role,
+            actor_role: role,
+            actor_label: role.label(locale).to_owned(),
+            action_label: action.map_or(event.action.clone(), |a| a.label(locale).to_owned()),
             action: event.action,
-            reason_code: event.reason_code,
+            from_status,
+            from_status_label: from_status.map(|s| s.label(locale).to_owned()),
+            to_status,
+            to_status_label: to_status.label(locale).to_owned(),
+            reason_label: reason_code
+                .as_deref()
+                .and_then(RejectReason::parse)
+                .map(|r| r.label(locale).to_owned()),
+            reason_code,
             reason,
         })
     }
 }
 
-/// The application's audit timeline, oldest first: every move with who made it, when, and why.
+/// The application's audit timeline, oldest first: every move with who made it, when, and why,
+/// with words beside every code in the caller's language.
 ///
-/// Visible to whoever may read the application. Each event is part of the tamper-evident chain
-/// that `GET /api/v1/audit/verify` checks. Applicants are not shown review's internal moves
-/// (`start_review`, `shortlist`), are told public statuses, and never staff names or ids.
+/// Staff and integrators read every event as recorded; each is part of the tamper-evident chain
+/// that `GET /api/v1/audit/verify` checks. Applicants read the public steps of their
+/// application: not review's internal moves (`start_review`, `shortlist`) nor assignments,
+/// which leave the public status as it was; public statuses only (`submitted`, `under_review`
+/// and `shortlisted` read `under_review`); staff as `maker`, without ids; and only the reasons
+/// meant for them (see `reason`). What applicants read is a view: the chain is unchanged.
 #[utoipa::path(
     tag = "applications",
     params(("id" = Uuid, Path, description = "Application id"), PageParams),
@@ -92,15 +131,7 @@ pub async fn list_events(
         .run(move |conn| {
             let access = Access::of(&principal, locale)?;
             access.load(conn, id)?;
-            let unseen: Vec<&str> = if access.applicant {
-                workflow::unseen_by_applicants()
-                    .into_iter()
-                    .map(Action::as_str)
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let rows = events::list_for(conn, id, &unseen, after, limit + 1)?;
+            let rows = events::list_for(conn, id, &access.unseen_events(), after, limit + 1)?;
             Ok((rows, access))
         })
         .await?;

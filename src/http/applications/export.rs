@@ -7,7 +7,6 @@ use chrono::SecondsFormat;
 use futures_util::{StreamExt, stream};
 
 use super::list::ApplicationFilter;
-use super::status_label;
 use crate::auth::{Authorized, Principal, Staff};
 use crate::db::applications::{self, Application, ListKey, ListQuery, Sort};
 use crate::error::AppError;
@@ -60,7 +59,7 @@ fn record(application: &Application, locale: Locale) -> [String; 14] {
         text_cell(&application.dealer_group_name),
         text_cell(&application.city_code),
         application.status.as_str().to_owned(),
-        text_cell(status_label(application.status, locale)),
+        text_cell(application.status.label(locale)),
         application.score.map(|s| s.to_string()).unwrap_or_default(),
         application
             .eligible

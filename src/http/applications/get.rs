@@ -28,12 +28,13 @@ pub async fn get_application(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let locale = Locale::from_request(&req);
+    let now = state.clock.now();
     let response = state
         .db
         .run(move |conn| {
             let access = Access::of(&principal, locale)?;
             let application = access.load(conn, id)?;
-            Ok(ApplicationResponse::new(application, &access))
+            ApplicationResponse::read(conn, application, &access, now)
         })
         .await?;
     Ok(ok_with_etag(response.version).json(response))

@@ -120,18 +120,22 @@ pub async fn list_applications(
     let after = page.after::<ListKey>()?;
     let limit = page.limit();
     let sort = filter.sort();
+    let now = state.clock.now();
     let (rows, access) = state
         .db
         .run(move |conn| {
             let access = Access::of(&principal, locale)?;
             let query = filter.into_query(&access);
-            Ok((applications::list(conn, &query, after, limit + 1)?, access))
+            let rows = applications::list(conn, &query, after, limit + 1)?;
+            // What the caller may do with each, read for the whole page at once.
+            let offered = access.offered(conn, &rows, now)?;
+            Ok((rows.into_iter().zip(offered).collect::<Vec<_>>(), access))
         })
         .await?;
     Ok(web::Json(Page::from_rows(
         rows,
         limit,
-        |a| applications::key_of(a, sort),
-        |a| ApplicationResponse::new(a, &access),
+        |(a, _)| applications::key_of(a, sort),
+        |(a, offered)| ApplicationResponse::new(a, &access, offered),
     )))
 }

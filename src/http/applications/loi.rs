@@ -15,6 +15,7 @@ use crate::domain::loi::{LoiStatus, LoiTerms};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey};
+use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::workflow::Access;
 use crate::workflow::letters;
@@ -23,6 +24,8 @@ use crate::workflow::letters;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LoiResponse {
     pub status: LoiStatus,
+    /// `status` in the caller's language.
+    pub status_label: String,
     pub terms: LoiTerms,
     pub issued_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -36,9 +39,10 @@ pub struct LoiResponse {
     pub signer_user_agent: Option<String>,
 }
 
-impl From<Loi> for LoiResponse {
-    fn from(loi: Loi) -> Self {
+impl LoiResponse {
+    fn new(loi: Loi, locale: Locale) -> Self {
         Self {
+            status_label: loi.status.label(locale).to_owned(),
             status: loi.status,
             terms: loi.terms,
             issued_at: loi.issued_at,
@@ -53,16 +57,23 @@ impl From<Loi> for LoiResponse {
     }
 }
 
-/// The letter, if the caller may read the application (the group's members, staff).
-async fn load_letter(state: &AppState, user: UserPrincipal, id: Uuid) -> Result<Loi, AppError> {
+/// The letter, if the caller may read the application (the group's members, staff), and the
+/// caller's language (`Accept-Language`'s, else the account's).
+async fn load_letter(
+    state: &AppState,
+    user: UserPrincipal,
+    locale: Option<Locale>,
+    id: Uuid,
+) -> Result<(Loi, Locale), AppError> {
     state
         .db
         .run(move |conn| {
-            Access::of(&Principal::User(user), None)?.load(conn, id)?;
-            lois::find(conn, id)
+            let access = Access::of(&Principal::User(user), locale)?;
+            access.load(conn, id)?;
+            let letter = lois::find(conn, id)?.ok_or(AppError::NotFound)?;
+            Ok((letter, access.locale))
         })
-        .await?
-        .ok_or(AppError::NotFound)
+        .await
 }
 
 /// The application's letter of intent (the group's members, staff); 404 before one is offered.
@@ -75,11 +86,13 @@ async fn load_letter(state: &AppState, user: UserPrincipal, id: Uuid) -> Result<
 #[get("/applications/{id}/loi")]
 pub async fn get_loi(
     Authorized(user): Authorized<AnyUser>,
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<LoiResponse>, AppError> {
-    let letter = load_letter(&state, user, id.into_inner()).await?;
-    Ok(web::Json(letter.into()))
+    let locale = Locale::from_request(&req);
+    let (letter, locale) = load_letter(&state, user, locale, id.into_inner()).await?;
+    Ok(web::Json(LoiResponse::new(letter, locale)))
 }
 
 /// Whether the client takes HTML: no `Accept` (or one that cannot be read), or one that names
@@ -119,7 +132,7 @@ pub async fn get_loi_document(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let letter = load_letter(&state, user, id.into_inner()).await?;
+    let (letter, _) = load_letter(&state, user, None, id.into_inner()).await?;
     if !accepts_html(&req) {
         return Err(AppError::NotAcceptable);
     }
@@ -201,7 +214,7 @@ pub async fn sign_loi(
         .and_then(|v| v.to_str().ok())
         .map(|ua| ua.chars().take(500).collect::<String>());
     let user_id = user.id;
-    let access = Access::of(&Principal::User(user), None)?;
+    let access = Access::of(&Principal::User(user), Locale::from_request(&req))?;
     let answer = state
         .write(move |work| {
             idempotency::run(work, fingerprint.as_ref(), 200, |work| {
@@ -216,7 +229,7 @@ pub async fn sign_loi(
                 };
                 letters::sign(work, &access, &application, &signature)?;
                 let letter = lois::find(work, id)?.ok_or(AppError::NotFound)?;
-                Ok((LoiResponse::from(letter), Vec::new()))
+                Ok((LoiResponse::new(letter, access.locale), Vec::new()))
             })
         })
         .await?;

@@ -19,11 +19,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::db::DbConnection;
 use crate::db::applications::Application;
 use crate::domain::application::{CustomerBaseDraft, SiteDraft, StoreFormat};
-use crate::domain::workflow::{self, Action, Status};
-use crate::i18n::Locale;
+use crate::domain::workflow::{Action, Status};
+use crate::error::{AppError, BlockedAction};
 use crate::workflow::Access;
+use crate::workflow::guards::Offered;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApplicationResponse {
@@ -53,21 +55,49 @@ pub struct ApplicationResponse {
     /// Whether every required eligibility rule passed, once submitted.
     pub eligible: Option<bool>,
     pub version: i32,
-    /// What this caller may do now, for `POST .../transitions`.
+    /// What this caller may do now, for `POST .../transitions` (`sign_loi` through
+    /// `POST .../loi/signature`): the moves its part may make in this state whose every rule
+    /// holds now. Rules about what the request carries (a `reason`, a `message`, the letter's
+    /// terms, the signature) are checked when the move is asked for, and do not hold a move
+    /// back here.
     pub allowed_actions: Vec<Action>,
+    /// The moves this caller's part could make in this state but a rule blocks now, each with
+    /// the problem `code` the move would fail with now and why, in the caller's language. Made
+    /// by the same checks as the move itself. In the list too: the rules are read for the whole
+    /// page at once (one query per kind of rule the page needs, a few at most, whatever its
+    /// length).
+    pub blocked_actions: Vec<BlockedAction>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 impl ApplicationResponse {
-    pub fn new(application: Application, access: &Access) -> Self {
+    /// The application as `access` reads it, with what it may do now (a few reads).
+    pub fn read(
+        conn: &mut DbConnection,
+        application: Application,
+        access: &Access,
+        now: DateTime<Utc>,
+    ) -> Result<Self, AppError> {
+        let offered = access.offered(conn, std::slice::from_ref(&application), now)?;
+        let offered = offered.into_iter().next().unwrap_or_default();
+        Ok(Self::new(application, access, offered))
+    }
+
+    /// The application as `access` reads it, offered `offered` (`Access::offered`).
+    pub fn new(application: Application, access: &Access, offered: Offered) -> Self {
         Self {
-            status_label: status_label(access.shown(application.status), access.locale).to_owned(),
-            allowed_actions: access
-                .actor_for(&application)
-                .map(|actor| workflow::allowed_actions(application.status, actor))
-                .unwrap_or_default(),
+            status_label: access
+                .shown(application.status)
+                .label(access.locale)
+                .to_owned(),
+            allowed_actions: offered.allowed,
+            blocked_actions: offered
+                .blocked
+                .into_iter()
+                .map(|(action, code)| BlockedAction::new(action, code, access.locale))
+                .collect(),
             missing_fields: application.draft().proposal().err().unwrap_or_default(),
             id: application.id,
             dealer_group_id: application.dealer_group_id,
@@ -90,56 +120,24 @@ impl ApplicationResponse {
     }
 }
 
-/// The status in words (give applicants' `Status::public`).
-pub fn status_label(status: Status, locale: Locale) -> &'static str {
-    use Status::*;
-    match (status, locale) {
-        (Draft, Locale::En) => "Draft",
-        (Draft, Locale::ZhCn) => "草稿",
-        (Submitted, Locale::En) => "Submitted",
-        (Submitted, Locale::ZhCn) => "已提交",
-        (UnderReview, Locale::En) => "In review",
-        (UnderReview, Locale::ZhCn) => "审核中",
-        (InfoRequested, Locale::En) => "Information requested",
-        (InfoRequested, Locale::ZhCn) => "待补充材料",
-        (Shortlisted, Locale::En) => "Shortlisted",
-        (Shortlisted, Locale::ZhCn) => "已入围",
-        (LoiOffered, Locale::En) => "Letter of intent offered",
-        (LoiOffered, Locale::ZhCn) => "已发出合作意向书",
-        (LoiSigned, Locale::En) => "Letter of intent signed",
-        (LoiSigned, Locale::ZhCn) => "已签署合作意向书",
-        (Onboarding, Locale::En) => "Onboarding",
-        (Onboarding, Locale::ZhCn) => "入驻筹备中",
-        (Active, Locale::En) => "Active partner",
-        (Active, Locale::ZhCn) => "已开业",
-        (Rejected, Locale::En) => "Not selected",
-        (Rejected, Locale::ZhCn) => "未通过",
-        (Withdrawn, Locale::En) => "Withdrawn",
-        (Withdrawn, Locale::ZhCn) => "已撤回",
-        (LoiDeclined, Locale::En) => "Letter of intent declined",
-        (LoiDeclined, Locale::ZhCn) => "已拒绝合作意向书",
-        (LoiExpired, Locale::En) => "Letter of intent expired",
-        (LoiExpired, Locale::ZhCn) => "合作意向书已过期",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Locale;
 
     #[test]
     fn applicants_see_review_as_one_public_step() {
         for status in [Status::Submitted, Status::UnderReview, Status::Shortlisted] {
             assert_eq!(status.public(), Status::UnderReview);
-            assert_eq!(status_label(status.public(), Locale::En), "In review");
-            assert_eq!(status_label(status.public(), Locale::ZhCn), "审核中");
+            assert_eq!(status.public().label(Locale::En), "In review");
+            assert_eq!(status.public().label(Locale::ZhCn), "审核中");
             assert_eq!(
                 status.publicly_alike(),
                 [Status::Submitted, Status::UnderReview, Status::Shortlisted]
             );
         }
-        assert_eq!(status_label(Status::Shortlisted, Locale::En), "Shortlisted");
-        assert_eq!(status_label(Status::Submitted, Locale::En), "Submitted");
+        assert_eq!(Status::Shortlisted.label(Locale::En), "Shortlisted");
+        assert_eq!(Status::Submitted.label(Locale::En), "Submitted");
         assert_eq!(Status::InfoRequested.public(), Status::InfoRequested);
         assert_eq!(Status::Draft.publicly_alike(), [Status::Draft]);
     }

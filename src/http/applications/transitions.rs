@@ -49,8 +49,9 @@ pub struct TransitionRequest {
 /// Move the application through the workflow.
 ///
 /// The action must be allowed in the current state (else `409 invalid_transition`, with the
-/// caller's `allowed_actions`) and to the caller (else 403); send the `version` you read as
-/// `If-Match`. Of two callers racing with the same version, one wins and the other gets 412.
+/// caller's `allowed_actions` and `blocked_actions`, as the application shows them) and to the
+/// caller (else 403), and its rules must hold (else 409 with the rule's code, the same code the
+/// application's `blocked_actions` names); send the `version` you read as `If-Match`. Of two callers racing with the same version, one wins and the other gets 412.
 /// The status change, its audit event, its e-mails and its webhook events are written in one
 /// transaction. The workflow:
 #[utoipa::path(
@@ -64,7 +65,7 @@ pub struct TransitionRequest {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The application after the move", body = ApplicationResponse),
-        (status = 409, description = "Not allowed now (`invalid_transition`, with `allowed_actions`), or a rule of the action is not met (`email_not_verified`, `city_not_accepting`, `scorecard_required`, `application_exists`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not allowed now (`invalid_transition`, with `allowed_actions` and `blocked_actions`), or a rule of the action is not met (`email_not_verified`, `city_not_accepting`, `scorecard_required`, `quota_full`, `onboarding_incomplete`, `application_exists`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/applications/{id}/transitions")]
@@ -98,7 +99,8 @@ pub async fn transition(
                 };
                 workflow::perform(work, &application, body.action, mover, &request)?;
                 let application = applications::find(work, id)?.ok_or(AppError::NotFound)?;
-                let response = ApplicationResponse::new(application, &access);
+                let now = work.now();
+                let response = ApplicationResponse::read(work, application, &access, now)?;
                 let headers = vec![("ETag".to_owned(), format!("\"{}\"", response.version))];
                 Ok((response, headers))
             })

@@ -56,7 +56,8 @@ pub async fn update_application(
             if_match.check(application.version)?;
             let draft: ProposalDraft = patch.apply(&application.draft())?;
             let application = drafts::edit(work, &access, &application, &draft)?;
-            Ok(ApplicationResponse::new(application, &access))
+            let now = work.now();
+            ApplicationResponse::read(work, application, &access, now)
         })
         .await?;
     Ok(ok_with_etag(response.version).json(response))

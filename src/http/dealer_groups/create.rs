@@ -1,7 +1,7 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use uuid::Uuid;
 
-use super::{DealerGroupResponse, checked_profile};
+use super::{DealerGroupResponse, checked_profile, locale_of};
 use crate::auth::{AnyUser, Authorized};
 use crate::domain::account::Role;
 use crate::domain::dealer_group::Profile;
@@ -39,13 +39,14 @@ pub async fn create_dealer_group(
         return Err(AppError::Forbidden);
     }
     let checked = checked_profile(body)?;
+    let locale = locale_of(&req, user.locale);
     let id = Uuid::now_v7();
     let answer = state
         .write(move |work| {
             idempotency::run(work, fingerprint.as_ref(), 201, |work| {
                 let group = groups::create(work, id, user.id, &checked)?;
                 let headers = created_headers(format!("/api/v1/dealer-groups/{id}"), group.version);
-                Ok((DealerGroupResponse::from(group), headers))
+                Ok((DealerGroupResponse::new(group, locale), headers))
             })
         })
         .await?;

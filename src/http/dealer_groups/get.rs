@@ -1,7 +1,7 @@
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use uuid::Uuid;
 
-use super::DealerGroupResponse;
+use super::{DealerGroupResponse, locale_of};
 use crate::auth::{AnyUser, Authorized};
 use crate::error::AppError;
 use crate::http::concurrency::ok_with_etag;
@@ -21,13 +21,15 @@ use crate::workflow::groups;
 #[get("/dealer-groups/{id}")]
 pub async fn get_dealer_group(
     Authorized(user): Authorized<AnyUser>,
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let locale = locale_of(&req, user.locale);
     let group = state
         .db
         .run(move |conn| groups::visible(conn, &user, id))
         .await?;
-    Ok(ok_with_etag(group.version).json(DealerGroupResponse::from(group)))
+    Ok(ok_with_etag(group.version).json(DealerGroupResponse::new(group, locale)))
 }

@@ -1,9 +1,9 @@
-use actix_web::{get, web};
+use actix_web::{HttpRequest, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
 
-use super::DealerGroupResponse;
+use super::{DealerGroupResponse, locale_of};
 use crate::auth::{Authorized, Staff};
 use crate::db::dealer_groups::{self, ListFilter};
 use crate::domain::account::Role;
@@ -40,6 +40,7 @@ pub struct DealerGroupFilter {
 #[get("/dealer-groups")]
 pub async fn list_dealer_groups(
     Authorized(staff): Authorized<Staff>,
+    req: HttpRequest,
     state: web::Data<AppState>,
     ValidatedQuery(filter): ValidatedQuery<DealerGroupFilter>,
 ) -> Result<web::Json<Page<DealerGroupResponse>>, AppError> {
@@ -48,6 +49,7 @@ pub async fn list_dealer_groups(
         cursor: filter.cursor,
     };
     let after = page.after::<CreatedKey>()?;
+    let locale = locale_of(&req, staff.locale);
     let limit = page.limit();
     let list_filter = ListFilter {
         q: filter.q,
@@ -62,6 +64,6 @@ pub async fn list_dealer_groups(
         rows,
         limit,
         |g| (g.created_at, g.id),
-        DealerGroupResponse::from,
+        |group| DealerGroupResponse::new(group, locale),
     )))
 }

@@ -1,7 +1,7 @@
-use actix_web::{HttpResponse, patch, web};
+use actix_web::{HttpRequest, HttpResponse, patch, web};
 use uuid::Uuid;
 
-use super::{DealerGroupResponse, checked_profile};
+use super::{DealerGroupResponse, checked_profile, locale_of};
 use crate::auth::{AnyUser, Authorized};
 use crate::domain::dealer_group::Profile;
 use crate::error::{AppError, Problem};
@@ -41,12 +41,14 @@ use crate::workflow::groups;
 #[patch("/dealer-groups/{id}")]
 pub async fn update_dealer_group(
     Authorized(user): Authorized<AnyUser>,
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     patch: MergePatch,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let locale = locale_of(&req, user.locale);
     let group = state
         .write(move |work| {
             let group = groups::owned(work, &user, id)?;
@@ -55,5 +57,5 @@ pub async fn update_dealer_group(
             groups::update(work, &group, user.id, &checked)
         })
         .await?;
-    Ok(ok_with_etag(group.version).json(DealerGroupResponse::from(group)))
+    Ok(ok_with_etag(group.version).json(DealerGroupResponse::new(group, locale)))
 }
