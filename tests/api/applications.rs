@@ -547,17 +547,14 @@ db_test!(
         )
         .await;
         assert_eq!(error_fields(&problem), ["proposed_sites[0].site_type"]);
-        let mut no_sites = application("320500");
-        no_sites["proposed_sites"] = json!([]);
-        let problem = assert_problem(
-            app.post("/api/v1/applications", Some(&owner), &no_sites)
-                .await,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-        )
-        .await;
-        assert_eq!(error_fields(&problem), ["proposed_sites"]);
         let page: Value = app.get_json("/api/v1/applications", Some(&owner)).await;
         assert!(page["items"].as_array().unwrap().is_empty());
+        // No sites yet is not an error in a draft: it is what submitting still needs.
+        let mut no_sites = application("320500");
+        no_sites["proposed_sites"] = json!([]);
+        let res = app.post("/api/v1/applications", Some(&owner), &no_sites).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let draft: Value = res.json().await.unwrap();
+        assert_eq!(draft["missing_fields"], json!(["proposed_sites"]));
     }
 );

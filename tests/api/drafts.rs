@@ -482,7 +482,7 @@ db_test!(
             &path,
             &admin,
             "*",
-            &json!({"city_codes": ["320500", "310000"]}),
+            &json!({"city_codes": ["320500", "330200"]}),
         )
         .await;
         assert_eq!(res.status(), StatusCode::OK);
