@@ -19,6 +19,7 @@ mod documents;
 mod eligibility;
 mod errors;
 mod mail;
+mod openapi;
 mod operations;
 mod partnership;
 mod receiver;

@@ -14,6 +14,7 @@ use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"quota": 3, "window_opens_at": null, "window_closes_at": "2026-12-31T16:00:00Z"}))]
 pub struct UpdateCityRequest {
     #[validate(range(min = 0, max = 1000))]
     #[schema(minimum = 0, maximum = 1000)]
@@ -43,8 +44,8 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     tag = "cities",
     request_body = UpdateCityRequest,
     params(
-        ("code" = String, Path, description = "GB/T 2260 code"),
-        ("If-Match" = String, Header, description = "The version you read, e.g. `\"3\"`"),
+        ("code" = String, Path, description = "GB/T 2260 code", example = "320500"),
+        ("If-Match" = String, Header, description = "The version you read, e.g. `\"3\"`", example = "\"1\""),
     ),
     security(("bearer" = [])),
     responses(

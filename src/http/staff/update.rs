@@ -15,6 +15,7 @@ use crate::state::AppState;
 use crate::workflow::accounts;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"city_codes": ["320500", "320100", "330200"], "active": true}))]
 pub struct UpdateStaffRequest {
     /// A new role ends the member's sessions: its tokens stop working, and it signs in again.
     pub role: Option<StaffRole>,
@@ -37,7 +38,7 @@ pub struct UpdateStaffRequest {
     request_body = UpdateStaffRequest,
     params(
         ("id" = Uuid, Path, description = "Staff member id"),
-        ("If-Match" = String, Header, description = "The version you read, e.g. `\"3\"`"),
+        ("If-Match" = String, Header, description = "The version you read, e.g. `\"3\"`", example = "\"1\""),
     ),
     security(("bearer" = [])),
     responses(
