@@ -2,8 +2,10 @@
 # Fuzz the running server against its own OpenAPI document with Schemathesis 4.x.
 #
 # Builds the debug binary, starts it on a fresh SQLite database in a temporary directory (e-mail
-# written to files, no SMTP), creates an admin, logs in, and runs `st run` with the admin's token.
-# Exits non-zero when Schemathesis reports any failure; the server's log is printed then.
+# written to files, no SMTP), creates an admin, logs in, and runs `st run` with the admin's token
+# through all four phases: examples (the document's own examples, `.ci/schemathesis.toml`),
+# coverage, fuzzing and stateful. Exits non-zero when Schemathesis reports any failure; the
+# server's log is printed then.
 #
 # Knobs: ST_MAX_EXAMPLES (50), ST_PORT (18080), ST_TIMEOUT (seconds, 1200), ST (path to `st`),
 # KEEP_TMP=1 keeps the temporary directory. Extra arguments are passed on to `st run`
@@ -140,10 +142,11 @@ color=()
 echo "== schemathesis ($("$ST" --version))"
 st_rc=0
 timeout --signal=INT --kill-after=30 "${ST_TIMEOUT:-1200}" \
-    "$ST" run "$BASE/openapi.json" \
+    "$ST" --config-file "$ROOT/.ci/schemathesis.toml" run "$BASE/openapi.json" \
     --url "$BASE" \
+    --phases examples,coverage,fuzzing,stateful \
     -H "Authorization: Bearer $token" \
-    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
     --max-examples "${ST_MAX_EXAMPLES:-50}" \
     --workers 2 \
     --exclude-path-regex '^/(metrics|docs)' \

@@ -27,6 +27,19 @@ impl Scope {
         }
     }
 
+    /// What the scope allows, as the OpenAPI document's OAuth 2.0 scheme lists it.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::ApplicationsRead => {
+                "Read every application, its timeline, eligibility report and documents, and \
+                 receive webhooks about applications"
+            }
+            Self::WebhooksManage => {
+                "Create, list and delete the client's own webhook subscriptions, and read and redeliver their deliveries"
+            }
+        }
+    }
+
     /// Scopes as stored and as sent in tokens: space-separated (RFC 6749 §3.3).
     pub fn join(scopes: &[Scope]) -> String {
         scopes

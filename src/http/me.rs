@@ -12,6 +12,16 @@ use crate::i18n::Locale;
 
 /// A signed-in person's own account.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01956f3a-2b4c-7d8e-9f01-23456789abcd",
+    "email": "li.wei@example.com",
+    "display_name": "Li Wei",
+    "role": "applicant",
+    "locale": "zh-CN",
+    "email_verified": true,
+    "dealer_group_id": "019589f0-2c3d-7e4f-8a5b-6c7d8e9fa0b1",
+    "created_at": "2026-03-01T06:20:00Z"
+}))]
 pub struct UserResponse {
     pub id: Uuid,
     #[schema(format = Email)]

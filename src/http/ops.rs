@@ -17,7 +17,10 @@ pub struct Health {
 }
 
 /// Liveness: the process is up and serving.
-#[utoipa::path(tag = "operations", responses((status = 200, description = "Alive", body = Health)))]
+#[utoipa::path(
+    tag = "operations",
+    responses((status = 200, description = "Alive", body = Health, example = json!({"status": "ok"})))
+)]
 #[get("/healthz")]
 pub async fn healthz() -> web::Json<Health> {
     web::Json(Health { status: "ok" })
@@ -27,7 +30,7 @@ pub async fn healthz() -> web::Json<Health> {
 #[utoipa::path(
     tag = "operations",
     responses(
-        (status = 200, description = "Ready", body = Health),
+        (status = 200, description = "Ready", body = Health, example = json!({"status": "ready"})),
         (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -40,7 +43,8 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, App
 /// Prometheus metrics in the text exposition format.
 #[utoipa::path(
     tag = "operations",
-    responses((status = 200, description = "Metrics", body = String, content_type = "text/plain"))
+    responses((status = 200, description = "Metrics", body = String, content_type = "text/plain",
+        example = "# HELP http_requests_total HTTP requests by route, method and status\n# TYPE http_requests_total counter\nhttp_requests_total{method=\"GET\",route=\"/api/v1/cities\",status=\"200\"} 42\n"))
 )]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {

@@ -54,6 +54,9 @@ pub fn encode_cursor<K: Serialize>(key: &K) -> String {
 pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; null on the last page.
+    #[schema(
+        example = "WyIyMDI2LTAzLTAyVDA5OjE1OjAwWiIsIjAxOTU3YjEwLTRkMmUtN2YzYS04YjRjLTVkNmU3ZjhhOWIwYyJd"
+    )]
     pub next_cursor: Option<String>,
 }
 

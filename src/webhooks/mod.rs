@@ -1,6 +1,7 @@
 //! Webhooks: signing deliveries, refusing targets inside the network, and the background work
 //! that fans queued events out to subscriptions and delivers them.
 
+pub mod payload;
 pub mod target;
 pub mod worker;
 

@@ -8,10 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::join_all;
-use serde_json::{Value, json};
-
 use reqwest::dns::Resolve;
 
+use super::payload::Envelope;
 use super::{signature, target};
 use crate::clock::Clock;
 use crate::db::webhooks::{self, Attempt, Outgoing};
@@ -131,14 +130,13 @@ impl WebhookWorker {
         // Names are judged by the client's resolver, at connection time.
         let url = target::check_url(&delivery.url, self.allow_private_targets)
             .map_err(|refusal| refusal.to_string())?;
-        let data: Value = serde_json::from_str(&delivery.payload).map_err(|e| e.to_string())?;
-        let body = json!({
-            "id": delivery.event_id,
-            "type": delivery.event_type,
-            "created_at": delivery.event_created_at.and_utc(),
-            "data": data,
-        })
-        .to_string();
+        let body = Envelope {
+            id: delivery.event_id.clone(),
+            event_type: delivery.event_type.clone(),
+            created_at: delivery.event_created_at.and_utc(),
+            data: serde_json::from_str(&delivery.payload).map_err(|e| e.to_string())?,
+        };
+        let body = serde_json::to_string(&body).map_err(|e| e.to_string())?;
         let timestamp = self.clock.now().timestamp();
         let response = self
             .client

@@ -552,7 +552,9 @@ db_test!(
         // No sites yet is not an error in a draft: it is what submitting still needs.
         let mut no_sites = application("320500");
         no_sites["proposed_sites"] = json!([]);
-        let res = app.post("/api/v1/applications", Some(&owner), &no_sites).await;
+        let res = app
+            .post("/api/v1/applications", Some(&owner), &no_sites)
+            .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let draft: Value = res.json().await.unwrap();
         assert_eq!(draft["missing_fields"], json!(["proposed_sites"]));

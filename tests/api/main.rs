@@ -22,6 +22,7 @@ mod eligibility;
 mod errors;
 mod labels;
 mod mail;
+mod openapi;
 mod operations;
 mod partnership;
 mod receiver;

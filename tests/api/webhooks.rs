@@ -343,7 +343,7 @@ db_test!(
 );
 
 /// An integrator client with `scopes`, made by `admin`: its `id` and an access token.
-async fn integrator(app: &TestApp, admin: &str, scopes: Value) -> (String, String) {
+pub async fn integrator(app: &TestApp, admin: &str, scopes: Value) -> (String, String) {
     let created: Value = app
         .post(
             "/api/v1/api-clients",

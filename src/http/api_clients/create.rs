@@ -15,6 +15,7 @@ use crate::state::AppState;
 use crate::tokens::random_token;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"name": "CRM mirror", "scopes": ["applications:read", "webhooks:manage"]}))]
 pub struct CreateApiClientRequest {
     /// What the client is, e.g. the system that uses it.
     #[validate(
@@ -30,6 +31,14 @@ pub struct CreateApiClientRequest {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01957b10-4d2e-7f3a-8b4c-5d6e7f8a9b0c",
+    "name": "CRM mirror",
+    "client_id": "dpc_166e54f13323fb84546ffcb1bbd541e6",
+    "scopes": ["applications:read", "webhooks:manage"],
+    "created_at": "2026-03-02T09:15:00Z",
+    "client_secret": "nqzOn6J67lvUp2cQ2DexcMy_JeMxcvXoOGofGDX41GI"
+}))]
 pub struct CreatedApiClient {
     #[serde(flatten)]
     pub client: ApiClientResponse,

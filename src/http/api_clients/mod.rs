@@ -13,6 +13,13 @@ use crate::db::api_clients::ApiClient;
 use crate::domain::scope::Scope;
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01957b10-4d2e-7f3a-8b4c-5d6e7f8a9b0c",
+    "name": "CRM mirror",
+    "client_id": "dpc_166e54f13323fb84546ffcb1bbd541e6",
+    "scopes": ["applications:read", "webhooks:manage"],
+    "created_at": "2026-03-02T09:15:00Z"
+}))]
 pub struct ApiClientResponse {
     pub id: Uuid,
     pub name: String,

@@ -13,6 +13,7 @@ use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"email": "li.wei@example.com", "password": "correct horse battery staple"}))]
 pub struct LoginRequest {
     #[validate(length(min = 1, max = 254))]
     #[schema(min_length = 1, max_length = 254, example = "li.wei@example.com")]

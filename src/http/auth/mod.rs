@@ -24,6 +24,12 @@ use crate::tokens::{hash_token, random_token};
 
 /// An access token and the refresh token that renews it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "access_token": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwMTk1NmYzYS0yYjRjLTdkOGUtOWYwMS0yMzQ1Njc4OWFiY2QiLCJraW5kIjoidXNlciIsImlzcyI6ImRlYWxlci1wb3J0YWwiLCJpYXQiOjE3NzI0NDM4MDAsImV4cCI6MTc3MjQ0NDcwMCwianRpIjoiMDE5NWEzYzItN2Y0ZS03YjIxLTljM2QtNWU2ZjdhOGI5YzBkIn0.J8YE8WJCbOJ1M8t-VUGnHxeo3h0sa0eCQEcnkD7kevY",
+    "token_type": "Bearer",
+    "expires_in": 900,
+    "refresh_token": "4OSqYE_9I0uFXt49CyibNyVdC6UEcneu-a7zFc43luk"
+}))]
 pub struct TokenPair {
     /// JWT to send as `Authorization: Bearer <access_token>`.
     pub access_token: String,

@@ -13,6 +13,7 @@ use crate::state::AppState;
 use crate::workflow::accounts;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"email": "li.wei@example.com"}))]
 pub struct PasswordResetRequest {
     #[validate(length(min = 1, max = 254))]
     #[schema(min_length = 1, max_length = 254, example = "li.wei@example.com")]
@@ -58,6 +59,10 @@ pub async fn request_reset(
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "token": "NDn9NcR0JUKSESKfV57v8umSe4NDpotHKVy-0ghqnUw",
+    "new_password": "a long new passphrase 2026"
+}))]
 pub struct PasswordResetConfirm {
     /// The `token` query parameter of the reset or invitation link.
     #[validate(length(min = 1, max = 200))]

@@ -12,6 +12,7 @@ use crate::state::AppState;
 use crate::tokens::hash_token;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"refresh_token": "4OSqYE_9I0uFXt49CyibNyVdC6UEcneu-a7zFc43luk"}))]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]

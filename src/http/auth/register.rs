@@ -16,6 +16,12 @@ use crate::state::AppState;
 use crate::workflow::accounts;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "email": "li.wei@example.com",
+    "password": "correct horse battery staple",
+    "display_name": "Li Wei",
+    "locale": "zh-CN"
+}))]
 pub struct RegisterRequest {
     #[validate(email, length(max = 254))]
     #[schema(format = Email, max_length = 254, example = "li.wei@example.com")]
@@ -44,7 +50,8 @@ pub struct RegisterRequest {
     tag = "auth",
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Account created; verification e-mail queued", body = UserResponse),
+        (status = 201, description = "Account created; verification e-mail queued", body = UserResponse,
+            example = json!({"id": "01956f3a-2b4c-7d8e-9f01-23456789abcd", "email": "li.wei@example.com", "display_name": "Li Wei", "role": "applicant", "locale": "zh-CN", "email_verified": false, "dealer_group_id": null, "created_at": "2026-03-01T06:20:00Z"})),
         (status = 409, description = "An account with this e-mail address exists (`email_taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
     )

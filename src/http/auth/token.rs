@@ -13,6 +13,11 @@ use crate::http::extract::JsonOrForm;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "grant_type": "client_credentials",
+    "client_id": "dpc_166e54f13323fb84546ffcb1bbd541e6",
+    "client_secret": "nqzOn6J67lvUp2cQ2DexcMy_JeMxcvXoOGofGDX41GI"
+}))]
 pub struct ClientTokenRequest {
     /// Must be `client_credentials`.
     #[schema(example = "client_credentials")]
@@ -32,6 +37,12 @@ pub enum GrantType {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "access_token": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwMTk1N2IxMC00ZDJlLTdmM2EtOGI0Yy01ZDZlN2Y4YTliMGMiLCJraW5kIjoiY2xpZW50IiwiaXNzIjoiZGVhbGVyLXBvcnRhbCIsImlhdCI6MTc3MjQ0MzgwMCwiZXhwIjoxNzcyNDQ0NzAwLCJqdGkiOiIwMTk1YTNjMi04MWFhLTdjMDItOGQxMS0yZTNmNGE1YjZjN2QifQ.rwGLfxiKhQT5CdJGIDvMt5RUTvT0cNa_4xxTisfkXPg",
+    "token_type": "Bearer",
+    "expires_in": 900,
+    "scope": "applications:read webhooks:manage"
+}))]
 pub struct ClientToken {
     pub access_token: String,
     #[schema(example = "Bearer")]

@@ -9,6 +9,7 @@ use crate::state::AppState;
 use crate::workflow::accounts;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"token": "Af8JaW_B1kL9i-N0YSirrnCoSPZd_NqGljPdv244K0c"}))]
 pub struct VerifyEmailRequest {
     /// The `token` query parameter of the verification link.
     #[validate(length(min = 1, max = 200))]

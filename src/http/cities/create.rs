@@ -14,37 +14,50 @@ use crate::http::idempotency::{self, IdempotencyKey, created_headers};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "code": "330100",
+    "name_en": "Hangzhou",
+    "name_zh": "杭州",
+    "province": "Zhejiang",
+    "quota": 3,
+    "status": "open",
+    "window_opens_at": "2026-03-31T16:00:00Z",
+    "window_closes_at": "2026-09-30T16:00:00Z"
+}))]
 pub struct CreateCityRequest {
     /// GB/T 2260 administrative division code: six digits.
-    #[schema(pattern = "^[0-9]{6}$", example = "310100")]
+    #[schema(pattern = "^[0-9]{6}$", example = "330100")]
     pub code: String,
     #[validate(
         length(min = 1, max = 100),
         custom(function = "crate::domain::text::single_line")
     )]
-    #[schema(min_length = 1, max_length = 100, example = "Shanghai")]
+    #[schema(min_length = 1, max_length = 100, example = "Hangzhou")]
     #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub name_en: String,
     #[validate(
         length(min = 1, max = 100),
         custom(function = "crate::domain::text::single_line")
     )]
-    #[schema(min_length = 1, max_length = 100, example = "上海")]
+    #[schema(min_length = 1, max_length = 100, example = "杭州")]
     #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub name_zh: String,
     #[validate(
         length(min = 1, max = 50),
         custom(function = "crate::domain::text::single_line")
     )]
-    #[schema(min_length = 1, max_length = 50, example = "Shanghai")]
+    #[schema(min_length = 1, max_length = 50, example = "Zhejiang")]
     #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub province: String,
     #[validate(range(min = 0, max = 1000))]
-    #[schema(minimum = 0, maximum = 1000)]
+    #[schema(minimum = 0, maximum = 1000, example = 3)]
     pub quota: i32,
     /// Default `open`.
     pub status: Option<CityStatus>,
+    #[schema(example = "2026-03-31T16:00:00Z")]
     pub window_opens_at: Option<DateTime<Utc>>,
+    /// Later than `window_opens_at`.
+    #[schema(example = "2026-09-30T16:00:00Z")]
     pub window_closes_at: Option<DateTime<Utc>>,
 }
 

@@ -9,7 +9,7 @@ use crate::state::AppState;
 /// One city of the plan.
 #[utoipa::path(
     tag = "cities",
-    params(("code" = String, Path, description = "GB/T 2260 code, e.g. `320500`")),
+    params(("code" = String, Path, description = "GB/T 2260 code", example = "320500")),
     responses((status = 200, description = "The city", body = CityResponse))
 )]
 #[get("/cities/{code}")]

@@ -14,6 +14,18 @@ use crate::domain::city::CityStatus;
 use crate::error::AppError;
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "code": "320500",
+    "name_en": "Suzhou",
+    "name_zh": "苏州",
+    "province": "Jiangsu",
+    "quota": 2,
+    "status": "open",
+    "window_opens_at": "2026-03-01T00:00:00Z",
+    "window_closes_at": null,
+    "committed": 1,
+    "version": 3
+}))]
 pub struct CityResponse {
     /// GB/T 2260 administrative division code.
     #[schema(example = "320500")]

@@ -15,6 +15,7 @@ use crate::state::AppState;
 
 /// What an admin may change of a city's plan; `PATCH` takes a merge patch of it.
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"quota": 3, "status": "open", "window_opens_at": null, "window_closes_at": "2026-12-31T16:00:00Z"}))]
 pub struct UpdateCityRequest {
     #[validate(range(min = 0, max = 1000))]
     #[schema(minimum = 0, maximum = 1000)]
@@ -41,8 +42,8 @@ pub struct UpdateCityRequest {
         ),
     ),
     params(
-        ("code" = String, Path, description = "GB/T 2260 code"),
-        ("If-Match" = String, Header, description = "The version you read, e.g. `\"3\"`, or `*`"),
+        ("code" = String, Path, description = "GB/T 2260 code", example = "320500"),
+        ("If-Match" = String, Header, description = "The version you read, e.g. `\"3\"`, or `*`", example = "\"1\""),
     ),
     security(("bearer" = [])),
     responses(

@@ -12,8 +12,16 @@ use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = PutCriteriaRequest::example)]
 pub struct PutCriteriaRequest {
     pub rules: Criteria,
+}
+
+impl PutCriteriaRequest {
+    /// The published defaults: a version that passes, to edit from.
+    fn example() -> serde_json::Value {
+        serde_json::json!({ "rules": Criteria::default() })
+    }
 }
 
 /// Publish a new version of the eligibility criteria (admins).

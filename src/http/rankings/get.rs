@@ -9,7 +9,7 @@ use crate::state::AppState;
 /// A year's ranking list (staff), by rank.
 #[utoipa::path(
     tag = "rankings",
-    params(("year" = i32, Path, minimum = 2000, maximum = 2100, description = "The list's year, 2000 to 2100")),
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100, description = "The list's year, 2000 to 2100", example = 2025)),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The list; empty when none was imported for that year", body = RankingList),

@@ -13,6 +13,7 @@ use crate::error::AppError;
 
 /// One group on the list.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"rank": 1, "name": "江苏华东汽车销售服务集团有限公司", "uscc": "91320500MA1MQ7K23W"}))]
 pub struct RankingEntry {
     #[validate(range(min = 1, max = 10_000))]
     #[schema(minimum = 1, maximum = 10_000)]
@@ -41,6 +42,14 @@ impl From<Entry> for RankingEntry {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "year": 2025,
+    "entries": [
+        {"rank": 1, "name": "江苏华东汽车销售服务集团有限公司", "uscc": "91320500MA1MQ7K23W"},
+        {"rank": 2, "name": "深圳南方汽车集团股份有限公司", "uscc": "91440300MA5EU2KH4X"},
+        {"rank": 3, "name": "上海浦江汽车服务有限公司", "uscc": null}
+    ]
+}))]
 pub struct RankingList {
     pub year: i32,
     pub entries: Vec<RankingEntry>,

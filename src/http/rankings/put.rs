@@ -22,10 +22,14 @@ const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// Every group's top-100 verification is then worked out again against the latest year's list.
 #[utoipa::path(
     tag = "rankings",
-    params(("year" = i32, Path, minimum = 2000, maximum = 2100, description = "The list's year, 2000 to 2100")),
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100, description = "The list's year, 2000 to 2100", example = 2025)),
     request_body(content(
-        (Vec<RankingEntry> = "application/json"),
-        (String = "text/csv", example = "rank,name,uscc\n1,Alpha Auto Group,91320500MA1XXXXXX1\n2,Beta Motors,\n"),
+        (Vec<RankingEntry> = "application/json", example = json!([
+            {"rank": 1, "name": "江苏华东汽车销售服务集团有限公司", "uscc": "91320500MA1MQ7K23W"},
+            {"rank": 2, "name": "深圳南方汽车集团股份有限公司", "uscc": "91440300MA5EU2KH4X"},
+            {"rank": 3, "name": "上海浦江汽车服务有限公司", "uscc": null}
+        ])),
+        (String = "text/csv", example = "rank,name,uscc\n1,江苏华东汽车销售服务集团有限公司,91320500MA1MQ7K23W\n2,深圳南方汽车集团股份有限公司,91440300MA5EU2KH4X\n3,上海浦江汽车服务有限公司,\n"),
     )),
     security(("bearer" = [])),
     responses((status = 200, description = "The list as stored", body = RankingList))
@@ -64,7 +68,7 @@ pub async fn put_ranking(
     }))
 }
 
-fn parse_csv(body: &[u8]) -> Result<Vec<RankingEntry>, AppError> {
+pub(crate) fn parse_csv(body: &[u8]) -> Result<Vec<RankingEntry>, AppError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(body);
@@ -101,7 +105,7 @@ fn parse_csv(body: &[u8]) -> Result<Vec<RankingEntry>, AppError> {
 }
 
 /// Every row's problems at once, or the entries to store.
-fn checked(rows: Vec<RankingEntry>) -> Result<Vec<Entry>, AppError> {
+pub(crate) fn checked(rows: Vec<RankingEntry>) -> Result<Vec<Entry>, AppError> {
     let mut errors = Vec::new();
     let mut ranks = HashSet::new();
     let mut entries = Vec::with_capacity(rows.len());

@@ -46,6 +46,37 @@ impl RankedCandidate {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "city_code": "320500",
+    "name_en": "Suzhou",
+    "name_zh": "苏州",
+    "quota": 2,
+    "committed": 1,
+    "candidates": [
+        {
+            "rank": 1,
+            "application_id": "01958a11-6b7c-7d8e-9fa0-b1c2d3e4f5a6",
+            "dealer_group_id": "019589f0-2c3d-7e4f-8a5b-6c7d8e9fa0b1",
+            "dealer_group_name": "江苏华东汽车销售服务集团有限公司",
+            "status": "loi_offered",
+            "score": 85,
+            "eligible": true,
+            "rank_verified": true,
+            "submitted_at": "2026-03-05T03:12:44Z"
+        },
+        {
+            "rank": 2,
+            "application_id": "01959c02-1d2e-7f30-8a41-b52c63d74e85",
+            "dealer_group_id": "01959b77-5e6f-7a80-9b91-c0d1e2f3a4b5",
+            "dealer_group_name": "苏州吴中汽车贸易有限公司",
+            "status": "under_review",
+            "score": 62,
+            "eligible": true,
+            "rank_verified": false,
+            "submitted_at": "2026-03-11T08:40:05Z"
+        }
+    ]
+}))]
 pub struct CityRankingResponse {
     #[schema(example = "320500")]
     pub city_code: String,

@@ -16,7 +16,7 @@ use crate::state::AppState;
 pub struct FunnelParams {
     /// Only this city (GB/T 2260 code). Unknown: 404; not one of a reviewer's cities: 403.
     #[validate(length(max = 6))]
-    #[param(max_length = 6)]
+    #[param(max_length = 6, example = "320500")]
     pub city: Option<String>,
 }
 
@@ -58,6 +58,7 @@ pub struct FunnelTotals {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = FunnelResponse::example)]
 pub struct FunnelResponse {
     /// The cities reported on, by code.
     pub cities: Vec<CityFunnelResponse>,
@@ -65,6 +66,71 @@ pub struct FunnelResponse {
 }
 
 impl FunnelResponse {
+    /// Suzhou and Ningbo early in the plan, with every status of the workflow.
+    fn example() -> Self {
+        let city = |code: &str, en: &str, zh: &str, committed, counts: &[(Status, i64)]| {
+            let by_status: Vec<StatusCount> = Status::ALL
+                .into_iter()
+                .map(|status| StatusCount {
+                    status,
+                    count: counts
+                        .iter()
+                        .find(|(s, _)| *s == status)
+                        .map_or(0, |(_, n)| *n),
+                })
+                .collect();
+            CityFunnelResponse {
+                city_code: code.to_owned(),
+                name_en: en.to_owned(),
+                name_zh: zh.to_owned(),
+                quota: 2,
+                committed,
+                total: by_status.iter().map(|c| c.count).sum(),
+                by_status,
+            }
+        };
+        let cities = vec![
+            city(
+                "320500",
+                "Suzhou",
+                "苏州",
+                1,
+                &[
+                    (Status::Draft, 4),
+                    (Status::Submitted, 2),
+                    (Status::UnderReview, 3),
+                    (Status::Shortlisted, 1),
+                    (Status::LoiOffered, 1),
+                    (Status::Rejected, 1),
+                ],
+            ),
+            city(
+                "330200",
+                "Ningbo",
+                "宁波",
+                0,
+                &[(Status::Draft, 2), (Status::Submitted, 1)],
+            ),
+        ];
+        let totals = FunnelTotals {
+            quota: cities.iter().map(|c| i64::from(c.quota)).sum(),
+            committed: cities.iter().map(|c| c.committed).sum(),
+            total: cities.iter().map(|c| c.total).sum(),
+            by_status: Status::ALL
+                .into_iter()
+                .enumerate()
+                .map(|(i, status)| StatusCount {
+                    status,
+                    count: cities
+                        .iter()
+                        .map(|c| c.by_status.get(i).map_or(0, |s| s.count))
+                        .sum(),
+                })
+                .collect(),
+        };
+        Self { cities, totals }
+    }
+
     fn new(rows: Vec<CityFunnel>) -> Self {
         let mut totals = FunnelTotals {
             quota: 0,

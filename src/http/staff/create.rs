@@ -16,6 +16,13 @@ use crate::state::AppState;
 use crate::workflow::accounts;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "email": "zhang.min@maker.example",
+    "display_name": "Zhang Min",
+    "role": "reviewer",
+    "city_codes": ["320500", "330200"],
+    "locale": "zh-CN"
+}))]
 pub struct CreateStaffRequest {
     #[validate(email, length(max = 254))]
     #[schema(format = Email, max_length = 254, example = "zhang.min@maker.example")]

@@ -14,6 +14,19 @@ use crate::domain::account::Role;
 use crate::i18n::Locale;
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01956f3a-8c21-7a4b-b3d2-1f2e3d4c5b6a",
+    "email": "zhang.min@maker.example",
+    "display_name": "Zhang Min",
+    "role": "reviewer",
+    "city_codes": ["320500", "330200"],
+    "locale": "zh-CN",
+    "active": true,
+    "email_verified": true,
+    "version": 2,
+    "created_at": "2026-02-20T01:30:00Z",
+    "updated_at": "2026-02-21T07:05:12Z"
+}))]
 pub struct StaffMember {
     pub id: Uuid,
     #[schema(format = Email)]

@@ -16,6 +16,7 @@ use crate::workflow::accounts;
 
 /// What an admin may change of a staff member; `PATCH` takes a merge patch of it.
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"role": "reviewer", "city_codes": ["320500", "320100", "330200"], "active": true}))]
 pub struct UpdateStaffRequest {
     /// A new role ends the member's sessions: its tokens stop working, and it signs in again.
     pub role: StaffRole,
@@ -45,7 +46,7 @@ pub struct UpdateStaffRequest {
     ),
     params(
         ("id" = Uuid, Path, description = "Staff member id"),
-        ("If-Match" = String, Header, description = "The version you read, e.g. `\"3\"`, or `*`"),
+        ("If-Match" = String, Header, description = "The version you read, e.g. `\"3\"`, or `*`", example = "\"1\""),
     ),
     security(("bearer" = [])),
     responses(

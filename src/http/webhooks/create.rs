@@ -16,6 +16,10 @@ use crate::tokens::random_token;
 use crate::webhooks::target;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "url": "https://example.com/hooks/dealer-portal",
+    "events": ["application.submitted", "application.status_changed", "loi.signed"]
+}))]
 pub struct SubscriptionRequest {
     /// Where deliveries are POSTed: `http` or `https`, not resolving to an address that is not
     /// globally reachable (loopback, private, link-local, shared, reserved, documentation,
@@ -33,6 +37,13 @@ pub struct SubscriptionRequest {
 
 /// The new subscription with its signing secret, shown this once.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01957c22-1a2b-7c3d-8e4f-5a6b7c8d9e0f",
+    "url": "https://example.com/hooks/dealer-portal",
+    "events": ["application.status_changed", "application.submitted", "loi.signed"],
+    "created_at": "2026-03-02T09:20:31Z",
+    "secret": "whsec_KW1aVxP3r5QCcK0GJ1VG9wA09lYGk64LKW0Cu-Q-uTA"
+}))]
 pub struct CreatedSubscription {
     pub id: Uuid,
     pub url: String,

@@ -15,6 +15,19 @@ use crate::workflow::integrators;
 
 /// One event's delivery to one subscription, across its attempts.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01958e47-9f8e-7d6c-b5a4-3c2b1a0f9e8d",
+    "event_id": "01958e47-3c5d-7e6f-8a9b-0c1d2e3f4a5b",
+    "event_type": "application.submitted",
+    "attempts": 2,
+    "last_status": 200,
+    "last_error": null,
+    "last_attempt_at": "2026-03-09T02:41:19.530Z",
+    "next_attempt_at": null,
+    "delivered_at": "2026-03-09T02:41:19.530Z",
+    "failed_at": null,
+    "created_at": "2026-03-09T02:41:07.402Z"
+}))]
 pub struct DeliveryResponse {
     /// Sent as `X-Delivery-Id`, the same on every attempt.
     pub id: Uuid,

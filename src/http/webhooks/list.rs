@@ -10,6 +10,12 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [{
+    "id": "01957c22-1a2b-7c3d-8e4f-5a6b7c8d9e0f",
+    "url": "https://example.com/hooks/dealer-portal",
+    "events": ["application.status_changed", "application.submitted", "loi.signed"],
+    "created_at": "2026-03-02T09:20:31Z"
+}]}))]
 pub struct SubscriptionList {
     pub items: Vec<SubscriptionResponse>,
 }

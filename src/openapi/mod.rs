@@ -1,6 +1,12 @@
 //! The OpenAPI document: collected from the route registration (`http::configure`), completed
-//! with the error responses every operation shares, and printed byte for byte the same by
-//! `GET /openapi.json`, `dealer-portal openapi` and the committed `openapi/openapi.json`.
+//! with the error responses every operation shares, the integrators' OAuth 2.0 scheme, the
+//! response headers set outside the handlers' bodies and the webhooks, and printed byte for byte
+//! the same by `GET /openapi.json`, `dealer-portal openapi` and the committed
+//! `openapi/openapi.json`.
+
+mod headers;
+mod integrators;
+mod webhooks;
 
 use std::sync::LazyLock;
 
@@ -18,6 +24,7 @@ use utoipa::openapi::{ComponentsBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa_actix_web::AppExt;
 
 use crate::error::{Problem, ProblemField};
+use crate::webhooks::payload::StatusChange;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -35,7 +42,7 @@ origin gets 403 and no CORS headers. Responses to a listed origin, errors includ
 Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, X-Request-Id, \
 Idempotent-Replayed`. Callers send bearer tokens, never cookies: credentialed requests are not allowed.",
     ),
-    components(schemas(Problem, ProblemField)),
+    components(schemas(Problem, ProblemField, StatusChange)),
     tags(
         (name = "auth", description = "Sign-up, sign-in, tokens and password reset"),
         (name = "accounts", description = "The caller's own account"),
@@ -48,7 +55,7 @@ Idempotent-Replayed`. Callers send bearer tokens, never cookies: credentialed re
         (name = "eligibility", description = "The versioned eligibility criteria"),
         (name = "letters-of-intent", description = "The letter of intent: the fixed document, its signature"),
         (name = "onboarding", description = "The checklist from a signed letter to an open store"),
-        (name = "webhooks", description = "Signed event deliveries to integrators"),
+        (name = "webhooks", description = "Signed event deliveries to integrators: subscriptions, their delivery logs, and (under `webhooks`) what is delivered"),
         (name = "audit", description = "Checks of the tamper-evident audit trail (admins)"),
         (name = "reports", description = "Recruitment figures for staff: the funnel and city rankings"),
         (name = "operations", description = "Health, readiness and metrics"),
@@ -120,6 +127,7 @@ const SHARED_ERRORS: [(&str, &str, &str); 12] = [
     ),
 ];
 
+/// A shared error response; `headers::add` adds the rate limits' headers to 429 and 503.
 fn problem_response(description: &str, status: &str) -> utoipa::openapi::Response {
     let mut builder = ResponseBuilder::new().description(description).content(
         "application/problem+json",
@@ -127,15 +135,12 @@ fn problem_response(description: &str, status: &str) -> utoipa::openapi::Respons
             .schema(Some(Ref::from_schema_name("Problem")))
             .build(),
     );
-    let header = match status {
-        "401" => Some(("WWW-Authenticate", "`Bearer realm=\"dealer-portal\"`")),
-        "429" | "503" => Some(("Retry-After", "Seconds to wait before retrying")),
-        _ => None,
-    };
-    if let Some((name, description)) = header {
+    if status == "401" {
         builder = builder.header(
-            name,
-            HeaderBuilder::new().description(Some(description)).build(),
+            "WWW-Authenticate",
+            HeaderBuilder::new()
+                .description(Some("`Bearer realm=\"dealer-portal\"`"))
+                .build(),
         );
     }
     builder.build()
@@ -173,28 +178,44 @@ fn shared_errors_of(path: &str, operation: &Operation) -> Vec<&'static str> {
     statuses
 }
 
-fn add_shared_errors(doc: &mut utoipa::openapi::OpenApi) {
-    for (path, item) in doc.paths.paths.iter_mut() {
-        let operations = [
+/// Every operation of the document, with its path.
+fn operations_mut(
+    doc: &mut utoipa::openapi::OpenApi,
+) -> impl Iterator<Item = (&str, &mut Operation)> {
+    doc.paths.paths.iter_mut().flat_map(|(path, item)| {
+        [
             &mut item.get,
             &mut item.put,
             &mut item.post,
             &mut item.delete,
             &mut item.patch,
-        ];
-        for operation in operations.into_iter().flatten() {
-            for status in shared_errors_of(path, operation) {
-                let name = SHARED_ERRORS
-                    .iter()
-                    .find(|(s, _, _)| *s == status)
-                    .map(|(_, name, _)| *name)
-                    .unwrap_or("InternalError");
-                operation
-                    .responses
-                    .responses
-                    .entry(status.to_owned())
-                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
-            }
+        ]
+        .into_iter()
+        .flatten()
+        .map(move |operation| (path.as_str(), operation))
+    })
+}
+
+/// The operation with `id` (the handler's name), if the document has it.
+fn operation_mut<'d>(doc: &'d mut utoipa::openapi::OpenApi, id: &str) -> Option<&'d mut Operation> {
+    operations_mut(doc)
+        .map(|(_, operation)| operation)
+        .find(|operation| operation.operation_id.as_deref() == Some(id))
+}
+
+fn add_shared_errors(doc: &mut utoipa::openapi::OpenApi) {
+    for (path, operation) in operations_mut(doc) {
+        for status in shared_errors_of(path, operation) {
+            let name = SHARED_ERRORS
+                .iter()
+                .find(|(s, _, _)| *s == status)
+                .map(|(_, name, _)| *name)
+                .unwrap_or("InternalError");
+            operation
+                .responses
+                .responses
+                .entry(status.to_owned())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
         }
     }
     let components = doc
@@ -229,6 +250,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .configure(crate::http::configure)
         .split_for_parts();
     add_shared_errors(&mut doc);
+    integrators::add(&mut doc);
+    headers::add(&mut doc);
+    webhooks::add(&mut doc);
     describe_workflow(&mut doc);
     doc
 }
@@ -300,3 +324,7 @@ pub async fn docs_redirect() -> HttpResponse {
         .insert_header((header::LOCATION, "/docs/"))
         .finish()
 }
+
+// Last, as this codebase's tests are: `tests/architecture.rs` reads a file up to its tests.
+#[cfg(test)]
+mod checks;

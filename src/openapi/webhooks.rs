@@ -1,0 +1,218 @@
+//! The deliveries, under the OpenAPI 3.1 `webhooks` key: one entry per event type, each a POST of
+//! the `Envelope` with that event's `data`, its signature and delivery id as headers. utoipa 5 has
+//! no field for `webhooks`, so the entries are made of its types and put at the document's top
+//! level through its extensions (which it writes there, flattened).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, Parameter, ParameterBuilder, ParameterIn, PathItem,
+};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
+use utoipa::openapi::{
+    ObjectBuilder, OpenApi, Ref, RefOr, Required, ResponseBuilder, Schema, Type,
+};
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::domain::workflow::{Effect, EventType, TRANSITIONS, Transition};
+use crate::webhooks::payload::{Envelope, StatusChange};
+
+/// What an event tells, and the schema of its `data`: a new event type does not compile until it
+/// is described here.
+fn described(event: EventType) -> (&'static str, RefOr<Schema>) {
+    let status_change = || Ref::from_schema_name(StatusChange::name()).into();
+    match event {
+        EventType::ApplicationSubmitted => ("An application was handed in", status_change()),
+        EventType::ApplicationStatusChanged => (
+            "An application moved through the workflow (any move)",
+            status_change(),
+        ),
+        EventType::LoiOffered => ("A letter of intent was offered", status_change()),
+        EventType::LoiSigned => ("The applicant signed its letter of intent", status_change()),
+        EventType::PartnerActivated => (
+            "A partner's store opened: onboarding is done",
+            status_change(),
+        ),
+    }
+}
+
+/// The workflow's moves that fire `event`, as the workflow table has them.
+fn moves_firing(event: EventType) -> Vec<&'static Transition> {
+    TRANSITIONS
+        .iter()
+        .filter(|row| {
+            event == EventType::ApplicationStatusChanged || row.has(Effect::Announce(event))
+        })
+        .collect()
+}
+
+/// The secret of the example subscription (`CreatedSubscription`'s example), which signs the
+/// examples here.
+const EXAMPLE_SECRET: &str = "whsec_KW1aVxP3r5QCcK0GJ1VG9wA09lYGk64LKW0Cu-Q-uTA";
+
+/// A delivery of `event` as the worker would send it, for the first move that fires it (for
+/// `application.status_changed`, the first move that fires nothing else); and its signature.
+fn example(event: EventType) -> (Value, String) {
+    let fires_nothing_else = |row: &&&Transition| {
+        !row.effects
+            .iter()
+            .any(|effect| matches!(effect, Effect::Announce(_)))
+    };
+    let moves = moves_firing(event);
+    let row = match event {
+        EventType::ApplicationStatusChanged => moves.iter().find(fires_nothing_else),
+        _ => moves.first(),
+    };
+    let data = row.map(|row| StatusChange {
+        application_id: uuid::uuid!("01958a11-6b7c-7d8e-9fa0-b1c2d3e4f5a6"),
+        dealer_group_id: uuid::uuid!("019589f0-2c3d-7e4f-8a5b-6c7d8e9fa0b1"),
+        city_code: "320500".to_owned(),
+        action: row.action,
+        from_status: row.from.first().copied().unwrap_or(row.to),
+        to_status: row.to,
+        version: 4,
+    });
+    let created_at = "2026-03-09T02:41:07.218Z".parse().unwrap_or_default();
+    let envelope = Envelope {
+        id: "01958e47-3c5d-7e6f-8a9b-0c1d2e3f4a5b".to_owned(),
+        event_type: event.as_str().to_owned(),
+        created_at,
+        data: serde_json::to_value(data).unwrap_or_default(),
+    };
+    // Signed as the document shows it: compact, keys in order.
+    let example = serde_json::to_value(&envelope).unwrap_or_default();
+    let signature = crate::webhooks::signature(
+        EXAMPLE_SECRET,
+        created_at.timestamp() + 1,
+        example.to_string().as_bytes(),
+    );
+    (example, signature)
+}
+
+/// The envelope with `type` fixed to `event` and `data` of its shape.
+fn body_schema(event: EventType, data: RefOr<Schema>) -> RefOr<Schema> {
+    let mut schema = Envelope::schema();
+    if let RefOr::T(Schema::Object(object)) = &mut schema {
+        let event_type = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some([event.as_str()]))
+            .description(Some("What happened; it decides the shape of `data`."));
+        object
+            .properties
+            .insert("type".to_owned(), event_type.into());
+        object.properties.insert("data".to_owned(), data);
+    }
+    schema
+}
+
+fn headers(signature: String) -> Vec<Parameter> {
+    let text = |pattern: Option<&str>, format: Option<SchemaFormat>| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(pattern)
+            .format(format)
+    };
+    vec![
+        ParameterBuilder::new()
+            .name("X-Signature")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::True)
+            .description(Some(
+                "`t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">`, keyed with the \
+                 subscription's `secret`. Check it over the body's bytes as received, before \
+                 parsing them, compare in constant time, and refuse a `t` more than 5 minutes \
+                 old. (The example signs the example body, written compact, with the secret of \
+                 `POST /api/v1/webhooks`' example.)",
+            ))
+            .schema(Some(text(Some("^t=[0-9]+,v1=[0-9a-f]{64}$"), None)))
+            .example(Some(json!(signature)))
+            .build(),
+        ParameterBuilder::new()
+            .name("X-Delivery-Id")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::True)
+            .description(Some(
+                "This event's delivery to this subscription: the same on every retry and \
+                 redelivery, and the `id` of its entry in the subscription's delivery log.",
+            ))
+            .schema(Some(text(
+                None,
+                Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)),
+            )))
+            .example(Some(json!("01958e47-9f8e-7d6c-b5a4-3c2b1a0f9e8d")))
+            .build(),
+    ]
+}
+
+fn path_item(event: EventType) -> PathItem {
+    let (summary, data) = described(event);
+    let fired_by = match event {
+        EventType::ApplicationStatusChanged => {
+            "Sent for every move, beside the event of the move if it has one.".to_owned()
+        }
+        _ => {
+            let moves: Vec<String> = moves_firing(event)
+                .iter()
+                .map(|row| format!("`{}` (to `{}`)", row.action, row.to))
+                .collect();
+            format!("Sent for the move {}.", moves.join(", "))
+        }
+    };
+    let (example, signature) = example(event);
+    let operation = OperationBuilder::new()
+        .tags(Some(["webhooks"]))
+        .summary(Some(summary))
+        .description(Some(format!(
+            "{fired_by} POSTed to each subscription to `{}` whose manager may receive it (an \
+             integrator client needs `applications:read`). Anything but a 2xx within 10 seconds \
+             is retried with exponential back-off and jitter for more than a day, under the same \
+             `X-Delivery-Id`: answer at once and do the work afterwards. Deliveries go out \
+             concurrently and are retried, so they can arrive out of order; `data.version` \
+             orders the events of one application.",
+            event.as_str()
+        )))
+        .operation_id(Some(format!(
+            "{}_webhook",
+            event.as_str().replace('.', "_")
+        )))
+        .parameters(Some(headers(signature)))
+        .request_body(Some(
+            RequestBodyBuilder::new()
+                .required(Some(Required::True))
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(body_schema(event, data)))
+                        .example(Some(example))
+                        .build(),
+                )
+                .build(),
+        ))
+        .response(
+            "2XX",
+            ResponseBuilder::new().description("Received: the delivery is done"),
+        )
+        .response(
+            "default",
+            ResponseBuilder::new()
+                .description("Not received: the delivery is tried again later, then given up"),
+        )
+        .build();
+    PathItem::new(HttpMethod::Post, operation)
+}
+
+/// Adds the `webhooks` key: an entry per event type.
+pub fn add(doc: &mut OpenApi) {
+    let webhooks: BTreeMap<&str, PathItem> = EventType::ALL
+        .into_iter()
+        .map(|event| (event.as_str(), path_item(event)))
+        .collect();
+    let webhooks = serde_json::to_value(webhooks)
+        .unwrap_or_else(|error| json!({ "error": error.to_string() }));
+    doc.extensions
+        .get_or_insert_with(Default::default)
+        .insert("webhooks".to_owned(), webhooks);
+}
