@@ -26,7 +26,7 @@ pub fn create(
     let group_id = access
         .owns_group
         .ok_or(AppError::Conflict(ProblemCode::NoDealerGroup))?;
-    if !cities::unknown_codes(work, &[draft.city_code.clone()])?.is_empty() {
+    if !cities::unknown_codes(work, std::slice::from_ref(&draft.city_code))?.is_empty() {
         return Err(AppError::field("city_code", "unknown_city"));
     }
     let now = work.now();

@@ -86,7 +86,7 @@ db_test!(
         let path = format!("/api/v1/applications/{id}");
 
         let problem = assert_problem(
-            act(&app, &owner, &id, json!({"action": "submit"})).await,
+            act(app, &owner, &id, json!({"action": "submit"})).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "incomplete",
         )
@@ -113,7 +113,7 @@ db_test!(
 
         // What is sent is checked even in a draft; a half-filled site is named field by field.
         let problem = assert_problem(
-            merge_patch(&app, &path, &owner, "\"1\"", &json!({"investment_cny": -5})).await,
+            merge_patch(app, &path, &owner, "\"1\"", &json!({"investment_cny": -5})).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
         )
@@ -124,7 +124,7 @@ db_test!(
         site.as_object_mut().unwrap().remove("frontage_m");
         site.as_object_mut().unwrap().remove("lease_status");
         let res = merge_patch(
-            &app,
+            app,
             &path,
             &owner,
             "\"1\"",
@@ -144,7 +144,7 @@ db_test!(
             ])
         );
         let problem = assert_problem(
-            act(&app, &owner, &id, json!({"action": "submit"})).await,
+            act(app, &owner, &id, json!({"action": "submit"})).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "incomplete",
         )
@@ -160,14 +160,14 @@ db_test!(
 
         // Completed, it submits.
         full.as_object_mut().unwrap().remove("city_code");
-        let res = merge_patch(&app, &path, &owner, "*", &full).await;
+        let res = merge_patch(app, &path, &owner, "*", &full).await;
         assert_eq!(res.status(), StatusCode::OK);
         let complete: Value = res.json().await.unwrap();
         assert_eq!(complete["missing_fields"], json!([]));
         assert_eq!(complete["allowed_actions"], json!(["submit", "withdraw"]));
         assert_eq!(complete["blocked_actions"], json!([]));
         moved(
-            act(&app, &owner, &id, json!({"action": "submit"})).await,
+            act(app, &owner, &id, json!({"action": "submit"})).await,
             "under_review",
         )
         .await;
@@ -186,7 +186,7 @@ db_test!(
         assert!(before["notes"].is_string());
 
         let res = merge_patch(
-            &app,
+            app,
             &path,
             &owner,
             "\"1\"",
@@ -226,13 +226,13 @@ db_test!(
 
         // `If-Match: *` matches whatever version is current; a stale version still does not.
         assert_problem(
-            merge_patch(&app, &path, &owner, "\"2\"", &json!({"notes": "x"})).await,
+            merge_patch(app, &path, &owner, "\"2\"", &json!({"notes": "x"})).await,
             StatusCode::PRECONDITION_FAILED,
             "version_mismatch",
         )
         .await;
         let res = merge_patch(
-            &app,
+            app,
             &path,
             &owner,
             "*",
@@ -245,7 +245,7 @@ db_test!(
         // The city cannot change, and a patch cannot clear it.
         for city in [json!("310000"), Value::Null] {
             let problem = assert_problem(
-                merge_patch(&app, &path, &owner, "*", &json!({"city_code": city})).await,
+                merge_patch(app, &path, &owner, "*", &json!({"city_code": city})).await,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "validation_failed",
             )
@@ -254,7 +254,7 @@ db_test!(
         }
         // A patch that is not an object is not a patch; read-only fields are unknown here.
         let problem = assert_problem(
-            merge_patch(&app, &path, &owner, "*", &json!([1])).await,
+            merge_patch(app, &path, &owner, "*", &json!([1])).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
         )
@@ -262,7 +262,7 @@ db_test!(
         assert_eq!(error_fields(&problem), ["body"]);
         let problem = assert_problem(
             merge_patch(
-                &app,
+                app,
                 &path,
                 &owner,
                 "*",
@@ -372,7 +372,7 @@ db_test!(
             .await;
         moved(
             act(
-                &app,
+                app,
                 &r.reviewer,
                 &r.id,
                 json!({"action": "request_info", "message": "Please add the lease."}),
@@ -383,7 +383,7 @@ db_test!(
         .await;
         let path = r.path("");
         let res = merge_patch(
-            &app,
+            app,
             &path,
             &r.owner,
             "*",
@@ -392,7 +392,7 @@ db_test!(
         .await;
         assert_eq!(res.status(), StatusCode::OK);
         let problem = assert_problem(
-            act(&app, &r.owner, &r.id, json!({"action": "resubmit"})).await,
+            act(app, &r.owner, &r.id, json!({"action": "resubmit"})).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "incomplete",
         )
@@ -423,7 +423,7 @@ db_test!(
         let version = format!("\"{}\"", city["version"]);
         let path = format!("/api/v1/cities/{SUZHOU}");
         let res = merge_patch(
-            &app,
+            app,
             &path,
             &admin,
             &version,
@@ -435,7 +435,7 @@ db_test!(
         assert_eq!(changed["quota"], city["quota"]);
         assert_eq!(changed["window_closes_at"], "2031-01-01T00:00:00Z");
         let res = merge_patch(
-            &app,
+            app,
             &path,
             &admin,
             "*",
@@ -449,7 +449,7 @@ db_test!(
         assert_eq!(changed["status"], city["status"]);
         let problem = assert_problem(
             merge_patch(
-                &app,
+                app,
                 &path,
                 &admin,
                 "*",
@@ -478,7 +478,7 @@ db_test!(
             .clone();
         let path = format!("/api/v1/staff/{}", member["id"].as_str().unwrap());
         let res = merge_patch(
-            &app,
+            app,
             &path,
             &admin,
             "*",
@@ -491,7 +491,7 @@ db_test!(
         assert_eq!(changed["active"], true);
         assert_eq!(changed["city_codes"].as_array().unwrap().len(), 2);
         let problem = assert_problem(
-            merge_patch(&app, &path, &admin, "*", &json!({"role": null})).await,
+            merge_patch(app, &path, &admin, "*", &json!({"role": null})).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
         )
@@ -506,7 +506,7 @@ db_test!(
         let group = app.get_json(&path, Some(&owner)).await;
         assert!(group["national_rank_claim"].is_object());
         let res = merge_patch(
-            &app,
+            app,
             &path,
             &owner,
             "*",
