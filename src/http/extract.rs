@@ -55,10 +55,17 @@ fn body_kind(req: &HttpRequest, allow_form: bool) -> Result<BodyKind, AppError> 
     }
 }
 
-/// 415 unless the body is JSON (`application/json` or any `+json` type, such as
-/// `application/merge-patch+json`).
-pub fn require_json(req: &HttpRequest) -> Result<(), AppError> {
-    body_kind(req, false).map(|_| ())
+/// A JSON body (`application/json` or any `+json` type, such as `application/merge-patch+json`;
+/// 415 otherwise) as a value, its hash left for `Idempotency-Key`.
+pub async fn read_json(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> Result<serde_json::Value, AppError> {
+    body_kind(req, false)?;
+    let body = read_body(req, payload, JSON_BODY_LIMIT).await?;
+    req.extensions_mut()
+        .insert(BodyHash(crate::tokens::hash_token_bytes(&body)));
+    json_value(&body)
 }
 
 /// Reads the body, refusing it with 413 as soon as it passes `limit`: a large body is never
@@ -160,11 +167,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidatedJson<T> 
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            body_kind(&req, false)?;
-            let body = read_body(&req, &mut payload, JSON_BODY_LIMIT).await?;
-            req.extensions_mut()
-                .insert(BodyHash(crate::tokens::hash_token_bytes(&body)));
-            json_body::read(json_value(&body)?, true).map(ValidatedJson)
+            json_body::read(read_json(&req, &mut payload).await?, true).map(ValidatedJson)
         })
     }
 }

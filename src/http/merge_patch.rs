@@ -7,13 +7,13 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use actix_web::{FromRequest, HttpRequest};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use validator::Validate;
 
-use super::extract::{BodyHash, JSON_BODY_LIMIT, json_value, read_body, require_json};
+use super::extract::read_json;
 use super::json_body;
 use crate::error::{AppError, FieldError};
 
@@ -43,11 +43,7 @@ impl FromRequest for MergePatch {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            require_json(&req)?;
-            let body = read_body(&req, &mut payload, JSON_BODY_LIMIT).await?;
-            req.extensions_mut()
-                .insert(BodyHash(crate::tokens::hash_token_bytes(&body)));
-            match json_value(&body)? {
+            match read_json(&req, &mut payload).await? {
                 // A patch that is not an object would replace the whole resource: not a patch.
                 patch @ Value::Object(_) => Ok(Self(patch)),
                 _ => Err(AppError::Validation(vec![

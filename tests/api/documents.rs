@@ -414,18 +414,7 @@ db_test!(
             let res = upload_form(app, &owner, &id, form).await;
             let problem =
                 assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-            let codes: Vec<(String, String)> = problem["errors"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| {
-                    (
-                        e["field"].as_str().unwrap().to_owned(),
-                        e["code"].as_str().unwrap().to_owned(),
-                    )
-                })
-                .collect();
-            codes
+            error_codes(&problem)
         };
         let file = || file_part(pdf("x"), "x.pdf", "application/pdf");
         let pair = |field: &str, code: &str| (field.to_owned(), code.to_owned());

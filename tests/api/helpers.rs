@@ -557,6 +557,21 @@ pub async fn assert_problem(res: Response, status: StatusCode, code: &str) -> Va
     body
 }
 
+/// The `field` and `code` of each of a 422's `errors`, in order.
+pub fn error_codes(problem: &Value) -> Vec<(String, String)> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
 /// The `field` names of a 422's `errors`.
 pub fn error_fields(problem: &Value) -> Vec<String> {
     problem["errors"]

@@ -194,9 +194,8 @@ impl TestApp {
             .await;
     }
 
-    /// The reviewer asks for more information with `message` (mailed to the owner), and the
-    /// owner answers (the reviewer, assigned, is mailed): the application is in review again.
-    pub async fn answered_request(&self, r: &Review, message: &str) {
+    /// The reviewer asks for more information with `message`, which is mailed to the owner.
+    pub async fn info_requested(&self, r: &Review, message: &str) {
         let ask = json!({"action": "request_info", "message": message});
         moved(act(self, &r.reviewer, &r.id, ask).await, "info_requested").await;
         let mail = self
@@ -204,6 +203,12 @@ impl TestApp {
             .wait_for(&r.owner_email, "More information needed")
             .await;
         assert!(mail.body.contains(message), "{}", mail.body);
+    }
+
+    /// The reviewer asks for more information with `message` (mailed to the owner), and the
+    /// owner answers (the reviewer, assigned, is mailed): the application is in review again.
+    pub async fn answered_request(&self, r: &Review, message: &str) {
+        self.info_requested(r, message).await;
         let answer = json!({"action": "resubmit"});
         moved(act(self, &r.owner, &r.id, answer).await, "under_review").await;
         self.smtp
