@@ -197,9 +197,10 @@ impl FromRequest for AddressThrottle {
     }
 }
 
-/// An extractor for the eligibility preview: the caller (as `AnyPrincipal` admits it), counted
-/// against its preview limit, [`PREVIEWS_PER_MINUTE`] (429 when over). The response's
-/// `RateLimit-*` headers describe this limit.
+/// An extractor for the eligibility preview: a signed-in person (integrator clients are refused
+/// with 403: the preview is the applicant's), counted against its preview limit,
+/// [`PREVIEWS_PER_MINUTE`] (429 when over). The response's `RateLimit-*` headers describe this
+/// limit.
 pub struct PreviewCaller(pub Principal);
 
 impl FromRequest for PreviewCaller {
@@ -213,7 +214,7 @@ impl FromRequest for PreviewCaller {
             let principal = principal.await?;
             let caller = match &principal {
                 Principal::User(user) => user.id,
-                Principal::Client(client) => client.id,
+                Principal::Client(_) => return Err(AppError::Forbidden),
             };
             let status = Authenticator::of(&req)?.rate_limits.check_preview(caller)?;
             req.extensions_mut().insert(status);
