@@ -142,10 +142,14 @@ pub struct SiteDraft {
     #[schema(minimum = 0, maximum = 1_000_000)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub showroom_sqm: Option<f64>,
+    /// Square metres of workshop; absent (never required) means the site has none, as a
+    /// showroom point may.
     #[validate(range(min = 0.0, max = 1_000_000.0))]
     #[schema(minimum = 0, maximum = 1_000_000)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workshop_sqm: Option<f64>,
+    /// Whether the group controls the site: `none` fails eligibility's site control (with the
+    /// default criteria `owned`, `leased` and `negotiating` pass).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lease_status: Option<LeaseStatus>,
 }
@@ -173,7 +177,7 @@ pub struct Proposal {
     pub customers: CustomerBase,
 }
 
-/// A complete proposed site.
+/// A complete proposed site (a missing workshop reads as 0 m²).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProposedSite {
     pub address: String,
@@ -268,7 +272,6 @@ impl SiteDraft {
         let showroom_height_m =
             missing.need(&self.showroom_height_m, || field("showroom_height_m"));
         let showroom_sqm = missing.need(&self.showroom_sqm, || field("showroom_sqm"));
-        let workshop_sqm = missing.need(&self.workshop_sqm, || field("workshop_sqm"));
         let lease_status = missing.need(&self.lease_status, || field("lease_status"));
         Some(ProposedSite {
             address: address?,
@@ -279,7 +282,8 @@ impl SiteDraft {
             frontage_m: frontage_m?,
             showroom_height_m: showroom_height_m?,
             showroom_sqm: showroom_sqm?,
-            workshop_sqm: workshop_sqm?,
+            // Absent: the site has no workshop, which a showroom point does not need.
+            workshop_sqm: self.workshop_sqm.unwrap_or(0.0),
             lease_status: lease_status?,
         })
     }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::application::{CustomerBase, ProposedSite, SiteType};
+use super::application::{CustomerBase, LeaseStatus, ProposedSite, SiteType};
 use super::dealer_group::{AfterSales, Brand, Segment};
 
 pub mod words;
@@ -34,11 +34,17 @@ pub struct RankingRule {
     pub min_annual_revenue_cny: i64,
 }
 
-/// Required: one proposed site of an accepted type that meets every size threshold by itself.
+/// Required: one proposed site that the group controls and that meets, by itself, every threshold
+/// of the standard for its `site_type`. The flat fields are the standard of a full 2S store
+/// (showroom and workshop); `showroom_point` is the standard of a showroom point (no workshop).
+/// A site whose type both standards accept is judged by the full store's first, then by the
+/// showroom point's; a type that neither accepts (by default `street` and `other`) fails.
+/// Criteria stored before v1.1 lack `showroom_point` and `site_control` and read with the
+/// defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SiteRule {
-    /// Accepted site types; at least one.
-    #[schema(min_items = 1)]
+    /// Site types accepted for a full 2S store; at least one.
+    #[schema(min_items = 1, example = json!(["auto_business_district"]))]
     pub site_types: Vec<SiteType>,
     /// Square metres, inclusive.
     #[schema(minimum = 0, example = 3000)]
@@ -55,6 +61,118 @@ pub struct SiteRule {
     /// Square metres, inclusive.
     #[schema(minimum = 0, example = 500)]
     pub min_workshop_sqm: f64,
+    /// The standard of a showroom point: a smaller store that sells and shows, with service
+    /// elsewhere.
+    #[serde(default = "SiteStandard::showroom_point")]
+    pub showroom_point: SiteStandard,
+    /// The lease statuses that give the group control of a site; at least one. By default
+    /// `owned`, `leased` and `negotiating` (a lease under negotiation is the usual state at
+    /// application time; the letter of intent comes before the lease): `none` fails.
+    #[serde(default = "SiteRule::default_site_control")]
+    #[schema(min_items = 1, example = json!(["owned", "leased", "negotiating"]))]
+    pub site_control: Vec<LeaseStatus>,
+}
+
+/// The thresholds one kind of store sets for its site; each inclusive.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SiteStandard {
+    /// Site types this standard accepts; at least one.
+    #[schema(min_items = 1, example = json!(["commercial_plaza", "retail_outlet_adjacent"]))]
+    pub site_types: Vec<SiteType>,
+    /// Square metres.
+    #[schema(minimum = 0, example = 300)]
+    pub min_site_area_sqm: f64,
+    /// Metres of street frontage.
+    #[schema(minimum = 0, example = 12)]
+    pub min_frontage_m: f64,
+    /// Metres of clear showroom height.
+    #[schema(minimum = 0, example = 4.5)]
+    pub min_showroom_height_m: f64,
+    /// Square metres.
+    #[schema(minimum = 0, example = 200)]
+    pub min_showroom_sqm: f64,
+    /// Square metres; 0 (the default) asks for no workshop.
+    #[serde(default)]
+    #[schema(minimum = 0, example = 0)]
+    pub min_workshop_sqm: f64,
+}
+
+impl SiteStandard {
+    /// The published standard of a showroom point: in a commercial plaza or next to the maker's
+    /// retail outlet, sized for a showroom of a few cars, with no workshop.
+    pub fn showroom_point() -> Self {
+        Self {
+            site_types: vec![SiteType::CommercialPlaza, SiteType::RetailOutletAdjacent],
+            min_site_area_sqm: 300.0,
+            min_frontage_m: 12.0,
+            min_showroom_height_m: 4.5,
+            min_showroom_sqm: 200.0,
+            min_workshop_sqm: 0.0,
+        }
+    }
+
+    /// The measures of `site` below this standard, each with the site's figure. Written so that
+    /// a NaN measure fails rather than slipping through `value < min`.
+    fn shortfalls(&self, site: &ProposedSite) -> Vec<(&'static str, f64)> {
+        [
+            ("site_area_sqm", site.site_area_sqm, self.min_site_area_sqm),
+            ("frontage_m", site.frontage_m, self.min_frontage_m),
+            (
+                "showroom_height_m",
+                site.showroom_height_m,
+                self.min_showroom_height_m,
+            ),
+            ("showroom_sqm", site.showroom_sqm, self.min_showroom_sqm),
+            ("workshop_sqm", site.workshop_sqm, self.min_workshop_sqm),
+        ]
+        .into_iter()
+        .filter(|&(_, value, min)| {
+            let meets = value >= min;
+            !meets
+        })
+        .map(|(name, value, _)| (name, value))
+        .collect()
+    }
+}
+
+/// The standard a site is judged by, as reports name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteStandardKind {
+    /// A full 2S store: showroom and workshop.
+    FullStore,
+    /// A showroom point: no workshop.
+    ShowroomPoint,
+}
+
+impl SiteRule {
+    fn default_site_control() -> Vec<LeaseStatus> {
+        vec![
+            LeaseStatus::Owned,
+            LeaseStatus::Leased,
+            LeaseStatus::Negotiating,
+        ]
+    }
+
+    /// The standard of a full 2S store, from the flat fields.
+    pub fn full_store(&self) -> SiteStandard {
+        SiteStandard {
+            site_types: self.site_types.clone(),
+            min_site_area_sqm: self.min_site_area_sqm,
+            min_frontage_m: self.min_frontage_m,
+            min_showroom_height_m: self.min_showroom_height_m,
+            min_showroom_sqm: self.min_showroom_sqm,
+            min_workshop_sqm: self.min_workshop_sqm,
+        }
+    }
+
+    /// The standards in the order a site is judged by them.
+    fn standards(&self) -> [(SiteStandardKind, SiteStandard); 2] {
+        [
+            (SiteStandardKind::FullStore, self.full_store()),
+            (SiteStandardKind::ShowroomPoint, self.showroom_point.clone()),
+        ]
+    }
 }
 
 /// Required: mechanical repair, sheet metal and paint, at this repair class or better.
@@ -132,16 +250,14 @@ impl Default for Criteria {
                 min_annual_revenue_cny: 500_000_000,
             },
             commercial_district_site: SiteRule {
-                site_types: vec![
-                    SiteType::CommercialPlaza,
-                    SiteType::RetailOutletAdjacent,
-                    SiteType::AutoBusinessDistrict,
-                ],
+                site_types: vec![SiteType::AutoBusinessDistrict],
                 min_site_area_sqm: 3000.0,
                 min_frontage_m: 26.0,
                 min_showroom_height_m: 6.0,
                 min_showroom_sqm: 300.0,
                 min_workshop_sqm: 500.0,
+                showroom_point: SiteStandard::showroom_point(),
+                site_control: SiteRule::default_site_control(),
             },
             after_sales_capability: AfterSalesRule {
                 max_repair_class: 2,
@@ -189,7 +305,9 @@ impl Criteria {
     ///   `max_points` (e.g. `rules.financial_strength.annual_revenue_cny[2].points`);
     /// - `not_ascending`: a tier whose `min` is not above the one before
     ///   (e.g. `rules.customer_resources.active_customers[1].min`);
-    /// - `length`: no accepted site type (`rules.commercial_district_site.site_types`);
+    /// - `length`: a site standard without site types
+    ///   (`rules.commercial_district_site.showroom_point.site_types`), or no lease status that
+    ///   gives site control (`rules.commercial_district_site.site_control`);
     /// - `points_sum`: the scored rules' `max_points` do not add up to 100 (path `rules`).
     pub fn problems(&self) -> Vec<(String, &'static str)> {
         let mut out = Vec::new();
@@ -208,17 +326,34 @@ impl Criteria {
             ranking.min_annual_revenue_cny as f64,
         );
         let site = &self.commercial_district_site;
-        for (name, value) in [
-            ("min_site_area_sqm", site.min_site_area_sqm),
-            ("min_frontage_m", site.min_frontage_m),
-            ("min_showroom_height_m", site.min_showroom_height_m),
-            ("min_showroom_sqm", site.min_showroom_sqm),
-            ("min_workshop_sqm", site.min_workshop_sqm),
-        ] {
-            non_negative(&format!("commercial_district_site.{name}"), value);
+        let standards = [
+            ("commercial_district_site", site.full_store()),
+            (
+                "commercial_district_site.showroom_point",
+                site.showroom_point.clone(),
+            ),
+        ];
+        for (at, standard) in &standards {
+            for (name, value) in [
+                ("min_site_area_sqm", standard.min_site_area_sqm),
+                ("min_frontage_m", standard.min_frontage_m),
+                ("min_showroom_height_m", standard.min_showroom_height_m),
+                ("min_showroom_sqm", standard.min_showroom_sqm),
+                ("min_workshop_sqm", standard.min_workshop_sqm),
+            ] {
+                non_negative(&format!("{at}.{name}"), value);
+            }
         }
-        if site.site_types.is_empty() {
-            out.push(("rules.commercial_district_site.site_types".into(), "length"));
+        for (at, standard) in &standards {
+            if standard.site_types.is_empty() {
+                out.push((format!("rules.{at}.site_types"), "length"));
+            }
+        }
+        if site.site_control.is_empty() {
+            out.push((
+                "rules.commercial_district_site.site_control".into(),
+                "length",
+            ));
         }
         if !(1..=3).contains(&self.after_sales_capability.max_repair_class) {
             out.push((
@@ -320,9 +455,15 @@ pub struct Check {
     /// The most this rule can earn; 0 for a required rule.
     pub max_points: i32,
     /// The thresholds and the candidate's figures the verdict rests on. For
-    /// `commercial_district_site`: `qualifying_site` (index of the first site that meets every
-    /// threshold, or null) and `sites_failing` (`[{site, site_type, below: [measure, ...],
-    /// measured: {measure: figure}}]`; reports made before v1.1 lack `site_type` and `measured`).
+    /// `commercial_district_site`: `qualifying_site` (index of the first site that qualifies, or
+    /// null), `qualifying_standard` (`full_store` or `showroom_point`, or null), `sites_failing`
+    /// (`[{site, site_type, standard, lease_status, below: [...], measured: {measure:
+    /// figure}}]`: `standard` is the one the site was judged by, null when no standard accepts
+    /// its type; `below` names `site_type`, the measures that fall short, and `lease_status`
+    /// when the group does not control the site), the full store's thresholds as flat fields,
+    /// `showroom_point`'s, and `site_control`. Reports made before v1.1 lack `site_type`,
+    /// `measured`, `standard`, `lease_status`, `qualifying_standard`, `showroom_point` and
+    /// `site_control`.
     #[schema(value_type = Object)]
     pub detail: serde_json::Value,
 }
@@ -391,61 +532,74 @@ fn ranking_check(rule: &RankingRule, c: &Candidate<'_>) -> Check {
     )
 }
 
-fn site_check(rule: &SiteRule, sites: &[ProposedSite]) -> Check {
-    // Per site, what falls short: the type (no figure), or a measure with the site's figure.
-    let shortfalls: Vec<Vec<(&str, Option<f64>)>> = sites
-        .iter()
-        .map(|s| {
-            let mut failed = Vec::new();
-            if !rule.site_types.contains(&s.site_type) {
-                failed.push(("site_type", None));
-            }
-            for (name, value, min) in [
-                ("site_area_sqm", s.site_area_sqm, rule.min_site_area_sqm),
-                ("frontage_m", s.frontage_m, rule.min_frontage_m),
-                (
-                    "showroom_height_m",
-                    s.showroom_height_m,
-                    rule.min_showroom_height_m,
-                ),
-                ("showroom_sqm", s.showroom_sqm, rule.min_showroom_sqm),
-                ("workshop_sqm", s.workshop_sqm, rule.min_workshop_sqm),
-            ] {
-                // Written so that a NaN measure fails rather than slipping through `value < min`.
-                let meets = value >= min;
-                if !meets {
-                    failed.push((name, Some(value)));
-                }
-            }
-            failed
-        })
+/// How one site fares: the standard it is judged by (none when no standard accepts its type)
+/// and what keeps it from qualifying, as (name, the site's figure if it is a measure).
+struct SiteVerdict {
+    standard: Option<SiteStandardKind>,
+    below: Vec<(&'static str, Option<f64>)>,
+}
+
+fn judge_site(rule: &SiteRule, site: &ProposedSite) -> SiteVerdict {
+    // Among the standards that accept the type, the first one the site meets; else the first.
+    let judged: Vec<_> = rule
+        .standards()
+        .into_iter()
+        .filter(|(_, standard)| standard.site_types.contains(&site.site_type))
+        .map(|(kind, standard)| (kind, standard.shortfalls(site)))
         .collect();
-    let qualifying = shortfalls.iter().position(Vec::is_empty);
-    let failing: Vec<_> = shortfalls
+    let chosen = judged
+        .iter()
+        .find(|(_, shortfalls)| shortfalls.is_empty())
+        .or(judged.first());
+    let mut below: Vec<(&'static str, Option<f64>)> = match chosen {
+        None => vec![("site_type", None)],
+        Some((_, shortfalls)) => shortfalls
+            .iter()
+            .map(|&(name, value)| (name, Some(value)))
+            .collect(),
+    };
+    if !rule.site_control.contains(&site.lease_status) {
+        below.push(("lease_status", None));
+    }
+    SiteVerdict {
+        standard: chosen.map(|(kind, _)| *kind),
+        below,
+    }
+}
+
+fn site_check(rule: &SiteRule, sites: &[ProposedSite]) -> Check {
+    let verdicts: Vec<_> = sites.iter().map(|s| judge_site(rule, s)).collect();
+    let qualifying = verdicts.iter().position(|v| v.below.is_empty());
+    let failing: Vec<_> = verdicts
         .iter()
         .zip(sites)
         .enumerate()
-        .filter(|(_, (below, _))| !below.is_empty())
-        .map(|(index, (below, site))| {
-            let names: Vec<_> = below.iter().map(|(name, _)| *name).collect();
+        .filter(|(_, (verdict, _))| !verdict.below.is_empty())
+        .map(|(index, (verdict, site))| {
+            let names: Vec<_> = verdict.below.iter().map(|(name, _)| *name).collect();
             // The site's own figures, so that the report can say by how much it falls short.
-            let measured: serde_json::Map<_, _> = below
+            let measured: serde_json::Map<_, _> = verdict
+                .below
                 .iter()
                 .filter_map(|(name, value)| Some(((*name).to_owned(), json!((*value)?))))
                 .collect();
             json!({
                 "site": index,
                 "site_type": site.site_type,
+                "standard": verdict.standard,
+                "lease_status": site.lease_status,
                 "below": names,
                 "measured": measured,
             })
         })
         .collect();
+    let showroom = &rule.showroom_point;
     required(
         "commercial_district_site",
         qualifying.is_some(),
         json!({
             "qualifying_site": qualifying,
+            "qualifying_standard": qualifying.and_then(|i| verdicts[i].standard),
             "sites_failing": failing,
             "site_types": rule.site_types,
             "min_site_area_sqm": rule.min_site_area_sqm,
@@ -453,6 +607,15 @@ fn site_check(rule: &SiteRule, sites: &[ProposedSite]) -> Check {
             "min_showroom_height_m": rule.min_showroom_height_m,
             "min_showroom_sqm": rule.min_showroom_sqm,
             "min_workshop_sqm": rule.min_workshop_sqm,
+            "showroom_point": {
+                "site_types": showroom.site_types,
+                "min_site_area_sqm": showroom.min_site_area_sqm,
+                "min_frontage_m": showroom.min_frontage_m,
+                "min_showroom_height_m": showroom.min_showroom_height_m,
+                "min_showroom_sqm": showroom.min_showroom_sqm,
+                "min_workshop_sqm": showroom.min_workshop_sqm,
+            },
+            "site_control": rule.site_control,
         }),
     )
 }
@@ -578,10 +741,10 @@ mod tests {
 
     pub(super) fn site() -> ProposedSite {
         ProposedSite {
-            address: "1 Plaza Road".into(),
+            address: "1 Motor Avenue".into(),
             district: "Gusu".into(),
-            site_type: SiteType::CommercialPlaza,
-            commercial_plaza: Some("Plaza".into()),
+            site_type: SiteType::AutoBusinessDistrict,
+            commercial_plaza: None,
             site_area_sqm: 3000.0,
             frontage_m: 26.0,
             showroom_height_m: 6.0,
@@ -685,6 +848,238 @@ mod tests {
         }
     }
 
+    /// A showroom point exactly at the default showroom thresholds, with no workshop.
+    pub(super) fn plaza_point() -> ProposedSite {
+        ProposedSite {
+            address: "1 Plaza Road".into(),
+            site_type: SiteType::CommercialPlaza,
+            commercial_plaza: Some("Suzhou Center".into()),
+            site_area_sqm: 300.0,
+            frontage_m: 12.0,
+            showroom_height_m: 4.5,
+            showroom_sqm: 200.0,
+            workshop_sqm: 0.0,
+            ..site()
+        }
+    }
+
+    #[test]
+    fn a_full_store_is_judged_at_its_thresholds_and_named() {
+        let report = Owned::strong().report();
+        let sites = check(&report, "commercial_district_site");
+        assert!(sites.passed);
+        assert_eq!(sites.detail["qualifying_standard"], "full_store");
+        let mut owned = Owned::strong();
+        owned.sites[0].workshop_sqm = 0.0;
+        let report = owned.report();
+        let sites = check(&report, "commercial_district_site");
+        assert!(!sites.passed, "a full store needs its workshop");
+        assert_eq!(
+            sites.detail["sites_failing"],
+            json!([{
+                "site": 0,
+                "site_type": "auto_business_district",
+                "standard": "full_store",
+                "lease_status": "leased",
+                "below": ["workshop_sqm"],
+                "measured": {"workshop_sqm": 0.0}
+            }])
+        );
+    }
+
+    #[test]
+    fn a_showroom_point_is_judged_by_its_own_thresholds_without_a_workshop() {
+        for site_type in [SiteType::CommercialPlaza, SiteType::RetailOutletAdjacent] {
+            let mut owned = Owned::strong();
+            owned.sites = vec![ProposedSite {
+                site_type,
+                ..plaza_point()
+            }];
+            let report = owned.report();
+            let sites = check(&report, "commercial_district_site");
+            assert!(sites.passed, "{site_type:?} exactly at the thresholds");
+            assert_eq!(sites.detail["qualifying_standard"], "showroom_point");
+            assert!(report.eligible);
+            for dimension in 0..4 {
+                let mut owned = owned.clone();
+                let s = &mut owned.sites[0];
+                match dimension {
+                    0 => s.site_area_sqm = 299.9,
+                    1 => s.frontage_m = 11.9,
+                    2 => s.showroom_height_m = 4.4,
+                    _ => s.showroom_sqm = 199.9,
+                }
+                let report = owned.report();
+                let sites = check(&report, "commercial_district_site");
+                assert!(!sites.passed, "{site_type:?}, dimension {dimension}");
+                assert_eq!(
+                    sites.detail["sites_failing"][0]["standard"],
+                    "showroom_point"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn street_and_other_sites_fail_whatever_their_size() {
+        for site_type in [SiteType::Street, SiteType::Other] {
+            let mut owned = Owned::strong();
+            owned.sites[0].site_type = site_type;
+            let report = owned.report();
+            let sites = check(&report, "commercial_district_site");
+            assert!(!sites.passed, "{site_type:?}");
+            assert_eq!(
+                sites.detail["sites_failing"][0]["below"],
+                json!(["site_type"])
+            );
+            assert_eq!(
+                sites.detail["sites_failing"][0]["standard"],
+                serde_json::Value::Null
+            );
+        }
+    }
+
+    #[test]
+    fn a_plaza_that_meets_the_full_store_standard_is_still_a_showroom_point() {
+        // The default full store accepts automobile business districts only.
+        let mut owned = Owned::strong();
+        owned.sites[0].site_type = SiteType::CommercialPlaza;
+        let report = owned.report();
+        let sites = check(&report, "commercial_district_site");
+        assert!(sites.passed);
+        assert_eq!(sites.detail["qualifying_standard"], "showroom_point");
+    }
+
+    #[test]
+    fn a_type_both_standards_accept_is_judged_by_the_full_store_first() {
+        let mut criteria = Criteria::default();
+        criteria.commercial_district_site.site_types =
+            vec![SiteType::CommercialPlaza, SiteType::AutoBusinessDistrict];
+        let judged = |site: &ProposedSite| judge_site(&criteria.commercial_district_site, site);
+        let full = ProposedSite {
+            site_type: SiteType::CommercialPlaza,
+            ..site()
+        };
+        assert_eq!(judged(&full).standard, Some(SiteStandardKind::FullStore));
+        assert!(judged(&full).below.is_empty());
+        let point = plaza_point();
+        assert_eq!(
+            judged(&point).standard,
+            Some(SiteStandardKind::ShowroomPoint)
+        );
+        assert!(judged(&point).below.is_empty());
+        // Meeting neither, it is reported against the first standard that accepts it.
+        let small = ProposedSite {
+            frontage_m: 1.0,
+            ..plaza_point()
+        };
+        assert_eq!(judged(&small).standard, Some(SiteStandardKind::FullStore));
+    }
+
+    #[test]
+    fn a_site_the_group_does_not_control_fails_and_negotiating_passes() {
+        for (lease_status, passes) in [
+            (LeaseStatus::Owned, true),
+            (LeaseStatus::Leased, true),
+            (LeaseStatus::Negotiating, true),
+            (LeaseStatus::None, false),
+        ] {
+            for place in [site(), plaza_point()] {
+                let mut owned = Owned::strong();
+                owned.sites = vec![ProposedSite {
+                    lease_status,
+                    ..place
+                }];
+                let report = owned.report();
+                let sites = check(&report, "commercial_district_site");
+                assert_eq!(sites.passed, passes, "{lease_status:?}");
+                if !passes {
+                    assert_eq!(
+                        sites.detail["sites_failing"][0]["below"],
+                        json!(["lease_status"])
+                    );
+                    assert_eq!(sites.detail["sites_failing"][0]["lease_status"], "none");
+                }
+            }
+        }
+        let mut owned = Owned::strong();
+        owned.sites[0].lease_status = LeaseStatus::None;
+        owned.sites[0].site_type = SiteType::Street;
+        let report = owned.report();
+        assert_eq!(
+            check(&report, "commercial_district_site").detail["sites_failing"][0]["below"],
+            json!(["site_type", "lease_status"])
+        );
+    }
+
+    #[test]
+    fn criteria_stored_before_site_standards_read_with_the_defaults() {
+        let v1 = json!({
+            "ranking_or_regional_strength": {"min_province_stores": 3, "min_annual_revenue_cny": 500_000_000},
+            "commercial_district_site": {
+                "site_types": ["commercial_plaza", "retail_outlet_adjacent", "auto_business_district"],
+                "min_site_area_sqm": 3000.0,
+                "min_frontage_m": 26.0,
+                "min_showroom_height_m": 6.0,
+                "min_showroom_sqm": 300.0,
+                "min_workshop_sqm": 500.0
+            },
+            "after_sales_capability": {"max_repair_class": 2},
+            "nev_or_luxury_experience": {"max_points": 40, "years": [], "annual_units": []},
+            "customer_resources": {"max_points": 30, "active_customers": []},
+            "financial_strength": {"max_points": 30, "registered_capital_cny": [], "annual_revenue_cny": []}
+        });
+        let criteria: Criteria = serde_json::from_value(v1).expect("a v1 version still reads");
+        let site = &criteria.commercial_district_site;
+        assert_eq!(site.showroom_point, SiteStandard::showroom_point());
+        assert_eq!(
+            site.site_control,
+            [
+                LeaseStatus::Owned,
+                LeaseStatus::Leased,
+                LeaseStatus::Negotiating
+            ]
+        );
+        assert_eq!(
+            site.site_types.len(),
+            3,
+            "v1 keeps its own full-store types"
+        );
+        assert_eq!(criteria.validate_rules(), Ok(()));
+    }
+
+    #[test]
+    fn site_standards_without_types_or_site_control_are_refused() {
+        let mut criteria = Criteria::default();
+        criteria
+            .commercial_district_site
+            .showroom_point
+            .site_types
+            .clear();
+        criteria
+            .commercial_district_site
+            .showroom_point
+            .min_frontage_m = -1.0;
+        criteria.commercial_district_site.site_control.clear();
+        assert_eq!(
+            criteria.validate_rules().unwrap_err(),
+            [
+                (
+                    "rules.commercial_district_site.showroom_point.min_frontage_m".into(),
+                    "range"
+                ),
+                (
+                    "rules.commercial_district_site.showroom_point.site_types".into(),
+                    "length"
+                ),
+                (
+                    "rules.commercial_district_site.site_control".into(),
+                    "length"
+                ),
+            ]
+        );
+    }
+
     #[test]
     fn one_qualifying_site_among_several_is_enough_and_named() {
         let mut owned = Owned::strong();
@@ -697,7 +1092,14 @@ mod tests {
         assert_eq!(sites.detail["qualifying_site"], 1);
         assert_eq!(
             sites.detail["sites_failing"],
-            json!([{"site": 0, "site_type": "street", "below": ["site_type"], "measured": {}}])
+            json!([{
+                "site": 0,
+                "site_type": "street",
+                "standard": null,
+                "lease_status": "leased",
+                "below": ["site_type"],
+                "measured": {}
+            }])
         );
     }
 
@@ -803,13 +1205,17 @@ mod tests {
             json!([
                 {
                     "site": 0,
-                    "site_type": "commercial_plaza",
+                    "site_type": "auto_business_district",
+                    "standard": "full_store",
+                    "lease_status": "leased",
                     "below": ["frontage_m"],
                     "measured": {"frontage_m": 10.0}
                 },
                 {
                     "site": 1,
-                    "site_type": "commercial_plaza",
+                    "site_type": "auto_business_district",
+                    "standard": "full_store",
+                    "lease_status": "leased",
                     "below": ["workshop_sqm"],
                     "measured": {"workshop_sqm": 100.0}
                 }
@@ -1059,14 +1465,21 @@ mod tests {
             measure(100.0, 6.0),
             measure(1_000_000.0, 300.0),
             measure(1_000_000.0, 500.0),
+            prop_oneof![
+                Just(LeaseStatus::Owned),
+                Just(LeaseStatus::Leased),
+                Just(LeaseStatus::Negotiating),
+                Just(LeaseStatus::None),
+            ],
         )
-            .prop_map(|(site_type, a, f, h, s, w)| ProposedSite {
+            .prop_map(|(site_type, a, f, h, s, w, lease_status)| ProposedSite {
                 site_type,
                 site_area_sqm: a,
                 frontage_m: f,
                 showroom_height_m: h,
                 showroom_sqm: s,
                 workshop_sqm: w,
+                lease_status,
                 ..site()
             })
     }

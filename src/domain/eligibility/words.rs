@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::{Check, EligibilityReport, Tier};
-use crate::domain::application::SiteType;
+use super::{Check, EligibilityReport, SiteStandardKind, Tier};
+use crate::domain::application::{LeaseStatus, SiteType};
 use crate::domain::dealer_group::Segment;
 use crate::i18n::Locale;
 
@@ -245,6 +245,9 @@ fn ranking(check: &Check, d: &RankingDetail, locale: Locale) -> String {
 #[derive(Deserialize)]
 struct SiteDetail {
     qualifying_site: Option<usize>,
+    /// Reports stored before v1.1 have none.
+    #[serde(default)]
+    qualifying_standard: Option<SiteStandardKind>,
     sites_failing: Vec<FailingSite>,
 }
 
@@ -254,6 +257,12 @@ struct FailingSite {
     /// Kept as JSON: a type these words do not know only loses its name.
     #[serde(default)]
     site_type: Option<serde_json::Value>,
+    /// The standard the site was judged by; reports stored before v1.1 have none.
+    #[serde(default)]
+    standard: Option<SiteStandardKind>,
+    /// Kept as JSON, like `site_type`.
+    #[serde(default)]
+    lease_status: Option<serde_json::Value>,
     below: Vec<String>,
     /// Reports stored before v1.1 have no figures.
     #[serde(default)]
@@ -276,8 +285,40 @@ fn place(site_type: SiteType, locale: Locale) -> &'static str {
     }
 }
 
-fn minimum(check: &Check, measure: &str) -> Option<f64> {
-    check.detail[format!("min_{measure}")].as_f64()
+/// The kind of store a standard is for: "a full 2S store" / "完整2S店".
+fn store_kind(kind: SiteStandardKind, locale: Locale) -> &'static str {
+    match kind {
+        SiteStandardKind::FullStore => pick(locale, "a full 2S store", "完整2S店"),
+        SiteStandardKind::ShowroomPoint => pick(locale, "a showroom point", "展厅网点"),
+    }
+}
+
+/// A site's lease status as a predicate: "is neither owned, leased nor under negotiation".
+fn holding(status: Option<LeaseStatus>, locale: Locale) -> &'static str {
+    match status {
+        Some(LeaseStatus::Owned) => pick(locale, "is owned", "为自有"),
+        Some(LeaseStatus::Leased) => pick(locale, "is leased", "已租赁"),
+        Some(LeaseStatus::Negotiating) => pick(locale, "is under lease negotiation", "租赁洽谈中"),
+        Some(LeaseStatus::None) => pick(
+            locale,
+            "is neither owned, leased nor under negotiation",
+            "既非自有、未租赁，也未在洽谈",
+        ),
+        None => pick(locale, "is not secured", "未落实"),
+    }
+}
+
+/// Where a standard's thresholds are in a site check's detail: the full store's at the top
+/// (as before v1.1), the showroom point's under `showroom_point`.
+fn thresholds(check: &Check, standard: Option<SiteStandardKind>) -> &serde_json::Value {
+    match standard {
+        Some(SiteStandardKind::ShowroomPoint) => &check.detail["showroom_point"],
+        _ => &check.detail,
+    }
+}
+
+fn minimum(thresholds: &serde_json::Value, measure: &str) -> Option<f64> {
+    thresholds[format!("min_{measure}")].as_f64()
 }
 
 /// How one measure of a site falls short: "its frontage is 20 m (at least 26 m)".
@@ -306,23 +347,39 @@ fn shortfall(measure: &str, value: Option<f64>, min: Option<f64>, locale: Locale
 }
 
 /// What keeps one site from qualifying, as a clause: "site 1 is in an automobile business
-/// district but its frontage is 20 m (at least 26 m)".
+/// district, judged as a full 2S store, but its frontage is 20 m (at least 26 m)".
 fn failing_site(check: &Check, s: &FailingSite, locale: Locale) -> String {
     let n = s.site + 1;
     let site_type: Option<SiteType> = s
         .site_type
         .clone()
         .and_then(|t| serde_json::from_value(t).ok());
+    let lease: Option<LeaseStatus> = s
+        .lease_status
+        .clone()
+        .and_then(|t| serde_json::from_value(t).ok());
     let wrong_type = s.below.iter().any(|b| b == "site_type");
-    let measures: Vec<_> = s
+    let minima = thresholds(check, s.standard);
+    let reasons: Vec<_> = s
         .below
         .iter()
         .filter(|b| *b != "site_type")
         .map(|name| {
+            if name == "lease_status" {
+                return pick(
+                    locale,
+                    format!(
+                        "the group does not control it (the site {})",
+                        holding(lease, locale)
+                    ),
+                    format!("集团尚未取得场地控制权（场地{}）", holding(lease, locale)),
+                );
+            }
             let value = s.measured.get(name).copied().flatten();
-            shortfall(name, value, minimum(check, name), locale)
+            shortfall(name, value, minimum(minima, name), locale)
         })
         .collect();
+    let judged = s.standard.map(|kind| store_kind(kind, locale));
     let (opening, joint) = match (locale, site_type, wrong_type) {
         (Locale::En, Some(t), true) => (
             format!(
@@ -331,7 +388,13 @@ fn failing_site(check: &Check, s: &FailingSite, locale: Locale) -> String {
             ),
             ", and ",
         ),
-        (Locale::En, Some(t), false) => (format!("site {n} is {}", place(t, locale)), " but "),
+        (Locale::En, Some(t), false) => match judged {
+            Some(kind) => (
+                format!("site {n} is {}, judged as {kind},", place(t, locale)),
+                " but ",
+            ),
+            None => (format!("site {n} is {}", place(t, locale)), " but "),
+        },
         (Locale::En, None, true) => (
             format!("site {n} is not of an accepted site type"),
             ", and ",
@@ -341,40 +404,64 @@ fn failing_site(check: &Check, s: &FailingSite, locale: Locale) -> String {
             format!("场地{n}{}，不属于认可的选址类型", place(t, locale)),
             "，且",
         ),
-        (Locale::ZhCn, Some(t), false) => (format!("场地{n}{}", place(t, locale)), "，但"),
+        (Locale::ZhCn, Some(t), false) => match judged {
+            Some(kind) => (
+                format!("场地{n}{}，按{kind}标准评估", place(t, locale)),
+                "，但",
+            ),
+            None => (format!("场地{n}{}", place(t, locale)), "，但"),
+        },
         (Locale::ZhCn, None, true) => (format!("场地{n}的选址类型不符合要求"), "，且"),
         (Locale::ZhCn, None, false) => (format!("场地{n}未达标"), "："),
     };
-    if measures.is_empty() {
+    if reasons.is_empty() {
         opening
     } else {
-        let measures = pick(locale, and_list(&measures), measures.join("，"));
-        format!("{opening}{joint}{measures}")
+        let reasons = pick(locale, and_list(&reasons), reasons.join("，"));
+        format!("{opening}{joint}{reasons}")
     }
+}
+
+/// A standard's thresholds as a list: "site area at least 3,000 m², frontage at least 26 m, ...";
+/// a threshold of 0 asks for nothing and is left out.
+fn standards(thresholds: &serde_json::Value, locale: Locale) -> Vec<String> {
+    MEASURES
+        .iter()
+        .filter_map(|&(name, en, zh, unit_en, unit_zh)| {
+            let min = minimum(thresholds, name).filter(|min| *min > 0.0)?;
+            let min = figure(min);
+            Some(pick(
+                locale,
+                format!("{en} at least {min}{unit_en}"),
+                format!("{zh}至少{min}{unit_zh}"),
+            ))
+        })
+        .collect()
 }
 
 fn site(check: &Check, d: &SiteDetail, locale: Locale) -> Option<String> {
     if check.passed {
         let n = d.qualifying_site? + 1;
-        let standards: Vec<_> = MEASURES
-            .iter()
-            .filter_map(|&(name, en, zh, unit_en, unit_zh)| {
-                let min = figure(minimum(check, name)?);
-                Some(pick(
-                    locale,
-                    format!("{en} at least {min}{unit_en}"),
-                    format!("{zh}至少{min}{unit_zh}"),
-                ))
-            })
-            .collect();
-        return Some(match locale {
-            Locale::En => format!(
-                "Site {n} meets every standard: an accepted site type, {}.",
-                and_list(&standards)
+        let minima = standards(thresholds(check, d.qualifying_standard), locale);
+        return Some(match (locale, d.qualifying_standard) {
+            (Locale::En, Some(kind)) => format!(
+                "Site {n} meets the standard of {}: an accepted site type, {}, and the group \
+                 controls it.",
+                store_kind(kind, locale),
+                and_list(&minima)
             ),
-            Locale::ZhCn => format!(
+            (Locale::ZhCn, Some(kind)) => format!(
+                "场地{n}满足{}标准：选址类型符合要求，{}，且集团已取得场地控制权。",
+                store_kind(kind, locale),
+                minima.join("、")
+            ),
+            (Locale::En, None) => format!(
+                "Site {n} meets every standard: an accepted site type, {}.",
+                and_list(&minima)
+            ),
+            (Locale::ZhCn, None) => format!(
                 "场地{n}满足全部标准：选址类型符合要求，{}。",
-                standards.join("、")
+                minima.join("、")
             ),
         });
     }
@@ -668,20 +755,20 @@ mod tests {
         reads(
             &owned,
             "commercial_district_site",
-            "Site 1 meets every standard: an accepted site type, site area at least 3,000 m², \
-             frontage at least 26 m, showroom height at least 6 m, showroom at least 300 m² \
-             and workshop at least 500 m².",
-            "场地1满足全部标准：选址类型符合要求，场地面积至少3,000平方米、临街面宽至少26米、\
-             展厅净高至少6米、展厅面积至少300平方米、维修车间面积至少500平方米。",
+            "Site 1 meets the standard of a full 2S store: an accepted site type, site area at \
+             least 3,000 m², frontage at least 26 m, showroom height at least 6 m, showroom at \
+             least 300 m² and workshop at least 500 m², and the group controls it.",
+            "场地1满足完整2S店标准：选址类型符合要求，场地面积至少3,000平方米、临街面宽至少26米、\
+             展厅净高至少6米、展厅面积至少300平方米、维修车间面积至少500平方米，且集团已取得场地\
+             控制权。",
         );
-        owned.sites[0].site_type = SiteType::AutoBusinessDistrict;
         owned.sites[0].frontage_m = 20.0;
         reads(
             &owned,
             "commercial_district_site",
-            "Site 1 is in an automobile business district but its frontage is 20 m (at least \
-             26 m).",
-            "场地1位于汽车商圈，但临街面宽为20米（至少26米）。",
+            "Site 1 is in an automobile business district, judged as a full 2S store, but its \
+             frontage is 20 m (at least 26 m).",
+            "场地1位于汽车商圈，按完整2S店标准评估，但临街面宽为20米（至少26米）。",
         );
         let mut street = owned.sites[0].clone();
         street.site_type = SiteType::Street;
@@ -691,16 +778,53 @@ mod tests {
         reads(
             &owned,
             "commercial_district_site",
-            "No site meets every standard: site 1 is in an automobile business district but \
-             its frontage is 20 m (at least 26 m); site 2 is a street-front site, which is \
-             not an accepted site type, and its workshop is 450.5 m² (at least 500 m²).",
-            "没有一处场地满足全部标准：场地1位于汽车商圈，但临街面宽为20米（至少26米）；\
-             场地2为临街店面，不属于认可的选址类型，且维修车间面积为450.5平方米（至少500平方米）。",
+            "No site meets every standard: site 1 is in an automobile business district, \
+             judged as a full 2S store, but its frontage is 20 m (at least 26 m); site 2 is a \
+             street-front site, which is not an accepted site type.",
+            "没有一处场地满足全部标准：场地1位于汽车商圈，按完整2S店标准评估，但临街面宽为20米\
+             （至少26米）；场地2为临街店面，不属于认可的选址类型。",
+        );
+        owned.sites[1].lease_status = LeaseStatus::None;
+        owned.sites.remove(0);
+        reads(
+            &owned,
+            "commercial_district_site",
+            "Site 1 is a street-front site, which is not an accepted site type, and the group \
+             does not control it (the site is neither owned, leased nor under negotiation).",
+            "场地1为临街店面，不属于认可的选址类型，且集团尚未取得场地控制权（场地既非自有、\
+             未租赁，也未在洽谈）。",
         );
         owned.sites.clear();
         assert_eq!(
             explained(&owned, "commercial_district_site"),
             pair("No site is proposed.", "未提交拟选场地。")
+        );
+    }
+
+    #[test]
+    fn a_showroom_point_reads_with_its_own_thresholds_and_no_workshop() {
+        let mut owned = Owned::strong();
+        owned.sites = vec![super::super::tests::plaza_point()];
+        reads(
+            &owned,
+            "commercial_district_site",
+            "Site 1 meets the standard of a showroom point: an accepted site type, site area at \
+             least 300 m², frontage at least 12 m, showroom height at least 4.5 m and showroom \
+             at least 200 m², and the group controls it.",
+            "场地1满足展厅网点标准：选址类型符合要求，场地面积至少300平方米、临街面宽至少12米、\
+             展厅净高至少4.5米、展厅面积至少200平方米，且集团已取得场地控制权。",
+        );
+        owned.sites[0].site_type = SiteType::RetailOutletAdjacent;
+        owned.sites[0].showroom_height_m = 4.0;
+        owned.sites[0].lease_status = LeaseStatus::None;
+        reads(
+            &owned,
+            "commercial_district_site",
+            "Site 1 is next to a retail outlet of the maker, judged as a showroom point, but its \
+             showroom height is 4 m (at least 4.5 m) and the group does not control it (the \
+             site is neither owned, leased nor under negotiation).",
+            "场地1紧邻厂家零售门店，按展厅网点标准评估，但展厅净高为4米（至少4.5米），集团尚未\
+             取得场地控制权（场地既非自有、未租赁，也未在洽谈）。",
         );
     }
 

@@ -105,21 +105,33 @@ fn example() -> serde_json::Value {
                 "passed": false,
                 "points": 0,
                 "max_points": 0,
-                "explanation": "Site 1 is in an automobile business district but its frontage is 20 m (at least 26 m).",
+                "explanation": "Site 1 is in an automobile business district, judged as a full 2S store, but its frontage is 20 m (at least 26 m).",
                 "detail": {
                     "qualifying_site": null,
+                    "qualifying_standard": null,
                     "sites_failing": [{
                         "site": 0,
                         "site_type": "auto_business_district",
+                        "standard": "full_store",
+                        "lease_status": "negotiating",
                         "below": ["frontage_m"],
                         "measured": {"frontage_m": 20.0}
                     }],
-                    "site_types": ["commercial_plaza", "retail_outlet_adjacent", "auto_business_district"],
+                    "site_types": ["auto_business_district"],
                     "min_site_area_sqm": 3000.0,
                     "min_frontage_m": 26.0,
                     "min_showroom_height_m": 6.0,
                     "min_showroom_sqm": 300.0,
-                    "min_workshop_sqm": 500.0
+                    "min_workshop_sqm": 500.0,
+                    "showroom_point": {
+                        "site_types": ["commercial_plaza", "retail_outlet_adjacent"],
+                        "min_site_area_sqm": 300.0,
+                        "min_frontage_m": 12.0,
+                        "min_showroom_height_m": 4.5,
+                        "min_showroom_sqm": 200.0,
+                        "min_workshop_sqm": 0.0
+                    },
+                    "site_control": ["owned", "leased", "negotiating"]
                 }
             },
             {
