@@ -1,12 +1,16 @@
 //! Applications, their visibility, and their eligibility reports.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
 use super::schema::{application_assignees, applications, dealer_groups, eligibility_reports};
-use crate::domain::application::{CustomerBaseDraft, ProposalDraft, SiteDraft, StoreFormat};
+use crate::domain::application::{
+    Acknowledgement, CustomerBaseDraft, ProposalDraft, SiteDraft, StoreFormat,
+};
 use crate::domain::eligibility::EligibilityReport;
 use crate::domain::workflow::Status;
 use crate::error::{AppError, ProblemCode};
@@ -24,6 +28,7 @@ struct Row {
     planned_opening: Option<NaiveDate>,
     customer_base: Option<String>,
     notes: Option<String>,
+    acknowledgements: String,
     score: Option<i32>,
     eligible: Option<bool>,
     version: i32,
@@ -45,6 +50,7 @@ pub struct Application {
     pub planned_opening: Option<NaiveDate>,
     pub customer_base: Option<CustomerBaseDraft>,
     pub notes: Option<String>,
+    pub acknowledgements: BTreeSet<Acknowledgement>,
     pub score: Option<i32>,
     pub eligible: Option<bool>,
     pub version: i32,
@@ -64,6 +70,7 @@ impl Application {
             planned_opening: self.planned_opening,
             customer_base: self.customer_base.clone(),
             notes: self.notes.clone(),
+            acknowledgements: self.acknowledgements.clone(),
         }
     }
 }
@@ -83,6 +90,8 @@ fn from_row(row: Row, group_name: String) -> Result<Application, AppError> {
         status: row.status.parse().map_err(|_| corrupt(&row.id, "status"))?,
         proposed_sites: serde_json::from_str(&row.proposed_sites)
             .map_err(|_| corrupt(&row.id, "sites"))?,
+        acknowledgements: serde_json::from_str(&row.acknowledgements)
+            .map_err(|_| corrupt(&row.id, "acknowledgements"))?,
         customer_base: row
             .customer_base
             .as_deref()
@@ -132,6 +141,7 @@ pub fn insert(
             applications::planned_opening.eq(draft.planned_opening),
             applications::customer_base.eq(draft.customer_base.as_ref().map(json).transpose()?),
             applications::notes.eq(&draft.notes),
+            applications::acknowledgements.eq(json(&draft.acknowledgements)?),
             applications::version.eq(1),
             applications::created_by.eq(created_by.to_string()),
             applications::created_at.eq(now),
@@ -171,6 +181,7 @@ pub fn update_draft(
         applications::planned_opening.eq(draft.planned_opening),
         applications::customer_base.eq(draft.customer_base.as_ref().map(json).transpose()?),
         applications::notes.eq(&draft.notes),
+        applications::acknowledgements.eq(json(&draft.acknowledgements)?),
         applications::version.eq(expected_version + 1),
         applications::updated_at.eq(now.naive_utc()),
     ))

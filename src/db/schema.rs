@@ -156,6 +156,7 @@ diesel::table! {
         planned_opening -> Nullable<Date>,
         customer_base -> Nullable<Text>,
         notes -> Nullable<Text>,
+        acknowledgements -> Text,
         score -> Nullable<Integer>,
         eligible -> Nullable<Bool>,
         version -> Integer,
@@ -351,6 +352,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    identity_changes (id) {
+        id -> Text,
+        dealer_group_id -> Text,
+        from_legal_name -> Text,
+        from_uscc -> Text,
+        legal_name -> Text,
+        uscc -> Text,
+        reason -> Text,
+        status -> Text,
+        requested_by -> Text,
+        requested_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(applications -> dealer_groups (dealer_group_id));
 diesel::joinable!(applications -> cities (city_code));
 diesel::joinable!(eligibility_reports -> applications (application_id));
@@ -395,4 +414,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     onboarding_tasks,
     webhook_subscriptions,
     webhook_deliveries,
+    identity_changes,
 );

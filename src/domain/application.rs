@@ -2,6 +2,8 @@
 //! may leave anything but the city out; submitting needs the complete `Proposal`, which is what
 //! eligibility reads.
 
+use std::collections::BTreeSet;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -46,6 +48,29 @@ pub enum LeaseStatus {
     None,
 }
 
+/// A term of the 2S partnership the group accepts by ticking it; `submit` needs every one
+/// ([`Acknowledgement::ALL`]), and the letter of intent states them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Acknowledgement {
+    /// The group sells the maker's vehicles as the maker's agent, at the maker's prices; it
+    /// does not buy them for resale.
+    AgencySalesNoResale,
+    /// The group does not deliver vehicles to customers: the maker delivers them.
+    NoVehicleDelivery,
+}
+
+impl Acknowledgement {
+    pub const ALL: [Self; 2] = [Self::AgencySalesNoResale, Self::NoVehicleDelivery];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AgencySalesNoResale => "agency_sales_no_resale",
+            Self::NoVehicleDelivery => "no_vehicle_delivery",
+        }
+    }
+}
+
 /// What an applicant writes in an application. Only `city_code` is needed to save a draft; what
 /// is sent is checked, and `submit` checks that nothing is missing.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
@@ -83,6 +108,13 @@ pub struct ProposalDraft {
         skip_serializing_if = "Option::is_none"
     )]
     pub notes: Option<String>,
+    /// The terms of the 2S partnership the group accepts: `submit` needs both
+    /// `agency_sales_no_resale` (it sells as the maker's agent and does not resell) and
+    /// `no_vehicle_delivery` (the maker delivers the vehicles); each one missing is named as
+    /// `acknowledgements.<value>`. A set: order and repeats do not matter.
+    #[serde(default)]
+    #[schema(example = json!(["agency_sales_no_resale", "no_vehicle_delivery"]))]
+    pub acknowledgements: BTreeSet<Acknowledgement>,
 }
 
 /// A site the group proposes for the store, in the application's city; in a draft any field may
@@ -212,7 +244,8 @@ impl Missing {
 }
 
 impl ProposalDraft {
-    /// The complete proposal, or the JSON path of every field still missing (in form order).
+    /// The complete proposal, or the JSON path of every field still missing (in form order); an
+    /// acknowledgement not given is named `acknowledgements.<value>`.
     pub fn proposal(&self) -> Result<Proposal, Vec<String>> {
         let mut missing = Missing(Vec::new());
         if self.proposed_sites.is_empty() {
@@ -240,6 +273,13 @@ impl ProposalDraft {
                     annual_service_visits: base.annual_service_visits,
                 }),
         };
+        for acknowledgement in Acknowledgement::ALL {
+            if !self.acknowledgements.contains(&acknowledgement) {
+                missing
+                    .0
+                    .push(format!("acknowledgements.{}", acknowledgement.as_str()));
+            }
+        }
         match (
             sites.into_iter().collect::<Option<Vec<_>>>(),
             investment_cny,
@@ -305,14 +345,49 @@ mod tests {
                 "proposed_sites",
                 "investment_cny",
                 "planned_opening",
-                "customer_base"
+                "customer_base",
+                "acknowledgements.agency_sales_no_resale",
+                "acknowledgements.no_vehicle_delivery"
             ]
         );
     }
 
     #[test]
-    fn missing_fields_of_sites_are_named_by_path() {
-        let site = SiteDraft {
+    fn each_acknowledgement_not_given_is_named() {
+        let mut draft = complete();
+        assert!(draft.proposal().is_ok());
+        draft
+            .acknowledgements
+            .remove(&Acknowledgement::NoVehicleDelivery);
+        assert_eq!(
+            draft.proposal().unwrap_err(),
+            ["acknowledgements.no_vehicle_delivery"]
+        );
+        draft.acknowledgements.clear();
+        assert_eq!(
+            draft.proposal().unwrap_err(),
+            [
+                "acknowledgements.agency_sales_no_resale",
+                "acknowledgements.no_vehicle_delivery"
+            ]
+        );
+        let read: ProposalDraft = serde_json::from_value(serde_json::json!({
+            "city_code": "320500",
+            "acknowledgements": ["no_vehicle_delivery", "agency_sales_no_resale", "no_vehicle_delivery"]
+        }))
+        .unwrap();
+        assert_eq!(read.acknowledgements, BTreeSet::from(Acknowledgement::ALL));
+    }
+
+    #[test]
+    fn a_site_without_a_workshop_is_complete_with_none() {
+        let mut draft = complete();
+        draft.proposed_sites[0].workshop_sqm = None;
+        assert_eq!(draft.proposal().unwrap().sites[0].workshop_sqm, 0.0);
+    }
+
+    fn site() -> SiteDraft {
+        SiteDraft {
             address: Some("1 Renmin Road".into()),
             district: Some("Gusu".into()),
             site_type: Some(SiteType::Street),
@@ -323,7 +398,28 @@ mod tests {
             workshop_sqm: Some(500.0),
             lease_status: Some(LeaseStatus::Owned),
             commercial_plaza: None,
-        };
+        }
+    }
+
+    fn complete() -> ProposalDraft {
+        ProposalDraft {
+            city_code: "320500".into(),
+            store_format: None,
+            proposed_sites: vec![site()],
+            investment_cny: Some(1),
+            planned_opening: NaiveDate::from_ymd_opt(2027, 5, 1),
+            customer_base: Some(CustomerBaseDraft {
+                active_customers: Some(10),
+                annual_service_visits: None,
+            }),
+            notes: None,
+            acknowledgements: BTreeSet::from(Acknowledgement::ALL),
+        }
+    }
+
+    #[test]
+    fn missing_fields_of_sites_are_named_by_path() {
+        let site = site();
         let mut draft = ProposalDraft {
             city_code: "320500".into(),
             store_format: None,
@@ -339,6 +435,7 @@ mod tests {
             planned_opening: NaiveDate::from_ymd_opt(2027, 5, 1),
             customer_base: Some(CustomerBaseDraft::default()),
             notes: None,
+            acknowledgements: BTreeSet::from(Acknowledgement::ALL),
         };
         assert_eq!(
             draft.proposal().unwrap_err(),

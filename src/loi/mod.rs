@@ -97,6 +97,10 @@ mod tests {
             "Suzhou",
             "苏州（320500）",
             "2 家",
+            "代理销售、不得转售",
+            "不交付车辆",
+            "Agency sales, no resale",
+            "No vehicle delivery",
         ] {
             assert!(letter.html.contains(fact), "{fact}");
         }

@@ -26,7 +26,8 @@ pub fn application(city: &str) -> Value {
         "investment_cny": 30_000_000,
         "planned_opening": "2027-06-01",
         "customer_base": {"active_customers": 25_000, "annual_service_visits": 40_000},
-        "notes": "Next to the maker's Suzhou Center store"
+        "notes": "Next to the maker's Suzhou Center store",
+        "acknowledgements": ["agency_sales_no_resale", "no_vehicle_delivery"]
     })
 }
 

@@ -65,7 +65,9 @@ db_test!(
             "proposed_sites",
             "investment_cny",
             "planned_opening",
-            "customer_base"
+            "customer_base",
+            "acknowledgements.agency_sales_no_resale",
+            "acknowledgements.no_vehicle_delivery"
         ]);
         assert_eq!(draft["missing_fields"], missing);
         // The front end is told before trying: submit is blocked, and why.
@@ -88,6 +90,8 @@ db_test!(
                 ("investment_cny", "required"),
                 ("planned_opening", "required"),
                 ("customer_base", "required"),
+                ("acknowledgements.agency_sales_no_resale", "required"),
+                ("acknowledgements.no_vehicle_delivery", "required"),
             ])
         );
         assert!(problem["errors"][0]["message"].is_string());
@@ -130,7 +134,9 @@ db_test!(
                 "proposed_sites[0].frontage_m",
                 "proposed_sites[0].lease_status",
                 "planned_opening",
-                "customer_base"
+                "customer_base",
+                "acknowledgements.agency_sales_no_resale",
+                "acknowledgements.no_vehicle_delivery"
             ])
         );
         let problem = assert_problem(
@@ -139,7 +145,7 @@ db_test!(
             "incomplete",
         )
         .await;
-        assert_eq!(error_fields(&problem).len(), 4);
+        assert_eq!(error_fields(&problem).len(), 6);
         // Refused submissions change nothing: no report, no event beyond the edits.
         assert_eq!(
             app.get(&format!("{path}/eligibility"), Some(&owner))

@@ -29,4 +29,5 @@ mod receiver;
 mod reports;
 mod review;
 mod staff;
+mod standards;
 mod webhooks;

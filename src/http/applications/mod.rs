@@ -14,6 +14,8 @@ pub mod reviews;
 pub mod transitions;
 pub mod update;
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -21,7 +23,7 @@ use uuid::Uuid;
 
 use crate::db::DbConnection;
 use crate::db::applications::Application;
-use crate::domain::application::{CustomerBaseDraft, SiteDraft, StoreFormat};
+use crate::domain::application::{Acknowledgement, CustomerBaseDraft, SiteDraft, StoreFormat};
 use crate::domain::workflow::{Action, Status};
 use crate::error::{AppError, BlockedAction};
 use crate::workflow::Access;
@@ -47,6 +49,8 @@ pub struct ApplicationResponse {
     pub planned_opening: Option<NaiveDate>,
     pub customer_base: Option<CustomerBaseDraft>,
     pub notes: Option<String>,
+    /// The terms of the 2S partnership the group has accepted (see `ApplicationRequest`).
+    pub acknowledgements: BTreeSet<Acknowledgement>,
     /// What submitting still needs, as JSON paths (`proposed_sites[0].frontage_m`); empty once
     /// complete. `submit` and `resubmit` answer 422 `incomplete` with the same list.
     pub missing_fields: Vec<String>,
@@ -110,6 +114,7 @@ impl ApplicationResponse {
             planned_opening: application.planned_opening,
             customer_base: application.customer_base,
             notes: application.notes,
+            acknowledgements: application.acknowledgements,
             score: application.score,
             eligible: application.eligible,
             version: application.version,

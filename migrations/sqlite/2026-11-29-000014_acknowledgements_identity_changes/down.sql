@@ -1,0 +1,2 @@
+-- Forward-only: acknowledgements given and identity changes decided are kept.
+SELECT 1;
