@@ -13,6 +13,7 @@ pub mod dealer_groups;
 pub mod documents;
 pub mod events;
 pub mod idempotency;
+pub mod identity_changes;
 pub mod lease;
 pub mod lois;
 pub mod onboarding;

@@ -28,11 +28,18 @@ pub enum EventAction {
     UploadDocument,
     /// The group's owner removed a document.
     DeleteDocument,
+    /// The group's owner asked to change the group's legal name or USCC (recorded on each of
+    /// its applications, like `UpdateGroup`).
+    RequestIdentityChange,
+    /// An admin approved a change of the group's legal identity, which now holds.
+    ApproveIdentityChange,
+    /// An admin rejected a change of the group's legal identity.
+    RejectIdentityChange,
 }
 
 impl EventAction {
     /// The changes beside the workflow's moves.
-    const BESIDE: [EventAction; 7] = [
+    const BESIDE: [EventAction; 10] = [
         Self::Create,
         Self::Assign,
         Self::CompleteTask,
@@ -40,6 +47,9 @@ impl EventAction {
         Self::UpdateGroup,
         Self::UploadDocument,
         Self::DeleteDocument,
+        Self::RequestIdentityChange,
+        Self::ApproveIdentityChange,
+        Self::RejectIdentityChange,
     ];
 
     /// Every action an event may record: the moves, then the changes beside them.
@@ -65,7 +75,10 @@ impl EventAction {
             | Self::ReopenTask
             | Self::UpdateGroup
             | Self::UploadDocument
-            | Self::DeleteDocument => true,
+            | Self::DeleteDocument
+            | Self::RequestIdentityChange
+            | Self::ApproveIdentityChange
+            | Self::RejectIdentityChange => true,
         }
     }
 
@@ -92,12 +105,17 @@ impl EventAction {
                 | Action::StartOnboarding
                 | Action::Activate => false,
             },
+            // An identity change's words are the owner's, or the admin's reasons that the
+            // decision's e-mail tells the owner anyway.
             Self::Create
             | Self::CompleteTask
             | Self::ReopenTask
             | Self::UpdateGroup
             | Self::UploadDocument
-            | Self::DeleteDocument => true,
+            | Self::DeleteDocument
+            | Self::RequestIdentityChange
+            | Self::ApproveIdentityChange
+            | Self::RejectIdentityChange => true,
             Self::Assign => false,
         }
     }
@@ -129,6 +147,9 @@ impl EventAction {
             Self::UpdateGroup => ("Group profile updated", "更新集团资料"),
             Self::UploadDocument => ("Document uploaded", "上传文件"),
             Self::DeleteDocument => ("Document removed", "删除文件"),
+            Self::RequestIdentityChange => ("Identity change requested", "申请变更主体信息"),
+            Self::ApproveIdentityChange => ("Identity change approved", "主体信息变更已批准"),
+            Self::RejectIdentityChange => ("Identity change rejected", "主体信息变更被驳回"),
         };
         locale.pick(en, zh)
     }
@@ -143,6 +164,9 @@ impl EventAction {
             Self::UpdateGroup => "update_group",
             Self::UploadDocument => "upload_document",
             Self::DeleteDocument => "delete_document",
+            Self::RequestIdentityChange => "request_identity_change",
+            Self::ApproveIdentityChange => "approve_identity_change",
+            Self::RejectIdentityChange => "reject_identity_change",
         }
     }
 }
@@ -236,7 +260,10 @@ mod tests {
                 "reopen_task",
                 "update_group",
                 "upload_document",
-                "delete_document"
+                "delete_document",
+                "request_identity_change",
+                "approve_identity_change",
+                "reject_identity_change"
             ]
         );
     }

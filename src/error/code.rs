@@ -44,6 +44,9 @@ pub enum ProblemCode {
     AlreadyAssigned,
     ScorecardLocked,
     IdentityLocked,
+    IdentityNotLocked,
+    IdentityChangePending,
+    IdentityChangeDecided,
     QuotaFull,
     DocumentHashMismatch,
     LoiExpired,
@@ -314,12 +317,39 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
         ProblemCode::IdentityLocked => (
             (
                 "Identity locked",
-                "The group has submitted an application, so its legal name and USCC can no longer change; contact the recruitment team.",
+                "The group has submitted an application, so its legal name and USCC change only through an identity change request (`POST /api/v1/dealer-groups/{id}/identity-changes`) that an administrator approves.",
             ),
             (
                 "主体信息已锁定",
-                "该集团已提交申请，法定名称和统一社会信用代码不能再修改；请联系招募团队。",
+                "该集团已提交申请，法定名称和统一社会信用代码只能通过主体信息变更申请（`POST /api/v1/dealer-groups/{id}/identity-changes`）修改，并须经管理员批准。",
             ),
+        ),
+        ProblemCode::IdentityNotLocked => (
+            (
+                "Identity not locked",
+                "The group has not submitted an application yet, so its legal name and USCC change directly by editing the profile.",
+            ),
+            (
+                "主体信息未锁定",
+                "该集团尚未提交申请，可直接编辑集团资料修改法定名称和统一社会信用代码。",
+            ),
+        ),
+        ProblemCode::IdentityChangePending => (
+            (
+                "Identity change pending",
+                "The group has an identity change request awaiting a decision; wait for it before asking again.",
+            ),
+            (
+                "主体信息变更待审批",
+                "该集团已有一项待审批的主体信息变更申请，请在其审批完成后再提交。",
+            ),
+        ),
+        ProblemCode::IdentityChangeDecided => (
+            (
+                "Identity change decided",
+                "The identity change request has been approved or rejected already.",
+            ),
+            ("主体信息变更已审批", "该主体信息变更申请已被批准或驳回。"),
         ),
         ProblemCode::QuotaFull => (
             (
@@ -490,6 +520,9 @@ mod tests {
                 "already_assigned",
                 "scorecard_locked",
                 "identity_locked",
+                "identity_not_locked",
+                "identity_change_pending",
+                "identity_change_decided",
                 "quota_full",
                 "document_hash_mismatch",
                 "loi_expired",

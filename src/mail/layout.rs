@@ -33,6 +33,7 @@ pub enum Button {
     ChoosePassword,
     SetPassword,
     OpenApplication,
+    OpenGroup,
 }
 
 impl Button {
@@ -46,6 +47,8 @@ impl Button {
             (Self::SetPassword, Locale::ZhCn) => "设置密码",
             (Self::OpenApplication, Locale::En) => "Open the application",
             (Self::OpenApplication, Locale::ZhCn) => "查看申请",
+            (Self::OpenGroup, Locale::En) => "Open the group profile",
+            (Self::OpenGroup, Locale::ZhCn) => "查看集团资料",
         }
     }
 }

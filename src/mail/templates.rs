@@ -82,6 +82,17 @@ pub enum Message {
         expires_at: Option<String>,
         stores: Option<i32>,
     },
+    /// To a group's owner: an admin decided the owner's request to change the group's legal
+    /// identity.
+    IdentityChangeDecided {
+        name: String,
+        group_id: Uuid,
+        legal_name: String,
+        uscc: String,
+        approved: bool,
+        /// The admin's reasons, for a rejection.
+        reason: Option<String>,
+    },
 }
 
 /// The steps from a letter of intent to an open store that the applicant hears about.
@@ -156,6 +167,7 @@ impl Message {
             Self::AssigneeUpdate { .. } => "assignee_update.txt",
             Self::ReviewerAssigned { .. } => "reviewer_assigned.txt",
             Self::Partnership { .. } => "partnership_update.txt",
+            Self::IdentityChangeDecided { .. } => "identity_change_decided.txt",
         }
     }
 
@@ -185,6 +197,10 @@ impl Message {
             | Self::Partnership { mail, .. } => (
                 format!("{base}/applications/{}", mail.application_id),
                 Button::OpenApplication,
+            ),
+            Self::IdentityChangeDecided { group_id, .. } => (
+                format!("{base}/dealer-groups/{group_id}"),
+                Button::OpenGroup,
             ),
         };
         Link { url, button }
@@ -239,6 +255,14 @@ impl Message {
                 event => step.as_str(), expires_at, stores,
                 ..mail.values(link, locale)
             },
+            Self::IdentityChangeDecided {
+                name,
+                legal_name,
+                uscc,
+                approved,
+                reason,
+                ..
+            } => context! { name, legal_name, uscc, approved, reason, link },
         }
     }
 }
@@ -297,6 +321,7 @@ impl MailComposer {
         template!(env, "assignee_update.txt");
         template!(env, "reviewer_assigned.txt");
         template!(env, "partnership_update.txt");
+        template!(env, "identity_change_decided.txt");
         template!(env, "layout.html");
         Ok(Self {
             env,
@@ -440,6 +465,16 @@ mod tests {
                 group: "Huadong Motors".into(),
             },
         ];
+        for approved in [true, false] {
+            messages.push(Message::IdentityChangeDecided {
+                name: "Li".into(),
+                group_id: Uuid::nil(),
+                legal_name: "苏州东方新能源汽车集团有限公司".into(),
+                uscc: "91320500123456788".into(),
+                approved,
+                reason: (!approved).then(|| "The licence names another company.".into()),
+            });
+        }
         for step in [
             PartnershipStep::LoiOffered,
             PartnershipStep::LoiExpiring,
@@ -549,8 +584,15 @@ mod tests {
                 .expect("renders");
             assert!(mail.text.contains(&format!("\n{link}\n")), "{}", mail.text);
         }
-        // Every mail about an application links to it.
+        // Every mail about an application links to it, and one about a group to the group.
         for message in &messages[3..] {
+            if let Message::IdentityChangeDecided { .. } = message {
+                assert_eq!(
+                    message.link(BASE).url,
+                    "https://portal.example/app/dealer-groups/00000000-0000-0000-0000-000000000000"
+                );
+                continue;
+            }
             assert!(
                 message
                     .link(BASE)

@@ -311,6 +311,15 @@ fn body_checks() -> Vec<(&'static str, Check)> {
                 .map(drop)
                 .map_err(|e| format!("{e:?}"))
         }),
+        ("request_identity_change", |v| {
+            let body = validated::<crate::domain::identity_change::IdentityChangeRequest>(v)?;
+            crate::domain::uscc::Uscc::parse(&body.uscc)
+                .map(drop)
+                .map_err(|e| e.code().to_owned())
+        }),
+        ("reject_identity_change", |v| {
+            validated::<crate::domain::identity_change::IdentityChangeRejection>(v).map(drop)
+        }),
         ("create_webhook", |v| {
             let body = validated::<webhooks::create::SubscriptionRequest>(v)?;
             crate::webhooks::target::check_url(&body.url, false)

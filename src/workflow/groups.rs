@@ -11,13 +11,31 @@ use crate::db::{DbConnection, applications, rankings, users};
 use crate::domain::account::Role;
 use crate::domain::dealer_group::Profile;
 use crate::domain::event::EventAction;
+use crate::domain::uscc::Uscc;
 use crate::domain::workflow::Actor;
-use crate::error::{AppError, ProblemCode};
+use crate::error::{AppError, FieldError, ProblemCode};
 
 /// A profile as checked (USCC normalised, name trimmed), with its soft warnings.
 pub struct CheckedProfile {
     pub profile: Profile,
     pub warnings: Vec<String>,
+}
+
+impl CheckedProfile {
+    /// The profile as stored (USCC normalised, name trimmed) with its soft warnings; 422 on
+    /// `uscc` when the code is malformed or its check character is wrong.
+    pub fn check(mut profile: Profile) -> Result<Self, AppError> {
+        let uscc = Uscc::parse(&profile.uscc)
+            .map_err(|error| AppError::Validation(vec![FieldError::new("uscc", error.code())]))?;
+        let warnings = uscc
+            .warnings()
+            .into_iter()
+            .map(|w| w.code().to_owned())
+            .collect();
+        profile.uscc = uscc.as_str().to_owned();
+        profile.legal_name = profile.legal_name.trim().to_owned();
+        Ok(Self { profile, warnings })
+    }
 }
 
 /// Registers group `id` with `owner` as its owner (409 `already_in_group` if the owner belongs
@@ -72,19 +90,26 @@ pub fn update(
     }
     let changed = changed_fields(old, new)?;
     if !changed.is_empty() {
-        for (application_id, status) in applications::of_group(work, group.id)? {
-            work.record(NewEvent {
-                application_id,
-                actor_id: Some(by),
-                actor_role: Actor::ApplicantOwner,
-                action: EventAction::UpdateGroup,
-                from_status: Some(status),
-                to_status: status,
-                reason_code: None,
-                reason: Some(format!("changed: {}", changed.join(", "))),
-            });
-        }
+        let reason = format!("changed: {}", changed.join(", "));
+        record_on_applications(
+            work,
+            group.id,
+            (by, Actor::ApplicantOwner),
+            EventAction::UpdateGroup,
+            &reason,
+        )?;
     }
+    write_profile(work, group, checked)
+}
+
+/// Writes `checked` as the profile of `group` (at the version it was read), with its top-100
+/// verification worked out again: 412 if the group changed meanwhile, 409 `uscc_taken` if
+/// another group has the USCC.
+pub(super) fn write_profile(
+    work: &mut Work<'_>,
+    group: &DealerGroup,
+    checked: &CheckedProfile,
+) -> Result<DealerGroup, AppError> {
     let verified = rank_verified(work, &checked.profile)?;
     let now = work.now();
     let updated = dealer_groups::update(
@@ -100,6 +125,31 @@ pub fn update(
         return Err(AppError::VersionMismatch);
     }
     found(work, group.id)
+}
+
+/// Records `action` by `by` (an account and its part) with `reason` in the timeline of each of
+/// the group's applications: the audit chain is per application, and a group without one has
+/// no timeline to record it in.
+pub(super) fn record_on_applications(
+    work: &mut Work<'_>,
+    group_id: Uuid,
+    (by, actor_role): (Uuid, Actor),
+    action: EventAction,
+    reason: &str,
+) -> Result<(), AppError> {
+    for (application_id, status) in applications::of_group(work, group_id)? {
+        work.record(NewEvent {
+            application_id,
+            actor_id: Some(by),
+            actor_role,
+            action,
+            from_status: Some(status),
+            to_status: status,
+            reason_code: None,
+            reason: Some(reason.to_owned()),
+        });
+    }
+    Ok(())
 }
 
 /// The names of the profile's fields (as in the API) whose values differ.
@@ -118,7 +168,7 @@ fn changed_fields(old: &Profile, new: &Profile) -> Result<Vec<String>, AppError>
         .collect())
 }
 
-fn found(conn: &mut DbConnection, id: Uuid) -> Result<DealerGroup, AppError> {
+pub(super) fn found(conn: &mut DbConnection, id: Uuid) -> Result<DealerGroup, AppError> {
     dealer_groups::find(conn, id)?.ok_or(AppError::NotFound)
 }
 

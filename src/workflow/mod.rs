@@ -19,8 +19,9 @@
 //!   for the actions a caller is offered (`allowed_actions`, `blocked_actions`).
 //! - `drafts`, `documents`, `assignment`, `scorecards`, `onboarding`, `letters`: the changes
 //!   to an application that are not moves.
-//! - `accounts`, `groups`, `integrators`: registration, e-mailed links, staff; dealer groups'
-//!   profiles; deleting integrator clients and redelivering webhooks.
+//! - `accounts`, `groups`, `identity`, `integrators`: registration, e-mailed links, staff;
+//!   dealer groups' profiles and the changes of their legal identity; deleting integrator
+//!   clients and redelivering webhooks.
 //! - `recipients`: who hears about an application, in which language.
 
 pub mod access;
@@ -31,6 +32,7 @@ pub mod drafts;
 pub mod eligibility;
 pub mod groups;
 pub mod guards;
+pub mod identity;
 pub mod integrators;
 pub mod letters;
 pub mod moves;

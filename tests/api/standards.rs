@@ -70,10 +70,9 @@ async fn change_site(app: &TestApp, owner: &str, id: &str, version: i64, change:
     );
 }
 
+// Street fronts and sites the group does not control fail.
 db_test!(
-    async fn a_plaza_point_is_judged_by_its_own_standard_and_street_fronts_and_unsecured_sites_fail(
-        app: TestApp,
-    ) {
+    async fn a_plaza_point_is_judged_by_its_own_standard(app: TestApp) {
         let (owner, _) = app
             .applicant_with_group("owner@dealer.example", "91320500123456788")
             .await;

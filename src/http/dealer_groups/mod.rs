@@ -2,6 +2,7 @@
 
 pub mod create;
 pub mod get;
+pub mod identity_changes;
 pub mod list;
 pub mod update;
 
@@ -13,8 +14,8 @@ use uuid::Uuid;
 
 use crate::db::dealer_groups::DealerGroup;
 use crate::domain::dealer_group::Profile;
-use crate::domain::uscc::{Uscc, UsccWarning};
-use crate::error::{AppError, FieldError};
+use crate::domain::uscc::UsccWarning;
+use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::workflow::groups::CheckedProfile;
 
@@ -86,15 +87,6 @@ impl DealerGroupResponse {
 
 /// The profile as stored (USCC normalised) with its soft warnings; 422 on `uscc` when the code
 /// is malformed or its check character is wrong.
-fn checked_profile(mut profile: Profile) -> Result<CheckedProfile, AppError> {
-    let uscc = Uscc::parse(&profile.uscc)
-        .map_err(|error| AppError::Validation(vec![FieldError::new("uscc", error.code())]))?;
-    let warnings = uscc
-        .warnings()
-        .into_iter()
-        .map(|w| w.code().to_owned())
-        .collect();
-    profile.uscc = uscc.as_str().to_owned();
-    profile.legal_name = profile.legal_name.trim().to_owned();
-    Ok(CheckedProfile { profile, warnings })
+fn checked_profile(profile: Profile) -> Result<CheckedProfile, AppError> {
+    CheckedProfile::check(profile)
 }
