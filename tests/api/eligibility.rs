@@ -391,11 +391,12 @@ db_test!(
         assert_eq!(site_zh["title"], "商圈选址");
         assert_eq!(
             site_en["explanation"],
-            "Site 1 is in an automobile business district but its frontage is 20 m (at least 26 m)."
+            "Site 1 is in an automobile business district, judged as a full 2S store, but its \
+             frontage is 20 m (at least 26 m)."
         );
         assert_eq!(
             site_zh["explanation"],
-            "场地1位于汽车商圈，但临街面宽为20米（至少26米）。"
+            "场地1位于汽车商圈，按完整2S店标准评估，但临街面宽为20米（至少26米）。"
         );
         assert_eq!(
             en["summary"],
