@@ -49,7 +49,25 @@ pub enum LeaseStatus {
 /// What an applicant writes in an application. Only `city_code` is needed to save a draft; what
 /// is sent is checked, and `submit` checks that nothing is missing.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
-#[schema(as = ApplicationRequest)]
+#[schema(as = ApplicationRequest, example = json!({
+    "city_code": "320500",
+    "store_format": "2S",
+    "proposed_sites": [{
+        "address": "1288 Wuzhong Avenue",
+        "district": "Wuzhong",
+        "site_type": "auto_business_district",
+        "site_area_sqm": 4200.0,
+        "frontage_m": 32.0,
+        "showroom_height_m": 7.5,
+        "showroom_sqm": 650.0,
+        "workshop_sqm": 1200.0,
+        "lease_status": "negotiating"
+    }],
+    "investment_cny": 28000000,
+    "planned_opening": "2027-05-01",
+    "customer_base": {"active_customers": 38000, "annual_service_visits": 52000},
+    "notes": "The site is in Suzhou's auto business district, two streets from our Mercedes-Benz dealership; the lease can be signed within a month of the letter of intent."
+}))]
 pub struct ProposalDraft {
     /// The target city (GB/T 2260 code); it cannot change once the application exists.
     #[schema(pattern = "^[0-9]{6}$", example = "320500")]
@@ -88,7 +106,17 @@ pub struct ProposalDraft {
 /// A site the group proposes for the store, in the application's city; in a draft any field may
 /// still be missing.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
-#[schema(as = ProposedSite)]
+#[schema(as = ProposedSite, example = json!({
+    "address": "1288 Wuzhong Avenue",
+    "district": "Wuzhong",
+    "site_type": "auto_business_district",
+    "site_area_sqm": 4200.0,
+    "frontage_m": 32.0,
+    "showroom_height_m": 7.5,
+    "showroom_sqm": 650.0,
+    "workshop_sqm": 1200.0,
+    "lease_status": "negotiating"
+}))]
 pub struct SiteDraft {
     #[validate(
         length(min = 1, max = 300),
@@ -152,7 +180,7 @@ pub struct SiteDraft {
 
 /// The customers the group brings; `active_customers` is needed to submit.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
-#[schema(as = CustomerBase)]
+#[schema(as = CustomerBase, example = json!({"active_customers": 38000, "annual_service_visits": 52000}))]
 pub struct CustomerBaseDraft {
     #[validate(range(min = 0, max = 100_000_000))]
     #[schema(minimum = 0, maximum = 100_000_000)]

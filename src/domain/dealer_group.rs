@@ -75,13 +75,40 @@ pub struct RankClaim {
 
 /// Everything a group says about itself; the body of `POST /api/v1/dealer-groups`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "legal_name": "江苏华东汽车销售服务集团有限公司",
+    "uscc": "91320500MA1MQ7K23W",
+    "hq_city": "Suzhou",
+    "hq_province": "Jiangsu",
+    "founded_year": 2004,
+    "registered_capital_cny": 200000000,
+    "annual_revenue_cny": 36000000000_i64,
+    "stores_total": 126,
+    "national_rank_claim": {"year": 2025, "rank": 1},
+    "provinces": [
+        {"province": "Jiangsu", "stores": 68},
+        {"province": "Zhejiang", "stores": 31},
+        {"province": "Shanghai", "stores": 27}
+    ],
+    "brands": [
+        {"brand": "BYD", "segment": "nev", "years": 7, "annual_units": 9800},
+        {"brand": "Mercedes-Benz", "segment": "luxury", "years": 15, "annual_units": 12600},
+        {"brand": "Toyota", "segment": "mainstream_ice", "years": 18, "annual_units": 21400}
+    ],
+    "after_sales": {"mechanical": true, "sheet_metal": true, "paint": true, "repair_class": 1},
+    "contact": {"name": "Wang Fang", "phone": "13912345678", "email": "wang.fang@dealer.example"}
+}))]
 pub struct Profile {
     /// The registered legal name.
     #[validate(
         length(min = 1, max = 200),
         custom(function = "crate::domain::text::single_line")
     )]
-    #[schema(min_length = 1, max_length = 200, example = "苏州东方汽车集团有限公司")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "江苏华东汽车销售服务集团有限公司"
+    )]
     #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub legal_name: String,
     /// Unified Social Credit Code (18 characters, valid check character).
@@ -89,7 +116,7 @@ pub struct Profile {
         min_length = 18,
         max_length = 18,
         pattern = "^[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}$",
-        example = "91320500MA1MXXXX0X"
+        example = "91320500MA1MQ7K23W"
     )]
     pub uscc: String,
     #[validate(

@@ -18,6 +18,22 @@ use crate::workflow::Access;
 
 /// One entry of the audit timeline, with words beside its codes in the caller's language.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019cc0c4-0dc0-7951-9d9d-c9f81818e811",
+    "at": "2026-03-06T01:30:00Z",
+    "actor_id": "01956f3a-8c21-7a4b-b3d2-1f2e3d4c5b6a",
+    "actor_role": "reviewer",
+    "actor_label": "Reviewer",
+    "action": "start_review",
+    "action_label": "Review started",
+    "from_status": "submitted",
+    "from_status_label": "Submitted",
+    "to_status": "under_review",
+    "to_status_label": "In review",
+    "reason_code": null,
+    "reason_label": null,
+    "reason": null
+}))]
 pub struct EventResponse {
     pub id: Uuid,
     pub at: DateTime<Utc>,

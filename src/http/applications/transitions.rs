@@ -20,6 +20,10 @@ use crate::workflow::Access;
 use crate::workflow::{self, MoveRequest, Mover};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "action": "request_info",
+    "message": "Please upload the signed lease, or the landlord's letter of intent, for 1288 Wuzhong Avenue."
+}))]
 pub struct TransitionRequest {
     pub action: Action,
     /// Why: required by `reopen`, optional with `reject` and `withdraw`.

@@ -19,6 +19,36 @@ use crate::i18n::Locale;
 use crate::workflow::groups::CheckedProfile;
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019589f0-2c3d-7e4f-8a5b-6c7d8e9fa0b1",
+    "legal_name": "江苏华东汽车销售服务集团有限公司",
+    "uscc": "91320500MA1MQ7K23W",
+    "hq_city": "Suzhou",
+    "hq_province": "Jiangsu",
+    "founded_year": 2004,
+    "registered_capital_cny": 200000000,
+    "annual_revenue_cny": 36000000000_i64,
+    "stores_total": 126,
+    "national_rank_claim": {"year": 2025, "rank": 1},
+    "provinces": [
+        {"province": "Jiangsu", "stores": 68},
+        {"province": "Zhejiang", "stores": 31},
+        {"province": "Shanghai", "stores": 27}
+    ],
+    "brands": [
+        {"brand": "BYD", "segment": "nev", "years": 7, "annual_units": 9800},
+        {"brand": "Mercedes-Benz", "segment": "luxury", "years": 15, "annual_units": 12600},
+        {"brand": "Toyota", "segment": "mainstream_ice", "years": 18, "annual_units": 21400}
+    ],
+    "after_sales": {"mechanical": true, "sheet_metal": true, "paint": true, "repair_class": 1},
+    "contact": {"name": "Wang Fang", "phone": "13912345678", "email": "wang.fang@dealer.example"},
+    "rank_verified": true,
+    "warnings": [],
+    "owner_id": "01956f3a-2b4c-7d8e-9f01-23456789abcd",
+    "version": 2,
+    "created_at": "2026-03-01T06:45:10Z",
+    "updated_at": "2026-03-03T02:10:00Z"
+}))]
 pub struct DealerGroupResponse {
     pub id: Uuid,
     #[serde(flatten)]
@@ -86,7 +116,7 @@ impl DealerGroupResponse {
 
 /// The profile as stored (USCC normalised) with its soft warnings; 422 on `uscc` when the code
 /// is malformed or its check character is wrong.
-fn checked_profile(mut profile: Profile) -> Result<CheckedProfile, AppError> {
+pub(crate) fn checked_profile(mut profile: Profile) -> Result<CheckedProfile, AppError> {
     let uscc = Uscc::parse(&profile.uscc)
         .map_err(|error| AppError::Validation(vec![FieldError::new("uscc", error.code())]))?;
     let warnings = uscc
