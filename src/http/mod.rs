@@ -20,6 +20,7 @@ pub mod me;
 pub mod merge_patch;
 pub mod metrics;
 pub mod ops;
+pub mod pages;
 pub mod pagination;
 pub mod problem;
 pub mod rankings;

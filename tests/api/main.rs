@@ -24,6 +24,7 @@ mod labels;
 mod mail;
 mod openapi;
 mod operations;
+mod pages;
 mod partnership;
 mod receiver;
 mod reports;
