@@ -98,3 +98,73 @@ impl Page {
             .body(self.body)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// The keys of the word list for `language` in a script: the lines `key: "…"` (or
+    /// `"key": "…"`) of the block that opens with `language: {`, up to its closing line.
+    fn words(script: &str, language: &str) -> BTreeSet<String> {
+        let mut lines = script
+            .lines()
+            .skip_while(|line| line.trim() != format!("{language}: {{"));
+        let opening = lines.next().unwrap_or_default();
+        let indent = opening.len() - opening.trim_start().len();
+        let closing = format!("{}}},", " ".repeat(indent));
+        lines
+            .take_while(|line| *line != closing)
+            .filter(|line| line.len() - line.trim_start().len() == indent + 2)
+            .filter_map(|line| line.trim().split_once(':'))
+            .map(|(key, _)| key.trim_matches('"').to_owned())
+            .collect()
+    }
+
+    fn file(path: &str) -> &'static str {
+        PAGES
+            .iter()
+            .find(|page| page.path == path)
+            .map(|page| page.body)
+            .unwrap_or_default()
+    }
+
+    /// The values of `data-t="…"` in a page.
+    fn named_words(html: &str) -> BTreeSet<String> {
+        html.split("data-t=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn every_word_is_there_in_both_languages() {
+        let common = file("/pages/common.js");
+        let common_words = words(common, "\"zh-CN\"");
+        assert!(common_words.contains("brand"), "{common_words:?}");
+        assert_eq!(common_words, words(common, "en"));
+        for (page, script) in [
+            ("/verify-email", "/pages/verify-email.js"),
+            ("/reset-password", "/pages/reset-password.js"),
+            (PAGES[2].path, "/pages/application.js"),
+        ] {
+            let zh = words(file(script), "\"zh-CN\"");
+            let en = words(file(script), "en");
+            assert!(
+                zh.contains("title") && zh.contains("heading"),
+                "{script}: {zh:?}"
+            );
+            assert_eq!(zh, en, "{script}");
+            let known: BTreeSet<String> = common_words.union(&zh).cloned().collect();
+            let named = named_words(file(page));
+            assert!(named.contains("brand"), "{page}");
+            let unknown: Vec<&String> = named.difference(&known).collect();
+            assert!(
+                unknown.is_empty(),
+                "{page} names words no list has: {unknown:?}"
+            );
+        }
+    }
+}

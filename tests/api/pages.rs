@@ -175,7 +175,7 @@ db_test!(
             .await;
         let id = app.draft_application(&owner, SUZHOU).await;
         moved(
-            act(&app, &owner, &id, json!({"action": "submit"})).await,
+            act(app, &owner, &id, json!({"action": "submit"})).await,
             "under_review",
         )
         .await;
