@@ -25,6 +25,7 @@ mod mail;
 mod openapi;
 mod operations;
 mod partnership;
+mod places;
 mod receiver;
 mod reports;
 mod review;
