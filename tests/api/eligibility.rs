@@ -147,7 +147,7 @@ fn timeless(mut report: Value) -> Value {
     report
 }
 
-fn check<'r>(report: &'r Value, code: &str) -> &'r Value {
+pub fn check<'r>(report: &'r Value, code: &str) -> &'r Value {
     report["checks"]
         .as_array()
         .unwrap()

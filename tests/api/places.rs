@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::applications::application;
 use crate::db_test;
 use crate::dealer_groups::{profile, uscc};
+use crate::eligibility::check;
 use crate::helpers::*;
 use crate::stories::SUZHOU;
 use dealer_portal::db::DbConnection;
@@ -16,20 +17,10 @@ use dealer_portal::error::AppError;
 
 const CHONGQING: &str = "500000";
 
-/// The check `code` of `report`.
-fn check<'r>(report: &'r Value, code: &str) -> &'r Value {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["code"] == code)
-        .unwrap_or_else(|| panic!("no {code} in {report:#}"))
-}
-
-/// A group that is not ranked and has just enough for the regional route in Suzhou: 3 stores in
-/// Jiangsu (written as `provinces`) and CNY 500 million of revenue.
-fn regional(legal_name: &str, uscc_body: &str, provinces: Value) -> Value {
-    let mut body = profile(legal_name, &uscc(uscc_body));
+/// A group that is not ranked, with CNY 500 million of revenue (just enough for the regional
+/// route) and stores in `provinces`.
+fn regional(provinces: Value) -> Value {
+    let mut body = profile("苏州东方汽车集团有限公司", &uscc("91320500123456788"));
     body["national_rank_claim"] = Value::Null;
     body["annual_revenue_cny"] = json!(500_000_000);
     body["provinces"] = provinces;
@@ -47,6 +38,20 @@ async fn created_group(app: &TestApp, token: &str, body: &Value) -> Value {
     res.json().await.unwrap()
 }
 
+/// Asserts a 422 whose errors are exactly `expected` (field, code), in any order.
+async fn refused(res: reqwest::Response, expected: &[(&str, &str)]) -> Value {
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let mut codes = error_codes(&problem);
+    codes.sort();
+    let mut expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(field, code)| ((*field).to_owned(), (*code).to_owned()))
+        .collect();
+    expected.sort();
+    assert_eq!(codes, expected, "{problem}");
+    problem
+}
+
 /// The stored report of application `id`, after submitting it.
 async fn submitted_report(app: &TestApp, owner: &str, email: &str, id: &str) -> Value {
     app.submit(owner, email, "en", id).await;
@@ -61,18 +66,14 @@ db_test!(
     async fn a_group_writing_its_provinces_in_chinese_passes_the_regional_route(app: TestApp) {
         let email = "owner@dealer.example";
         let owner = app.verified_applicant(email).await;
-        let mut body = regional(
-            "苏州东方汽车集团有限公司",
-            "91320500123456788",
-            json!([
-                {"province": "江苏省", "stores": 2},
-                {"province": "江苏", "stores": 1},
-                {"province": "广东省", "stores": 5},
-                {"province": "重庆市", "stores": 4}
-            ]),
-        );
+        let mut body = regional(json!([
+            {"province": "江苏省", "stores": 2},
+            {"province": "江苏", "stores": 1},
+            {"province": "广东省", "stores": 5},
+            {"province": "重庆市", "stores": 4}
+        ]));
         body["hq_province"] = json!("江苏省");
-        let group = created_group(&app, &owner, &body).await;
+        let group = created_group(app, &owner, &body).await;
         assert_eq!(
             group["provinces"],
             json!([
@@ -86,7 +87,7 @@ db_test!(
         assert_eq!(group["hq_province_code"], "320000");
 
         let id = app.draft_application(&owner, SUZHOU).await;
-        let report = submitted_report(&app, &owner, email, &id).await;
+        let report = submitted_report(app, &owner, email, &id).await;
         let ranking = check(&report, "ranking_or_regional_strength");
         assert_eq!(ranking["passed"], true, "{report:#}");
         assert_eq!(ranking["detail"]["rank_verified"], false);
@@ -112,30 +113,23 @@ db_test!(
     async fn provinces_are_names_in_either_language_or_codes_and_nothing_else(app: TestApp) {
         let owner = app.verified_applicant("owner@dealer.example").await;
         let admin = app.admin("lead@maker.example").await;
-        let mut body = regional(
-            "苏州东方汽车集团有限公司",
-            "91320500123456788",
-            json!([
-                {"province": "320000", "stores": 1},
-                {"province": "Guangdong Province", "stores": 2},
-                {"province": "Atlantis", "stores": 3},
-                {"province": "320500", "stores": 4}
-            ]),
-        );
+        let mut body = regional(json!([
+            {"province": "320000", "stores": 1},
+            {"province": "Guangdong Province", "stores": 2},
+            {"province": "Atlantis", "stores": 3},
+            {"province": "320500", "stores": 4}
+        ]));
         body["hq_province"] = json!("Narnia");
         let res = app.post("/api/v1/dealer-groups", Some(&owner), &body).await;
-        let problem =
-            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-        let mut codes = error_codes(&problem);
-        codes.sort();
-        assert_eq!(
-            codes,
-            [
-                ("hq_province".into(), "unknown_province".into()),
-                ("provinces[2].province".into(), "unknown_province".into()),
-                ("provinces[3].province".into(), "unknown_province".into()),
-            ]
-        );
+        let problem = refused(
+            res,
+            &[
+                ("hq_province", "unknown_province"),
+                ("provinces[2].province", "unknown_province"),
+                ("provinces[3].province", "unknown_province"),
+            ],
+        )
+        .await;
         let message = problem["errors"][0]["message"].as_str().unwrap();
         assert!(message.contains("province-level division"), "{message}");
 
@@ -146,7 +140,7 @@ db_test!(
             {"province": "Guangdong Province", "stores": 2},
             {"province": "Inner Mongolia", "stores": 3}
         ]);
-        let group = created_group(&app, &owner, &body).await;
+        let group = created_group(app, &owner, &body).await;
         let path = format!("/api/v1/dealer-groups/{}", group["id"].as_str().unwrap());
         assert_eq!(
             group["provinces"],
@@ -189,12 +183,7 @@ db_test!(
                 ]}),
             )
             .await;
-        let problem =
-            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-        assert_eq!(
-            error_codes(&problem),
-            [("provinces[1].province".into(), "unknown_province".into())]
-        );
+        refused(res, &[("provinces[1].province", "unknown_province")]).await;
         let res = app
             .patch(
                 &path,
@@ -238,12 +227,7 @@ db_test!(
         let res = app
             .get("/api/v1/dealer-groups?province=Atlantis", Some(&admin))
             .await;
-        let problem =
-            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-        assert_eq!(
-            error_codes(&problem),
-            [("province".into(), "unknown_province".into())]
-        );
+        refused(res, &[("province", "unknown_province")]).await;
     }
 );
 
@@ -257,25 +241,30 @@ db_test!(
             body
         };
 
-        // Nanjing's Xuanwu, Jiangsu, Suzhou itself, Chongqing's Yuzhong: not in Suzhou.
-        for outside in ["320102", "320000", "320500", "500103"] {
+        // Not in Suzhou: Nanjing's Xuanwu, Jiangsu, Suzhou itself, Chongqing's Yuzhong. Not in
+        // Chongqing, a municipality whose districts and counties share its first two digits:
+        // Chongqing itself, its district grouping, Chengdu's Jinjiang.
+        for (city, outside) in [
+            (SUZHOU, "320102"),
+            (SUZHOU, "320000"),
+            (SUZHOU, "320500"),
+            (SUZHOU, "500103"),
+            (CHONGQING, "500000"),
+            (CHONGQING, "500100"),
+            (CHONGQING, "510104"),
+        ] {
             let res = app
                 .post(
                     "/api/v1/applications",
                     Some(&owner),
-                    &with_district(SUZHOU, outside),
+                    &with_district(city, outside),
                 )
                 .await;
-            let problem =
-                assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-            assert_eq!(
-                error_codes(&problem),
-                [(
-                    "proposed_sites[0].district_code".into(),
-                    "district_outside_city".into()
-                )],
-                "{outside}"
-            );
+            refused(
+                res,
+                &[("proposed_sites[0].district_code", "district_outside_city")],
+            )
+            .await;
         }
         let res = app
             .post(
@@ -284,15 +273,7 @@ db_test!(
                 &with_district(SUZHOU, "32050"),
             )
             .await;
-        let problem =
-            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-        assert_eq!(
-            error_codes(&problem),
-            [(
-                "proposed_sites[0].district_code".into(),
-                "division_code".into()
-            )]
-        );
+        refused(res, &[("proposed_sites[0].district_code", "division_code")]).await;
 
         // Gusu is in Suzhou; a second site without a code is fine, and not located.
         let mut body = with_district(SUZHOU, "320508");
@@ -331,33 +312,12 @@ db_test!(
                 &json!({"proposed_sites": [{"district_code": "320102"}, {"district_code": "320585"}]}),
             )
             .await;
-        let problem =
-            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-        assert_eq!(
-            error_codes(&problem),
-            [(
-                "proposed_sites[0].district_code".into(),
-                "district_outside_city".into()
-            )]
-        );
+        refused(
+            res,
+            &[("proposed_sites[0].district_code", "district_outside_city")],
+        )
+        .await;
 
-        // Chongqing is a municipality: its districts and counties share its first two digits.
-        for outside in ["500000", "500100", "510104"] {
-            let res = app
-                .post(
-                    "/api/v1/applications",
-                    Some(&owner),
-                    &with_district(CHONGQING, outside),
-                )
-                .await;
-            let problem =
-                assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-            assert_eq!(
-                error_fields(&problem),
-                ["proposed_sites[0].district_code"],
-                "{outside}"
-            );
-        }
         // Chengkou is a county of Chongqing, Yuzhong a district.
         let id = app
             .draft_from(&owner, &with_district(CHONGQING, "500229"))
@@ -376,7 +336,7 @@ db_test!(
             "{}",
             res.text().await.unwrap()
         );
-        let report = submitted_report(&app, &owner, email, &id).await;
+        let report = submitted_report(app, &owner, email, &id).await;
         let site = check(&report, "commercial_district_site");
         assert_eq!(site["detail"]["sites_not_located"], json!([]));
         let application = app
@@ -391,13 +351,9 @@ db_test!(
         let email = "owner@dealer.example";
         let owner = app.verified_applicant(email).await;
         let group = created_group(
-            &app,
+            app,
             &owner,
-            &regional(
-                "苏州东方汽车集团有限公司",
-                "91320500123456788",
-                json!([{"province": "Anhui", "stores": 9}]),
-            ),
+            &regional(json!([{"province": "Anhui", "stores": 9}])),
         )
         .await;
         let id = group["id"].as_str().unwrap().to_owned();
@@ -446,14 +402,14 @@ db_test!(
         let coded = app
             .state
             .db
-            .run(|conn| dealer_portal::db::dealer_groups::code_stored_places(conn))
+            .run(dealer_portal::db::dealer_groups::code_stored_places)
             .await
             .unwrap();
         assert_eq!(coded, 1);
         let again = app
             .state
             .db
-            .run(|conn| dealer_portal::db::dealer_groups::code_stored_places(conn))
+            .run(dealer_portal::db::dealer_groups::code_stored_places)
             .await
             .unwrap();
         assert_eq!(again, 0);
@@ -473,7 +429,7 @@ db_test!(
 
         // It evaluates by code: 3 stores in Jiangsu for Suzhou.
         let application = app.draft_application(&owner, SUZHOU).await;
-        let report = submitted_report(&app, &owner, email, &application).await;
+        let report = submitted_report(app, &owner, email, &application).await;
         let ranking = check(&report, "ranking_or_regional_strength");
         assert_eq!(ranking["detail"]["stores_in_province"], 3);
         assert_eq!(ranking["passed"], true, "{report:#}");
@@ -487,11 +443,6 @@ db_test!(
                 &json!({"stores_total": 20}),
             )
             .await;
-        let problem =
-            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-        assert_eq!(
-            error_codes(&problem),
-            [("provinces[2].province".into(), "unknown_province".into())]
-        );
+        refused(res, &[("provinces[2].province", "unknown_province")]).await;
     }
 );
