@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::schema::{applications, cities};
 use crate::domain::city::CityStatus;
+use crate::domain::division;
 use crate::domain::workflow::Status;
 use crate::error::{AppError, ProblemCode};
 
@@ -88,6 +89,14 @@ pub struct City {
 }
 
 impl City {
+    /// The GB/T 2260 code of the city's province: the one the plan names (the first plan names
+    /// provinces in English), else the one the city's own code lies in.
+    pub fn province_code(&self) -> Option<&'static str> {
+        division::find(&self.province)
+            .or_else(|| division::province_of(&self.code))
+            .map(|d| d.code)
+    }
+
     /// The plan status, parsed.
     pub fn plan_status(&self) -> Result<CityStatus, AppError> {
         self.status

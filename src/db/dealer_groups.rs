@@ -6,7 +6,9 @@ use uuid::Uuid;
 
 use super::DbConnection;
 use super::schema::{applications, dealer_groups, users};
-use crate::domain::dealer_group::{Profile, RankClaim, name_key};
+use crate::domain::dealer_group::{
+    Profile, ProvincePresence, RankClaim, name_key, place, stored_place,
+};
 use crate::error::{AppError, ProblemCode};
 
 diesel::define_sql_function!(
@@ -62,18 +64,24 @@ impl TryFrom<Row> for DealerGroup {
             (Some(year), Some(rank)) => Some(RankClaim { year, rank }),
             _ => None,
         };
+        let (hq_province, hq_province_code) = place(&row.hq_province);
+        let provinces: Vec<StoredPresence> = from_json(&row.id, &row.provinces, "provinces")?;
         Ok(Self {
             profile: Profile {
                 legal_name: row.legal_name.clone(),
                 uscc: row.uscc.clone(),
                 hq_city: row.hq_city.clone(),
-                hq_province: row.hq_province.clone(),
+                hq_province,
+                hq_province_code,
                 founded_year: row.founded_year,
                 registered_capital_cny: row.registered_capital_cny,
                 annual_revenue_cny: row.annual_revenue_cny,
                 stores_total: row.stores_total,
                 national_rank_claim,
-                provinces: from_json(&row.id, &row.provinces, "provinces")?,
+                provinces: provinces
+                    .iter()
+                    .map(|p| ProvincePresence::new(&p.province, p.stores))
+                    .collect(),
                 brands: from_json(&row.id, &row.brands, "brands")?,
                 after_sales: from_json(&row.id, &row.after_sales, "after_sales")?,
                 contact: from_json(&row.id, &row.contact, "contact")?,
@@ -102,6 +110,28 @@ fn from_json<T: serde::de::DeserializeOwned>(
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
     serde_json::to_string(value).map_err(|e| AppError::Internal(e.into()))
+}
+
+/// Stores in one province as the `provinces` column keeps them: the province's GB/T 2260 code.
+/// Profiles written before v1.1 kept the name as sent; reading takes either, and
+/// `code_stored_places` rewrites the names.
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct StoredPresence {
+    province: String,
+    stores: i32,
+}
+
+fn stored_provinces(provinces: &[ProvincePresence]) -> Vec<StoredPresence> {
+    provinces
+        .iter()
+        .map(|p| StoredPresence {
+            province: p
+                .province_code
+                .clone()
+                .unwrap_or_else(|| stored_place(&p.province)),
+            stores: p.stores,
+        })
+        .collect()
 }
 
 /// The columns a profile (with what is derived from it) writes, on insert and on update alike.
@@ -134,14 +164,17 @@ impl ProfileColumns {
             name_key: name_key(&profile.legal_name),
             uscc: profile.uscc.clone(),
             hq_city: profile.hq_city.clone(),
-            hq_province: profile.hq_province.clone(),
+            hq_province: profile
+                .hq_province_code
+                .clone()
+                .unwrap_or_else(|| stored_place(&profile.hq_province)),
             founded_year: profile.founded_year,
             registered_capital_cny: profile.registered_capital_cny,
             annual_revenue_cny: profile.annual_revenue_cny,
             stores_total: profile.stores_total,
             rank_claim_year: profile.national_rank_claim.as_ref().map(|c| c.year),
             rank_claim_rank: profile.national_rank_claim.as_ref().map(|c| c.rank),
-            provinces: to_json(&profile.provinces)?,
+            provinces: to_json(&stored_provinces(&profile.provinces))?,
             brands: to_json(&profile.brands)?,
             after_sales: to_json(&profile.after_sales)?,
             contact: to_json(&profile.contact)?,
@@ -226,7 +259,8 @@ pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<DealerGroup>, Ap
 pub struct ListFilter {
     /// Part of the legal name (any case) or of the USCC.
     pub q: Option<String>,
-    pub province: Option<String>,
+    /// The GB/T 2260 code of the headquarters' province.
+    pub province_code: Option<String>,
     /// Only groups with an application in one of these cities (a reviewer's).
     pub cities: Option<Vec<String>>,
 }
@@ -266,8 +300,8 @@ pub fn list(
             ),
         );
     }
-    if let Some(province) = &filter.province {
-        query = query.filter(dealer_groups::hq_province.eq(province.trim()));
+    if let Some(code) = &filter.province_code {
+        query = query.filter(dealer_groups::hq_province.eq(code.clone()));
     }
     if let Some((created_at, id)) = after {
         let created_at = created_at.naive_utc();
@@ -335,4 +369,67 @@ pub fn lock(conn: &mut DbConnection, id: Uuid) -> Result<(), AppError> {
         .set(dealer_groups::version.eq(dealer_groups::version))
         .execute(conn)?;
     Ok(())
+}
+
+/// Rewrites the places of profiles stored before v1.1 (names as sent, in either language) as
+/// GB/T 2260 codes, the way profiles are stored now. Runs at every start-up, after the
+/// migrations (SQL cannot read the names as `division::find` does); idempotent, and a no-op once
+/// every place is a code. Neither `version` nor `updated_at` changes: the profile as the API shows
+/// it is the same. A name that names no province is left as it is (and counted), for its owner to
+/// correct: the next write of the profile refuses it. Returns how many profiles it rewrote.
+pub fn code_stored_places(conn: &mut DbConnection) -> Result<usize, AppError> {
+    super::write_transaction(conn, |conn| {
+        let rows: Vec<(String, String, String)> = dealer_groups::table
+            .select((
+                dealer_groups::id,
+                dealer_groups::hq_province,
+                dealer_groups::provinces,
+            ))
+            .load(conn)?;
+        let mut rewritten = 0;
+        let mut unknown = 0;
+        for (id, hq_province, provinces) in rows {
+            let stored: Vec<StoredPresence> = from_json(&id, &provinces, "provinces")?;
+            let coded: Vec<StoredPresence> = stored
+                .iter()
+                .map(|p| StoredPresence {
+                    province: stored_place(&p.province),
+                    stores: p.stores,
+                })
+                .collect();
+            let hq_coded = stored_place(&hq_province);
+            if std::iter::once(&hq_coded)
+                .chain(coded.iter().map(|p| &p.province))
+                .any(|place| place_is_unknown(place))
+            {
+                unknown += 1;
+            }
+            if coded == stored && hq_coded == hq_province {
+                continue;
+            }
+            // Only as read: a replica serving a profile change meanwhile has stored codes already.
+            rewritten += diesel::update(
+                dealer_groups::table
+                    .find(&id)
+                    .filter(dealer_groups::hq_province.eq(&hq_province))
+                    .filter(dealer_groups::provinces.eq(&provinces)),
+            )
+            .set((
+                dealer_groups::hq_province.eq(hq_coded),
+                dealer_groups::provinces.eq(to_json(&coded)?),
+            ))
+            .execute(conn)?;
+        }
+        if unknown > 0 {
+            tracing::warn!(
+                profiles = unknown,
+                "dealer-group profiles name a province no division matches; they keep the text"
+            );
+        }
+        Ok(rewritten)
+    })
+}
+
+fn place_is_unknown(stored: &str) -> bool {
+    crate::domain::division::by_code(stored).is_none()
 }

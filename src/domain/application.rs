@@ -140,6 +140,13 @@ pub struct SiteDraft {
         skip_serializing_if = "Option::is_none"
     )]
     pub district: Option<String>,
+    /// The GB/T 2260 code of the site's district or county (`320508`: Gusu, Suzhou), which must
+    /// lie in the application's city (422 `district_outside_city`). Not needed to submit; the
+    /// eligibility report calls a site without it not located.
+    #[validate(custom(function = "crate::domain::division::division_code"))]
+    #[schema(pattern = "^[0-9]{6}$", example = "320508")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_type: Option<SiteType>,
     /// The plaza's name, for `commercial_plaza` sites (never required).
@@ -206,6 +213,8 @@ pub struct Proposal {
 pub struct ProposedSite {
     pub address: String,
     pub district: String,
+    /// GB/T 2260 county-level code, if the applicant gave one.
+    pub district_code: Option<String>,
     pub site_type: SiteType,
     pub commercial_plaza: Option<String>,
     pub site_area_sqm: f64,
@@ -301,6 +310,7 @@ impl SiteDraft {
         Some(ProposedSite {
             address: address?,
             district: district?,
+            district_code: self.district_code.clone(),
             site_type: site_type?,
             commercial_plaza: self.commercial_plaza.clone(),
             site_area_sqm: site_area_sqm?,
@@ -347,6 +357,7 @@ mod tests {
             workshop_sqm: Some(500.0),
             lease_status: Some(LeaseStatus::Owned),
             commercial_plaza: None,
+            district_code: None,
         };
         let mut draft = ProposalDraft {
             city_code: "320500".into(),

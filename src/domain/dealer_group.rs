@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::division;
+
 /// The segment of a brand a group sells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -38,13 +40,21 @@ pub struct Brand {
 /// Stores the group runs in one province.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
 pub struct ProvincePresence {
+    /// A province-level division: its name in English or Chinese, with or without its suffix
+    /// (`Jiangsu`, `Jiangsu Province`, `江苏`, `江苏省`), or its GB/T 2260 code (`320000`).
+    /// Responses give its usual English name.
     #[validate(
         length(min = 1, max = 50),
-        custom(function = "crate::domain::text::single_line")
+        custom(function = "crate::domain::division::known_province")
     )]
     #[schema(min_length = 1, max_length = 50, example = "Jiangsu")]
     #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub province: String,
+    /// The province's GB/T 2260 code, worked out from `province` (ignored when sent); null only
+    /// for a name stored before v1.1 that names no province.
+    #[schema(read_only, pattern = "^[0-9]{6}$", example = "320000")]
+    #[serde(default)]
+    pub province_code: Option<String>,
     #[validate(range(min = 0, max = 100_000))]
     #[schema(minimum = 0, maximum = 100_000)]
     pub stores: i32,
@@ -126,13 +136,19 @@ pub struct Profile {
     #[schema(min_length = 1, max_length = 50, example = "Suzhou")]
     #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub hq_city: String,
+    /// The headquarters' province-level division, written as `provinces[].province` is; responses
+    /// give its usual English name.
     #[validate(
         length(min = 1, max = 50),
-        custom(function = "crate::domain::text::single_line")
+        custom(function = "crate::domain::division::known_province")
     )]
     #[schema(min_length = 1, max_length = 50, example = "Jiangsu")]
     #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub hq_province: String,
+    /// The GB/T 2260 code of `hq_province`, worked out from it (ignored when sent).
+    #[schema(read_only, pattern = "^[0-9]{6}$", example = "320000")]
+    #[serde(default)]
+    pub hq_province_code: Option<String>,
     #[validate(range(min = 1900, max = 2100))]
     #[schema(minimum = 1900, maximum = 2100)]
     pub founded_year: i32,
@@ -213,12 +229,50 @@ pub fn name_key(legal_name: &str) -> String {
         .collect()
 }
 
-/// Stores the group runs in `province` (case and spaces ignored).
-pub fn stores_in_province(provinces: &[ProvincePresence], province: &str) -> i32 {
-    let wanted = name_key(province);
+/// A place as the profile shows it: the division's usual English name and its code; text that
+/// names no division (stored before v1.1) is kept as it is, without a code.
+pub fn place(text: &str) -> (String, Option<String>) {
+    match division::find(text) {
+        Some(d) => (d.name_en.to_owned(), Some(d.code.to_owned())),
+        None => (text.to_owned(), None),
+    }
+}
+
+/// A place as it is stored: the division's code, or the text that names none.
+pub fn stored_place(text: &str) -> String {
+    division::find(text).map_or_else(|| text.to_owned(), |d| d.code.to_owned())
+}
+
+impl ProvincePresence {
+    /// `stores` in the province written `province` (a name or a code), as the profile shows it.
+    pub fn new(province: &str, stores: i32) -> Self {
+        let (province, province_code) = place(province);
+        Self {
+            province,
+            province_code,
+            stores,
+        }
+    }
+}
+
+impl Profile {
+    /// The profile with its places as it shows them: the usual English names beside their codes,
+    /// whatever language or form they were written in. Two profiles that name the same places
+    /// differently are then equal.
+    pub fn with_places_coded(mut self) -> Self {
+        (self.hq_province, self.hq_province_code) = place(&self.hq_province);
+        for presence in &mut self.provinces {
+            *presence = ProvincePresence::new(&presence.province, presence.stores);
+        }
+        self
+    }
+}
+
+/// Stores the group runs in the province whose GB/T 2260 code is `province_code`.
+pub fn stores_in_province(provinces: &[ProvincePresence], province_code: &str) -> i32 {
     provinces
         .iter()
-        .filter(|p| name_key(&p.province) == wanted)
+        .filter(|p| p.province_code.as_deref() == Some(province_code))
         .map(|p| p.stores)
         .sum()
 }
@@ -249,22 +303,33 @@ mod tests {
     }
 
     #[test]
-    fn stores_in_a_province_add_up() {
+    fn stores_in_a_province_add_up_by_code_whatever_the_language() {
         let provinces = vec![
-            ProvincePresence {
-                province: "Jiangsu".into(),
-                stores: 2,
-            },
-            ProvincePresence {
-                province: "jiangsu ".into(),
-                stores: 1,
-            },
-            ProvincePresence {
-                province: "Zhejiang".into(),
-                stores: 5,
-            },
+            ProvincePresence::new("Jiangsu", 2),
+            ProvincePresence::new("江苏省", 1),
+            ProvincePresence::new("320000", 4),
+            ProvincePresence::new("Zhejiang", 5),
+            ProvincePresence::new("Jiangsu Prov.", 7),
         ];
-        assert_eq!(stores_in_province(&provinces, "Jiangsu"), 3);
-        assert_eq!(stores_in_province(&provinces, "Anhui"), 0);
+        assert_eq!(stores_in_province(&provinces, "320000"), 7);
+        assert_eq!(stores_in_province(&provinces, "330000"), 5);
+        assert_eq!(stores_in_province(&provinces, "340000"), 0);
+    }
+
+    #[test]
+    fn places_show_the_english_name_beside_the_code() {
+        assert_eq!(
+            ProvincePresence::new("广东省", 3),
+            ProvincePresence {
+                province: "Guangdong".into(),
+                province_code: Some("440000".into()),
+                stores: 3,
+            }
+        );
+        // Text stored before v1.1 that names no province is kept, without a code.
+        assert_eq!(place("Jiangsu Prov."), ("Jiangsu Prov.".into(), None));
+        assert_eq!(stored_place("重庆市"), "500000");
+        assert_eq!(stored_place("500000"), "500000");
+        assert_eq!(stored_place("Atlantis"), "Atlantis");
     }
 }

@@ -321,8 +321,10 @@ pub struct Check {
     pub max_points: i32,
     /// The thresholds and the candidate's figures the verdict rests on. For
     /// `commercial_district_site`: `qualifying_site` (index of the first site that meets every
-    /// threshold, or null) and `sites_failing` (`[{site, site_type, below: [measure, ...],
-    /// measured: {measure: figure}}]`; reports made before v1.1 lack `site_type` and `measured`).
+    /// threshold, or null), `sites_failing` (`[{site, site_type, below: [measure, ...],
+    /// measured: {measure: figure}}]`; reports made before v1.1 lack `site_type` and `measured`)
+    /// and `sites_not_located` (indexes of the sites without a `district_code`, which still count
+    /// by their other figures; absent before v1.1).
     #[schema(value_type = Object)]
     pub detail: serde_json::Value,
 }
@@ -421,6 +423,13 @@ fn site_check(rule: &SiteRule, sites: &[ProposedSite]) -> Check {
         })
         .collect();
     let qualifying = shortfalls.iter().position(Vec::is_empty);
+    // A site without a district code still counts by its figures; the report only says so.
+    let not_located: Vec<usize> = sites
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.district_code.is_none())
+        .map(|(index, _)| index)
+        .collect();
     let failing: Vec<_> = shortfalls
         .iter()
         .zip(sites)
@@ -447,6 +456,7 @@ fn site_check(rule: &SiteRule, sites: &[ProposedSite]) -> Check {
         json!({
             "qualifying_site": qualifying,
             "sites_failing": failing,
+            "sites_not_located": not_located,
             "site_types": rule.site_types,
             "min_site_area_sqm": rule.min_site_area_sqm,
             "min_frontage_m": rule.min_frontage_m,
@@ -580,6 +590,7 @@ mod tests {
         ProposedSite {
             address: "1 Plaza Road".into(),
             district: "Gusu".into(),
+            district_code: Some("320508".into()),
             site_type: SiteType::CommercialPlaza,
             commercial_plaza: Some("Plaza".into()),
             site_area_sqm: 3000.0,
@@ -761,6 +772,26 @@ mod tests {
                 "{missing}"
             );
         }
+    }
+
+    #[test]
+    fn a_site_without_a_district_code_is_not_located_but_still_counts() {
+        let mut owned = Owned::strong();
+        let report = owned.report();
+        assert_eq!(
+            check(&report, "commercial_district_site").detail["sites_not_located"],
+            json!([])
+        );
+        let mut unlocated = site();
+        unlocated.district_code = None;
+        unlocated.frontage_m = 20.0;
+        owned.sites = vec![unlocated.clone(), unlocated];
+        owned.sites[1].frontage_m = 26.0;
+        let report = owned.report();
+        let sites = check(&report, "commercial_district_site");
+        assert!(sites.passed);
+        assert_eq!(sites.detail["qualifying_site"], 1);
+        assert_eq!(sites.detail["sites_not_located"], json!([0, 1]));
     }
 
     #[test]
@@ -1059,9 +1090,11 @@ mod tests {
             measure(100.0, 6.0),
             measure(1_000_000.0, 300.0),
             measure(1_000_000.0, 500.0),
+            any::<bool>(),
         )
-            .prop_map(|(site_type, a, f, h, s, w)| ProposedSite {
+            .prop_map(|(site_type, a, f, h, s, w, located)| ProposedSite {
                 site_type,
+                district_code: located.then(|| "320508".to_owned()),
                 site_area_sqm: a,
                 frontage_m: f,
                 showroom_height_m: h,

@@ -5,6 +5,7 @@ pub mod application;
 pub mod audit;
 pub mod city;
 pub mod dealer_group;
+pub mod division;
 pub mod document;
 pub mod eligibility;
 pub mod event;

@@ -26,6 +26,7 @@ mod openapi;
 mod operations;
 mod pages;
 mod partnership;
+mod places;
 mod receiver;
 mod reports;
 mod review;

@@ -246,6 +246,9 @@ fn ranking(check: &Check, d: &RankingDetail, locale: Locale) -> String {
 struct SiteDetail {
     qualifying_site: Option<usize>,
     sites_failing: Vec<FailingSite>,
+    /// Reports stored before v1.1 do not say.
+    #[serde(default)]
+    sites_not_located: Vec<usize>,
 }
 
 #[derive(Deserialize)]
@@ -353,7 +356,43 @@ fn failing_site(check: &Check, s: &FailingSite, locale: Locale) -> String {
     }
 }
 
+/// The verdict on the sites, then which of them are not located.
 fn site(check: &Check, d: &SiteDetail, locale: Locale) -> Option<String> {
+    let verdict = site_standards(check, d, locale)?;
+    Some(match not_located(&d.sites_not_located, locale) {
+        None => verdict,
+        Some(note) => pick(
+            locale,
+            format!("{verdict} {note}"),
+            format!("{verdict}{note}"),
+        ),
+    })
+}
+
+/// A sentence on the sites without a district code: they cannot be placed on the map of the
+/// city, yet still count by their figures.
+fn not_located(sites: &[usize], locale: Locale) -> Option<String> {
+    let numbers: Vec<String> = sites.iter().map(|s| (s + 1).to_string()).collect();
+    match (locale, numbers.as_slice()) {
+        (_, []) => None,
+        (Locale::En, [one]) => Some(format!(
+            "Site {one} has no district code, so it is not located; it counts by its other \
+             figures."
+        )),
+        (Locale::En, many) => Some(format!(
+            "Sites {} have no district code, so they are not located; they count by their \
+             other figures.",
+            and_list(many)
+        )),
+        (Locale::ZhCn, many) => Some(format!(
+            "场地{}未填写区县代码，无法定位；仍按其他指标评估。",
+            many.join("、")
+        )),
+    }
+}
+
+/// Whether a site meets the standards, and if none does, what each falls short of.
+fn site_standards(check: &Check, d: &SiteDetail, locale: Locale) -> Option<String> {
     if check.passed {
         let n = d.qualifying_site? + 1;
         let standards: Vec<_> = MEASURES
@@ -701,6 +740,40 @@ mod tests {
         assert_eq!(
             explained(&owned, "commercial_district_site"),
             pair("No site is proposed.", "未提交拟选场地。")
+        );
+    }
+
+    #[test]
+    fn sites_without_a_district_code_are_said_to_be_not_located() {
+        let mut owned = Owned::strong();
+        owned.sites[0].district_code = None;
+        reads(
+            &owned,
+            "commercial_district_site",
+            "Site 1 meets every standard: an accepted site type, site area at least 3,000 m², \
+             frontage at least 26 m, showroom height at least 6 m, showroom at least 300 m² \
+             and workshop at least 500 m². Site 1 has no district code, so it is not located; \
+             it counts by its other figures.",
+            "场地1满足全部标准：选址类型符合要求，场地面积至少3,000平方米、临街面宽至少26米、\
+             展厅净高至少6米、展厅面积至少300平方米、维修车间面积至少500平方米。\
+             场地1未填写区县代码，无法定位；仍按其他指标评估。",
+        );
+        let mut narrow = owned.sites[0].clone();
+        narrow.frontage_m = 20.0;
+        owned.sites = vec![narrow.clone(), narrow.clone(), narrow];
+        owned.sites[1].district_code = Some("320508".into());
+        reads(
+            &owned,
+            "commercial_district_site",
+            "No site meets every standard: site 1 is in a commercial plaza but its frontage is \
+             20 m (at least 26 m); site 2 is in a commercial plaza but its frontage is 20 m \
+             (at least 26 m); site 3 is in a commercial plaza but its frontage is 20 m (at \
+             least 26 m). Sites 1 and 3 have no district code, so they are not located; they \
+             count by their other figures.",
+            "没有一处场地满足全部标准：场地1位于商业广场，但临街面宽为20米（至少26米）；\
+             场地2位于商业广场，但临街面宽为20米（至少26米）；\
+             场地3位于商业广场，但临街面宽为20米（至少26米）。\
+             场地1、3未填写区县代码，无法定位；仍按其他指标评估。",
         );
     }
 

@@ -114,9 +114,10 @@ impl DealerGroupResponse {
     }
 }
 
-/// The profile as stored (USCC normalised) with its soft warnings; 422 on `uscc` when the code
-/// is malformed or its check character is wrong.
-pub(crate) fn checked_profile(mut profile: Profile) -> Result<CheckedProfile, AppError> {
+/// The profile as stored (USCC normalised, places coded) with its soft warnings; 422 on `uscc`
+/// when the code is malformed or its check character is wrong.
+pub(crate) fn checked_profile(profile: Profile) -> Result<CheckedProfile, AppError> {
+    let mut profile = profile.with_places_coded();
     let uscc = Uscc::parse(&profile.uscc)
         .map_err(|error| AppError::Validation(vec![FieldError::new("uscc", error.code())]))?;
     let warnings = uscc
