@@ -139,6 +139,8 @@ impl Application {
                     utoipa_swagger_ui::Config::from(DOCUMENT_PATH).validator_url("none"),
                 ))
                 .default_service(web::to(problem::fallback))
+                // Innermost: who calls is settled before any extractor reads the body.
+                .wrap(from_fn(crate::auth::principal::authenticate_first))
                 .wrap(from_fn(openapi::docs_headers))
                 // Inside `localize`, which keeps its headers on the problems it re-renders and
                 // renders its refusals; outside every handler, so that preflights need no token
