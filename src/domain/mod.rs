@@ -8,6 +8,7 @@ pub mod dealer_group;
 pub mod document;
 pub mod eligibility;
 pub mod event;
+pub mod exit;
 pub mod loi;
 pub mod review;
 pub mod scope;
