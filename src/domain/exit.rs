@@ -115,7 +115,10 @@ impl PartialSchema for ReasonCode {
 impl ToSchema for ReasonCode {
     fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
         schemas.push((RejectReason::name().into(), RejectReason::schema()));
-        schemas.push((TerminationReason::name().into(), TerminationReason::schema()));
+        schemas.push((
+            TerminationReason::name().into(),
+            TerminationReason::schema(),
+        ));
     }
 }
 
