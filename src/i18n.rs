@@ -145,6 +145,10 @@ pub fn field_message(code: &str, params: &BTreeMap<String, String>, locale: Loca
         ("use_signature_operation", Locale::ZhCn) => {
             "签署意向书请使用 POST /api/v1/applications/{id}/loi/signature".into()
         }
+        ("not_for_action", Locale::En) => {
+            format!("is not a reason code of this action ({})", param("allowed"))
+        }
+        ("not_for_action", Locale::ZhCn) => format!("不是此操作的原因代码（{}）", param("allowed")),
         ("must_accept", Locale::En) => "must be true to sign".into(),
         ("must_accept", Locale::ZhCn) => "必须为 true 才能签署".into(),
         ("not_a_reviewer_of_city", Locale::En) => {

@@ -71,9 +71,11 @@ impl EventAction {
 
     /// Whether applicants read the event's `reason` (and `reason_code`): the words are theirs
     /// (their own moves and changes), or the maker's words to them that the e-mails carry
-    /// already (a rejection's reason, a request for information's message), or a checklist
-    /// note both sides read on the checklist. The maker's other words are staff's: a reopening's
-    /// reason, what an admin notes with an offer or an activation, an assignment's reviewer.
+    /// already (a rejection's reason, a request for information's message, why a letter was
+    /// rescinded or a partnership terminated: decisions about them, explained to them), or a
+    /// checklist note both sides read on the checklist. The maker's other words are staff's: a
+    /// reopening's reason, what an admin notes with an offer or an activation, an assignment's
+    /// reviewer.
     pub fn reason_seen_by_applicants(self) -> bool {
         match self {
             Self::Move(action) => match action {
@@ -83,7 +85,9 @@ impl EventAction {
                 | Action::SignLoi
                 | Action::DeclineLoi
                 | Action::Reject
-                | Action::RequestInfo => true,
+                | Action::RequestInfo
+                | Action::RescindLoi
+                | Action::Terminate => true,
                 Action::StartReview
                 | Action::Shortlist
                 | Action::Reopen
@@ -121,6 +125,8 @@ impl EventAction {
                 Action::ExpireLoi => ("Letter of intent expired", "合作意向书过期"),
                 Action::StartOnboarding => ("Onboarding started", "开始入驻筹备"),
                 Action::Activate => ("Store opened", "门店开业"),
+                Action::RescindLoi => ("Letter of intent rescinded", "撤销合作意向书"),
+                Action::Terminate => ("Partnership terminated", "终止合作"),
             },
             Self::Create => ("Draft created", "创建草稿"),
             Self::Assign => ("Reviewer assigned", "指派评审员"),
@@ -258,6 +264,8 @@ mod tests {
         assert!(EventAction::Move(Action::Reject).reason_seen_by_applicants());
         assert!(EventAction::Move(Action::RequestInfo).reason_seen_by_applicants());
         assert!(!EventAction::Move(Action::Reopen).reason_seen_by_applicants());
+        assert!(EventAction::Move(Action::RescindLoi).reason_seen_by_applicants());
+        assert!(EventAction::Move(Action::Terminate).reason_seen_by_applicants());
         assert_eq!(ActorRole::of(Actor::Reviewer).public(), ActorRole::Maker);
         assert_eq!(ActorRole::of(Actor::System).public(), ActorRole::System);
     }

@@ -9,6 +9,7 @@ pub mod division;
 pub mod document;
 pub mod eligibility;
 pub mod event;
+pub mod exit;
 pub mod loi;
 pub mod review;
 pub mod scope;

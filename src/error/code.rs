@@ -324,11 +324,11 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
         ProblemCode::QuotaFull => (
             (
                 "Quota full",
-                "Every place of the city's quota is committed; raise the quota or wait for a place to free up.",
+                "The city's quota has not enough free store points for the letter; raise the quota or wait for places to free up.",
             ),
             (
                 "名额已满",
-                "该城市的合作名额已全部占用；请提高名额或等待名额释放。",
+                "该城市剩余的合作名额不足以容纳此意向书的门店数；请提高名额或等待名额释放。",
             ),
         ),
         ProblemCode::DocumentHashMismatch => (

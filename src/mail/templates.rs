@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::layout::{self, Button, Link, Section, languages};
 use crate::db::outbox::OutboxMail;
 use crate::domain::account::Role;
+use crate::domain::exit::TerminationReason;
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::Action;
 use crate::error::AppError;
@@ -81,6 +82,17 @@ pub enum Message {
         /// When the letter of intent runs out (RFC 3339), for the letter's steps.
         expires_at: Option<String>,
         stores: Option<i32>,
+    },
+    /// To the applicant: the maker took back the unsigned letter of intent, and why.
+    LoiRescinded {
+        mail: ApplicationMail,
+        reason: String,
+    },
+    /// To the partner: the maker ended the partnership, and why, in the partner's language.
+    PartnershipTerminated {
+        mail: ApplicationMail,
+        reason_code: TerminationReason,
+        reason: String,
     },
 }
 
@@ -156,6 +168,8 @@ impl Message {
             Self::AssigneeUpdate { .. } => "assignee_update.txt",
             Self::ReviewerAssigned { .. } => "reviewer_assigned.txt",
             Self::Partnership { .. } => "partnership_update.txt",
+            Self::LoiRescinded { .. } => "loi_rescinded.txt",
+            Self::PartnershipTerminated { .. } => "partnership_terminated.txt",
         }
     }
 
@@ -182,7 +196,9 @@ impl Message {
             | Self::ApplicationWithdrawn { mail }
             | Self::AssigneeUpdate { mail, .. }
             | Self::ReviewerAssigned { mail, .. }
-            | Self::Partnership { mail, .. } => (
+            | Self::Partnership { mail, .. }
+            | Self::LoiRescinded { mail, .. }
+            | Self::PartnershipTerminated { mail, .. } => (
                 format!("{base}/applications/{}", mail.application_id),
                 Button::OpenApplication,
             ),
@@ -237,6 +253,17 @@ impl Message {
                 stores,
             } => context! {
                 event => step.as_str(), expires_at, stores,
+                ..mail.values(link, locale)
+            },
+            Self::LoiRescinded { mail, reason } => {
+                context! { reason, ..mail.values(link, locale) }
+            }
+            Self::PartnershipTerminated {
+                mail,
+                reason_code,
+                reason,
+            } => context! {
+                reason_code => reason_code.as_str(), reason,
                 ..mail.values(link, locale)
             },
         }
@@ -297,6 +324,8 @@ impl MailComposer {
         template!(env, "assignee_update.txt");
         template!(env, "reviewer_assigned.txt");
         template!(env, "partnership_update.txt");
+        template!(env, "loi_rescinded.txt");
+        template!(env, "partnership_terminated.txt");
         template!(env, "layout.html");
         Ok(Self {
             env,
@@ -380,6 +409,8 @@ fn role_name(role: Role, locale: Locale) -> &'static str {
 mod tests {
     use minijinja::HtmlEscape;
 
+    use strum::VariantArray;
+
     use super::*;
     use crate::mail::layout::TEXT_SEPARATOR;
 
@@ -454,6 +485,17 @@ mod tests {
                 step,
                 expires_at: Some("2027-01-01T00:00:00Z".into()),
                 stores: Some(2),
+            });
+        }
+        messages.push(Message::LoiRescinded {
+            mail: mail.clone(),
+            reason: "The site lease fell through.".into(),
+        });
+        for reason_code in TerminationReason::VARIANTS {
+            messages.push(Message::PartnershipTerminated {
+                mail: mail.clone(),
+                reason_code: *reason_code,
+                reason: "Construction stopped in March.".into(),
             });
         }
         messages

@@ -20,6 +20,7 @@ mod documents;
 mod drafts;
 mod eligibility;
 mod errors;
+mod exits;
 mod labels;
 mod mail;
 mod openapi;

@@ -7,8 +7,8 @@ use uuid::Uuid;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::events::{self, Event};
 use crate::domain::event::{ActorRole, EventAction};
-use crate::domain::review::RejectReason;
-use crate::domain::workflow::{Actor, Status};
+use crate::domain::exit::ReasonCode;
+use crate::domain::workflow::{Action, Actor, Status};
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{Page, PageParams};
@@ -57,9 +57,9 @@ pub struct EventResponse {
     pub to_status: Status,
     /// `to_status` in words.
     pub to_status_label: String,
-    /// The `reason_code` of a rejection.
+    /// The `reason_code` of a rejection or a termination.
     pub reason_code: Option<String>,
-    /// `reason_code` in words (the rejection's e-mail explains it at length).
+    /// `reason_code` in words (the e-mail explains it at length).
     pub reason_label: Option<String>,
     /// The reason or message given with the action. Applicants read only the words meant for
     /// them: their own, a rejection's reason and a request for information's message (which
@@ -107,8 +107,11 @@ impl EventResponse {
             to_status_label: to_status.label(locale).to_owned(),
             reason_label: reason_code
                 .as_deref()
-                .and_then(RejectReason::parse)
-                .map(|r| r.label(locale).to_owned()),
+                .and_then(|code| {
+                    let terminated = action == Some(EventAction::Move(Action::Terminate));
+                    ReasonCode::label(code, terminated, locale)
+                })
+                .map(str::to_owned),
             reason_code,
             reason,
         })
