@@ -28,11 +28,14 @@ pub enum EventAction {
     UploadDocument,
     /// The group's owner removed a document.
     DeleteDocument,
+    /// An admin confirmed that the group belongs to its parent (recorded on each of its
+    /// applications).
+    VerifyAffiliation,
 }
 
 impl EventAction {
     /// The changes beside the workflow's moves.
-    const BESIDE: [EventAction; 7] = [
+    const BESIDE: [EventAction; 8] = [
         Self::Create,
         Self::Assign,
         Self::CompleteTask,
@@ -40,6 +43,7 @@ impl EventAction {
         Self::UpdateGroup,
         Self::UploadDocument,
         Self::DeleteDocument,
+        Self::VerifyAffiliation,
     ];
 
     /// Every action an event may record: the moves, then the changes beside them.
@@ -65,7 +69,8 @@ impl EventAction {
             | Self::ReopenTask
             | Self::UpdateGroup
             | Self::UploadDocument
-            | Self::DeleteDocument => true,
+            | Self::DeleteDocument
+            | Self::VerifyAffiliation => true,
         }
     }
 
@@ -98,7 +103,8 @@ impl EventAction {
             | Self::UpdateGroup
             | Self::UploadDocument
             | Self::DeleteDocument => true,
-            Self::Assign => false,
+            // What the admin checked is staff's business; that it was confirmed is not.
+            Self::Assign | Self::VerifyAffiliation => false,
         }
     }
 
@@ -129,6 +135,7 @@ impl EventAction {
             Self::UpdateGroup => ("Group profile updated", "更新集团资料"),
             Self::UploadDocument => ("Document uploaded", "上传文件"),
             Self::DeleteDocument => ("Document removed", "删除文件"),
+            Self::VerifyAffiliation => ("Parent company confirmed", "母公司关系已确认"),
         };
         locale.pick(en, zh)
     }
@@ -143,6 +150,7 @@ impl EventAction {
             Self::UpdateGroup => "update_group",
             Self::UploadDocument => "upload_document",
             Self::DeleteDocument => "delete_document",
+            Self::VerifyAffiliation => "verify_affiliation",
         }
     }
 }
@@ -236,7 +244,8 @@ mod tests {
                 "reopen_task",
                 "update_group",
                 "upload_document",
-                "delete_document"
+                "delete_document",
+                "verify_affiliation"
             ]
         );
     }

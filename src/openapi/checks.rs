@@ -242,7 +242,9 @@ type Check = fn(&Value) -> Result<(), String>;
 /// rules, then the handler's own checks of the body alone (not those that depend on what is
 /// stored).
 fn body_checks() -> Vec<(&'static str, Check)> {
-    use crate::http::{api_clients, auth, cities, eligibility_criteria, rankings, staff, webhooks};
+    use crate::http::{
+        api_clients, auth, cities, dealer_groups, eligibility_criteria, rankings, staff, webhooks,
+    };
     vec![
         ("register", |v| {
             let body = validated::<auth::register::RegisterRequest>(v)?;
@@ -310,6 +312,9 @@ fn body_checks() -> Vec<(&'static str, Check)> {
             rankings::put::checked(rows)
                 .map(drop)
                 .map_err(|e| format!("{e:?}"))
+        }),
+        ("verify_affiliation", |v| {
+            validated::<dealer_groups::affiliation::VerifyAffiliationRequest>(v).map(drop)
         }),
         ("create_webhook", |v| {
             let body = validated::<webhooks::create::SubscriptionRequest>(v)?;
