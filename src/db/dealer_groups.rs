@@ -466,8 +466,12 @@ pub fn sharing_keys(
             dealer_groups::parent_uscc
                 .eq(keys.parent_uscc.clone())
                 .or(dealer_groups::name_key.eq(keys.name_key.clone()).nullable())
-                .or(dealer_groups::contact_phone.eq(keys.phone.clone()).nullable())
-                .or(dealer_groups::contact_email.eq(keys.email.clone()).nullable()),
+                .or(dealer_groups::contact_phone
+                    .eq(keys.phone.clone())
+                    .nullable())
+                .or(dealer_groups::contact_email
+                    .eq(keys.email.clone())
+                    .nullable()),
         )
         .select((
             dealer_groups::id,
@@ -490,22 +494,32 @@ pub fn sharing_keys(
             ),
         );
     }
-    type CandidateRow = (String, String, String, Option<String>, String, String, String);
+    type CandidateRow = (
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+    );
     let rows: Vec<CandidateRow> = query.load(conn)?;
     rows.into_iter()
-        .map(|(id, legal_name, uscc, parent_uscc, name_key, phone, email)| {
-            Ok(Candidate {
-                id: id.parse().map_err(|_| corrupt(&id, "id"))?,
-                legal_name,
-                uscc,
-                keys: MatchKeys {
-                    parent_uscc,
-                    name_key,
-                    phone,
-                    email,
-                },
-            })
-        })
+        .map(
+            |(id, legal_name, uscc, parent_uscc, name_key, phone, email)| {
+                Ok(Candidate {
+                    id: id.parse().map_err(|_| corrupt(&id, "id"))?,
+                    legal_name,
+                    uscc,
+                    keys: MatchKeys {
+                        parent_uscc,
+                        name_key,
+                        phone,
+                        email,
+                    },
+                })
+            },
+        )
         .collect()
 }
 

@@ -141,8 +141,14 @@ mod tests {
             (None, name_key("Beta Auto Group")),
         ];
         let own = |uscc: &str, key: &str| verification(&top, (uscc, key), true, None);
-        assert_eq!(own("91320500MA1XXXXXX1", "whatever"), Some(RankVerifiedVia::Own));
-        assert_eq!(own("OTHER", &name_key("BETA auto group")), Some(RankVerifiedVia::Own));
+        assert_eq!(
+            own("91320500MA1XXXXXX1", "whatever"),
+            Some(RankVerifiedVia::Own)
+        );
+        assert_eq!(
+            own("OTHER", &name_key("BETA auto group")),
+            Some(RankVerifiedVia::Own)
+        );
         // An entry with a USCC is matched by it only, never by name.
         assert_eq!(own("OTHER", &name_key("Alpha Motors")), None);
         // No claim, no verification.
@@ -161,7 +167,10 @@ mod tests {
         // Without a claim of its own: the parent's place counts, by USCC or by name.
         let via = |parent| verification(&top, own, false, Some(parent));
         assert_eq!(via(("PARENT", "whatever")), Some(RankVerifiedVia::Parent));
-        assert_eq!(via(("OTHER", "NAMED HOLDING CO")), Some(RankVerifiedVia::Parent));
+        assert_eq!(
+            via(("OTHER", "NAMED HOLDING CO")),
+            Some(RankVerifiedVia::Parent)
+        );
         assert_eq!(via(("OTHER", "Holding")), None);
         // Its own listing comes first.
         let both = vec![

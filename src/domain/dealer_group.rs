@@ -85,6 +85,7 @@ pub struct Profile {
     #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub legal_name: String,
     /// Unified Social Credit Code (18 characters, valid check character).
+    #[validate(custom(function = "crate::domain::uscc::validate"))]
     #[schema(
         min_length = 18,
         max_length = 18,
@@ -156,6 +157,7 @@ pub struct Parent {
     pub legal_name: String,
     /// Its Unified Social Credit Code (18 characters, valid check character), not the group's
     /// own.
+    #[validate(custom(function = "crate::domain::uscc::validate"))]
     #[schema(
         min_length = 18,
         max_length = 18,
@@ -340,7 +342,12 @@ mod tests {
     fn groups_are_alike_by_parent_name_phone_and_email() {
         let one = keys(Some("P"), "Alpha Motors", "13912345678", "a@x.example");
         assert_eq!(
-            one.shared_with(&keys(Some("P"), "ALPHA motors", "13912345678", "a@x.example")),
+            one.shared_with(&keys(
+                Some("P"),
+                "ALPHA motors",
+                "13912345678",
+                "a@x.example"
+            )),
             [
                 SimilarReason::SameParent,
                 SimilarReason::SameName,
@@ -354,7 +361,11 @@ mod tests {
         );
         // Two groups without a parent do not share one.
         let orphan = keys(None, "Gamma", "1", "g@x.example");
-        assert!(orphan.shared_with(&keys(None, "Delta", "2", "d@x.example")).is_empty());
+        assert!(
+            orphan
+                .shared_with(&keys(None, "Delta", "2", "d@x.example"))
+                .is_empty()
+        );
     }
 
     #[test]
@@ -368,7 +379,10 @@ mod tests {
         }))
         .unwrap();
         let keys = MatchKeys::of(&profile);
-        assert_eq!((keys.phone.as_str(), keys.email.as_str()), ("13912345678", "wang@dealer.example"));
+        assert_eq!(
+            (keys.phone.as_str(), keys.email.as_str()),
+            ("13912345678", "wang@dealer.example")
+        );
         assert_eq!(keys.parent_uscc, None);
         profile.parent = Some(Parent {
             legal_name: "Holding".into(),

@@ -76,7 +76,14 @@ pub fn update(
     let changed = changed_fields(old, new)?;
     if !changed.is_empty() {
         let reason = format!("changed: {}", changed.join(", "));
-        record_on_applications(work, group.id, by, Actor::ApplicantOwner, EventAction::UpdateGroup, &reason)?;
+        record_on_applications(
+            work,
+            group.id,
+            by,
+            Actor::ApplicantOwner,
+            EventAction::UpdateGroup,
+            &reason,
+        )?;
     }
     let parent_changed = old.parent != new.parent;
     if parent_changed && group.affiliation.is_some() {
@@ -163,7 +170,14 @@ pub fn verify_affiliation(
     let verified = rankings::verify(work, &group.profile, true)?;
     let now = work.now();
     dealer_groups::confirm_affiliation(work, id, by, note, verified, now)?;
-    record_on_applications(work, id, by, Actor::Admin, EventAction::VerifyAffiliation, note)?;
+    record_on_applications(
+        work,
+        id,
+        by,
+        Actor::Admin,
+        EventAction::VerifyAffiliation,
+        note,
+    )?;
     found(work, id)
 }
 
