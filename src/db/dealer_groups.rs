@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::DbConnection;
 use super::schema::{applications, dealer_groups, users};
 use crate::domain::dealer_group::{
-    Profile, ProvincePresence, RankClaim, name_key, place, stored_place,
+    MatchKeys, Parent, Profile, ProvincePresence, RankClaim, RankVerifiedVia, place, stored_place,
 };
 use crate::error::{AppError, ProblemCode};
 
@@ -39,6 +39,12 @@ struct Row {
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    parent_legal_name: Option<String>,
+    parent_uscc: Option<String>,
+    rank_verified_via: Option<String>,
+    affiliation_verified_at: Option<NaiveDateTime>,
+    affiliation_verified_by: Option<String>,
+    affiliation_note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -46,11 +52,23 @@ pub struct DealerGroup {
     pub id: Uuid,
     pub profile: Profile,
     pub rank_verified: bool,
+    /// How `rank_verified` was reached; None when it is false.
+    pub rank_verified_via: Option<RankVerifiedVia>,
+    /// An admin's confirmation that the group belongs to its `parent`.
+    pub affiliation: Option<Affiliation>,
     pub warnings: Vec<String>,
     pub owner_id: Uuid,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// An admin's confirmation of a group's relation to its parent.
+#[derive(Debug, Clone)]
+pub struct Affiliation {
+    pub verified_at: DateTime<Utc>,
+    pub verified_by: Uuid,
+    pub note: String,
 }
 
 fn corrupt(id: &str, what: &str) -> AppError {
@@ -66,6 +84,22 @@ impl TryFrom<Row> for DealerGroup {
         };
         let (hq_province, hq_province_code) = place(&row.hq_province);
         let provinces: Vec<StoredPresence> = from_json(&row.id, &row.provinces, "provinces")?;
+        let parent = match (row.parent_legal_name, row.parent_uscc) {
+            (Some(legal_name), Some(uscc)) => Some(Parent { legal_name, uscc }),
+            _ => None,
+        };
+        let affiliation = match (row.affiliation_verified_at, row.affiliation_verified_by) {
+            (Some(at), Some(by)) => Some(Affiliation {
+                verified_at: at.and_utc(),
+                verified_by: by.parse().map_err(|_| corrupt(&row.id, "verifier"))?,
+                note: row.affiliation_note.unwrap_or_default(),
+            }),
+            _ => None,
+        };
+        let rank_verified_via = match row.rank_verified_via.as_deref() {
+            Some(via) => Some(RankVerifiedVia::parse(via).ok_or_else(|| corrupt(&row.id, "via"))?),
+            None => None,
+        };
         Ok(Self {
             profile: Profile {
                 legal_name: row.legal_name.clone(),
@@ -85,7 +119,10 @@ impl TryFrom<Row> for DealerGroup {
                 brands: from_json(&row.id, &row.brands, "brands")?,
                 after_sales: from_json(&row.id, &row.after_sales, "after_sales")?,
                 contact: from_json(&row.id, &row.contact, "contact")?,
+                parent,
             },
+            rank_verified_via,
+            affiliation,
             warnings: from_json(&row.id, &row.warnings, "warnings")?,
             id: row.id.parse().map_err(|_| corrupt(&row.id, "id"))?,
             owner_id: row
@@ -153,15 +190,25 @@ struct ProfileColumns {
     brands: String,
     after_sales: String,
     contact: String,
+    contact_phone: String,
+    contact_email: String,
+    parent_legal_name: Option<String>,
+    parent_uscc: Option<String>,
     rank_verified: bool,
+    rank_verified_via: Option<&'static str>,
     warnings: String,
 }
 
 impl ProfileColumns {
-    fn new(profile: &Profile, warnings: &[String], rank_verified: bool) -> Result<Self, AppError> {
+    fn new(
+        profile: &Profile,
+        warnings: &[String],
+        via: Option<RankVerifiedVia>,
+    ) -> Result<Self, AppError> {
+        let keys = MatchKeys::of(profile);
         Ok(Self {
             legal_name: profile.legal_name.clone(),
-            name_key: name_key(&profile.legal_name),
+            name_key: keys.name_key,
             uscc: profile.uscc.clone(),
             hq_city: profile.hq_city.clone(),
             hq_province: profile
@@ -178,7 +225,12 @@ impl ProfileColumns {
             brands: to_json(&profile.brands)?,
             after_sales: to_json(&profile.after_sales)?,
             contact: to_json(&profile.contact)?,
-            rank_verified,
+            contact_phone: keys.phone,
+            contact_email: keys.email,
+            parent_legal_name: profile.parent.as_ref().map(|p| p.legal_name.clone()),
+            parent_uscc: keys.parent_uscc,
+            rank_verified: via.is_some(),
+            rank_verified_via: via.map(RankVerifiedVia::as_str),
             warnings: to_json(&warnings)?,
         })
     }
@@ -191,14 +243,14 @@ pub fn insert(
     id: Uuid,
     profile: &Profile,
     warnings: &[String],
-    rank_verified: bool,
+    via: Option<RankVerifiedVia>,
     owner_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let now = now.naive_utc();
     diesel::insert_into(dealer_groups::table)
         .values((
-            ProfileColumns::new(profile, warnings, rank_verified)?,
+            ProfileColumns::new(profile, warnings, via)?,
             dealer_groups::id.eq(id.to_string()),
             dealer_groups::owner_id.eq(owner_id.to_string()),
             dealer_groups::version.eq(1),
@@ -228,7 +280,7 @@ pub fn update(
     expected_version: i32,
     profile: &Profile,
     warnings: &[String],
-    rank_verified: bool,
+    via: Option<RankVerifiedVia>,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let updated = diesel::update(
@@ -237,7 +289,7 @@ pub fn update(
             .filter(dealer_groups::version.eq(expected_version)),
     )
     .set((
-        ProfileColumns::new(profile, warnings, rank_verified)?,
+        ProfileColumns::new(profile, warnings, via)?,
         dealer_groups::version.eq(expected_version + 1),
         dealer_groups::updated_at.eq(now.naive_utc()),
     ))
@@ -326,40 +378,183 @@ pub struct RankingFacts {
     pub uscc: String,
     pub name_key: String,
     pub claims_rank: bool,
-    pub rank_verified: bool,
+    /// The parent's USCC and legal name, when an admin has confirmed the relation.
+    pub confirmed_parent: Option<(String, String)>,
+    pub rank_verified_via: Option<String>,
 }
 
 pub fn ranking_facts(conn: &mut DbConnection) -> Result<Vec<RankingFacts>, AppError> {
-    let rows: Vec<(String, String, String, Option<i32>, bool)> = dealer_groups::table
+    type FactsRow = (
+        String,
+        String,
+        String,
+        Option<i32>,
+        Option<String>,
+        Option<String>,
+        Option<NaiveDateTime>,
+        Option<String>,
+    );
+    let rows: Vec<FactsRow> = dealer_groups::table
         .select((
             dealer_groups::id,
             dealer_groups::uscc,
             dealer_groups::name_key,
             dealer_groups::rank_claim_rank,
-            dealer_groups::rank_verified,
+            dealer_groups::parent_uscc,
+            dealer_groups::parent_legal_name,
+            dealer_groups::affiliation_verified_at,
+            dealer_groups::rank_verified_via,
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, uscc, name_key, claim, rank_verified)| RankingFacts {
-            id,
-            uscc,
-            name_key,
-            claims_rank: claim.is_some(),
-            rank_verified,
-        })
+        .map(
+            |(id, uscc, name_key, claim, parent_uscc, parent_name, confirmed_at, via)| {
+                RankingFacts {
+                    id,
+                    uscc,
+                    name_key,
+                    claims_rank: claim.is_some(),
+                    confirmed_parent: parent_uscc
+                        .zip(parent_name)
+                        .filter(|_| confirmed_at.is_some()),
+                    rank_verified_via: via,
+                }
+            },
+        )
         .collect())
 }
 
 pub fn set_rank_verified(
     conn: &mut DbConnection,
     id: &str,
-    verified: bool,
+    via: Option<RankVerifiedVia>,
 ) -> Result<(), AppError> {
     diesel::update(dealer_groups::table.find(id))
-        .set(dealer_groups::rank_verified.eq(verified))
+        .set((
+            dealer_groups::rank_verified.eq(via.is_some()),
+            dealer_groups::rank_verified_via.eq(via.map(RankVerifiedVia::as_str)),
+        ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Records that admin `by` confirmed the group's relation to its parent, with what that makes of
+/// its top-100 verification, as a new version of the group.
+pub fn confirm_affiliation(
+    conn: &mut DbConnection,
+    id: Uuid,
+    by: Uuid,
+    note: &str,
+    via: Option<RankVerifiedVia>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let now = now.naive_utc();
+    diesel::update(dealer_groups::table.find(id.to_string()))
+        .set((
+            dealer_groups::affiliation_verified_at.eq(now),
+            dealer_groups::affiliation_verified_by.eq(by.to_string()),
+            dealer_groups::affiliation_note.eq(note),
+            dealer_groups::rank_verified.eq(via.is_some()),
+            dealer_groups::rank_verified_via.eq(via.map(RankVerifiedVia::as_str)),
+            dealer_groups::version.eq(dealer_groups::version + 1),
+            dealer_groups::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Forgets an admin's confirmation of the group's relation to its parent (the parent changed).
+pub fn clear_affiliation(conn: &mut DbConnection, id: Uuid) -> Result<(), AppError> {
+    diesel::update(dealer_groups::table.find(id.to_string()))
+        .set((
+            dealer_groups::affiliation_verified_at.eq(None::<NaiveDateTime>),
+            dealer_groups::affiliation_verified_by.eq(None::<String>),
+            dealer_groups::affiliation_note.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A group that may be related to another, with what it is compared by.
+pub struct Candidate {
+    pub id: Uuid,
+    pub legal_name: String,
+    pub uscc: String,
+    pub keys: MatchKeys,
+}
+
+/// Other groups than `id` that share a key of `keys` (each an indexed column), oldest first, at
+/// most `limit`; only those applying in `cities` when given (a reviewer's).
+pub fn sharing_keys(
+    conn: &mut DbConnection,
+    id: Uuid,
+    keys: &MatchKeys,
+    cities: Option<&[String]>,
+    limit: i64,
+) -> Result<Vec<Candidate>, AppError> {
+    // Without a parent, `parent_uscc = NULL` is never true: the other keys decide.
+    let mut query = dealer_groups::table
+        .filter(dealer_groups::id.ne(id.to_string()))
+        .filter(
+            dealer_groups::parent_uscc
+                .eq(keys.parent_uscc.clone())
+                .or(dealer_groups::name_key.eq(keys.name_key.clone()).nullable())
+                .or(dealer_groups::contact_phone
+                    .eq(keys.phone.clone())
+                    .nullable())
+                .or(dealer_groups::contact_email
+                    .eq(keys.email.clone())
+                    .nullable()),
+        )
+        .select((
+            dealer_groups::id,
+            dealer_groups::legal_name,
+            dealer_groups::uscc,
+            dealer_groups::parent_uscc,
+            dealer_groups::name_key,
+            dealer_groups::contact_phone,
+            dealer_groups::contact_email,
+        ))
+        .order((dealer_groups::created_at.asc(), dealer_groups::id.asc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(cities) = cities {
+        query = query.filter(
+            dealer_groups::id.eq_any(
+                applications::table
+                    .filter(applications::city_code.eq_any(cities.to_vec()))
+                    .select(applications::dealer_group_id),
+            ),
+        );
+    }
+    type CandidateRow = (
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+    );
+    let rows: Vec<CandidateRow> = query.load(conn)?;
+    rows.into_iter()
+        .map(
+            |(id, legal_name, uscc, parent_uscc, name_key, phone, email)| {
+                Ok(Candidate {
+                    id: id.parse().map_err(|_| corrupt(&id, "id"))?,
+                    legal_name,
+                    uscc,
+                    keys: MatchKeys {
+                        parent_uscc,
+                        name_key,
+                        phone,
+                        email,
+                    },
+                })
+            },
+        )
+        .collect()
 }
 
 /// Takes the group's row lock for the rest of the transaction (PostgreSQL; SQLite writers are

@@ -122,6 +122,7 @@ pub struct Profile {
     #[serde(deserialize_with = "crate::domain::text::trimmed")]
     pub legal_name: String,
     /// Unified Social Credit Code (18 characters, valid check character).
+    #[validate(custom(function = "crate::domain::uscc::validate"))]
     #[schema(
         min_length = 18,
         max_length = 18,
@@ -178,6 +179,111 @@ pub struct Profile {
     pub after_sales: AfterSales,
     #[validate(nested)]
     pub contact: Contact,
+    /// The company the group belongs to, or null. A subsidiary of a top-100 group is verified
+    /// through it once an admin confirms the relation; changing it clears the confirmation.
+    #[validate(nested)]
+    #[serde(default)]
+    pub parent: Option<Parent>,
+}
+
+/// The company a group belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"legal_name": "东方汽车控股集团有限公司", "uscc": "91320000134567890Y"}))]
+pub struct Parent {
+    /// Its registered legal name.
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::text::single_line")
+    )]
+    #[schema(min_length = 1, max_length = 200)]
+    #[serde(deserialize_with = "crate::domain::text::trimmed")]
+    pub legal_name: String,
+    /// Its Unified Social Credit Code (18 characters, valid check character), not the group's
+    /// own.
+    #[validate(custom(function = "crate::domain::uscc::validate"))]
+    #[schema(
+        min_length = 18,
+        max_length = 18,
+        pattern = "^[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}$"
+    )]
+    pub uscc: String,
+}
+
+/// How a group's top-100 standing was verified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RankVerifiedVia {
+    /// The latest ranking list confirms the group's own claim.
+    #[serde(rename = "self")]
+    Own,
+    /// The group's confirmed parent is in the latest list's top 100.
+    Parent,
+}
+
+impl RankVerifiedVia {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Own => "self",
+            Self::Parent => "parent",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Own, Self::Parent]
+            .into_iter()
+            .find(|via| via.as_str() == text)
+    }
+}
+
+/// Why staff may want to look at another group beside this one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SimilarReason {
+    /// Both name the same parent (by USCC).
+    SameParent,
+    /// Their legal names are the same once normalised (`name_key`).
+    SameName,
+    /// Their contacts have the same phone number.
+    SamePhone,
+    /// Their contacts have the same e-mail address.
+    SameEmail,
+}
+
+/// What groups are compared by, normalised: the parent's USCC, the name key, the contact's phone
+/// without `+86` and e-mail in lower case (as stored in columns of their own, to be looked up).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatchKeys {
+    pub parent_uscc: Option<String>,
+    pub name_key: String,
+    pub phone: String,
+    pub email: String,
+}
+
+impl MatchKeys {
+    pub fn of(profile: &Profile) -> Self {
+        let phone = &profile.contact.phone;
+        Self {
+            parent_uscc: profile.parent.as_ref().map(|p| p.uscc.clone()),
+            name_key: name_key(&profile.legal_name),
+            phone: phone.strip_prefix("+86").unwrap_or(phone).to_owned(),
+            // ASCII only, as SQLite's `lower()` (which filled the column at first) does.
+            email: profile.contact.email.to_ascii_lowercase(),
+        }
+    }
+
+    /// What `other` shares with these keys, in a fixed order.
+    pub fn shared_with(&self, other: &MatchKeys) -> Vec<SimilarReason> {
+        let parent = self.parent_uscc.is_some() && self.parent_uscc == other.parent_uscc;
+        [
+            (parent, SimilarReason::SameParent),
+            (self.name_key == other.name_key, SimilarReason::SameName),
+            (self.phone == other.phone, SimilarReason::SamePhone),
+            (self.email == other.email, SimilarReason::SameEmail),
+        ]
+        .into_iter()
+        .filter_map(|(shared, reason)| shared.then_some(reason))
+        .collect()
+    }
 }
 
 /// Who to contact at the group about the application.
@@ -279,6 +385,8 @@ pub fn stores_in_province(provinces: &[ProvincePresence], province_code: &str) -
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
@@ -300,6 +408,76 @@ mod tests {
         assert_eq!(name_key("ABC Motors Co., Ltd."), "abcmotorscoltd");
         assert_eq!(name_key("ＡＢＣ　Motors"), "abcmotors");
         assert_ne!(name_key("苏州汽车"), name_key("无锡汽车"));
+    }
+
+    fn keys(parent: Option<&str>, name: &str, phone: &str, email: &str) -> MatchKeys {
+        MatchKeys {
+            parent_uscc: parent.map(str::to_owned),
+            name_key: name_key(name),
+            phone: phone.to_owned(),
+            email: email.to_owned(),
+        }
+    }
+
+    #[test]
+    fn groups_are_alike_by_parent_name_phone_and_email() {
+        let one = keys(Some("P"), "Alpha Motors", "13912345678", "a@x.example");
+        assert_eq!(
+            one.shared_with(&keys(
+                Some("P"),
+                "ALPHA motors",
+                "13912345678",
+                "a@x.example"
+            )),
+            [
+                SimilarReason::SameParent,
+                SimilarReason::SameName,
+                SimilarReason::SamePhone,
+                SimilarReason::SameEmail
+            ]
+        );
+        assert!(
+            one.shared_with(&keys(Some("Q"), "Beta", "13900000000", "b@x.example"))
+                .is_empty()
+        );
+        // Two groups without a parent do not share one.
+        let orphan = keys(None, "Gamma", "1", "g@x.example");
+        assert!(
+            orphan
+                .shared_with(&keys(None, "Delta", "2", "d@x.example"))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn match_keys_normalise_the_contact() {
+        let mut profile: Profile = serde_json::from_value(json!({
+            "legal_name": "Alpha Motors", "uscc": "X", "hq_city": "S", "hq_province": "J",
+            "founded_year": 2000, "registered_capital_cny": 1, "annual_revenue_cny": 1,
+            "stores_total": 1, "national_rank_claim": null, "provinces": [], "brands": [],
+            "after_sales": {"mechanical": true, "sheet_metal": true, "paint": true, "repair_class": 1},
+            "contact": {"name": "W", "phone": "+8613912345678", "email": "Wang@Dealer.example"}
+        }))
+        .unwrap();
+        let keys = MatchKeys::of(&profile);
+        assert_eq!(
+            (keys.phone.as_str(), keys.email.as_str()),
+            ("13912345678", "wang@dealer.example")
+        );
+        assert_eq!(keys.parent_uscc, None);
+        profile.parent = Some(Parent {
+            legal_name: "Holding".into(),
+            uscc: "P".into(),
+        });
+        assert_eq!(MatchKeys::of(&profile).parent_uscc.as_deref(), Some("P"));
+    }
+
+    #[test]
+    fn rank_verification_is_named_self_or_parent() {
+        for via in [RankVerifiedVia::Own, RankVerifiedVia::Parent] {
+            assert_eq!(RankVerifiedVia::parse(via.as_str()), Some(via));
+            assert_eq!(serde_json::to_value(via).unwrap(), via.as_str());
+        }
     }
 
     #[test]

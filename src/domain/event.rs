@@ -28,11 +28,14 @@ pub enum EventAction {
     UploadDocument,
     /// The group's owner removed a document.
     DeleteDocument,
+    /// An admin confirmed that the group belongs to its parent (recorded on each of its
+    /// applications).
+    VerifyAffiliation,
 }
 
 impl EventAction {
     /// The changes beside the workflow's moves.
-    const BESIDE: [EventAction; 7] = [
+    const BESIDE: [EventAction; 8] = [
         Self::Create,
         Self::Assign,
         Self::CompleteTask,
@@ -40,6 +43,7 @@ impl EventAction {
         Self::UpdateGroup,
         Self::UploadDocument,
         Self::DeleteDocument,
+        Self::VerifyAffiliation,
     ];
 
     /// Every action an event may record: the moves, then the changes beside them.
@@ -65,7 +69,8 @@ impl EventAction {
             | Self::ReopenTask
             | Self::UpdateGroup
             | Self::UploadDocument
-            | Self::DeleteDocument => true,
+            | Self::DeleteDocument
+            | Self::VerifyAffiliation => true,
         }
     }
 
@@ -102,7 +107,8 @@ impl EventAction {
             | Self::UpdateGroup
             | Self::UploadDocument
             | Self::DeleteDocument => true,
-            Self::Assign => false,
+            // What the admin checked is staff's business; that it was confirmed is not.
+            Self::Assign | Self::VerifyAffiliation => false,
         }
     }
 
@@ -135,6 +141,7 @@ impl EventAction {
             Self::UpdateGroup => ("Group profile updated", "更新集团资料"),
             Self::UploadDocument => ("Document uploaded", "上传文件"),
             Self::DeleteDocument => ("Document removed", "删除文件"),
+            Self::VerifyAffiliation => ("Parent company confirmed", "母公司关系已确认"),
         };
         locale.pick(en, zh)
     }
@@ -149,6 +156,7 @@ impl EventAction {
             Self::UpdateGroup => "update_group",
             Self::UploadDocument => "upload_document",
             Self::DeleteDocument => "delete_document",
+            Self::VerifyAffiliation => "verify_affiliation",
         }
     }
 }
@@ -242,7 +250,8 @@ mod tests {
                 "reopen_task",
                 "update_group",
                 "upload_document",
-                "delete_document"
+                "delete_document",
+                "verify_affiliation"
             ]
         );
     }

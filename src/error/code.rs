@@ -44,6 +44,7 @@ pub enum ProblemCode {
     AlreadyAssigned,
     ScorecardLocked,
     IdentityLocked,
+    NoParent,
     QuotaFull,
     DocumentHashMismatch,
     LoiExpired,
@@ -321,6 +322,13 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
                 "该集团已提交申请，法定名称和统一社会信用代码不能再修改；请联系招募团队。",
             ),
         ),
+        ProblemCode::NoParent => (
+            (
+                "No parent company",
+                "The group names no parent company, so there is no relation to confirm.",
+            ),
+            ("未填写母公司", "该集团未填写母公司，没有可确认的关联关系。"),
+        ),
         ProblemCode::QuotaFull => (
             (
                 "Quota full",
@@ -490,6 +498,7 @@ mod tests {
                 "already_assigned",
                 "scorecard_locked",
                 "identity_locked",
+                "no_parent",
                 "quota_full",
                 "document_hash_mismatch",
                 "loi_expired",

@@ -65,6 +65,8 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(dealer_groups::list::list_dealer_groups)
         .service(dealer_groups::get::get_dealer_group)
         .service(dealer_groups::update::update_dealer_group)
+        .service(dealer_groups::affiliation::verify_affiliation)
+        .service(dealer_groups::similar::similar_dealer_groups)
         .service(rankings::put::put_ranking)
         .service(rankings::get::get_ranking)
         .service(eligibility_criteria::get::get_criteria)

@@ -313,6 +313,9 @@ fn body_checks() -> Vec<(&'static str, Check)> {
                 .map(drop)
                 .map_err(|e| format!("{e:?}"))
         }),
+        ("verify_affiliation", |v| {
+            validated::<dealer_groups::affiliation::VerifyAffiliationRequest>(v).map(drop)
+        }),
         ("create_webhook", |v| {
             let body = validated::<webhooks::create::SubscriptionRequest>(v)?;
             crate::webhooks::target::check_url(&body.url, false)

@@ -1,15 +1,17 @@
 //! Dealer groups: the owner registers the group's profile and keeps it current. A top-100 claim
-//! is verified against the latest national ranking list whenever the profile is written.
+//! is verified against the latest national ranking list whenever the profile is written, and so
+//! is a parent's place once an admin confirms that the group belongs to it. Staff look for groups
+//! that may be one and the same, or siblings.
 
 use uuid::Uuid;
 
 use super::unit::Work;
 use crate::auth::principal::UserPrincipal;
-use crate::db::dealer_groups::{self, DealerGroup};
+use crate::db::dealer_groups::{self, Candidate, DealerGroup};
 use crate::db::events::NewEvent;
 use crate::db::{DbConnection, applications, rankings, users};
 use crate::domain::account::Role;
-use crate::domain::dealer_group::Profile;
+use crate::domain::dealer_group::{MatchKeys, Profile, SimilarReason};
 use crate::domain::event::EventAction;
 use crate::domain::workflow::Actor;
 use crate::error::{AppError, ProblemCode};
@@ -35,7 +37,7 @@ pub fn create(
     {
         return Err(AppError::Conflict(ProblemCode::AlreadyInGroup));
     }
-    let verified = rank_verified(work, &checked.profile)?;
+    let verified = rankings::verify(work, &checked.profile, false)?;
     let now = work.now();
     dealer_groups::insert(
         work,
@@ -54,7 +56,8 @@ pub fn create(
 /// owner `by`. Once the group has submitted an application its legal identity (legal name and
 /// USCC) is fixed (409 `identity_locked`). The audit chain is per application, so a change is
 /// recorded as an `update_group` event naming the changed fields on each of the group's
-/// applications (a group without one has no timeline to record it in).
+/// applications (a group without one has no timeline to record it in). A change of `parent`
+/// clears an admin's confirmation of the relation.
 pub fn update(
     work: &mut Work<'_>,
     group: &DealerGroup,
@@ -72,20 +75,22 @@ pub fn update(
     }
     let changed = changed_fields(old, new)?;
     if !changed.is_empty() {
-        for (application_id, status) in applications::of_group(work, group.id)? {
-            work.record(NewEvent {
-                application_id,
-                actor_id: Some(by),
-                actor_role: Actor::ApplicantOwner,
-                action: EventAction::UpdateGroup,
-                from_status: Some(status),
-                to_status: status,
-                reason_code: None,
-                reason: Some(format!("changed: {}", changed.join(", "))),
-            });
-        }
+        let reason = format!("changed: {}", changed.join(", "));
+        record_on_applications(
+            work,
+            group.id,
+            by,
+            Actor::ApplicantOwner,
+            EventAction::UpdateGroup,
+            &reason,
+        )?;
     }
-    let verified = rank_verified(work, &checked.profile)?;
+    let parent_changed = old.parent != new.parent;
+    if parent_changed && group.affiliation.is_some() {
+        dealer_groups::clear_affiliation(work, group.id)?;
+    }
+    let confirmed = group.affiliation.is_some() && !parent_changed;
+    let verified = rankings::verify(work, &checked.profile, confirmed)?;
     let now = work.now();
     let updated = dealer_groups::update(
         work,
@@ -122,13 +127,82 @@ fn found(conn: &mut DbConnection, id: Uuid) -> Result<DealerGroup, AppError> {
     dealer_groups::find(conn, id)?.ok_or(AppError::NotFound)
 }
 
-fn rank_verified(conn: &mut DbConnection, profile: &Profile) -> Result<bool, AppError> {
-    rankings::is_verified(
-        conn,
-        &profile.uscc,
-        &profile.legal_name,
-        profile.national_rank_claim.is_some(),
-    )
+/// Records `action` by `by` on each of the group's applications: the audit chain is per
+/// application, and a group without one has no timeline to record it in.
+fn record_on_applications(
+    work: &mut Work<'_>,
+    group: Uuid,
+    by: Uuid,
+    actor: Actor,
+    action: EventAction,
+    reason: &str,
+) -> Result<(), AppError> {
+    for (application_id, status) in applications::of_group(work, group)? {
+        work.record(NewEvent {
+            application_id,
+            actor_id: Some(by),
+            actor_role: actor,
+            action,
+            from_status: Some(status),
+            to_status: status,
+            reason_code: None,
+            reason: Some(reason.to_owned()),
+        });
+    }
+    Ok(())
+}
+
+/// Records that admin `by` has checked the evidence and confirmed that group `id` belongs to its
+/// parent (409 `no_parent` when it names none), with `note` saying what was checked; the group is
+/// verified through the parent from now on if the parent is in the ranking list's top 100. A
+/// `verify_affiliation` event on each of the group's applications.
+pub fn verify_affiliation(
+    work: &mut Work<'_>,
+    id: Uuid,
+    by: Uuid,
+    note: &str,
+) -> Result<DealerGroup, AppError> {
+    dealer_groups::lock(work, id)?;
+    let group = found(work, id)?;
+    if group.profile.parent.is_none() {
+        return Err(AppError::Conflict(ProblemCode::NoParent));
+    }
+    let verified = rankings::verify(work, &group.profile, true)?;
+    let now = work.now();
+    dealer_groups::confirm_affiliation(work, id, by, note, verified, now)?;
+    record_on_applications(
+        work,
+        id,
+        by,
+        Actor::Admin,
+        EventAction::VerifyAffiliation,
+        note,
+    )?;
+    found(work, id)
+}
+
+/// At most this many related groups are listed.
+pub const SIMILAR_LIMIT: i64 = 50;
+
+/// Groups that may be related to group `id` (visible to `staff`: 404 otherwise), each with what
+/// it shares with it; reviewers see only groups that apply in their cities.
+pub fn similar(
+    conn: &mut DbConnection,
+    staff: &UserPrincipal,
+    id: Uuid,
+) -> Result<Vec<(Candidate, Vec<SimilarReason>)>, AppError> {
+    let group = visible(conn, staff, id)?;
+    let keys = MatchKeys::of(&group.profile);
+    let cities = (staff.role != Role::Admin).then_some(staff.cities.as_slice());
+    let candidates = dealer_groups::sharing_keys(conn, id, &keys, cities, SIMILAR_LIMIT)?;
+    Ok(candidates
+        .into_iter()
+        .map(|candidate| {
+            let reasons = keys.shared_with(&candidate.keys);
+            (candidate, reasons)
+        })
+        .filter(|(_, reasons)| !reasons.is_empty())
+        .collect())
 }
 
 /// The group, if `user` may see it: admins every group, reviewers the groups that apply in

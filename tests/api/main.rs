@@ -10,6 +10,7 @@ mod smtp;
 mod stories;
 
 mod accounts;
+mod affiliation;
 mod api_clients;
 mod applications;
 mod cities;

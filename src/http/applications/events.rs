@@ -46,7 +46,8 @@ pub struct EventResponse {
     pub actor_label: String,
     /// The workflow action, or `create` for the draft's creation, `assign` for an assignment,
     /// `complete_task` / `reopen_task` for an onboarding task, `update_group` for a change of
-    /// the group's profile, `upload_document` / `delete_document` for a document.
+    /// the group's profile, `upload_document` / `delete_document` for a document,
+    /// `verify_affiliation` for an admin's confirmation of the group's parent.
     pub action: String,
     /// `action` in words.
     pub action_label: String,

@@ -54,7 +54,7 @@ pub async fn list_dealer_groups(
         cursor: filter.cursor,
     };
     let after = page.after::<CreatedKey>()?;
-    let locale = locale_of(&req, staff.locale);
+    let (locale, role) = (locale_of(&req, staff.locale), staff.role);
     let limit = page.limit();
     let list_filter = ListFilter {
         q: filter.q,
@@ -73,6 +73,6 @@ pub async fn list_dealer_groups(
         rows,
         limit,
         |g| (g.created_at, g.id),
-        |group| DealerGroupResponse::new(group, locale),
+        |group| DealerGroupResponse::for_role(group, locale, role),
     )))
 }

@@ -1,8 +1,10 @@
 //! `/api/v1/dealer-groups`: the profiles dealer groups register.
 
+pub mod affiliation;
 pub mod create;
 pub mod get;
 pub mod list;
+pub mod similar;
 pub mod update;
 
 use actix_web::HttpRequest;
@@ -12,7 +14,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::db::dealer_groups::DealerGroup;
-use crate::domain::dealer_group::Profile;
+use crate::domain::account::Role;
+use crate::domain::dealer_group::{Profile, RankVerifiedVia};
 use crate::domain::uscc::{Uscc, UsccWarning};
 use crate::error::{AppError, FieldError};
 use crate::i18n::Locale;
@@ -42,7 +45,10 @@ use crate::workflow::groups::CheckedProfile;
     ],
     "after_sales": {"mechanical": true, "sheet_metal": true, "paint": true, "repair_class": 1},
     "contact": {"name": "Wang Fang", "phone": "13912345678", "email": "wang.fang@dealer.example"},
+    "parent": null,
     "rank_verified": true,
+    "rank_verified_via": "self",
+    "affiliation": {"verified": false, "verified_at": null},
     "warnings": [],
     "owner_id": "01956f3a-2b4c-7d8e-9f01-23456789abcd",
     "version": 2,
@@ -53,14 +59,39 @@ pub struct DealerGroupResponse {
     pub id: Uuid,
     #[serde(flatten)]
     pub profile: Profile,
-    /// True when the latest imported national ranking list confirms the top-100 claim.
+    /// True when the latest imported national ranking list confirms the top-100 claim, or has
+    /// the group's confirmed parent in its top 100.
     pub rank_verified: bool,
+    /// How `rank_verified` was reached: `self` (the group's own claim), `parent` (its parent's
+    /// place, the relation confirmed by an admin), null when it is not verified.
+    pub rank_verified_via: Option<RankVerifiedVia>,
+    pub affiliation: AffiliationStatus,
     /// Soft findings that do not block, each a code with its words in the caller's language.
     pub warnings: Vec<Warning>,
     pub owner_id: Uuid,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Whether an admin has confirmed that the group belongs to its `parent` (changing the parent
+/// clears it).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "verified": true,
+    "verified_at": "2026-12-01T09:30:00Z",
+    "verified_by": "01938f6e-7c1a-7b4e-9d2f-3a5b6c7d8e9f",
+    "note": "Checked the 2025 annual report: the holding owns 100%."
+}))]
+pub struct AffiliationStatus {
+    pub verified: bool,
+    pub verified_at: Option<DateTime<Utc>>,
+    /// The admin who confirmed it (staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified_by: Option<Uuid>,
+    /// What the admin checked (staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A soft finding about the profile.
@@ -96,11 +127,34 @@ pub(crate) fn locale_of(req: &HttpRequest, account: Locale) -> Locale {
 }
 
 impl DealerGroupResponse {
+    /// The group as its members see it.
     pub fn new(group: DealerGroup, locale: Locale) -> Self {
+        Self::for_role(group, locale, Role::Applicant)
+    }
+
+    /// The group as a caller of `role` sees it: staff also see who confirmed its parent, and why.
+    pub fn for_role(group: DealerGroup, locale: Locale, role: Role) -> Self {
+        let staff = role.is_staff();
+        let affiliation = match group.affiliation {
+            Some(confirmed) => AffiliationStatus {
+                verified: true,
+                verified_at: Some(confirmed.verified_at),
+                verified_by: staff.then_some(confirmed.verified_by),
+                note: staff.then_some(confirmed.note),
+            },
+            None => AffiliationStatus {
+                verified: false,
+                verified_at: None,
+                verified_by: None,
+                note: None,
+            },
+        };
         Self {
             id: group.id,
             profile: group.profile,
             rank_verified: group.rank_verified,
+            rank_verified_via: group.rank_verified_via,
+            affiliation,
             warnings: group
                 .warnings
                 .into_iter()
@@ -115,11 +169,26 @@ impl DealerGroupResponse {
 }
 
 /// The profile as stored (USCC normalised, places coded) with its soft warnings; 422 on `uscc`
-/// when the code is malformed or its check character is wrong.
+/// when the code is malformed or its check character is wrong, and on `parent.uscc` likewise or
+/// when it is the group's own (`own_parent`).
 pub(crate) fn checked_profile(profile: Profile) -> Result<CheckedProfile, AppError> {
     let mut profile = profile.with_places_coded();
+    let mut errors = Vec::new();
     let uscc = Uscc::parse(&profile.uscc)
-        .map_err(|error| AppError::Validation(vec![FieldError::new("uscc", error.code())]))?;
+        .map_err(|error| errors.push(FieldError::new("uscc", error.code())))
+        .ok();
+    if let Some(parent) = &mut profile.parent {
+        match Uscc::parse(&parent.uscc) {
+            Ok(code) if uscc.as_ref() == Some(&code) => {
+                errors.push(FieldError::new("parent.uscc", "own_parent"));
+            }
+            Ok(code) => parent.uscc = code.as_str().to_owned(),
+            Err(error) => errors.push(FieldError::new("parent.uscc", error.code())),
+        }
+    }
+    let Some(uscc) = uscc.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
     let warnings = uscc
         .warnings()
         .into_iter()

@@ -505,7 +505,7 @@ pub(crate) fn parse_kind(text: Option<&str>) -> Result<DocumentKind, FieldError>
     text.and_then(|t| t.trim().parse().ok()).ok_or_else(|| {
         FieldError::new("kind", "invalid_type").with_param(
             "detail",
-            "expected one of `business_license`, `financial_statement`, `site_lease`, `other`",
+            "expected one of `business_license`, `financial_statement`, `site_lease`, `relationship_evidence`, `other`",
         )
     })
 }
