@@ -91,6 +91,17 @@ pub fn field_message(code: &str, params: &BTreeMap<String, String>, locale: Loca
         ("unknown_city", Locale::ZhCn) => "不是招募计划中的城市".into(),
         ("division_code", Locale::En) => "must be a six-digit GB/T 2260 division code".into(),
         ("division_code", Locale::ZhCn) => "必须是六位 GB/T 2260 行政区划代码".into(),
+        ("unknown_province", Locale::En) => {
+            "names no province-level division (write its name in English or Chinese, or its GB/T 2260 code)"
+                .into()
+        }
+        ("unknown_province", Locale::ZhCn) => {
+            "不是省级行政区（请填写中文或英文名称，或 GB/T 2260 代码）".into()
+        }
+        ("district_outside_city", Locale::En) => {
+            "is not a district or county of the application's city".into()
+        }
+        ("district_outside_city", Locale::ZhCn) => "不是申请城市下辖的区县".into(),
         ("window_order", Locale::En) => "must be later than window_opens_at".into(),
         ("window_order", Locale::ZhCn) => "必须晚于 window_opens_at".into(),
         ("uscc_length", Locale::En) => "must have 18 characters".into(),
@@ -134,6 +145,10 @@ pub fn field_message(code: &str, params: &BTreeMap<String, String>, locale: Loca
         ("use_signature_operation", Locale::ZhCn) => {
             "签署意向书请使用 POST /api/v1/applications/{id}/loi/signature".into()
         }
+        ("not_for_action", Locale::En) => {
+            format!("is not a reason code of this action ({})", param("allowed"))
+        }
+        ("not_for_action", Locale::ZhCn) => format!("不是此操作的原因代码（{}）", param("allowed")),
         ("must_accept", Locale::En) => "must be true to sign".into(),
         ("must_accept", Locale::ZhCn) => "必须为 true 才能签署".into(),
         ("not_a_reviewer_of_city", Locale::En) => {

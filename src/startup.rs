@@ -133,11 +133,14 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(problem::path_error))
                 .route(DOCUMENT_PATH, web::get().to(openapi::serve_json))
                 .route(DOCS_PATH, web::get().to(openapi::docs_redirect))
+                .configure(http::pages::configure)
                 .service(SwaggerUi::new(DOCS_PAGES).config(
                     // No call to the public validator: the page reaches only this server.
                     utoipa_swagger_ui::Config::from(DOCUMENT_PATH).validator_url("none"),
                 ))
                 .default_service(web::to(problem::fallback))
+                // Innermost: who calls is settled before any extractor reads the body.
+                .wrap(from_fn(crate::auth::principal::authenticate_first))
                 .wrap(from_fn(openapi::docs_headers))
                 // Inside `localize`, which keeps its headers on the problems it re-renders and
                 // renders its refusals; outside every handler, so that preflights need no token
@@ -189,7 +192,8 @@ impl Application {
 }
 
 /// Each registered path's methods, for the `Allow` of a 405: the documented operations, which come
-/// from the same registration as the routes, and the pages served beside them.
+/// from the same registration as the routes, and the pages served beside them (the document, its
+/// interactive pages, and the pages the links in e-mails open).
 fn route_methods() -> problem::RouteMethods {
     let documented = openapi::document()
         .paths
@@ -210,7 +214,10 @@ fn route_methods() -> problem::RouteMethods {
             .filter(|(_, registered)| *registered)
             .map(move |(method, _)| (path.clone(), method))
         });
-    let pages = [DOCUMENT_PATH, DOCS_PATH, DOCS_PAGES].map(|path| (path.to_owned(), Method::GET));
+    let pages = [DOCUMENT_PATH, DOCS_PATH, DOCS_PAGES]
+        .into_iter()
+        .chain(http::pages::paths())
+        .map(|path| (path.to_owned(), Method::GET));
     problem::RouteMethods::new(documented.chain(pages))
 }
 

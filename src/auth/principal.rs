@@ -7,8 +7,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::dev::Payload;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
+use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use uuid::Uuid;
 
@@ -134,6 +136,9 @@ async fn authenticate(req: HttpRequest) -> Result<Principal, AppError> {
     if let Some(principal) = req.extensions().get::<Principal>() {
         return Ok(principal.clone());
     }
+    if let Some(Refused(error)) = req.extensions().get::<Refused>() {
+        return Err(error.copy());
+    }
     let auth = Authenticator::of(&req)?.clone();
     let claims = bearer_token(&req)
         .and_then(|token| auth.jwt.verify(token))
@@ -163,6 +168,26 @@ async fn authenticate(req: HttpRequest) -> Result<Principal, AppError> {
     }
     req.extensions_mut().insert(principal.clone());
     Ok(principal)
+}
+
+/// Why `authenticate_first` refused a request's bearer token, for the extractors to answer with.
+struct Refused(AppError);
+
+/// Middleware: a request that carries a bearer token is authenticated before its handler's
+/// extractors run, so that they find the outcome ready. Extractors are polled together, and a
+/// body that is read at once would otherwise be judged (a 422) before a caller whose
+/// confirmation waits on the database is refused (401, 403): who may call is always decided
+/// first. A request without a token goes on untouched (the operation may not need one).
+pub async fn authenticate_first(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.headers().contains_key(header::AUTHORIZATION)
+        && let Err(error) = authenticate(req.request().clone()).await
+    {
+        req.extensions_mut().insert(Refused(error));
+    }
+    next.call(req).await
 }
 
 impl FromRequest for Principal {

@@ -1,11 +1,15 @@
 //! The recruitment plan's cities.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::dsl::sum;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{applications, cities};
+use super::schema::{applications, cities, lois};
 use crate::domain::city::CityStatus;
+use crate::domain::division;
 use crate::domain::workflow::Status;
 use crate::error::{AppError, ProblemCode};
 
@@ -88,6 +92,14 @@ pub struct City {
 }
 
 impl City {
+    /// The GB/T 2260 code of the city's province: the one the plan names (the first plan names
+    /// provinces in English), else the one the city's own code lies in.
+    pub fn province_code(&self) -> Option<&'static str> {
+        division::find(&self.province)
+            .or_else(|| division::province_of(&self.code))
+            .map(|d| d.code)
+    }
+
     /// The plan status, parsed.
     pub fn plan_status(&self) -> Result<CityStatus, AppError> {
         self.status
@@ -101,26 +113,35 @@ fn holding_place() -> Vec<&'static str> {
     Status::holding_place().map(Status::as_str).collect()
 }
 
-/// Every city with how many of its places are committed.
+/// Every city with its committed store points (`committed`).
 pub fn list(conn: &mut DbConnection) -> Result<Vec<(City, i64)>, AppError> {
     let all: Vec<City> = cities::table
         .order(cities::code.asc())
         .select(City::as_select())
         .load(conn)?;
-    let counts: Vec<(String, i64)> = applications::table
-        .filter(applications::status.eq_any(holding_place()))
-        .group_by(applications::city_code)
-        .select((applications::city_code, diesel::dsl::count_star()))
-        .load(conn)?;
+    let committed = committed_by_city(conn)?;
     Ok(all
         .into_iter()
         .map(|city| {
-            let committed = counts
-                .iter()
-                .find(|(code, _)| *code == city.code)
-                .map_or(0, |(_, n)| *n);
-            (city, committed)
+            let points = committed.get(&city.code).copied().unwrap_or(0);
+            (city, points)
         })
+        .collect())
+}
+
+/// The committed store points of every city that has any: the sum of the `stores` of the
+/// letters whose application holds a place (an application holding one has a letter: only
+/// `offer_loi` leads there, and it issues one).
+pub fn committed_by_city(conn: &mut DbConnection) -> Result<HashMap<String, i64>, AppError> {
+    let sums: Vec<(String, Option<i64>)> = applications::table
+        .inner_join(lois::table)
+        .filter(applications::status.eq_any(holding_place()))
+        .group_by(applications::city_code)
+        .select((applications::city_code, sum(lois::stores)))
+        .load(conn)?;
+    Ok(sums
+        .into_iter()
+        .map(|(code, points)| (code, points.unwrap_or(0)))
         .collect())
 }
 
@@ -137,7 +158,6 @@ pub fn find(conn: &mut DbConnection, code: &str) -> Result<Option<(City, i64)>, 
     Ok(Some((city, committed)))
 }
 
-/// How many of the city's places are committed.
 /// Takes the city's row lock for the rest of the transaction (PostgreSQL; SQLite writers are
 /// serial anyway), so that decisions about its places are made one at a time.
 pub fn lock(conn: &mut DbConnection, code: &str) -> Result<(), AppError> {
@@ -147,12 +167,15 @@ pub fn lock(conn: &mut DbConnection, code: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The city's committed store points (as `committed_by_city`).
 pub fn committed(conn: &mut DbConnection, code: &str) -> Result<i64, AppError> {
-    Ok(applications::table
+    let points: Option<i64> = applications::table
+        .inner_join(lois::table)
         .filter(applications::city_code.eq(code))
         .filter(applications::status.eq_any(holding_place()))
-        .count()
-        .get_result(conn)?)
+        .select(sum(lois::stores))
+        .get_result(conn)?;
+    Ok(points.unwrap_or(0))
 }
 
 pub struct NewCity<'a> {

@@ -168,6 +168,14 @@ impl Db {
         if applied > 0 {
             tracing::info!(applied, "applied database migrations");
         }
+        // A data step SQL cannot take: the places of profiles from before v1.1 as codes.
+        let coded = dealer_groups::code_stored_places(&mut conn)?;
+        if coded > 0 {
+            tracing::info!(
+                coded,
+                "stored the places of older dealer-group profiles as codes"
+            );
+        }
         Ok(())
     }
 

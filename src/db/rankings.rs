@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use super::schema::ranking_entries;
 use super::{DbConnection, dealer_groups};
-use crate::domain::dealer_group::name_key;
+use crate::domain::dealer_group::{Profile, RankVerifiedVia, name_key};
 use crate::error::AppError;
 
 /// A claim counts as verified only at this rank or better.
@@ -59,28 +59,50 @@ fn latest_top(conn: &mut DbConnection) -> Result<Vec<(Option<String>, String)>, 
         .load(conn)?)
 }
 
-/// The rule: a group that claims a rank is verified when the latest list has it in the top 100,
-/// matched by USCC, or by normalised legal name for entries that carry no USCC.
-fn verified(top: &[(Option<String>, String)], uscc: &str, key: &str, claims: bool) -> bool {
-    claims
-        && top.iter().any(|(entry_uscc, entry_key)| match entry_uscc {
-            Some(entry_uscc) => entry_uscc == uscc,
-            None => entry_key == key,
-        })
+/// Whether the latest list has this company in its top 100: matched by USCC, or by normalised
+/// legal name for entries that carry no USCC.
+fn listed(top: &[(Option<String>, String)], uscc: &str, key: &str) -> bool {
+    top.iter().any(|(entry_uscc, entry_key)| match entry_uscc {
+        Some(entry_uscc) => entry_uscc == uscc,
+        None => entry_key == key,
+    })
 }
 
-/// Whether a group with this USCC and legal name would be verified now.
-pub fn is_verified(
-    conn: &mut DbConnection,
-    uscc: &str,
-    legal_name: &str,
+/// The rule: a group is verified through itself when it claims a rank and is listed (by its USCC
+/// and name key), else through its parent (USCC and legal name) when an admin has confirmed the
+/// relation and the parent is listed (a subsidiary need not claim its parent's rank as its own).
+fn verification(
+    top: &[(Option<String>, String)],
+    (uscc, key): (&str, &str),
     claims: bool,
-) -> Result<bool, AppError> {
-    Ok(verified(
+    confirmed_parent: Option<(&str, &str)>,
+) -> Option<RankVerifiedVia> {
+    if claims && listed(top, uscc, key) {
+        Some(RankVerifiedVia::Own)
+    } else if confirmed_parent.is_some_and(|(uscc, name)| listed(top, uscc, &name_key(name))) {
+        Some(RankVerifiedVia::Parent)
+    } else {
+        None
+    }
+}
+
+/// How a group with this profile would be verified now; `parent_confirmed` when an admin has
+/// confirmed its relation to `profile.parent`.
+pub fn verify(
+    conn: &mut DbConnection,
+    profile: &Profile,
+    parent_confirmed: bool,
+) -> Result<Option<RankVerifiedVia>, AppError> {
+    let parent = profile
+        .parent
+        .as_ref()
+        .filter(|_| parent_confirmed)
+        .map(|p| (p.uscc.as_str(), p.legal_name.as_str()));
+    Ok(verification(
         &latest_top(conn)?,
-        uscc,
-        &name_key(legal_name),
-        claims,
+        (&profile.uscc, &name_key(&profile.legal_name)),
+        profile.national_rank_claim.is_some(),
+        parent,
     ))
 }
 
@@ -88,9 +110,18 @@ pub fn is_verified(
 pub fn reverify_all(conn: &mut DbConnection) -> Result<(), AppError> {
     let top = latest_top(conn)?;
     for group in dealer_groups::ranking_facts(conn)? {
-        let now_verified = verified(&top, &group.uscc, &group.name_key, group.claims_rank);
-        if now_verified != group.rank_verified {
-            dealer_groups::set_rank_verified(conn, &group.id, now_verified)?;
+        let parent = group
+            .confirmed_parent
+            .as_ref()
+            .map(|(uscc, name)| (uscc.as_str(), name.as_str()));
+        let now = verification(
+            &top,
+            (&group.uscc, &group.name_key),
+            group.claims_rank,
+            parent,
+        );
+        if now.map(RankVerifiedVia::as_str) != group.rank_verified_via.as_deref() {
+            dealer_groups::set_rank_verified(conn, &group.id, now)?;
         }
     }
     Ok(())
@@ -109,12 +140,46 @@ mod tests {
             ),
             (None, name_key("Beta Auto Group")),
         ];
-        assert!(verified(&top, "91320500MA1XXXXXX1", "whatever", true));
-        assert!(verified(&top, "OTHER", &name_key("BETA auto group"), true));
+        let own = |uscc: &str, key: &str| verification(&top, (uscc, key), true, None);
+        assert_eq!(
+            own("91320500MA1XXXXXX1", "whatever"),
+            Some(RankVerifiedVia::Own)
+        );
+        assert_eq!(
+            own("OTHER", &name_key("BETA auto group")),
+            Some(RankVerifiedVia::Own)
+        );
         // An entry with a USCC is matched by it only, never by name.
-        assert!(!verified(&top, "OTHER", &name_key("Alpha Motors"), true));
+        assert_eq!(own("OTHER", &name_key("Alpha Motors")), None);
         // No claim, no verification.
-        assert!(!verified(&top, "91320500MA1XXXXXX1", "", false));
-        assert!(!verified(&[], "91320500MA1XXXXXX1", "", true));
+        let alpha = ("91320500MA1XXXXXX1", "");
+        assert_eq!(verification(&top, alpha, false, None), None);
+        assert_eq!(verification(&[], alpha, true, None), None);
+    }
+
+    #[test]
+    fn a_subsidiary_is_verified_through_its_confirmed_parent() {
+        let top = vec![
+            (Some("PARENT".to_owned()), name_key("Holding")),
+            (None, name_key("Named Holding Co.")),
+        ];
+        let own = ("CHILD", "child");
+        // Without a claim of its own: the parent's place counts, by USCC or by name.
+        let via = |parent| verification(&top, own, false, Some(parent));
+        assert_eq!(via(("PARENT", "whatever")), Some(RankVerifiedVia::Parent));
+        assert_eq!(
+            via(("OTHER", "NAMED HOLDING CO")),
+            Some(RankVerifiedVia::Parent)
+        );
+        assert_eq!(via(("OTHER", "Holding")), None);
+        // Its own listing comes first.
+        let both = vec![
+            (Some("CHILD".to_owned()), String::new()),
+            (Some("PARENT".to_owned()), String::new()),
+        ];
+        assert_eq!(
+            verification(&both, own, true, Some(("PARENT", ""))),
+            Some(RankVerifiedVia::Own)
+        );
     }
 }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
-use super::cities::City;
+use super::cities::{City, committed_by_city};
 use super::schema::{applications, cities, dealer_groups};
 use crate::domain::workflow::Status;
 use crate::error::AppError;
@@ -38,7 +38,7 @@ pub struct CityFunnel {
     pub city: City,
     /// Every status, in `Status::ALL` order, zeros included.
     pub by_status: Vec<(Status, i64)>,
-    /// Places taken, counted as `cities::committed` counts them.
+    /// Store points taken, as `cities::committed` counts them.
     pub committed: i64,
 }
 
@@ -65,6 +65,7 @@ pub fn funnel(
     }
     let all: Vec<City> = city_query.load(conn)?;
     let counts: Vec<(String, String, i64)> = count_query.load(conn)?;
+    let committed = committed_by_city(conn)?;
     all.into_iter()
         .map(|city| {
             let mut by_status: Vec<(Status, i64)> = Status::ALL.map(|s| (s, 0)).to_vec();
@@ -76,15 +77,10 @@ pub fn funnel(
                     slot.1 += n;
                 }
             }
-            let committed = by_status
-                .iter()
-                .filter(|(s, _)| s.holds_place())
-                .map(|(_, n)| n)
-                .sum();
             Ok(CityFunnel {
+                committed: committed.get(&city.code).copied().unwrap_or(0),
                 city,
                 by_status,
-                committed,
             })
         })
         .collect()

@@ -122,6 +122,14 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        parent_legal_name -> Nullable<Text>,
+        parent_uscc -> Nullable<Text>,
+        rank_verified_via -> Nullable<Text>,
+        affiliation_verified_at -> Nullable<Timestamp>,
+        affiliation_verified_by -> Nullable<Text>,
+        affiliation_note -> Nullable<Text>,
+        contact_phone -> Text,
+        contact_email -> Text,
     }
 }
 

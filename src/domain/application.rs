@@ -74,7 +74,26 @@ impl Acknowledgement {
 /// What an applicant writes in an application. Only `city_code` is needed to save a draft; what
 /// is sent is checked, and `submit` checks that nothing is missing.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
-#[schema(as = ApplicationRequest)]
+#[schema(as = ApplicationRequest, example = json!({
+    "city_code": "320500",
+    "store_format": "2S",
+    "proposed_sites": [{
+        "address": "1288 Wuzhong Avenue",
+        "district": "Wuzhong",
+        "site_type": "auto_business_district",
+        "site_area_sqm": 4200.0,
+        "frontage_m": 32.0,
+        "showroom_height_m": 7.5,
+        "showroom_sqm": 650.0,
+        "workshop_sqm": 1200.0,
+        "lease_status": "negotiating"
+    }],
+    "investment_cny": 28000000,
+    "planned_opening": "2027-05-01",
+    "customer_base": {"active_customers": 38000, "annual_service_visits": 52000},
+    "notes": "The site is in Suzhou's auto business district, two streets from our Mercedes-Benz dealership; the lease can be signed within a month of the letter of intent.",
+    "acknowledgements": ["agency_sales_no_resale", "no_vehicle_delivery"]
+}))]
 pub struct ProposalDraft {
     /// The target city (GB/T 2260 code); it cannot change once the application exists.
     #[schema(pattern = "^[0-9]{6}$", example = "320500")]
@@ -120,7 +139,17 @@ pub struct ProposalDraft {
 /// A site the group proposes for the store, in the application's city; in a draft any field may
 /// still be missing.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
-#[schema(as = ProposedSite)]
+#[schema(as = ProposedSite, example = json!({
+    "address": "1288 Wuzhong Avenue",
+    "district": "Wuzhong",
+    "site_type": "auto_business_district",
+    "site_area_sqm": 4200.0,
+    "frontage_m": 32.0,
+    "showroom_height_m": 7.5,
+    "showroom_sqm": 650.0,
+    "workshop_sqm": 1200.0,
+    "lease_status": "negotiating"
+}))]
 pub struct SiteDraft {
     #[validate(
         length(min = 1, max = 300),
@@ -144,6 +173,13 @@ pub struct SiteDraft {
         skip_serializing_if = "Option::is_none"
     )]
     pub district: Option<String>,
+    /// The GB/T 2260 code of the site's district or county (`320508`: Gusu, Suzhou), which must
+    /// lie in the application's city (422 `district_outside_city`). Not needed to submit; the
+    /// eligibility report calls a site without it not located.
+    #[validate(custom(function = "crate::domain::division::division_code"))]
+    #[schema(pattern = "^[0-9]{6}$", example = "320508")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_type: Option<SiteType>,
     /// The plaza's name, for `commercial_plaza` sites (never required).
@@ -188,7 +224,7 @@ pub struct SiteDraft {
 
 /// The customers the group brings; `active_customers` is needed to submit.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
-#[schema(as = CustomerBase)]
+#[schema(as = CustomerBase, example = json!({"active_customers": 38000, "annual_service_visits": 52000}))]
 pub struct CustomerBaseDraft {
     #[validate(range(min = 0, max = 100_000_000))]
     #[schema(minimum = 0, maximum = 100_000_000)]
@@ -214,6 +250,8 @@ pub struct Proposal {
 pub struct ProposedSite {
     pub address: String,
     pub district: String,
+    /// GB/T 2260 county-level code, if the applicant gave one.
+    pub district_code: Option<String>,
     pub site_type: SiteType,
     pub commercial_plaza: Option<String>,
     pub site_area_sqm: f64,
@@ -316,6 +354,7 @@ impl SiteDraft {
         Some(ProposedSite {
             address: address?,
             district: district?,
+            district_code: self.district_code.clone(),
             site_type: site_type?,
             commercial_plaza: self.commercial_plaza.clone(),
             site_area_sqm: site_area_sqm?,
@@ -398,6 +437,7 @@ mod tests {
             workshop_sqm: Some(500.0),
             lease_status: Some(LeaseStatus::Owned),
             commercial_plaza: None,
+            district_code: None,
         }
     }
 

@@ -26,14 +26,18 @@ pub enum DocumentKind {
     BusinessLicense,
     FinancialStatement,
     SiteLease,
+    /// Evidence that the group belongs to the parent it names (a shareholding register, an
+    /// annual report), for an admin to confirm the relation.
+    RelationshipEvidence,
     Other,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 4] = [
+    pub const ALL: [DocumentKind; 5] = [
         Self::BusinessLicense,
         Self::FinancialStatement,
         Self::SiteLease,
+        Self::RelationshipEvidence,
         Self::Other,
     ];
 
@@ -42,6 +46,7 @@ impl DocumentKind {
             Self::BusinessLicense => "business_license",
             Self::FinancialStatement => "financial_statement",
             Self::SiteLease => "site_lease",
+            Self::RelationshipEvidence => "relationship_evidence",
             Self::Other => "other",
         }
     }

@@ -463,7 +463,8 @@ pub struct Check {
     /// when the group does not control the site), the full store's thresholds as flat fields,
     /// `showroom_point`'s, and `site_control`. Reports made before v1.1 lack `site_type`,
     /// `measured`, `standard`, `lease_status`, `qualifying_standard`, `showroom_point` and
-    /// `site_control`.
+    /// `site_control`. `sites_not_located` lists the indexes of the sites without a
+    /// `district_code`, which still count by their other figures (absent before v1.1).
     #[schema(value_type = Object)]
     pub detail: serde_json::Value,
 }
@@ -570,6 +571,13 @@ fn judge_site(rule: &SiteRule, site: &ProposedSite) -> SiteVerdict {
 fn site_check(rule: &SiteRule, sites: &[ProposedSite]) -> Check {
     let verdicts: Vec<_> = sites.iter().map(|s| judge_site(rule, s)).collect();
     let qualifying = verdicts.iter().position(|v| v.below.is_empty());
+    // A site without a district code still counts by its figures; the report only says so.
+    let not_located: Vec<usize> = sites
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.district_code.is_none())
+        .map(|(index, _)| index)
+        .collect();
     let failing: Vec<_> = verdicts
         .iter()
         .zip(sites)
@@ -601,6 +609,7 @@ fn site_check(rule: &SiteRule, sites: &[ProposedSite]) -> Check {
             "qualifying_site": qualifying,
             "qualifying_standard": qualifying.and_then(|i| verdicts[i].standard),
             "sites_failing": failing,
+            "sites_not_located": not_located,
             "site_types": rule.site_types,
             "min_site_area_sqm": rule.min_site_area_sqm,
             "min_frontage_m": rule.min_frontage_m,
@@ -743,6 +752,7 @@ mod tests {
         ProposedSite {
             address: "1 Motor Avenue".into(),
             district: "Gusu".into(),
+            district_code: Some("320508".into()),
             site_type: SiteType::AutoBusinessDistrict,
             commercial_plaza: None,
             site_area_sqm: 3000.0,
@@ -1166,6 +1176,26 @@ mod tests {
     }
 
     #[test]
+    fn a_site_without_a_district_code_is_not_located_but_still_counts() {
+        let mut owned = Owned::strong();
+        let report = owned.report();
+        assert_eq!(
+            check(&report, "commercial_district_site").detail["sites_not_located"],
+            json!([])
+        );
+        let mut unlocated = site();
+        unlocated.district_code = None;
+        unlocated.frontage_m = 20.0;
+        owned.sites = vec![unlocated.clone(), unlocated];
+        owned.sites[1].frontage_m = 26.0;
+        let report = owned.report();
+        let sites = check(&report, "commercial_district_site");
+        assert!(sites.passed);
+        assert_eq!(sites.detail["qualifying_site"], 1);
+        assert_eq!(sites.detail["sites_not_located"], json!([0, 1]));
+    }
+
+    #[test]
     fn a_site_of_the_wrong_type_or_no_site_at_all_fails() {
         let mut owned = Owned::strong();
         for site_type in [SiteType::Street, SiteType::Other] {
@@ -1471,17 +1501,21 @@ mod tests {
                 Just(LeaseStatus::Negotiating),
                 Just(LeaseStatus::None),
             ],
+            any::<bool>(),
         )
-            .prop_map(|(site_type, a, f, h, s, w, lease_status)| ProposedSite {
-                site_type,
-                site_area_sqm: a,
-                frontage_m: f,
-                showroom_height_m: h,
-                showroom_sqm: s,
-                workshop_sqm: w,
-                lease_status,
-                ..site()
-            })
+            .prop_map(
+                |(site_type, a, f, h, s, w, lease_status, located)| ProposedSite {
+                    site_type,
+                    district_code: located.then(|| "320508".to_owned()),
+                    site_area_sqm: a,
+                    frontage_m: f,
+                    showroom_height_m: h,
+                    showroom_sqm: s,
+                    workshop_sqm: w,
+                    lease_status,
+                    ..site()
+                },
+            )
     }
 
     fn money() -> impl Strategy<Value = i64> {

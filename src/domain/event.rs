@@ -35,11 +35,14 @@ pub enum EventAction {
     ApproveIdentityChange,
     /// An admin rejected a change of the group's legal identity.
     RejectIdentityChange,
+    /// An admin confirmed that the group belongs to its parent (recorded on each of its
+    /// applications).
+    VerifyAffiliation,
 }
 
 impl EventAction {
     /// The changes beside the workflow's moves.
-    const BESIDE: [EventAction; 10] = [
+    const BESIDE: [EventAction; 11] = [
         Self::Create,
         Self::Assign,
         Self::CompleteTask,
@@ -50,6 +53,7 @@ impl EventAction {
         Self::RequestIdentityChange,
         Self::ApproveIdentityChange,
         Self::RejectIdentityChange,
+        Self::VerifyAffiliation,
     ];
 
     /// Every action an event may record: the moves, then the changes beside them.
@@ -78,15 +82,18 @@ impl EventAction {
             | Self::DeleteDocument
             | Self::RequestIdentityChange
             | Self::ApproveIdentityChange
-            | Self::RejectIdentityChange => true,
+            | Self::RejectIdentityChange
+            | Self::VerifyAffiliation => true,
         }
     }
 
     /// Whether applicants read the event's `reason` (and `reason_code`): the words are theirs
     /// (their own moves and changes), or the maker's words to them that the e-mails carry
-    /// already (a rejection's reason, a request for information's message), or a checklist
-    /// note both sides read on the checklist. The maker's other words are staff's: a reopening's
-    /// reason, what an admin notes with an offer or an activation, an assignment's reviewer.
+    /// already (a rejection's reason, a request for information's message, why a letter was
+    /// rescinded or a partnership terminated: decisions about them, explained to them), or a
+    /// checklist note both sides read on the checklist. The maker's other words are staff's: a
+    /// reopening's reason, what an admin notes with an offer or an activation, an assignment's
+    /// reviewer.
     pub fn reason_seen_by_applicants(self) -> bool {
         match self {
             Self::Move(action) => match action {
@@ -96,7 +103,9 @@ impl EventAction {
                 | Action::SignLoi
                 | Action::DeclineLoi
                 | Action::Reject
-                | Action::RequestInfo => true,
+                | Action::RequestInfo
+                | Action::RescindLoi
+                | Action::Terminate => true,
                 Action::StartReview
                 | Action::Shortlist
                 | Action::Reopen
@@ -116,7 +125,8 @@ impl EventAction {
             | Self::RequestIdentityChange
             | Self::ApproveIdentityChange
             | Self::RejectIdentityChange => true,
-            Self::Assign => false,
+            // What the admin checked is staff's business; that it was confirmed is not.
+            Self::Assign | Self::VerifyAffiliation => false,
         }
     }
 
@@ -139,6 +149,8 @@ impl EventAction {
                 Action::ExpireLoi => ("Letter of intent expired", "合作意向书过期"),
                 Action::StartOnboarding => ("Onboarding started", "开始入驻筹备"),
                 Action::Activate => ("Store opened", "门店开业"),
+                Action::RescindLoi => ("Letter of intent rescinded", "撤销合作意向书"),
+                Action::Terminate => ("Partnership terminated", "终止合作"),
             },
             Self::Create => ("Draft created", "创建草稿"),
             Self::Assign => ("Reviewer assigned", "指派评审员"),
@@ -150,6 +162,7 @@ impl EventAction {
             Self::RequestIdentityChange => ("Identity change requested", "申请变更主体信息"),
             Self::ApproveIdentityChange => ("Identity change approved", "主体信息变更已批准"),
             Self::RejectIdentityChange => ("Identity change rejected", "主体信息变更被驳回"),
+            Self::VerifyAffiliation => ("Parent company confirmed", "母公司关系已确认"),
         };
         locale.pick(en, zh)
     }
@@ -167,6 +180,7 @@ impl EventAction {
             Self::RequestIdentityChange => "request_identity_change",
             Self::ApproveIdentityChange => "approve_identity_change",
             Self::RejectIdentityChange => "reject_identity_change",
+            Self::VerifyAffiliation => "verify_affiliation",
         }
     }
 }
@@ -263,7 +277,8 @@ mod tests {
                 "delete_document",
                 "request_identity_change",
                 "approve_identity_change",
-                "reject_identity_change"
+                "reject_identity_change",
+                "verify_affiliation"
             ]
         );
     }
@@ -285,6 +300,8 @@ mod tests {
         assert!(EventAction::Move(Action::Reject).reason_seen_by_applicants());
         assert!(EventAction::Move(Action::RequestInfo).reason_seen_by_applicants());
         assert!(!EventAction::Move(Action::Reopen).reason_seen_by_applicants());
+        assert!(EventAction::Move(Action::RescindLoi).reason_seen_by_applicants());
+        assert!(EventAction::Move(Action::Terminate).reason_seen_by_applicants());
         assert_eq!(ActorRole::of(Actor::Reviewer).public(), ActorRole::Maker);
         assert_eq!(ActorRole::of(Actor::System).public(), ActorRole::System);
     }

@@ -38,15 +38,18 @@ pub enum LoiStatus {
     Declined,
     Expired,
     Withdrawn,
+    /// The maker took it back before it was signed.
+    Rescinded,
 }
 
 impl LoiStatus {
-    pub const ALL: [LoiStatus; 5] = [
+    pub const ALL: [LoiStatus; 6] = [
         Self::Offered,
         Self::Signed,
         Self::Declined,
         Self::Expired,
         Self::Withdrawn,
+        Self::Rescinded,
     ];
 
     /// The letter's state in words.
@@ -57,6 +60,7 @@ impl LoiStatus {
             Self::Declined => ("Declined", "已拒绝"),
             Self::Expired => ("Expired", "已过期"),
             Self::Withdrawn => ("Withdrawn with the application", "已随申请撤回"),
+            Self::Rescinded => ("Rescinded by the maker", "已被厂家撤销"),
         };
         locale.pick(en, zh)
     }
@@ -68,6 +72,7 @@ impl LoiStatus {
             Self::Declined => "declined",
             Self::Expired => "expired",
             Self::Withdrawn => "withdrawn",
+            Self::Rescinded => "rescinded",
         }
     }
 }

@@ -34,6 +34,14 @@ pub enum UsccError {
     CheckCharacter,
 }
 
+/// A `validator` rule: `code` is a USCC (`Uscc::parse`), failing with the parse error's code, so
+/// that a bad code is named with every other bad field of a body.
+pub fn validate(code: &str) -> Result<(), validator::ValidationError> {
+    Uscc::parse(code)
+        .map(drop)
+        .map_err(|error| validator::ValidationError::new(error.code()))
+}
+
 impl UsccError {
     /// The field error code clients see.
     pub fn code(self) -> &'static str {

@@ -27,10 +27,14 @@ pub enum Status {
     Withdrawn,
     LoiDeclined,
     LoiExpired,
+    /// An admin took the offered letter back.
+    LoiRescinded,
+    /// An admin ended the partnership (signed, onboarding or active).
+    Terminated,
 }
 
 impl Status {
-    pub const ALL: [Status; 13] = [
+    pub const ALL: [Status; 15] = [
         Self::Draft,
         Self::Submitted,
         Self::UnderReview,
@@ -44,6 +48,8 @@ impl Status {
         Self::Withdrawn,
         Self::LoiDeclined,
         Self::LoiExpired,
+        Self::LoiRescinded,
+        Self::Terminated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,14 +67,23 @@ impl Status {
             Self::Withdrawn => "withdrawn",
             Self::LoiDeclined => "loi_declined",
             Self::LoiExpired => "loi_expired",
+            Self::LoiRescinded => "loi_rescinded",
+            Self::Terminated => "terminated",
         }
     }
 
-    /// No action leads out of a terminal state (but `reopen` of a rejection, by an admin).
+    /// The recruitment is over: no action leads out of a terminal state but, by an admin,
+    /// `reopen` of a rejection and `terminate` of an active partner.
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
-            Self::Active | Self::Rejected | Self::Withdrawn | Self::LoiDeclined | Self::LoiExpired
+            Self::Active
+                | Self::Rejected
+                | Self::Withdrawn
+                | Self::LoiDeclined
+                | Self::LoiExpired
+                | Self::LoiRescinded
+                | Self::Terminated
         )
     }
 
@@ -91,12 +106,18 @@ impl Status {
     pub fn is_live(self) -> bool {
         !matches!(
             self,
-            Self::Rejected | Self::Withdrawn | Self::LoiDeclined | Self::LoiExpired
+            Self::Rejected
+                | Self::Withdrawn
+                | Self::LoiDeclined
+                | Self::LoiExpired
+                | Self::LoiRescinded
+                | Self::Terminated
         )
     }
 
-    /// The application uses one of its city's places, counted against the quota: a letter of
-    /// intent offered or signed, onboarding, or an active partner.
+    /// The application uses its city's places, counted against the quota in store points (its
+    /// letter's `stores`): a letter of intent offered or signed, onboarding, or an active
+    /// partner. A rescinded letter and a terminated partner release theirs.
     pub fn holds_place(self) -> bool {
         matches!(
             self,
@@ -142,6 +163,8 @@ impl Status {
             Self::Withdrawn => ("Withdrawn", "已撤回"),
             Self::LoiDeclined => ("Letter of intent declined", "已拒绝合作意向书"),
             Self::LoiExpired => ("Letter of intent expired", "合作意向书已过期"),
+            Self::LoiRescinded => ("Letter of intent rescinded", "合作意向书已撤销"),
+            Self::Terminated => ("Partnership terminated", "合作已终止"),
         };
         locale.pick(en, zh)
     }
@@ -195,10 +218,14 @@ pub enum Action {
     StartOnboarding,
     /// An admin opens the store once every onboarding task is done.
     Activate,
+    /// An admin takes an unsigned letter of intent back (`reason`).
+    RescindLoi,
+    /// An admin ends a signed, onboarding or active partnership (`reason_code`, `reason`).
+    Terminate,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 16] = [
         Self::Submit,
         Self::StartReview,
         Self::RequestInfo,
@@ -213,6 +240,8 @@ impl Action {
         Self::ExpireLoi,
         Self::StartOnboarding,
         Self::Activate,
+        Self::RescindLoi,
+        Self::Terminate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -231,6 +260,8 @@ impl Action {
             Self::ExpireLoi => "expire_loi",
             Self::StartOnboarding => "start_onboarding",
             Self::Activate => "activate",
+            Self::RescindLoi => "rescind_loi",
+            Self::Terminate => "terminate",
         }
     }
 }
@@ -296,15 +327,19 @@ pub enum Guard {
     Complete,
     /// The request carries a `message` (422).
     MessageGiven,
-    /// The request carries a `reason_code` (422).
+    /// The request carries a rejection's `reason_code` (422).
     ReasonCodeGiven,
+    /// The request carries a termination's `reason_code` (422).
+    TerminationCodeGiven,
     /// The request carries a `reason` (422).
     ReasonGiven,
     /// Somebody has filed a scorecard (409 `scorecard_required`).
     ScorecardFiled,
     /// The request carries valid `loi` terms (422).
     LoiTermsGiven,
-    /// The city has a free place: `committed` < `quota` (409 `quota_full`).
+    /// The city's quota has room for the letter: standing, some store point is free
+    /// (`committed` < `quota`); with the request, `committed` + the letter's `stores` ≤ `quota`
+    /// (409 `quota_full`).
     QuotaAvailable,
     /// The move comes with the applicant's signature of the document's hash (only the signature
     /// operation supplies it; 409 `document_hash_mismatch` when the hash is not the document's).
@@ -325,6 +360,7 @@ impl Guard {
         match self {
             Self::MessageGiven
             | Self::ReasonCodeGiven
+            | Self::TerminationCodeGiven
             | Self::ReasonGiven
             | Self::LoiTermsGiven
             | Self::SignatureMatches => true,
@@ -345,11 +381,18 @@ impl Guard {
             Self::CityAccepting => "city open and in its window (`city_not_accepting`)",
             Self::Complete => "nothing missing (`incomplete`, listing every missing field)",
             Self::MessageGiven => "`message` required",
-            Self::ReasonCodeGiven => "`reason_code` required",
+            Self::ReasonCodeGiven => {
+                "`reason_code` required (`not_eligible`, `weaker_than_competitors`, `quota_filled`, `incomplete`, `duplicate`, `other`)"
+            }
+            Self::TerminationCodeGiven => {
+                "`reason_code` required (`build_out_failed`, `breach`, `mutual`, `other`)"
+            }
             Self::ReasonGiven => "`reason` required",
             Self::ScorecardFiled => "at least one scorecard filed (`scorecard_required`)",
             Self::LoiTermsGiven => "`loi` terms required",
-            Self::QuotaAvailable => "a free place in the city's quota (`quota_full`)",
+            Self::QuotaAvailable => {
+                "the city's quota has room for the letter's `stores` (`quota_full`)"
+            }
             Self::SignatureMatches => {
                 "only via `POST .../loi/signature`, with the document's SHA-256 (`document_hash_mismatch`)"
             }
@@ -374,15 +417,18 @@ pub enum EventType {
     LoiSigned,
     #[serde(rename = "partner.activated")]
     PartnerActivated,
+    #[serde(rename = "partner.terminated")]
+    PartnerTerminated,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 5] = [
+    pub const ALL: [EventType; 6] = [
         Self::ApplicationSubmitted,
         Self::ApplicationStatusChanged,
         Self::LoiOffered,
         Self::LoiSigned,
         Self::PartnerActivated,
+        Self::PartnerTerminated,
     ];
 
     pub fn parse(text: &str) -> Option<Self> {
@@ -397,7 +443,8 @@ impl EventType {
             | Self::ApplicationStatusChanged
             | Self::LoiOffered
             | Self::LoiSigned
-            | Self::PartnerActivated => Scope::ApplicationsRead,
+            | Self::PartnerActivated
+            | Self::PartnerTerminated => Scope::ApplicationsRead,
         }
     }
 
@@ -408,6 +455,7 @@ impl EventType {
             Self::LoiOffered => "loi.offered",
             Self::LoiSigned => "loi.signed",
             Self::PartnerActivated => "partner.activated",
+            Self::PartnerTerminated => "partner.terminated",
         }
     }
 }
@@ -428,7 +476,7 @@ pub enum Effect {
     IssueLoi,
     /// Keeps the signature's evidence with the letter.
     RecordSignature,
-    /// Closes an open letter of intent (declined, expired or withdrawn).
+    /// Closes an open letter of intent (declined, expired, withdrawn or rescinded).
     CloseLoi,
     /// Creates the onboarding checklist.
     CreateChecklist,
@@ -612,6 +660,26 @@ pub const TRANSITIONS: &[Transition] = &[
             Effect::Announce(EventType::PartnerActivated),
         ],
     },
+    // The exits: the place goes back to the city's quota (neither status holds one).
+    Transition {
+        action: Action::RescindLoi,
+        from: &[Status::LoiOffered],
+        to: Status::LoiRescinded,
+        actors: ADMIN,
+        guards: &[Guard::ReasonGiven],
+        effects: &[Effect::CloseLoi, Effect::EmailApplicant],
+    },
+    Transition {
+        action: Action::Terminate,
+        from: &[Status::LoiSigned, Status::Onboarding, Status::Active],
+        to: Status::Terminated,
+        actors: ADMIN,
+        guards: &[Guard::TerminationCodeGiven, Guard::ReasonGiven],
+        effects: &[
+            Effect::EmailApplicant,
+            Effect::Announce(EventType::PartnerTerminated),
+        ],
+    },
 ];
 
 impl Transition {
@@ -668,11 +736,14 @@ pub fn table_markdown() -> String {
     let mut text = String::from("| action | from | to | who | rules |\n|---|---|---|---|---|\n");
     for t in TRANSITIONS {
         let join = |items: Vec<&str>| items.join(", ");
+        // Derived, not an effect: the city's quota counts the statuses that hold a place.
+        let releases = t.from.iter().any(|s| s.holds_place()) && !t.to.holds_place();
         let rules: Vec<String> = t
             .guards
             .iter()
             .map(|g| g.describe().to_owned())
             .chain(t.effects.iter().map(|e| e.describe()))
+            .chain(releases.then(|| "releases the letter's store points".to_owned()))
             .collect();
         text.push_str(&format!(
             "| `{}` | {} | {} | {} | {} |\n",
@@ -736,14 +807,15 @@ mod tests {
             .map(Status::as_str)
             .collect();
         not_live.sort_unstable();
+        // The latest migration that makes the index.
         for (backend, migration) in [
             (
                 "sqlite",
-                include_str!("../../migrations/sqlite/2026-11-23-000002_intake/up.sql"),
+                include_str!("../../migrations/sqlite/2026-11-29-000011_exits/up.sql"),
             ),
             (
                 "postgres",
-                include_str!("../../migrations/postgres/2026-11-23-000002_intake/up.sql"),
+                include_str!("../../migrations/postgres/2026-11-29-000011_exits/up.sql"),
             ),
         ] {
             assert_eq!(not_live_in_index(migration), not_live, "{backend}");
@@ -808,8 +880,66 @@ mod tests {
                 "{status}"
             );
             let admin = allowed_actions(status, Actor::Admin);
-            assert!(admin.is_empty() || admin == [Action::Reopen], "{status}");
+            assert!(
+                admin.is_empty() || admin == [Action::Reopen] || admin == [Action::Terminate],
+                "{status}"
+            );
         }
+        // The exits are the admin's, and end the recruitment for good.
+        assert_eq!(
+            next(Status::LoiOffered, Action::RescindLoi, Actor::Admin),
+            Ok(Status::LoiRescinded)
+        );
+        assert_eq!(
+            next(
+                Status::LoiOffered,
+                Action::RescindLoi,
+                Actor::ApplicantOwner
+            ),
+            Err(Refusal::NotYours)
+        );
+        for from in [Status::LoiSigned, Status::Onboarding, Status::Active] {
+            assert_eq!(
+                next(from, Action::Terminate, Actor::Admin),
+                Ok(Status::Terminated)
+            );
+            assert_eq!(
+                next(from, Action::Terminate, Actor::Reviewer),
+                Err(Refusal::NotYours)
+            );
+        }
+        assert_eq!(
+            next(Status::LoiOffered, Action::Terminate, Actor::Admin),
+            Err(Refusal::NotNow)
+        );
+        assert_eq!(
+            allowed_actions(Status::Active, Actor::Admin),
+            [Action::Terminate]
+        );
+        for status in [Status::LoiRescinded, Status::Terminated] {
+            assert!(status.is_terminal() && !status.is_live() && !status.holds_place());
+            assert!(allowed_actions(status, Actor::Admin).is_empty(), "{status}");
+        }
+    }
+
+    #[test]
+    fn the_documentation_says_which_moves_release_places() {
+        let table = table_markdown();
+        let releasing: Vec<&str> = table
+            .lines()
+            .filter(|line| line.contains("releases the letter's store points"))
+            .filter_map(|line| line.split('`').nth(1))
+            .collect();
+        assert_eq!(
+            releasing,
+            [
+                "withdraw",
+                "decline_loi",
+                "expire_loi",
+                "rescind_loi",
+                "terminate"
+            ]
+        );
     }
 
     #[test]

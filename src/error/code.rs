@@ -47,6 +47,7 @@ pub enum ProblemCode {
     IdentityNotLocked,
     IdentityChangePending,
     IdentityChangeDecided,
+    NoParent,
     QuotaFull,
     DocumentHashMismatch,
     LoiExpired,
@@ -351,14 +352,21 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
             ),
             ("主体信息变更已审批", "该主体信息变更申请已被批准或驳回。"),
         ),
+        ProblemCode::NoParent => (
+            (
+                "No parent company",
+                "The group names no parent company, so there is no relation to confirm.",
+            ),
+            ("未填写母公司", "该集团未填写母公司，没有可确认的关联关系。"),
+        ),
         ProblemCode::QuotaFull => (
             (
                 "Quota full",
-                "Every place of the city's quota is committed; raise the quota or wait for a place to free up.",
+                "The city's quota has not enough free store points for the letter; raise the quota or wait for places to free up.",
             ),
             (
                 "名额已满",
-                "该城市的合作名额已全部占用；请提高名额或等待名额释放。",
+                "该城市剩余的合作名额不足以容纳此意向书的门店数；请提高名额或等待名额释放。",
             ),
         ),
         ProblemCode::DocumentHashMismatch => (
@@ -523,6 +531,7 @@ mod tests {
                 "identity_not_locked",
                 "identity_change_pending",
                 "identity_change_decided",
+                "no_parent",
                 "quota_full",
                 "document_hash_mismatch",
                 "loi_expired",

@@ -109,6 +109,40 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A copy of what a problem body needs; the cause of an internal error was logged already.
+    pub fn copy(&self) -> Self {
+        match self {
+            Self::Validation(fields) => Self::Validation(fields.clone()),
+            Self::Incomplete(fields) => Self::Incomplete(fields.clone()),
+            Self::BadRequest(code) => Self::BadRequest(*code),
+            Self::UnsupportedMediaType => Self::UnsupportedMediaType,
+            Self::PayloadTooLarge => Self::PayloadTooLarge,
+            Self::Unauthorized => Self::Unauthorized,
+            Self::InvalidCredentials => Self::InvalidCredentials,
+            Self::InvalidToken => Self::InvalidToken,
+            Self::InvalidRefreshToken => Self::InvalidRefreshToken,
+            Self::Forbidden => Self::Forbidden,
+            Self::Refused(code) => Self::Refused(*code),
+            Self::TooLarge(code) => Self::TooLarge(*code),
+            Self::NotFound => Self::NotFound,
+            Self::MethodNotAllowed => Self::MethodNotAllowed,
+            Self::Conflict(code) => Self::Conflict(*code),
+            Self::InvalidTransition { allowed, blocked } => Self::InvalidTransition {
+                allowed: allowed.clone(),
+                blocked: blocked.clone(),
+            },
+            Self::VersionMismatch => Self::VersionMismatch,
+            Self::PreconditionRequired => Self::PreconditionRequired,
+            Self::RateLimited { retry_after, limit } => Self::RateLimited {
+                retry_after: *retry_after,
+                limit: *limit,
+            },
+            Self::Unavailable(cause) => Self::Unavailable(cause.clone()),
+            Self::NotAcceptable => Self::NotAcceptable,
+            Self::Internal(_) => Self::Internal(anyhow::anyhow!("logged")),
+        }
+    }
+
     pub fn field(field: impl Into<String>, code: impl Into<String>) -> Self {
         Self::Validation(vec![FieldError::new(field, code)])
     }

@@ -20,6 +20,7 @@ pub mod me;
 pub mod merge_patch;
 pub mod metrics;
 pub mod ops;
+pub mod pages;
 pub mod pagination;
 pub mod problem;
 pub mod rankings;
@@ -68,6 +69,8 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(dealer_groups::identity_changes::list_identity_changes)
         .service(dealer_groups::identity_changes::approve_identity_change)
         .service(dealer_groups::identity_changes::reject_identity_change)
+        .service(dealer_groups::affiliation::verify_affiliation)
+        .service(dealer_groups::similar::similar_dealer_groups)
         .service(rankings::put::put_ranking)
         .service(rankings::get::get_ranking)
         .service(eligibility_criteria::get::get_criteria)

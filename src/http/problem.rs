@@ -21,7 +21,7 @@ const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 /// The problem an actix error stands for, when it is not one of ours.
 fn as_app_error(error: &actix_web::Error) -> AppError {
     if let Some(app) = error.as_error::<AppError>() {
-        return clone_kind(app);
+        return app.copy();
     }
     match error.as_response_error().status_code() {
         StatusCode::NOT_FOUND => AppError::NotFound,
@@ -30,40 +30,6 @@ fn as_app_error(error: &actix_web::Error) -> AppError {
         StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType,
         status if status.is_client_error() => AppError::BadRequest(ProblemCode::MalformedBody),
         _ => AppError::Internal(anyhow::anyhow!("{error}")),
-    }
-}
-
-/// A copy of what a problem body needs; the cause of an internal error was logged already.
-fn clone_kind(error: &AppError) -> AppError {
-    match error {
-        AppError::Validation(fields) => AppError::Validation(fields.clone()),
-        AppError::Incomplete(fields) => AppError::Incomplete(fields.clone()),
-        AppError::BadRequest(code) => AppError::BadRequest(*code),
-        AppError::UnsupportedMediaType => AppError::UnsupportedMediaType,
-        AppError::PayloadTooLarge => AppError::PayloadTooLarge,
-        AppError::Unauthorized => AppError::Unauthorized,
-        AppError::InvalidCredentials => AppError::InvalidCredentials,
-        AppError::InvalidToken => AppError::InvalidToken,
-        AppError::InvalidRefreshToken => AppError::InvalidRefreshToken,
-        AppError::Forbidden => AppError::Forbidden,
-        AppError::Refused(code) => AppError::Refused(*code),
-        AppError::TooLarge(code) => AppError::TooLarge(*code),
-        AppError::NotFound => AppError::NotFound,
-        AppError::MethodNotAllowed => AppError::MethodNotAllowed,
-        AppError::Conflict(code) => AppError::Conflict(*code),
-        AppError::InvalidTransition { allowed, blocked } => AppError::InvalidTransition {
-            allowed: allowed.clone(),
-            blocked: blocked.clone(),
-        },
-        AppError::VersionMismatch => AppError::VersionMismatch,
-        AppError::PreconditionRequired => AppError::PreconditionRequired,
-        AppError::RateLimited { retry_after, limit } => AppError::RateLimited {
-            retry_after: *retry_after,
-            limit: *limit,
-        },
-        AppError::Unavailable(cause) => AppError::Unavailable(cause.clone()),
-        AppError::NotAcceptable => AppError::NotAcceptable,
-        AppError::Internal(_) => AppError::Internal(anyhow::anyhow!("logged")),
     }
 }
 

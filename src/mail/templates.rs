@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::layout::{self, Button, Link, Section, languages};
 use crate::db::outbox::OutboxMail;
 use crate::domain::account::Role;
+use crate::domain::exit::TerminationReason;
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::Action;
 use crate::error::AppError;
@@ -93,6 +94,17 @@ pub enum Message {
         /// The admin's reasons, for a rejection.
         reason: Option<String>,
     },
+    /// To the applicant: the maker took back the unsigned letter of intent, and why.
+    LoiRescinded {
+        mail: ApplicationMail,
+        reason: String,
+    },
+    /// To the partner: the maker ended the partnership, and why, in the partner's language.
+    PartnershipTerminated {
+        mail: ApplicationMail,
+        reason_code: TerminationReason,
+        reason: String,
+    },
 }
 
 /// The steps from a letter of intent to an open store that the applicant hears about.
@@ -168,6 +180,8 @@ impl Message {
             Self::ReviewerAssigned { .. } => "reviewer_assigned.txt",
             Self::Partnership { .. } => "partnership_update.txt",
             Self::IdentityChangeDecided { .. } => "identity_change_decided.txt",
+            Self::LoiRescinded { .. } => "loi_rescinded.txt",
+            Self::PartnershipTerminated { .. } => "partnership_terminated.txt",
         }
     }
 
@@ -194,7 +208,9 @@ impl Message {
             | Self::ApplicationWithdrawn { mail }
             | Self::AssigneeUpdate { mail, .. }
             | Self::ReviewerAssigned { mail, .. }
-            | Self::Partnership { mail, .. } => (
+            | Self::Partnership { mail, .. }
+            | Self::LoiRescinded { mail, .. }
+            | Self::PartnershipTerminated { mail, .. } => (
                 format!("{base}/applications/{}", mail.application_id),
                 Button::OpenApplication,
             ),
@@ -263,6 +279,17 @@ impl Message {
                 reason,
                 ..
             } => context! { name, legal_name, uscc, approved, reason, link },
+            Self::LoiRescinded { mail, reason } => {
+                context! { reason, ..mail.values(link, locale) }
+            }
+            Self::PartnershipTerminated {
+                mail,
+                reason_code,
+                reason,
+            } => context! {
+                reason_code => reason_code.as_str(), reason,
+                ..mail.values(link, locale)
+            },
         }
     }
 }
@@ -322,6 +349,8 @@ impl MailComposer {
         template!(env, "reviewer_assigned.txt");
         template!(env, "partnership_update.txt");
         template!(env, "identity_change_decided.txt");
+        template!(env, "loi_rescinded.txt");
+        template!(env, "partnership_terminated.txt");
         template!(env, "layout.html");
         Ok(Self {
             env,
@@ -404,6 +433,8 @@ fn role_name(role: Role, locale: Locale) -> &'static str {
 #[cfg(test)]
 mod tests {
     use minijinja::HtmlEscape;
+
+    use strum::VariantArray;
 
     use super::*;
     use crate::mail::layout::TEXT_SEPARATOR;
@@ -489,6 +520,17 @@ mod tests {
                 step,
                 expires_at: Some("2027-01-01T00:00:00Z".into()),
                 stores: Some(2),
+            });
+        }
+        messages.push(Message::LoiRescinded {
+            mail: mail.clone(),
+            reason: "The site lease fell through.".into(),
+        });
+        for reason_code in TerminationReason::VARIANTS {
+            messages.push(Message::PartnershipTerminated {
+                mail: mail.clone(),
+                reason_code: *reason_code,
+                reason: "Construction stopped in March.".into(),
             });
         }
         messages

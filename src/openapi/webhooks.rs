@@ -36,6 +36,11 @@ fn described(event: EventType) -> (&'static str, RefOr<Schema>) {
             "A partner's store opened: onboarding is done",
             status_change(),
         ),
+        EventType::PartnerTerminated => (
+            "An admin ended a partnership (a signed letter, onboarding or an active store); its \
+             store points are free again. `application.status_changed` is fired as well",
+            status_change(),
+        ),
     }
 }
 

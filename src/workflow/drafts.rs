@@ -8,12 +8,14 @@ use crate::db::applications::{self, Application};
 use crate::db::cities;
 use crate::db::events::NewEvent;
 use crate::domain::application::ProposalDraft;
+use crate::domain::division;
 use crate::domain::event::EventAction;
 use crate::domain::workflow::{Actor, Status};
-use crate::error::{AppError, ProblemCode};
+use crate::error::{AppError, FieldError, ProblemCode};
 
 /// Creates the draft `id` for the caller's group: applicants who own a group only (403; 409
-/// `no_dealer_group`), for a city of the plan (422 `unknown_city`). Recorded as `create`.
+/// `no_dealer_group`), for a city of the plan (422 `unknown_city`), its sites' district codes in
+/// that city (422 `district_outside_city`). Recorded as `create`.
 pub fn create(
     work: &mut Work<'_>,
     access: &Access,
@@ -29,6 +31,7 @@ pub fn create(
     if !cities::unknown_codes(work, std::slice::from_ref(&draft.city_code))?.is_empty() {
         return Err(AppError::field("city_code", "unknown_city"));
     }
+    located_in_city(draft)?;
     let now = work.now();
     applications::insert(work, id, group_id, draft, user_id, now)?;
     work.record(NewEvent {
@@ -45,7 +48,8 @@ pub fn create(
 }
 
 /// Replaces what the owner wrote in `application`, which must be editable (409
-/// `not_editable`) and still at the version the owner read (412); the city cannot change.
+/// `not_editable`) and still at the version the owner read (412); the city cannot change, and the
+/// sites' district codes lie in it (422 `district_outside_city`).
 pub fn edit(
     work: &mut Work<'_>,
     access: &Access,
@@ -59,9 +63,36 @@ pub fn edit(
     if draft.city_code != application.city_code {
         return Err(AppError::field("city_code", "immutable"));
     }
+    located_in_city(draft)?;
     let now = work.now();
     if !applications::update_draft(work, application.id, application.version, draft, now)? {
         return Err(AppError::VersionMismatch);
     }
     applications::find(work, application.id)?.ok_or(AppError::NotFound)
+}
+
+/// 422 `district_outside_city` on every site whose district code is not a district or county of
+/// the draft's city.
+fn located_in_city(draft: &ProposalDraft) -> Result<(), AppError> {
+    let outside: Vec<FieldError> = draft
+        .proposed_sites
+        .iter()
+        .enumerate()
+        .filter(|(_, site)| {
+            site.district_code
+                .as_deref()
+                .is_some_and(|code| !division::lies_in(code, &draft.city_code))
+        })
+        .map(|(index, _)| {
+            FieldError::new(
+                format!("proposed_sites[{index}].district_code"),
+                "district_outside_city",
+            )
+        })
+        .collect();
+    if outside.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(outside))
+    }
 }

@@ -31,7 +31,9 @@ pub fn assess(
     let profile = &group.profile;
     let candidate = Candidate {
         rank_verified: group.rank_verified,
-        stores_in_city_province: stores_in_province(&profile.provinces, &city.province),
+        stores_in_city_province: city
+            .province_code()
+            .map_or(0, |code| stores_in_province(&profile.provinces, code)),
         annual_revenue_cny: profile.annual_revenue_cny,
         registered_capital_cny: profile.registered_capital_cny,
         brands: &profile.brands,

@@ -1,15 +1,17 @@
 //! Dealer groups: the owner registers the group's profile and keeps it current. A top-100 claim
-//! is verified against the latest national ranking list whenever the profile is written.
+//! is verified against the latest national ranking list whenever the profile is written, and so
+//! is a parent's place once an admin confirms that the group belongs to it. Staff look for groups
+//! that may be one and the same, or siblings.
 
 use uuid::Uuid;
 
 use super::unit::Work;
 use crate::auth::principal::UserPrincipal;
-use crate::db::dealer_groups::{self, DealerGroup};
+use crate::db::dealer_groups::{self, Candidate, DealerGroup};
 use crate::db::events::NewEvent;
 use crate::db::{DbConnection, applications, rankings, users};
 use crate::domain::account::Role;
-use crate::domain::dealer_group::Profile;
+use crate::domain::dealer_group::{MatchKeys, Profile, SimilarReason};
 use crate::domain::event::EventAction;
 use crate::domain::uscc::Uscc;
 use crate::domain::workflow::Actor;
@@ -22,11 +24,28 @@ pub struct CheckedProfile {
 }
 
 impl CheckedProfile {
-    /// The profile as stored (USCC normalised, name trimmed) with its soft warnings; 422 on
-    /// `uscc` when the code is malformed or its check character is wrong.
-    pub fn check(mut profile: Profile) -> Result<Self, AppError> {
+    /// The profile as stored (USCC normalised, places coded, name trimmed) with its soft
+    /// warnings; 422 on `uscc` when the code is malformed or its check character is wrong, and
+    /// on `parent.uscc` likewise or when it is the group's own (`own_parent`). Every error is
+    /// named in one answer.
+    pub fn check(profile: Profile) -> Result<Self, AppError> {
+        let mut profile = profile.with_places_coded();
+        let mut errors = Vec::new();
         let uscc = Uscc::parse(&profile.uscc)
-            .map_err(|error| AppError::Validation(vec![FieldError::new("uscc", error.code())]))?;
+            .map_err(|error| errors.push(FieldError::new("uscc", error.code())))
+            .ok();
+        if let Some(parent) = &mut profile.parent {
+            match Uscc::parse(&parent.uscc) {
+                Ok(code) if uscc.as_ref() == Some(&code) => {
+                    errors.push(FieldError::new("parent.uscc", "own_parent"));
+                }
+                Ok(code) => parent.uscc = code.as_str().to_owned(),
+                Err(error) => errors.push(FieldError::new("parent.uscc", error.code())),
+            }
+        }
+        let Some(uscc) = uscc.filter(|_| errors.is_empty()) else {
+            return Err(AppError::Validation(errors));
+        };
         let warnings = uscc
             .warnings()
             .into_iter()
@@ -53,7 +72,7 @@ pub fn create(
     {
         return Err(AppError::Conflict(ProblemCode::AlreadyInGroup));
     }
-    let verified = rank_verified(work, &checked.profile)?;
+    let verified = rankings::verify(work, &checked.profile, false)?;
     let now = work.now();
     dealer_groups::insert(
         work,
@@ -70,9 +89,11 @@ pub fn create(
 
 /// Replaces the profile of `group` (as read, at its version: 412 otherwise) on behalf of its
 /// owner `by`. Once the group has submitted an application its legal identity (legal name and
-/// USCC) is fixed (409 `identity_locked`). The audit chain is per application, so a change is
+/// USCC) changes only through an identity change request (409 `identity_locked`; see
+/// `super::identity`). The audit chain is per application, so a change is
 /// recorded as an `update_group` event naming the changed fields on each of the group's
-/// applications (a group without one has no timeline to record it in).
+/// applications (a group without one has no timeline to record it in). A change of `parent`
+/// clears an admin's confirmation of the relation.
 pub fn update(
     work: &mut Work<'_>,
     group: &DealerGroup,
@@ -103,14 +124,20 @@ pub fn update(
 }
 
 /// Writes `checked` as the profile of `group` (at the version it was read), with its top-100
-/// verification worked out again: 412 if the group changed meanwhile, 409 `uscc_taken` if
-/// another group has the USCC.
+/// verification worked out again (through the parent while an admin's confirmation holds; a
+/// changed `parent` clears it): 412 if the group changed meanwhile, 409 `uscc_taken` if another
+/// group has the USCC.
 pub(super) fn write_profile(
     work: &mut Work<'_>,
     group: &DealerGroup,
     checked: &CheckedProfile,
 ) -> Result<DealerGroup, AppError> {
-    let verified = rank_verified(work, &checked.profile)?;
+    let parent_changed = group.profile.parent != checked.profile.parent;
+    if parent_changed && group.affiliation.is_some() {
+        dealer_groups::clear_affiliation(work, group.id)?;
+    }
+    let confirmed = group.affiliation.is_some() && !parent_changed;
+    let verified = rankings::verify(work, &checked.profile, confirmed)?;
     let now = work.now();
     let updated = dealer_groups::update(
         work,
@@ -172,13 +199,56 @@ pub(super) fn found(conn: &mut DbConnection, id: Uuid) -> Result<DealerGroup, Ap
     dealer_groups::find(conn, id)?.ok_or(AppError::NotFound)
 }
 
-fn rank_verified(conn: &mut DbConnection, profile: &Profile) -> Result<bool, AppError> {
-    rankings::is_verified(
-        conn,
-        &profile.uscc,
-        &profile.legal_name,
-        profile.national_rank_claim.is_some(),
-    )
+/// Records that admin `by` has checked the evidence and confirmed that group `id` belongs to its
+/// parent (409 `no_parent` when it names none), with `note` saying what was checked; the group is
+/// verified through the parent from now on if the parent is in the ranking list's top 100. A
+/// `verify_affiliation` event on each of the group's applications.
+pub fn verify_affiliation(
+    work: &mut Work<'_>,
+    id: Uuid,
+    by: Uuid,
+    note: &str,
+) -> Result<DealerGroup, AppError> {
+    dealer_groups::lock(work, id)?;
+    let group = found(work, id)?;
+    if group.profile.parent.is_none() {
+        return Err(AppError::Conflict(ProblemCode::NoParent));
+    }
+    let verified = rankings::verify(work, &group.profile, true)?;
+    let now = work.now();
+    dealer_groups::confirm_affiliation(work, id, by, note, verified, now)?;
+    record_on_applications(
+        work,
+        id,
+        (by, Actor::Admin),
+        EventAction::VerifyAffiliation,
+        note,
+    )?;
+    found(work, id)
+}
+
+/// At most this many related groups are listed.
+pub const SIMILAR_LIMIT: i64 = 50;
+
+/// Groups that may be related to group `id` (visible to `staff`: 404 otherwise), each with what
+/// it shares with it; reviewers see only groups that apply in their cities.
+pub fn similar(
+    conn: &mut DbConnection,
+    staff: &UserPrincipal,
+    id: Uuid,
+) -> Result<Vec<(Candidate, Vec<SimilarReason>)>, AppError> {
+    let group = visible(conn, staff, id)?;
+    let keys = MatchKeys::of(&group.profile);
+    let cities = (staff.role != Role::Admin).then_some(staff.cities.as_slice());
+    let candidates = dealer_groups::sharing_keys(conn, id, &keys, cities, SIMILAR_LIMIT)?;
+    Ok(candidates
+        .into_iter()
+        .map(|candidate| {
+            let reasons = keys.shared_with(&candidate.keys);
+            (candidate, reasons)
+        })
+        .filter(|(_, reasons)| !reasons.is_empty())
+        .collect())
 }
 
 /// The group, if `user` may see it: admins every group, reviewers the groups that apply in

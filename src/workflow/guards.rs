@@ -33,7 +33,8 @@ pub struct Facts {
 #[derive(Debug, Clone, Copy)]
 struct CityFacts {
     accepting: bool,
-    place_free: bool,
+    /// Store points of the quota not committed (none when over-committed, after a quota cut).
+    points_free: i64,
 }
 
 impl Facts {
@@ -84,6 +85,7 @@ impl Facts {
         let (holds, code) = match guard {
             Guard::MessageGiven
             | Guard::ReasonCodeGiven
+            | Guard::TerminationCodeGiven
             | Guard::ReasonGiven
             | Guard::LoiTermsGiven
             | Guard::SignatureMatches => return None,
@@ -96,7 +98,9 @@ impl Facts {
                 self.scored.contains(&application.id),
                 ProblemCode::ScorecardRequired,
             ),
-            Guard::QuotaAvailable => (city.is_some_and(|c| c.place_free), ProblemCode::QuotaFull),
+            // Standing: not a store point left. Whether there are enough for the letter's
+            // `stores` reads the request (`moves`, with `points_free`).
+            Guard::QuotaAvailable => (self.points_free(application) > 0, ProblemCode::QuotaFull),
             Guard::LoiOpen => (
                 letter_expires.is_some_and(|at| self.now < *at),
                 ProblemCode::LoiExpired,
@@ -116,6 +120,14 @@ impl Facts {
             ),
         };
         (!holds).then_some(code)
+    }
+
+    /// The store points of `application`'s city not committed yet (none for a city not read:
+    /// only `QuotaAvailable` reads them).
+    pub fn points_free(&self, application: &Application) -> i64 {
+        self.cities
+            .get(&application.city_code)
+            .map_or(0, |c| c.points_free)
     }
 }
 
@@ -143,8 +155,8 @@ fn needing<'a>(
         .map(|(application, _)| *application)
 }
 
-/// The cities of `codes`: whether each takes submissions now and has a free place. One city is
-/// read by itself, more in one pass over the plan (a small table).
+/// The cities of `codes`: whether each takes submissions now, and its free store points. One
+/// city is read by itself, more in one pass over the plan (a small table).
 fn read_cities(
     conn: &mut DbConnection,
     codes: &BTreeSet<&str>,
@@ -175,7 +187,7 @@ fn city_facts(city: &City, committed: i64, now: DateTime<Utc>) -> Result<CityFac
             city.window_closes_at.map(|t| t.and_utc()),
             now,
         ),
-        place_free: committed < i64::from(city.quota),
+        points_free: (i64::from(city.quota) - committed).max(0),
     })
 }
 

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Duration, SecondsFormat, SubsecRound, Utc};
 use serde_json::json;
+use strum::VariantArray;
 use uuid::Uuid;
 
 use super::eligibility;
@@ -15,12 +16,13 @@ use crate::db::applications::{self, Application};
 use crate::db::events::NewEvent;
 use crate::db::lois::{self, NewLoi, Signature};
 use crate::db::{DbConnection, assignees, cities, dealer_groups, onboarding};
+use crate::domain::exit::{ReasonCode, TerminationReason};
 use crate::domain::loi::{LoiStatus, LoiTerms};
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::{
     self, Action, Actor, Effect, EventType, Guard, Refusal, Status, Transition,
 };
-use crate::error::{AppError, ProblemCode};
+use crate::error::{AppError, FieldError, ProblemCode};
 use crate::loi::LetterFacts;
 use crate::mail::Message;
 use crate::mail::templates::PartnershipStep;
@@ -28,7 +30,8 @@ use crate::mail::templates::PartnershipStep;
 /// What the caller asks for, with the words some actions require.
 #[derive(Default)]
 pub struct MoveRequest<'a> {
-    pub reason_code: Option<RejectReason>,
+    /// A rejection's or a termination's code, read by the action's guard.
+    pub reason_code: Option<ReasonCode>,
     pub reason: Option<&'a str>,
     pub message: Option<&'a str>,
     /// The terms of `offer_loi`.
@@ -80,7 +83,7 @@ pub fn perform(
         .collect();
     let facts = Facts::read(work, mover.user_id, &needs, now)?;
     for guard in row.guards {
-        check_request(work, *guard, application, request)?;
+        check_request(work, *guard, application, request, &facts)?;
         if let Some(code) = facts.refusal(*guard, application) {
             return Err(AppError::Conflict(code));
         }
@@ -110,7 +113,7 @@ pub fn perform(
         action: action.into(),
         from_status: Some(application.status),
         to_status: row.to,
-        reason_code: request.reason_code.map(RejectReason::as_str),
+        reason_code: request.reason_code.map(ReasonCode::as_str),
         reason: request.message.or(request.reason).map(str::to_owned),
     });
     notify(work, row, application, mover, request)?;
@@ -131,18 +134,55 @@ fn required(present: bool, field: &str) -> Result<(), AppError> {
     }
 }
 
+/// A `reason_code` of the action's list (`allowed`): 422 `required` without one,
+/// `not_for_action` with another list's.
+fn code_of<T>(
+    request: &MoveRequest<'_>,
+    read: fn(ReasonCode) -> Option<T>,
+    allowed: impl Iterator<Item = &'static str>,
+) -> Result<(), AppError> {
+    let code = request
+        .reason_code
+        .ok_or_else(|| AppError::field("reason_code", "required"))?;
+    if read(code).is_some() {
+        return Ok(());
+    }
+    let allowed: Vec<&str> = allowed.collect();
+    Err(AppError::Validation(vec![
+        FieldError::new("reason_code", "not_for_action").with_param("allowed", allowed.join(", ")),
+    ]))
+}
+
 /// The guards that read the request: 422 without the words an action needs, or the signature
-/// that is not of the letter's document (409). `Facts::refusal` decides the others.
+/// that is not of the letter's document (409), or a letter for more stores than the city's
+/// quota has left (409). `Facts::refusal` decides the others.
 fn check_request(
     conn: &mut DbConnection,
     guard: Guard,
     application: &Application,
     request: &MoveRequest<'_>,
+    facts: &Facts,
 ) -> Result<(), AppError> {
     match guard {
         Guard::MessageGiven => required(given(request.message), "message"),
         Guard::ReasonGiven => required(given(request.reason), "reason"),
-        Guard::ReasonCodeGiven => required(request.reason_code.is_some(), "reason_code"),
+        Guard::ReasonCodeGiven => code_of(
+            request,
+            ReasonCode::rejection,
+            RejectReason::ALL.into_iter().map(RejectReason::as_str),
+        ),
+        Guard::TerminationCodeGiven => code_of(
+            request,
+            ReasonCode::termination,
+            TerminationReason::VARIANTS.iter().map(|r| r.as_str()),
+        ),
+        // Some store point is free (`Facts::refusal`), but maybe not as many as the letter's.
+        Guard::QuotaAvailable => match request.loi {
+            Some(terms) if i64::from(terms.stores) > facts.points_free(application) => {
+                Err(AppError::Conflict(ProblemCode::QuotaFull))
+            }
+            _ => Ok(()),
+        },
         // A standing guard, but refused with every missing field, which `Facts` does not keep.
         Guard::Complete => eligibility::proposal(application).map(|_| ()),
         Guard::LoiTermsGiven => required(request.loi.is_some(), "loi"),
@@ -163,7 +203,6 @@ fn check_request(
         Guard::EmailVerified
         | Guard::CityAccepting
         | Guard::ScorecardFiled
-        | Guard::QuotaAvailable
         | Guard::LoiOpen
         | Guard::LoiPastExpiry
         | Guard::OnboardingDone => Ok(()),
@@ -223,6 +262,7 @@ fn apply_letter_effects(
         let closed = match row.to {
             Status::LoiDeclined => LoiStatus::Declined,
             Status::LoiExpired => LoiStatus::Expired,
+            Status::LoiRescinded => LoiStatus::Rescinded,
             _ => LoiStatus::Withdrawn,
         };
         lois::close(conn, application.id, closed, now)?;
@@ -253,6 +293,8 @@ enum News {
     Reopened,
     Withdrawn,
     Partnership(PartnershipStep),
+    LoiRescinded,
+    Terminated,
 }
 
 /// The applicant's news of `action`, for the rows that e-mail the applicant (a test holds the
@@ -272,6 +314,8 @@ fn applicant_news(action: Action) -> Option<News> {
         Action::ExpireLoi => News::Partnership(PartnershipStep::LoiExpired),
         Action::StartOnboarding => News::Partnership(PartnershipStep::OnboardingStarted),
         Action::Activate => News::Partnership(PartnershipStep::PartnerActivated),
+        Action::RescindLoi => News::LoiRescinded,
+        Action::Terminate => News::Terminated,
     })
 }
 
@@ -297,8 +341,23 @@ fn notify(
             }),
             Some(News::Rejected) => Some(Message::ApplicationRejected {
                 mail,
-                reason_code: request.reason_code.unwrap_or(RejectReason::Other),
+                reason_code: request
+                    .reason_code
+                    .and_then(ReasonCode::rejection)
+                    .unwrap_or(RejectReason::Other),
                 reason: request.reason.map(str::to_owned),
+            }),
+            Some(News::LoiRescinded) => Some(Message::LoiRescinded {
+                mail,
+                reason: request.reason.unwrap_or_default().to_owned(),
+            }),
+            Some(News::Terminated) => Some(Message::PartnershipTerminated {
+                mail,
+                reason_code: request
+                    .reason_code
+                    .and_then(ReasonCode::termination)
+                    .unwrap_or(TerminationReason::Other),
+                reason: request.reason.unwrap_or_default().to_owned(),
             }),
             Some(News::Reopened) => Some(Message::ApplicationReopened { mail }),
             Some(News::Withdrawn) => Some(Message::ApplicationWithdrawn { mail }),

@@ -114,7 +114,7 @@ db_test!(
         let blocked = json!([{
             "action": "offer_loi",
             "code": "quota_full",
-            "message": "Every place of the city's quota is committed; raise the quota or wait for a place to free up."
+            "message": "The city's quota has not enough free store points for the letter; raise the quota or wait for places to free up."
         }]);
         assert_eq!(shown["allowed_actions"], json!(["reject"]));
         assert_eq!(shown["blocked_actions"], blocked);

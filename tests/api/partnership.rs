@@ -84,7 +84,8 @@ db_test!(
         assert_eq!(error_fields(&problem), ["loi.valid_days"]);
         assert_eq!(committed(app, SUZHOU).await, 0);
         app.offered_letter(&r, 30).await;
-        assert_eq!(committed(app, SUZHOU).await, 1);
+        // A letter for two stores takes two store points.
+        assert_eq!(committed(app, SUZHOU).await, 2);
 
         // The letter: fixed bytes whose hash is the one on record, HTML only.
         let letter: Value = app.get_json(&r.path("/loi"), Some(&r.owner)).await;
@@ -231,7 +232,7 @@ db_test!(
         );
         // Opening waits for the checklist, as the admin is told before trying.
         let onboarding = read(app, &r.admin, &r.id).await;
-        assert_eq!(onboarding["allowed_actions"], json!([]));
+        assert_eq!(onboarding["allowed_actions"], json!(["terminate"]));
         assert_eq!(onboarding["blocked_actions"][0]["action"], "activate");
         assert_eq!(onboarding["blocked_actions"][0]["code"], "tasks_open");
         // create-admin makes a Chinese-speaking account: its words follow it.
@@ -346,14 +347,17 @@ db_test!(
             .await;
         assert_eq!(res.status(), StatusCode::OK);
         let finished = read(app, &r.admin, &r.id).await;
-        assert_eq!(finished["allowed_actions"], json!(["activate"]));
+        assert_eq!(
+            finished["allowed_actions"],
+            json!(["activate", "terminate"])
+        );
         assert_eq!(finished["blocked_actions"], json!([]));
         let body = moved(
             act(app, &r.admin, &r.id, json!({"action": "activate"})).await,
             "active",
         )
         .await;
-        assert_eq!(body["allowed_actions"], json!([]));
+        assert_eq!(body["allowed_actions"], json!(["terminate"]));
         app.smtp.wait_for("owner@dealer.example", "is active").await;
         assert_problem(
             app.patch(
@@ -367,8 +371,8 @@ db_test!(
             "not_onboarding",
         )
         .await;
-        // The active partner holds its place.
-        assert_eq!(committed(app, SUZHOU).await, 1);
+        // The active partner holds its places.
+        assert_eq!(committed(app, SUZHOU).await, 2);
 
         // The integrators' events, and the audit trail of the whole way.
         for event_type in ["loi.offered", "loi.signed", "partner.activated"] {
@@ -418,7 +422,8 @@ db_test!(
                 &format!("/api/v1/cities/{SUZHOU}"),
                 Some(&r.admin),
                 Some("\"1\""),
-                &json!({"quota": 1}),
+                // Room for one letter of two stores.
+                &json!({"quota": 2}),
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
@@ -439,7 +444,7 @@ db_test!(
             b
         };
         assert_problem(loser, StatusCode::CONFLICT, "quota_full").await;
-        assert_eq!(committed(app, SUZHOU).await, 1);
+        assert_eq!(committed(app, SUZHOU).await, 2);
         // The other candidate's page tells the admin why no letter can be offered now.
         let (winner, other) = if read(app, &r.admin, &r.id).await["status"] == "loi_offered" {
             (&r, &second)
@@ -453,7 +458,7 @@ db_test!(
             json!([{
                 "action": "offer_loi",
                 "code": "quota_full",
-                "message": "该城市的合作名额已全部占用；请提高名额或等待名额释放。"
+                "message": "该城市剩余的合作名额不足以容纳此意向书的门店数；请提高名额或等待名额释放。"
             }])
         );
         assert_problem(
@@ -464,7 +469,7 @@ db_test!(
         .await;
         assert_eq!(webhook_events(app, "loi.offered").await.len(), 1);
 
-        // The reports see the letter: one place committed, both still candidates.
+        // The reports see the letter: its two store points committed, both still candidates.
         let funnel: Value = app
             .get_json(
                 &format!("/api/v1/reports/funnel?city={SUZHOU}"),
@@ -472,7 +477,7 @@ db_test!(
             )
             .await;
         let city = &funnel["cities"][0];
-        assert_eq!(city["committed"], 1);
+        assert_eq!(city["committed"], 2);
         let count = |status: &str| {
             city["by_status"]
                 .as_array()

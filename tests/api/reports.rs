@@ -14,7 +14,7 @@ const SUZHOU: &str = "320500";
 const NINGBO: &str = "330200";
 
 /// `Status::ALL`, in its order.
-const STATUSES: [&str; 13] = [
+const STATUSES: [&str; 15] = [
     "draft",
     "submitted",
     "under_review",
@@ -28,6 +28,8 @@ const STATUSES: [&str; 13] = [
     "withdrawn",
     "loi_declined",
     "loi_expired",
+    "loi_rescinded",
+    "terminated",
 ];
 
 const CSV_HEADER: [&str; 14] = [

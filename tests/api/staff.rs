@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use dealer_portal::auth::principal_cache::TTL;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::db_test;
@@ -401,5 +401,46 @@ db_test!(
         change("5", json!({"active": true})).await;
         app.assert_signed_out(&promoted).await;
         app.tokens("rev@maker.example", PASSWORD).await;
+    }
+);
+
+db_test!(
+    async fn who_may_call_is_decided_before_the_body_is_judged(app: TestApp) {
+        let admin = app.admin("lead@maker.example").await;
+        let reviewer = app.reviewer(&admin, "rev@maker.example", &["320500"]).await;
+        let staff = app.get_json("/api/v1/staff", Some(&admin)).await;
+        let id = staff["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["email"] == "rev@maker.example")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let res = app
+            .patch(
+                &format!("/api/v1/staff/{id}"),
+                Some(&admin),
+                Some("*"),
+                &json!({"active": false}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        // The deactivated reviewer's confirmation now waits on the database, while the bad body
+        // is read at once: the answer is still the refusal, every time.
+        for _ in 0..5 {
+            let res = app
+                .request(
+                    Method::PUT,
+                    &format!("/api/v1/applications/{}/reviews", uuid::Uuid::now_v7()),
+                    Some(&reviewer),
+                )
+                .json(&json!({"scores": "all fives", "extra": true}))
+                .send()
+                .await
+                .unwrap();
+            assert_problem(res, StatusCode::UNAUTHORIZED, "unauthorized").await;
+        }
     }
 );

@@ -17,7 +17,8 @@ fn plaza_point() -> Value {
     let mut body = application(SUZHOU);
     body["proposed_sites"] = json!([{
         "address": "1 Suzhou Center Plaza, unit L1-08",
-        "district": "Suzhou Industrial Park",
+        "district": "Gusu",
+        "district_code": "320508",
         "site_type": "commercial_plaza",
         "commercial_plaza": "Suzhou Center",
         "site_area_sqm": 300.0,
@@ -164,7 +165,8 @@ db_test!(
         assert_eq!(
             site["explanation"],
             "Site 1 is in an automobile business district, judged as a full 2S store, but its \
-             workshop is 0 m² (at least 500 m²)."
+             workshop is 0 m² (at least 500 m²). Site 1 has no district code, so it is not \
+             located; it counts by its other figures."
         );
     }
 );

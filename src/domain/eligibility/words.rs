@@ -249,6 +249,9 @@ struct SiteDetail {
     #[serde(default)]
     qualifying_standard: Option<SiteStandardKind>,
     sites_failing: Vec<FailingSite>,
+    /// Reports stored before v1.1 do not say.
+    #[serde(default)]
+    sites_not_located: Vec<usize>,
 }
 
 #[derive(Deserialize)]
@@ -439,7 +442,43 @@ fn standards(thresholds: &serde_json::Value, locale: Locale) -> Vec<String> {
         .collect()
 }
 
+/// The verdict on the sites, then which of them are not located.
 fn site(check: &Check, d: &SiteDetail, locale: Locale) -> Option<String> {
+    let verdict = site_standards(check, d, locale)?;
+    Some(match not_located(&d.sites_not_located, locale) {
+        None => verdict,
+        Some(note) => pick(
+            locale,
+            format!("{verdict} {note}"),
+            format!("{verdict}{note}"),
+        ),
+    })
+}
+
+/// A sentence on the sites without a district code: they cannot be placed on the map of the
+/// city, yet still count by their figures.
+fn not_located(sites: &[usize], locale: Locale) -> Option<String> {
+    let numbers: Vec<String> = sites.iter().map(|s| (s + 1).to_string()).collect();
+    match (locale, numbers.as_slice()) {
+        (_, []) => None,
+        (Locale::En, [one]) => Some(format!(
+            "Site {one} has no district code, so it is not located; it counts by its other \
+             figures."
+        )),
+        (Locale::En, many) => Some(format!(
+            "Sites {} have no district code, so they are not located; they count by their \
+             other figures.",
+            and_list(many)
+        )),
+        (Locale::ZhCn, many) => Some(format!(
+            "场地{}未填写区县代码，无法定位；仍按其他指标评估。",
+            many.join("、")
+        )),
+    }
+}
+
+/// Whether a site meets the standards, and if none does, what each falls short of.
+fn site_standards(check: &Check, d: &SiteDetail, locale: Locale) -> Option<String> {
     if check.passed {
         let n = d.qualifying_site? + 1;
         let minima = standards(thresholds(check, d.qualifying_standard), locale);
@@ -825,6 +864,41 @@ mod tests {
              site is neither owned, leased nor under negotiation).",
             "场地1紧邻厂家零售门店，按展厅网点标准评估，但展厅净高为4米（至少4.5米），集团尚未\
              取得场地控制权（场地既非自有、未租赁，也未在洽谈）。",
+        );
+    }
+
+    #[test]
+    fn sites_without_a_district_code_are_said_to_be_not_located() {
+        let mut owned = Owned::strong();
+        owned.sites[0].district_code = None;
+        reads(
+            &owned,
+            "commercial_district_site",
+            "Site 1 meets the standard of a full 2S store: an accepted site type, site area at \
+             least 3,000 m², frontage at least 26 m, showroom height at least 6 m, showroom at \
+             least 300 m² and workshop at least 500 m², and the group controls it. Site 1 has \
+             no district code, so it is not located; it counts by its other figures.",
+            "场地1满足完整2S店标准：选址类型符合要求，场地面积至少3,000平方米、临街面宽至少26米、\
+             展厅净高至少6米、展厅面积至少300平方米、维修车间面积至少500平方米，\
+             且集团已取得场地控制权。场地1未填写区县代码，无法定位；仍按其他指标评估。",
+        );
+        let mut narrow = owned.sites[0].clone();
+        narrow.frontage_m = 20.0;
+        owned.sites = vec![narrow.clone(), narrow.clone(), narrow];
+        owned.sites[1].district_code = Some("320508".into());
+        reads(
+            &owned,
+            "commercial_district_site",
+            "No site meets every standard: site 1 is in an automobile business district, judged \
+             as a full 2S store, but its frontage is 20 m (at least 26 m); site 2 is in an \
+             automobile business district, judged as a full 2S store, but its frontage is 20 m \
+             (at least 26 m); site 3 is in an automobile business district, judged as a full 2S \
+             store, but its frontage is 20 m (at least 26 m). Sites 1 and 3 have no district \
+             code, so they are not located; they count by their other figures.",
+            "没有一处场地满足全部标准：场地1位于汽车商圈，按完整2S店标准评估，但临街面宽为20米\
+             （至少26米）；场地2位于汽车商圈，按完整2S店标准评估，但临街面宽为20米（至少26米）；\
+             场地3位于汽车商圈，按完整2S店标准评估，但临街面宽为20米（至少26米）。\
+             场地1、3未填写区县代码，无法定位；仍按其他指标评估。",
         );
     }
 

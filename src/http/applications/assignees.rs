@@ -15,12 +15,18 @@ use crate::workflow::Access;
 use crate::workflow::assignment;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"user_id": "01956f3a-8c21-7a4b-b3d2-1f2e3d4c5b6a"}))]
 pub struct AssignRequest {
     /// An active reviewer of the application's city.
     pub user_id: Uuid,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "user_id": "01956f3a-8c21-7a4b-b3d2-1f2e3d4c5b6a",
+    "display_name": "Zhang Min",
+    "assigned_at": "2026-03-06T01:30:00Z"
+}))]
 pub struct AssigneeResponse {
     pub user_id: Uuid,
     pub display_name: String,

@@ -117,6 +117,7 @@ fn example() -> serde_json::Value {
                         "below": ["frontage_m"],
                         "measured": {"frontage_m": 20.0}
                     }],
+                    "sites_not_located": [],
                     "site_types": ["auto_business_district"],
                     "min_site_area_sqm": 3000.0,
                     "min_frontage_m": 26.0,

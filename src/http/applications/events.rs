@@ -7,8 +7,8 @@ use uuid::Uuid;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::events::{self, Event};
 use crate::domain::event::{ActorRole, EventAction};
-use crate::domain::review::RejectReason;
-use crate::domain::workflow::{Actor, Status};
+use crate::domain::exit::ReasonCode;
+use crate::domain::workflow::{Action, Actor, Status};
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{Page, PageParams};
@@ -18,6 +18,22 @@ use crate::workflow::Access;
 
 /// One entry of the audit timeline, with words beside its codes in the caller's language.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019cc0c4-0dc0-7951-9d9d-c9f81818e811",
+    "at": "2026-03-06T01:30:00Z",
+    "actor_id": "01956f3a-8c21-7a4b-b3d2-1f2e3d4c5b6a",
+    "actor_role": "reviewer",
+    "actor_label": "Reviewer",
+    "action": "start_review",
+    "action_label": "Review started",
+    "from_status": "submitted",
+    "from_status_label": "Submitted",
+    "to_status": "under_review",
+    "to_status_label": "In review",
+    "reason_code": null,
+    "reason_label": null,
+    "reason": null
+}))]
 pub struct EventResponse {
     pub id: Uuid,
     pub at: DateTime<Utc>,
@@ -30,7 +46,8 @@ pub struct EventResponse {
     pub actor_label: String,
     /// The workflow action, or `create` for the draft's creation, `assign` for an assignment,
     /// `complete_task` / `reopen_task` for an onboarding task, `update_group` for a change of
-    /// the group's profile, `upload_document` / `delete_document` for a document.
+    /// the group's profile, `upload_document` / `delete_document` for a document,
+    /// `verify_affiliation` for an admin's confirmation of the group's parent.
     pub action: String,
     /// `action` in words.
     pub action_label: String,
@@ -41,9 +58,9 @@ pub struct EventResponse {
     pub to_status: Status,
     /// `to_status` in words.
     pub to_status_label: String,
-    /// The `reason_code` of a rejection.
+    /// The `reason_code` of a rejection or a termination.
     pub reason_code: Option<String>,
-    /// `reason_code` in words (the rejection's e-mail explains it at length).
+    /// `reason_code` in words (the e-mail explains it at length).
     pub reason_label: Option<String>,
     /// The reason or message given with the action. Applicants read only the words meant for
     /// them: their own, a rejection's reason and a request for information's message (which
@@ -91,8 +108,11 @@ impl EventResponse {
             to_status_label: to_status.label(locale).to_owned(),
             reason_label: reason_code
                 .as_deref()
-                .and_then(RejectReason::parse)
-                .map(|r| r.label(locale).to_owned()),
+                .and_then(|code| {
+                    let terminated = action == Some(EventAction::Move(Action::Terminate));
+                    ReasonCode::label(code, terminated, locale)
+                })
+                .map(str::to_owned),
             reason_code,
             reason,
         })

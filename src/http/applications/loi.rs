@@ -22,6 +22,23 @@ use crate::workflow::letters;
 
 /// A letter of intent and, once signed, the evidence of the signature.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "status": "signed",
+    "status_label": "Signed",
+    "terms": {
+        "valid_days": 30,
+        "stores": 1,
+        "terms_note": "Open the 2S store within nine months of signing, fitted out to the maker's showroom design guide."
+    },
+    "issued_at": "2026-04-02T02:00:00Z",
+    "expires_at": "2026-05-02T02:00:00Z",
+    "document_sha256": "404851176f25a3a816a2592ef7b74fc5253415ff51747adde3ccbd1bd9da5558",
+    "signed_at": "2026-04-08T06:31:12Z",
+    "signer_name": "Li Wei",
+    "signer_title": "General Manager",
+    "signer_address": "203.0.113.24",
+    "signer_user_agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
+}))]
 pub struct LoiResponse {
     pub status: LoiStatus,
     /// `status` in the caller's language.
@@ -151,6 +168,12 @@ pub async fn get_loi_document(
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "signer_name": "Li Wei",
+    "signer_title": "General Manager",
+    "document_sha256": "404851176f25a3a816a2592ef7b74fc5253415ff51747adde3ccbd1bd9da5558",
+    "accept": true
+}))]
 pub struct SignatureRequest {
     #[validate(
         length(min = 1, max = 100),

@@ -29,7 +29,47 @@ use crate::error::{AppError, BlockedAction};
 use crate::workflow::Access;
 use crate::workflow::guards::Offered;
 
+/// An application as the caller reads it. The example is a reviewer's view of an application
+/// in review that nobody has scored yet.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01958a11-6b7c-7d8e-9fa0-b1c2d3e4f5a6",
+    "dealer_group_id": "019589f0-2c3d-7e4f-8a5b-6c7d8e9fa0b1",
+    "dealer_group_name": "江苏华东汽车销售服务集团有限公司",
+    "city_code": "320500",
+    "status": "under_review",
+    "status_label": "In review",
+    "store_format": "2S",
+    "proposed_sites": [{
+        "address": "1288 Wuzhong Avenue",
+        "district": "Wuzhong",
+        "site_type": "auto_business_district",
+        "site_area_sqm": 4200.0,
+        "frontage_m": 32.0,
+        "showroom_height_m": 7.5,
+        "showroom_sqm": 650.0,
+        "workshop_sqm": 1200.0,
+        "lease_status": "negotiating"
+    }],
+    "investment_cny": 28000000,
+    "planned_opening": "2027-05-01",
+    "customer_base": {"active_customers": 38000, "annual_service_visits": 52000},
+    "notes": "The site is in Suzhou's auto business district, two streets from our Mercedes-Benz dealership; the lease can be signed within a month of the letter of intent.",
+    "acknowledgements": ["agency_sales_no_resale", "no_vehicle_delivery"],
+    "missing_fields": [],
+    "score": 85,
+    "eligible": true,
+    "version": 4,
+    "allowed_actions": ["request_info", "reject"],
+    "blocked_actions": [{
+        "action": "shortlist",
+        "code": "no_scorecard",
+        "message": "File at least one scorecard before shortlisting the application."
+    }],
+    "submitted_at": "2026-03-05T03:12:44Z",
+    "created_at": "2026-03-02T09:15:00Z",
+    "updated_at": "2026-03-06T01:30:00Z"
+}))]
 pub struct ApplicationResponse {
     pub id: Uuid,
     pub dealer_group_id: Uuid,

@@ -16,6 +16,7 @@ use crate::workflow::Access;
 use crate::workflow::onboarding::{self, TaskChange};
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"code": "dealer_agreement", "title": "Sign the dealer agreement", "owner": "partner", "due_on": "2026-04-24", "done_at": "2026-04-20T03:05:00Z", "note": "Signed by both parties; the originals are on their way by courier."}))]
 pub struct TaskResponse {
     pub code: String,
     /// The task in the caller's language.
@@ -27,7 +28,17 @@ pub struct TaskResponse {
     pub note: Option<String>,
 }
 
+/// The example: onboarding started on 10 April 2026 and the group has signed the dealer
+/// agreement.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"tasks": [
+    {"code": "dealer_agreement", "title": "Sign the dealer agreement", "owner": "partner", "due_on": "2026-04-24", "done_at": "2026-04-20T03:05:00Z", "note": "Signed by both parties; the originals are on their way by courier."},
+    {"code": "site_drawings_approval", "title": "Approve the site drawings", "owner": "maker", "due_on": "2026-05-10", "done_at": null, "note": null},
+    {"code": "construction", "title": "Build and fit out the store", "owner": "partner", "due_on": "2026-08-08", "done_at": null, "note": null},
+    {"code": "staff_training", "title": "Train sales and service staff", "owner": "maker", "due_on": "2026-08-28", "done_at": null, "note": null},
+    {"code": "systems_access", "title": "Grant access to the maker's systems", "owner": "maker", "due_on": "2026-09-07", "done_at": null, "note": null},
+    {"code": "opening_inspection", "title": "Inspect the store before opening", "owner": "maker", "due_on": "2026-09-27", "done_at": null, "note": null}
+]}))]
 pub struct OnboardingResponse {
     pub tasks: Vec<TaskResponse>,
 }
@@ -78,6 +89,10 @@ pub async fn get_onboarding(
 
 /// What the task's side may change; `PATCH` takes a merge patch of it.
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "done": true,
+    "note": "Signed by both parties; the originals are on their way by courier."
+}))]
 pub struct TaskUpdate {
     /// True marks the task done; false opens it again.
     pub done: bool,

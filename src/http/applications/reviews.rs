@@ -16,6 +16,11 @@ use crate::workflow::Access;
 use crate::workflow::scorecards::{Card, file_card, others_read};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "scores": {"district_resources": 4, "customer_resources": 4, "nev_experience": 5, "after_sales": 4, "financial_strength": 5},
+    "recommendation": "yes",
+    "comment": "Seven years with BYD and a class 1 workshop; the Wuzhong site meets every size threshold, but its lease is still being negotiated."
+}))]
 pub struct ScorecardRequest {
     #[validate(nested)]
     pub scores: Scores,
@@ -30,6 +35,17 @@ pub struct ScorecardRequest {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "reviewer_id": "01956f3a-8c21-7a4b-b3d2-1f2e3d4c5b6a",
+    "reviewer_name": "Zhang Min",
+    "scores": {"district_resources": 4, "customer_resources": 4, "nev_experience": 5, "after_sales": 4, "financial_strength": 5},
+    "total": 22,
+    "recommendation": "yes",
+    "comment": "Seven years with BYD and a class 1 workshop; the Wuzhong site meets every size threshold, but its lease is still being negotiated.",
+    "created_at": "2026-03-07T03:05:00Z",
+    "updated_at": "2026-03-07T03:05:00Z",
+    "locked_at": null
+}))]
 pub struct ScorecardResponse {
     pub reviewer_id: Uuid,
     pub reviewer_name: String,
@@ -49,6 +65,14 @@ pub struct ScorecardResponse {
 
 /// One content a scorecard had.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "version": 1,
+    "scores": {"district_resources": 4, "customer_resources": 4, "nev_experience": 5, "after_sales": 4, "financial_strength": 5},
+    "total": 22,
+    "recommendation": "yes",
+    "comment": "Seven years with BYD and a class 1 workshop; the Wuzhong site meets every size threshold, but its lease is still being negotiated.",
+    "filed_at": "2026-03-07T03:05:00Z"
+}))]
 pub struct ScorecardVersion {
     /// 1 for the card as first filed, then one more for each change.
     pub version: i32,
@@ -93,6 +117,21 @@ impl From<Scorecard> for ScorecardResponse {
 /// others' cards are withheld and only counted; once they are shown, the caller's own card is
 /// locked.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "reviewer_id": "01956f3a-8c21-7a4b-b3d2-1f2e3d4c5b6a",
+        "reviewer_name": "Zhang Min",
+        "scores": {"district_resources": 4, "customer_resources": 4, "nev_experience": 5, "after_sales": 4, "financial_strength": 5},
+        "total": 22,
+        "recommendation": "yes",
+        "comment": "Seven years with BYD and a class 1 workshop; the Wuzhong site meets every size threshold, but its lease is still being negotiated.",
+        "created_at": "2026-03-07T03:05:00Z",
+        "updated_at": "2026-03-07T03:05:00Z",
+        "locked_at": null
+    }],
+    "filed_by_you": true,
+    "hidden": 0
+}))]
 pub struct ScorecardList {
     pub items: Vec<ScorecardResponse>,
     /// Whether the caller has filed a scorecard.

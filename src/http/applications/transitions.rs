@@ -7,8 +7,8 @@ use validator::Validate;
 use super::ApplicationResponse;
 use crate::auth::{AnyUser, Authorized, Principal};
 use crate::db::applications;
+use crate::domain::exit::ReasonCode;
 use crate::domain::loi::LoiTerms;
-use crate::domain::review::RejectReason;
 use crate::domain::workflow::Action;
 use crate::error::{AppError, Problem};
 use crate::http::concurrency::IfMatch;
@@ -20,9 +20,15 @@ use crate::workflow::Access;
 use crate::workflow::{self, MoveRequest, Mover};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "action": "request_info",
+    "message": "Please upload the signed lease, or the landlord's letter of intent, for 1288 Wuzhong Avenue."
+}))]
 pub struct TransitionRequest {
     pub action: Action,
-    /// Why: required by `reopen`, optional with `reject` and `withdraw`.
+    /// Why: required by `reopen`, `rescind_loi` and `terminate`, optional with `reject` and
+    /// `withdraw`. The applicant reads it with a rejection, a rescinded letter and a
+    /// termination (their e-mail and timeline carry it), not with a reopening.
     #[validate(
         length(max = 2000),
         custom(function = "crate::domain::text::multi_line")
@@ -30,8 +36,10 @@ pub struct TransitionRequest {
     #[schema(max_length = 2000)]
     #[serde(default, deserialize_with = "crate::domain::text::trimmed_opt")]
     pub reason: Option<String>,
-    /// Required by `reject`; the applicant's e-mail explains it.
-    pub reason_code: Option<RejectReason>,
+    /// Required by `reject` (a `RejectReason`) and by `terminate` (a `TerminationReason`); the
+    /// applicant's e-mail explains it. A code of the other action's list is 422
+    /// `not_for_action`.
+    pub reason_code: Option<ReasonCode>,
     /// Required by `request_info`: what the applicant should provide. It is e-mailed to the
     /// applicant and kept in the timeline.
     #[validate(

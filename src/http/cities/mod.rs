@@ -36,14 +36,17 @@ pub struct CityResponse {
     pub name_zh: String,
     #[schema(example = "Jiangsu")]
     pub province: String,
-    /// How many partner stores the maker wants in this city.
+    /// How many partner stores the maker wants in this city, in store points: a letter of
+    /// intent for N stores takes N.
     pub quota: i32,
     pub status: CityStatus,
     /// When set, submissions are accepted from this time on.
     pub window_opens_at: Option<DateTime<Utc>>,
     /// When set, submissions are accepted until this time.
     pub window_closes_at: Option<DateTime<Utc>>,
-    /// Places taken: applications with an LOI offered or signed, in onboarding, or active.
+    /// Store points taken: the sum of the `stores` of the letters of applications with an LOI
+    /// offered or signed, in onboarding, or active (a rescinded letter or a terminated partner
+    /// frees its points).
     pub committed: i64,
     pub version: i32,
 }

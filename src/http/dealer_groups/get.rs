@@ -11,7 +11,7 @@ use crate::workflow::groups;
 /// A dealer group's profile.
 ///
 /// Its members, admins, and reviewers of a city where it has an application see it; to anyone
-/// else it does not exist (404).
+/// else it does not exist (404). Staff also see who confirmed the group's parent, and why.
 #[utoipa::path(
     tag = "dealer-groups",
     params(("id" = Uuid, Path, description = "Dealer group id")),
@@ -26,10 +26,10 @@ pub async fn get_dealer_group(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let locale = locale_of(&req, user.locale);
+    let (locale, role) = (locale_of(&req, user.locale), user.role);
     let group = state
         .db
         .run(move |conn| groups::visible(conn, &user, id))
         .await?;
-    Ok(ok_with_etag(group.version).json(DealerGroupResponse::new(group, locale)))
+    Ok(ok_with_etag(group.version).json(DealerGroupResponse::for_role(group, locale, role)))
 }

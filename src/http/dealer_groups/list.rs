@@ -7,6 +7,7 @@ use super::{DealerGroupResponse, locale_of};
 use crate::auth::{Authorized, Staff};
 use crate::db::dealer_groups::{self, ListFilter};
 use crate::domain::account::Role;
+use crate::domain::division;
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{CreatedKey, Page, PageParams};
@@ -19,8 +20,12 @@ pub struct DealerGroupFilter {
     #[validate(length(max = 200))]
     #[param(max_length = 200)]
     pub q: Option<String>,
-    /// Headquarters province, exactly.
-    #[validate(length(max = 50))]
+    /// Headquarters province: a name in English or Chinese or a GB/T 2260 code, as profiles
+    /// write it (422 `unknown_province` for one that names no province).
+    #[validate(
+        length(max = 50),
+        custom(function = "crate::domain::division::known_province")
+    )]
     #[param(max_length = 50)]
     pub province: Option<String>,
     #[validate(range(min = 1, max = 100))]
@@ -49,11 +54,15 @@ pub async fn list_dealer_groups(
         cursor: filter.cursor,
     };
     let after = page.after::<CreatedKey>()?;
-    let locale = locale_of(&req, staff.locale);
+    let (locale, role) = (locale_of(&req, staff.locale), staff.role);
     let limit = page.limit();
     let list_filter = ListFilter {
         q: filter.q,
-        province: filter.province,
+        province_code: filter
+            .province
+            .as_deref()
+            .and_then(division::find)
+            .map(|d| d.code.to_owned()),
         cities: (staff.role != Role::Admin).then_some(staff.cities),
     };
     let rows = state
@@ -64,6 +73,6 @@ pub async fn list_dealer_groups(
         rows,
         limit,
         |g| (g.created_at, g.id),
-        |group| DealerGroupResponse::new(group, locale),
+        |group| DealerGroupResponse::for_role(group, locale, role),
     )))
 }

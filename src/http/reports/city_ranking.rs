@@ -84,9 +84,12 @@ pub struct CityRankingResponse {
     pub name_en: String,
     #[schema(example = "苏州")]
     pub name_zh: String,
-    /// How many partner stores the maker wants in this city.
+    /// How many partner stores the maker wants in this city, in store points: a letter of
+    /// intent for N stores takes N.
     pub quota: i32,
-    /// Places taken: applications with an LOI offered or signed, in onboarding, or active.
+    /// Store points taken: the sum of the `stores` of the letters of applications with an LOI
+    /// offered or signed, in onboarding, or active (a rescinded letter or a terminated partner
+    /// frees its points).
     pub committed: i64,
     /// Best first; at most 500.
     pub candidates: Vec<RankedCandidate>,

@@ -36,14 +36,15 @@ pub struct CityFunnelResponse {
     pub name_en: String,
     #[schema(example = "苏州")]
     pub name_zh: String,
-    /// How many partner stores the maker wants in this city.
+    /// How many partner stores the maker wants in this city, in store points: a letter of
+    /// intent for N stores takes N.
     pub quota: i32,
-    /// Places taken: applications with an LOI offered or signed, in onboarding, or active (as
-    /// `committed` of `GET /cities/{code}`).
+    /// Store points taken: the `stores` of the letters of applications with an LOI offered or
+    /// signed, in onboarding, or active (as `committed` of `GET /cities/{code}`).
     pub committed: i64,
     /// Applications in any status, drafts included.
     pub total: i64,
-    /// Every one of the 13 statuses, in workflow order (`draft` first), zeros included.
+    /// Every status, in workflow order (`draft` first), zeros included.
     pub by_status: Vec<StatusCount>,
 }
 
@@ -53,7 +54,7 @@ pub struct FunnelTotals {
     pub quota: i64,
     pub committed: i64,
     pub total: i64,
-    /// Every one of the 13 statuses, in workflow order, zeros included.
+    /// Every status, in workflow order, zeros included.
     pub by_status: Vec<StatusCount>,
 }
 

@@ -13,6 +13,26 @@ use crate::workflow::Access;
 
 /// Every document of an application.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [
+    {
+        "id": "019cb191-5650-7160-8999-50d836f675cc",
+        "kind": "business_license",
+        "filename": "营业执照.jpg",
+        "content_type": "image/jpeg",
+        "size_bytes": 864211,
+        "sha256": "4fd4afcfc2d5a0c6c502f4a38501775494209175fa3af389048b5c7d745ab11c",
+        "uploaded_at": "2026-03-03T02:40:18Z"
+    },
+    {
+        "id": "019cb192-0de8-711d-ab0d-549b6f03675a",
+        "kind": "site_lease",
+        "filename": "wuzhong-site-lease-draft.pdf",
+        "content_type": "application/pdf",
+        "size_bytes": 482133,
+        "sha256": "5072cb966099f98ee9c95b17763cf2ac5c62ad1e0ec397990c088cb338b41927",
+        "uploaded_at": "2026-03-03T02:41:05Z"
+    }
+]}))]
 pub struct DocumentList {
     /// Oldest first.
     pub items: Vec<DocumentResponse>,

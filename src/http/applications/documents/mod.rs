@@ -23,6 +23,15 @@ use crate::storage::DocumentStore;
 
 /// A document as listed: what was uploaded, when, and the SHA-256 of its bytes.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019cb192-0de8-711d-ab0d-549b6f03675a",
+    "kind": "site_lease",
+    "filename": "wuzhong-site-lease-draft.pdf",
+    "content_type": "application/pdf",
+    "size_bytes": 482133,
+    "sha256": "5072cb966099f98ee9c95b17763cf2ac5c62ad1e0ec397990c088cb338b41927",
+    "uploaded_at": "2026-03-03T02:41:05Z"
+}))]
 pub struct DocumentResponse {
     pub id: Uuid,
     pub kind: DocumentKind,

@@ -38,8 +38,13 @@ const OTHER_PARTS_LIMIT: u64 = 64 * 1024;
 /// sending gets to read the answer instead of a reset connection.
 const DRAIN_LIMIT: u64 = 1024 * 1024;
 
-/// The body of an upload, as `multipart/form-data`.
+/// The body of an upload, as `multipart/form-data`. The example's `file` stands for the bytes
+/// of a (tiny) PDF.
 #[derive(ToSchema)]
+#[schema(example = json!({
+    "kind": "site_lease",
+    "file": "%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+}))]
 pub struct UploadDocumentForm {
     /// What the document is.
     pub kind: DocumentKind,
@@ -496,11 +501,11 @@ async fn read_text(
     })
 }
 
-fn parse_kind(text: Option<&str>) -> Result<DocumentKind, FieldError> {
+pub(crate) fn parse_kind(text: Option<&str>) -> Result<DocumentKind, FieldError> {
     text.and_then(|t| t.trim().parse().ok()).ok_or_else(|| {
         FieldError::new("kind", "invalid_type").with_param(
             "detail",
-            "expected one of `business_license`, `financial_statement`, `site_lease`, `other`",
+            "expected one of `business_license`, `financial_statement`, `site_lease`, `relationship_evidence`, `other`",
         )
     })
 }

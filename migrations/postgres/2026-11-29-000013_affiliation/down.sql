@@ -1,0 +1,2 @@
+-- Forward-only: confirmed affiliations and relationship evidence stay.
+SELECT 1;
