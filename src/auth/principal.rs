@@ -70,14 +70,6 @@ impl Principal {
             Self::Client(_) => None,
         }
     }
-
-    pub fn has_role(&self, role: Role) -> bool {
-        self.as_user().is_some_and(|u| u.role == role)
-    }
-
-    pub fn has_scope(&self, scope: Scope) -> bool {
-        matches!(self, Self::Client(c) if c.scopes.contains(&scope))
-    }
 }
 
 fn bearer_token(req: &HttpRequest) -> Option<&str> {

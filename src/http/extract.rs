@@ -97,12 +97,9 @@ pub async fn read_body(
 /// Turns a deserialisation error at `path` into a field error: `required` for a missing field,
 /// `invalid_type` (with serde's explanation) for a wrong type or an unknown enum value.
 fn field_error(path: &str, message: &str) -> FieldError {
-    let message = message.rsplit_once(" at line ").map_or(message, |(m, _)| m);
+    let message = json_body::plain(message);
     let parent = if path == "." { "" } else { path };
-    if let Some(name) = message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.strip_suffix('`'))
-    {
+    if let Some(name) = json_body::missing_field(message) {
         let field = if parent.is_empty() {
             name.to_owned()
         } else {

@@ -100,7 +100,7 @@ struct StandIn {
 
 /// Serde's words for the two errors that are not a wrong value: a missing field and an enum value
 /// it does not know (whose list of variants gives a stand-in).
-fn missing_field(message: &str) -> Option<&str> {
+pub(super) fn missing_field(message: &str) -> Option<&str> {
     message
         .strip_prefix("missing field `")
         .and_then(|rest| rest.split('`').next())
@@ -112,7 +112,7 @@ fn first_variant(message: &str) -> Option<String> {
 }
 
 /// Drops the location serde_json appends to messages read from text.
-fn plain(message: &str) -> &str {
+pub(super) fn plain(message: &str) -> &str {
     message.rsplit_once(" at line ").map_or(message, |(m, _)| m)
 }
 

@@ -128,6 +128,15 @@ db_test!(
                 .contains("identity-changes")
         );
 
+        // Only the group's owner asks: staff who see the group may not.
+        for token in [&r.admin, &r.reviewer] {
+            assert_problem(
+                ask(app, token, &group_id, NEW_NAME, "91320500123456796").await,
+                StatusCode::FORBIDDEN,
+                "forbidden",
+            )
+            .await;
+        }
         let change_id = asked(app, &r, &group_id, NEW_NAME, "91320500123456796").await;
         // Nothing changes until an admin decides.
         let waiting: Value = app.get_json(&path, Some(&r.owner)).await;
@@ -232,12 +241,14 @@ db_test!(
         )
         .await;
         assert_eq!(error_fields(&problem), ["reason"]);
-        assert_problem(
-            reject(app, &r.owner, &group_id, &change_id, "x").await,
-            StatusCode::FORBIDDEN,
-            "forbidden",
-        )
-        .await;
+        for token in [&r.owner, &r.reviewer] {
+            assert_problem(
+                reject(app, token, &group_id, &change_id, "x").await,
+                StatusCode::FORBIDDEN,
+                "forbidden",
+            )
+            .await;
+        }
         let reason = "The uploaded licence names another company.";
         let res = reject(app, &r.admin, &group_id, &change_id, reason).await;
         assert_eq!(res.status(), StatusCode::OK);

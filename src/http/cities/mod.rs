@@ -54,9 +54,7 @@ pub struct CityResponse {
 impl CityResponse {
     pub fn new(city: City, committed: i64) -> Result<Self, AppError> {
         Ok(Self {
-            status: city.status.parse().map_err(|_| {
-                AppError::Internal(anyhow::anyhow!("city {}: bad status", city.code))
-            })?,
+            status: city.plan_status()?,
             window_opens_at: city.window_opens_at.map(|t| t.and_utc()),
             window_closes_at: city.window_closes_at.map(|t| t.and_utc()),
             code: city.code,
