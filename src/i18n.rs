@@ -155,6 +155,10 @@ pub fn field_message(code: &str, params: &BTreeMap<String, String>, locale: Loca
             "must be an active reviewer of the application's city".into()
         }
         ("not_a_reviewer_of_city", Locale::ZhCn) => "必须是该申请所在城市的在职评审员".into(),
+        ("not_a_document_of_application", Locale::En) => {
+            "is not a document of this application".into()
+        }
+        ("not_a_document_of_application", Locale::ZhCn) => "不是本申请的文件".into(),
         ("unknown_field", Locale::En) => "is not a field of this request".into(),
         ("unknown_field", Locale::ZhCn) => "不是此请求的字段".into(),
         ("immutable", Locale::En) => "cannot change".into(),

@@ -10,7 +10,7 @@ pub mod principal;
 pub mod principal_cache;
 pub mod rate_limit;
 
-pub use policy::{Admin, AnyPrincipal, AnyUser, Authorized, Policy, Staff};
+pub use policy::{Admin, AnyPrincipal, AnyUser, Authorized, InternalStaff, Policy, Staff};
 pub use principal::Principal;
 
 use std::sync::Arc;

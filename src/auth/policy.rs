@@ -15,9 +15,16 @@ pub trait Policy: 'static {
     /// What the handler receives when the policy admits the caller.
     type Subject;
     fn admit(principal: Principal) -> Option<Self::Subject>;
+
+    /// What a caller the policy refuses is answered: 403, unless the policy keeps what it
+    /// guards from being known at all.
+    fn refusal(_principal: &Principal) -> AppError {
+        AppError::Forbidden
+    }
 }
 
-/// The caller, admitted by policy `P`. No token: 401; a token the policy refuses: 403.
+/// The caller, admitted by policy `P`. No token: 401; a token the policy refuses: 403 (or the
+/// policy's `refusal`).
 pub struct Authorized<P: Policy>(pub P::Subject);
 
 impl<P: Policy> FromRequest for Authorized<P> {
@@ -27,9 +34,9 @@ impl<P: Policy> FromRequest for Authorized<P> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let principal = Principal::from_request(req, payload);
         Box::pin(async move {
-            P::admit(principal.await?)
-                .map(Authorized)
-                .ok_or(AppError::Forbidden)
+            let principal = principal.await?;
+            let refusal = P::refusal(&principal);
+            P::admit(principal).map(Authorized).ok_or(refusal)
         })
     }
 }
@@ -61,6 +68,22 @@ impl Policy for Staff {
     type Subject = UserPrincipal;
     fn admit(principal: Principal) -> Option<UserPrincipal> {
         AnyUser::admit(principal).filter(|u| u.role.is_staff())
+    }
+}
+
+/// Recruitment staff, for what applicants are not to learn exists (internal notes): an
+/// applicant is answered 404, as if there were nothing there; an integrator client 403.
+pub struct InternalStaff;
+impl Policy for InternalStaff {
+    type Subject = UserPrincipal;
+    fn admit(principal: Principal) -> Option<UserPrincipal> {
+        Staff::admit(principal)
+    }
+    fn refusal(principal: &Principal) -> AppError {
+        match principal {
+            Principal::User(_) => AppError::NotFound,
+            Principal::Client(_) => AppError::Forbidden,
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! Rate limits of the endpoints that guess-work attacks aim at (login, register, password reset,
 //! the token endpoint) or that send mail (those and the verification e-mail's resending): per
-//! client address and per account; of integrator clients' API use; and of the eligibility
-//! preview, which costs an evaluation per call, per caller.
+//! client address and per account; of integrator clients' API use; of the eligibility
+//! preview, which costs an evaluation per call, per caller; and of posting messages, each of
+//! which mails the other side, per caller.
 //! Guessing a password or a client secret is limited per account *and* address, so that someone
 //! guessing from elsewhere does not lock the owner out at their own address. Limits live in each
 //! process's memory; behind a load balancer each replica counts on its own, which bounds an
@@ -26,7 +27,7 @@ use governor::{Quota, RateLimiter};
 
 use super::Authenticator;
 use super::client_address::client_address;
-use super::principal::Principal;
+use super::principal::{Principal, UserPrincipal};
 use crate::config::RateLimitSettings;
 use crate::error::AppError;
 
@@ -65,6 +66,7 @@ pub struct AuthRateLimits {
     by_account: Keyed<String>,
     by_client: Keyed<uuid::Uuid>,
     previews: Keyed<uuid::Uuid>,
+    messages: Keyed<uuid::Uuid>,
     clock: DefaultClock,
 }
 
@@ -72,8 +74,18 @@ pub struct AuthRateLimits {
 /// previews as its owner edits, debounced, stays well below it.
 pub const PREVIEWS_PER_MINUTE: u32 = 30;
 
+/// Messages one person may post in ten minutes (one more every 30 seconds after a burst). Each
+/// mails the other side; a conversation, even a brisk one, stays well below it.
+pub const MESSAGES_PER_TEN_MINUTES: u32 = 20;
+
 fn per_minute(n: u32) -> Quota {
     Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
+}
+
+fn per_ten_minutes(n: u32) -> Quota {
+    let n = NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
+    Quota::with_period(Duration::from_secs(600) / n.get())
+        .map_or_else(|| per_minute(n.get()), |quota| quota.allow_burst(n))
 }
 
 fn check<K: Hash + Eq + Clone>(
@@ -110,6 +122,8 @@ impl AuthRateLimits {
                 .with_middleware::<StateInformationMiddleware>(),
             previews: RateLimiter::keyed(per_minute(PREVIEWS_PER_MINUTE))
                 .with_middleware::<StateInformationMiddleware>(),
+            messages: RateLimiter::keyed(per_ten_minutes(MESSAGES_PER_TEN_MINUTES))
+                .with_middleware::<StateInformationMiddleware>(),
             clock: DefaultClock::default(),
         }
     }
@@ -145,16 +159,23 @@ impl AuthRateLimits {
         check(&self.previews, &caller, &self.clock)
     }
 
+    /// Counts one message posted by a person.
+    pub fn check_message(&self, author: uuid::Uuid) -> Result<RateLimitStatus, AppError> {
+        check(&self.messages, &author, &self.clock)
+    }
+
     /// Drops the state of keys that are back to full capacity; run now and then.
     pub fn forget_idle(&self) {
         self.by_address.retain_recent();
         self.by_account.retain_recent();
         self.by_client.retain_recent();
         self.previews.retain_recent();
+        self.messages.retain_recent();
         self.by_address.shrink_to_fit();
         self.by_account.shrink_to_fit();
         self.by_client.shrink_to_fit();
         self.previews.shrink_to_fit();
+        self.messages.shrink_to_fit();
     }
 }
 
@@ -219,6 +240,32 @@ impl FromRequest for PreviewCaller {
             let status = Authenticator::of(&req)?.rate_limits.check_preview(caller)?;
             req.extensions_mut().insert(status);
             Ok(PreviewCaller(principal))
+        })
+    }
+}
+
+/// An extractor for posting a message: a signed-in person (integrator clients are refused with
+/// 403: they read the thread, they do not write in it), counted against its message limit,
+/// [`MESSAGES_PER_TEN_MINUTES`] (429 when over). The response's `RateLimit-*` headers describe
+/// this limit.
+pub struct MessageAuthor(pub UserPrincipal);
+
+impl FromRequest for MessageAuthor {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let principal = Principal::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let Principal::User(user) = principal.await? else {
+                return Err(AppError::Forbidden);
+            };
+            let status = Authenticator::of(&req)?
+                .rate_limits
+                .check_message(user.id)?;
+            req.extensions_mut().insert(status);
+            Ok(MessageAuthor(user))
         })
     }
 }
@@ -297,6 +344,27 @@ mod tests {
             "a@example.com",
             elsewhere
         ));
+    }
+
+    #[test]
+    fn messages_are_counted_per_author_over_ten_minutes() {
+        let limits = AuthRateLimits::new(&RateLimitSettings::default());
+        let (one, other) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        for _ in 0..MESSAGES_PER_TEN_MINUTES {
+            let status = limits.check_message(one).expect("within the limit");
+            assert_eq!(status.limit, MESSAGES_PER_TEN_MINUTES);
+        }
+        match limits.check_message(one) {
+            Err(AppError::RateLimited { retry_after, limit }) => {
+                assert_eq!(limit, MESSAGES_PER_TEN_MINUTES);
+                // One more comes back every 30 seconds.
+                assert!(retry_after <= Duration::from_secs(30), "{retry_after:?}");
+                assert!(retry_after > Duration::from_secs(25), "{retry_after:?}");
+            }
+            other => panic!("expected 429, got {other:?}"),
+        }
+        assert!(limits.check_message(other).is_ok());
+        assert!(limits.check_preview(one).is_ok());
     }
 
     #[test]

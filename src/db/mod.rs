@@ -16,6 +16,8 @@ pub mod idempotency;
 pub mod identity_changes;
 pub mod lease;
 pub mod lois;
+pub mod messages;
+pub mod notes;
 pub mod onboarding;
 pub mod one_time_tokens;
 pub mod outbox;

@@ -378,6 +378,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        application_id -> Text,
+        seq -> BigInt,
+        author_id -> Text,
+        author_side -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    message_documents (message_id, document_id) {
+        message_id -> Text,
+        document_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    message_reads (application_id, user_id) {
+        application_id -> Text,
+        user_id -> Text,
+        last_seq -> BigInt,
+        read_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    internal_notes (id) {
+        id -> Text,
+        application_id -> Text,
+        author_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(applications -> dealer_groups (dealer_group_id));
 diesel::joinable!(applications -> cities (city_code));
 diesel::joinable!(eligibility_reports -> applications (application_id));
@@ -396,6 +435,11 @@ diesel::joinable!(lois -> applications (application_id));
 diesel::joinable!(onboarding_tasks -> applications (application_id));
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
+diesel::joinable!(messages -> applications (application_id));
+diesel::joinable!(messages -> users (author_id));
+diesel::joinable!(message_documents -> messages (message_id));
+diesel::joinable!(internal_notes -> applications (application_id));
+diesel::joinable!(internal_notes -> users (author_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     cities,
@@ -423,4 +467,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_subscriptions,
     webhook_deliveries,
     identity_changes,
+    messages,
+    message_documents,
+    message_reads,
+    internal_notes,
 );

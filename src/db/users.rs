@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
-use super::schema::{user_cities, users};
+use super::schema::{application_assignees, user_cities, users};
 use crate::domain::account::Role;
 use crate::domain::sessions;
 use crate::error::{AppError, ProblemCode};
@@ -357,4 +357,45 @@ pub fn lock(conn: &mut DbConnection, id: Uuid) -> Result<(), AppError> {
         .set(users::version.eq(users::version))
         .execute(conn)?;
     Ok(())
+}
+
+/// The active accounts of dealer group `group_id` (its members): whom staff's messages about the
+/// group's applications reach.
+pub fn active_in_group(conn: &mut DbConnection, group_id: Uuid) -> Result<Vec<User>, AppError> {
+    users::table
+        .filter(users::dealer_group_id.eq(group_id.to_string()))
+        .filter(users::active.eq(true))
+        .order((users::created_at.asc(), users::id.asc()))
+        .select(UserRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+}
+
+/// The active reviewers of city `city_code`; with `assigned_to`, only those assigned to that
+/// application (a reviewer moved to other cities no longer reads it, so is left out).
+pub fn active_reviewers_of(
+    conn: &mut DbConnection,
+    city_code: &str,
+    assigned_to: Option<Uuid>,
+) -> Result<Vec<User>, AppError> {
+    let mut query = users::table
+        .inner_join(user_cities::table)
+        .filter(user_cities::city_code.eq(city_code.to_owned()))
+        .filter(users::role.eq(Role::Reviewer.as_str()))
+        .filter(users::active.eq(true))
+        .order((users::created_at.asc(), users::id.asc()))
+        .select(UserRow::as_select())
+        .into_boxed();
+    if let Some(application_id) = assigned_to {
+        query = query.filter(
+            users::id.eq_any(
+                application_assignees::table
+                    .filter(application_assignees::application_id.eq(application_id.to_string()))
+                    .select(application_assignees::user_id),
+            ),
+        );
+    }
+    query.load(conn)?.into_iter().map(User::try_from).collect()
 }

@@ -419,16 +419,20 @@ pub enum EventType {
     PartnerActivated,
     #[serde(rename = "partner.terminated")]
     PartnerTerminated,
+    /// A message was posted on an application (not a move: fired by no transition).
+    #[serde(rename = "message.created")]
+    MessageCreated,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 6] = [
+    pub const ALL: [EventType; 7] = [
         Self::ApplicationSubmitted,
         Self::ApplicationStatusChanged,
         Self::LoiOffered,
         Self::LoiSigned,
         Self::PartnerActivated,
         Self::PartnerTerminated,
+        Self::MessageCreated,
     ];
 
     pub fn parse(text: &str) -> Option<Self> {
@@ -444,7 +448,8 @@ impl EventType {
             | Self::LoiOffered
             | Self::LoiSigned
             | Self::PartnerActivated
-            | Self::PartnerTerminated => Scope::ApplicationsRead,
+            | Self::PartnerTerminated
+            | Self::MessageCreated => Scope::ApplicationsRead,
         }
     }
 
@@ -456,6 +461,7 @@ impl EventType {
             Self::LoiSigned => "loi.signed",
             Self::PartnerActivated => "partner.activated",
             Self::PartnerTerminated => "partner.terminated",
+            Self::MessageCreated => "message.created",
         }
     }
 }

@@ -11,6 +11,7 @@ use super::layout::{self, Button, Link, Section, languages};
 use crate::db::outbox::OutboxMail;
 use crate::domain::account::Role;
 use crate::domain::exit::TerminationReason;
+use crate::domain::message::Side;
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::Action;
 use crate::error::AppError;
@@ -105,6 +106,16 @@ pub enum Message {
         reason_code: TerminationReason,
         reason: String,
     },
+    /// To the other side of an application's conversation: a message, as its author wrote it.
+    /// The maker's side is "the recruitment team", never one of its staff by name.
+    NewMessage {
+        mail: ApplicationMail,
+        /// The dealer group's name, which staff are told.
+        group: String,
+        /// Who wrote: the group, or the maker.
+        from: Side,
+        body: String,
+    },
 }
 
 /// The steps from a letter of intent to an open store that the applicant hears about.
@@ -182,6 +193,7 @@ impl Message {
             Self::IdentityChangeDecided { .. } => "identity_change_decided.txt",
             Self::LoiRescinded { .. } => "loi_rescinded.txt",
             Self::PartnershipTerminated { .. } => "partnership_terminated.txt",
+            Self::NewMessage { .. } => "new_message.txt",
         }
     }
 
@@ -210,7 +222,8 @@ impl Message {
             | Self::ReviewerAssigned { mail, .. }
             | Self::Partnership { mail, .. }
             | Self::LoiRescinded { mail, .. }
-            | Self::PartnershipTerminated { mail, .. } => (
+            | Self::PartnershipTerminated { mail, .. }
+            | Self::NewMessage { mail, .. } => (
                 format!("{base}/applications/{}", mail.application_id),
                 Button::OpenApplication,
             ),
@@ -290,6 +303,12 @@ impl Message {
                 reason_code => reason_code.as_str(), reason,
                 ..mail.values(link, locale)
             },
+            Self::NewMessage {
+                mail,
+                group,
+                from,
+                body,
+            } => context! { group, from => from.as_str(), body, ..mail.values(link, locale) },
         }
     }
 }
@@ -351,6 +370,7 @@ impl MailComposer {
         template!(env, "identity_change_decided.txt");
         template!(env, "loi_rescinded.txt");
         template!(env, "partnership_terminated.txt");
+        template!(env, "new_message.txt");
         template!(env, "layout.html");
         Ok(Self {
             env,
@@ -533,6 +553,14 @@ mod tests {
                 reason: "Construction stopped in March.".into(),
             });
         }
+        for from in [Side::Applicant, Side::Maker] {
+            messages.push(Message::NewMessage {
+                mail: mail.clone(),
+                group: "Huadong Motors".into(),
+                from,
+                body: "The lease is attached.\n\nThe landlord signs on Friday.".into(),
+            });
+        }
         messages
     }
 
@@ -709,6 +737,12 @@ mod tests {
             Message::InfoRequested {
                 mail: mail.clone(),
                 message: format!("Line one {hostile}\n\n<a href=\"https://evil.example\">two</a>"),
+            },
+            Message::NewMessage {
+                mail: mail.clone(),
+                group: hostile.into(),
+                from: Side::Applicant,
+                body: format!("See {hostile}\n\n<a href=\"https://evil.example\">the lease</a>"),
             },
             Message::ReviewerAssigned {
                 mail,

@@ -201,6 +201,7 @@ fn body_checks() -> Vec<(&'static str, Check)> {
     use crate::domain::application::ProposalDraft;
     use crate::domain::dealer_group::Profile;
     use crate::http::applications::{assignees, documents, loi, onboarding, reviews, transitions};
+    use crate::http::applications::{messages, notes};
     use crate::http::{api_clients, auth, cities, dealer_groups, eligibility_criteria};
     use crate::http::{rankings, staff, webhooks};
     vec![
@@ -292,6 +293,12 @@ fn body_checks() -> Vec<(&'static str, Check)> {
         }),
         ("assign_reviewer", |v| {
             validated::<assignees::AssignRequest>(v).map(drop)
+        }),
+        ("post_message", |v| {
+            validated::<messages::MessageRequest>(v).map(drop)
+        }),
+        ("post_note", |v| {
+            validated::<notes::NoteRequest>(v).map(drop)
         }),
         ("put_review", |v| {
             validated::<reviews::ScorecardRequest>(v).map(drop)

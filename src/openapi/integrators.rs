@@ -19,10 +19,12 @@ const TOKEN_URL: &str = "/api/v1/auth/token";
 /// `Authorized<AnyPrincipal>` and `workflow::Access::of`, which wants `applications:read`, and
 /// `Authorized<WebhookManager>`, which wants `webhooks:manage`. `tests/api/openapi.rs` calls every
 /// operation with clients of each scope and holds this list to what they are answered.
-pub const CLIENT_OPERATIONS: [(&str, Scope); 12] = [
+pub const CLIENT_OPERATIONS: [(&str, Scope); 14] = [
     ("list_applications", Scope::ApplicationsRead),
     ("get_application", Scope::ApplicationsRead),
     ("list_events", Scope::ApplicationsRead),
+    ("list_messages", Scope::ApplicationsRead),
+    ("get_message", Scope::ApplicationsRead),
     ("get_eligibility", Scope::ApplicationsRead),
     ("list_documents", Scope::ApplicationsRead),
     ("get_document", Scope::ApplicationsRead),

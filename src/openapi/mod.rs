@@ -24,7 +24,7 @@ use utoipa::openapi::{ComponentsBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa_actix_web::AppExt;
 
 use crate::error::{Problem, ProblemField};
-use crate::webhooks::payload::StatusChange;
+use crate::webhooks::payload::{MessageCreated, StatusChange};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -42,7 +42,7 @@ origin gets 403 and no CORS headers. Responses to a listed origin, errors includ
 Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, X-Request-Id, \
 Idempotent-Replayed`. Callers send bearer tokens, never cookies: credentialed requests are not allowed.",
     ),
-    components(schemas(Problem, ProblemField, StatusChange)),
+    components(schemas(Problem, ProblemField, StatusChange, MessageCreated)),
     tags(
         (name = "auth", description = "Sign-up, sign-in, tokens and password reset"),
         (name = "accounts", description = "The caller's own account"),

@@ -17,8 +17,9 @@ use utoipa::openapi::{
 };
 use utoipa::{PartialSchema, ToSchema};
 
+use crate::domain::message::Side;
 use crate::domain::workflow::{Effect, EventType, TRANSITIONS, Transition};
-use crate::webhooks::payload::{Envelope, StatusChange};
+use crate::webhooks::payload::{Envelope, MessageCreated, PostedMessage, StatusChange};
 
 /// What an event tells, and the schema of its `data`: a new event type does not compile until it
 /// is described here.
@@ -40,6 +41,10 @@ fn described(event: EventType) -> (&'static str, RefOr<Schema>) {
             "An admin ended a partnership (a signed letter, onboarding or an active store); its \
              store points are free again. `application.status_changed` is fired as well",
             status_change(),
+        ),
+        EventType::MessageCreated => (
+            "A message was posted on an application",
+            Ref::from_schema_name(MessageCreated::name()).into(),
         ),
     }
 }
@@ -71,21 +76,34 @@ fn example(event: EventType) -> (Value, String) {
         EventType::ApplicationStatusChanged => moves.iter().find(fires_nothing_else),
         _ => moves.first(),
     };
-    let data = row.map(|row| StatusChange {
-        application_id: uuid::uuid!("01958a11-6b7c-7d8e-9fa0-b1c2d3e4f5a6"),
-        dealer_group_id: uuid::uuid!("019589f0-2c3d-7e4f-8a5b-6c7d8e9fa0b1"),
-        city_code: "320500".to_owned(),
-        action: row.action,
-        from_status: row.from.first().copied().unwrap_or(row.to),
-        to_status: row.to,
-        version: 4,
-    });
+    let application_id = uuid::uuid!("01958a11-6b7c-7d8e-9fa0-b1c2d3e4f5a6");
     let created_at = "2026-03-09T02:41:07.218Z".parse().unwrap_or_default();
+    let data = match event {
+        EventType::MessageCreated => serde_json::to_value(MessageCreated {
+            application_id,
+            message: PostedMessage {
+                id: uuid::uuid!("01958e47-2b4c-7d5e-8f6a-7b8c9d0e1f2a"),
+                author_side: Side::Maker,
+                body: "Could you send the landlord's letter for 1288 Wuzhong Avenue?".to_owned(),
+                document_ids: Vec::new(),
+                created_at,
+            },
+        }),
+        _ => serde_json::to_value(row.map(|row| StatusChange {
+            application_id,
+            dealer_group_id: uuid::uuid!("019589f0-2c3d-7e4f-8a5b-6c7d8e9fa0b1"),
+            city_code: "320500".to_owned(),
+            action: row.action,
+            from_status: row.from.first().copied().unwrap_or(row.to),
+            to_status: row.to,
+            version: 4,
+        })),
+    };
     let envelope = Envelope {
         id: "01958e47-3c5d-7e6f-8a9b-0c1d2e3f4a5b".to_owned(),
         event_type: event.as_str().to_owned(),
         created_at,
-        data: serde_json::to_value(data).unwrap_or_default(),
+        data: data.unwrap_or_default(),
     };
     // Signed as the document shows it: compact, keys in order.
     let example = serde_json::to_value(&envelope).unwrap_or_default();
@@ -158,6 +176,10 @@ fn path_item(event: EventType) -> PathItem {
         EventType::ApplicationStatusChanged => {
             "Sent for every move, beside the event of the move if it has one.".to_owned()
         }
+        EventType::MessageCreated => "Sent when a group's member or the maker's staff post a \
+                                      message on an application; staff are named only as the \
+                                      `maker` side. Internal notes are never sent."
+            .to_owned(),
         _ => {
             let moves: Vec<String> = moves_firing(event)
                 .iter()
@@ -165,6 +187,10 @@ fn path_item(event: EventType) -> PathItem {
                 .collect();
             format!("Sent for the move {}.", moves.join(", "))
         }
+    };
+    let order = match event {
+        EventType::MessageCreated => "`data.message.created_at` orders an application's messages",
+        _ => "`data.version` orders the events of one application",
     };
     let (example, signature) = example(event);
     let operation = OperationBuilder::new()
@@ -175,8 +201,7 @@ fn path_item(event: EventType) -> PathItem {
              integrator client needs `applications:read`). Anything but a 2xx within 10 seconds \
              is retried with exponential back-off and jitter for more than a day, under the same \
              `X-Delivery-Id`: answer at once and do the work afterwards. Deliveries go out \
-             concurrently and are retried, so they can arrive out of order; `data.version` \
-             orders the events of one application.",
+             concurrently and are retried, so they can arrive out of order; {order}.",
             event.as_str()
         )))
         .operation_id(Some(format!(

@@ -7,6 +7,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::domain::message::Side;
 use crate::domain::workflow::{Action, EventType, Status};
 
 /// The body of every delivery.
@@ -26,7 +27,7 @@ pub struct Envelope {
     pub data: Value,
 }
 
-/// The `data` of every event so far: an application's move through the workflow
+/// The `data` of the workflow's events: an application's move through the workflow
 /// (`POST /api/v1/applications/{id}/transitions`, or the system's, like an expired letter).
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct StatusChange {
@@ -40,4 +41,24 @@ pub struct StatusChange {
     /// The application's version after the move; events of one application arrive in any order,
     /// and this orders them.
     pub version: i32,
+}
+
+/// The `data` of `message.created`: a message posted on an application
+/// (`POST /api/v1/applications/{id}/messages`).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MessageCreated {
+    pub application_id: Uuid,
+    pub message: PostedMessage,
+}
+
+/// A message as integrators are told it: by the side that wrote it, never by which of the
+/// maker's staff.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct PostedMessage {
+    pub id: Uuid,
+    pub author_side: Side,
+    pub body: String,
+    /// The application's documents the message points to (`GET .../documents/{doc_id}`).
+    pub document_ids: Vec<Uuid>,
+    pub created_at: DateTime<Utc>,
 }

@@ -22,6 +22,8 @@
 //! - `accounts`, `groups`, `identity`, `integrators`: registration, e-mailed links, staff;
 //!   dealer groups' profiles and the changes of their legal identity; deleting integrator
 //!   clients and redelivering webhooks.
+//! - `messages`: messages between a group and the maker's staff (who is mailed, the webhook),
+//!   and the unread counts.
 //! - `recipients`: who hears about an application, in which language.
 
 pub mod access;
@@ -35,6 +37,7 @@ pub mod guards;
 pub mod identity;
 pub mod integrators;
 pub mod letters;
+pub mod messages;
 pub mod moves;
 pub mod onboarding;
 pub mod recipients;

@@ -14,7 +14,7 @@ use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{Page, PageParams};
 use crate::i18n::Locale;
 use crate::state::AppState;
-use crate::workflow::Access;
+use crate::workflow::{Access, messages};
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 pub enum SortOrder {
@@ -127,15 +127,18 @@ pub async fn list_applications(
             let access = Access::of(&principal, locale)?;
             let query = filter.into_query(&access);
             let rows = applications::list(conn, &query, after, limit + 1)?;
-            // What the caller may do with each, read for the whole page at once.
+            // What the caller may do with each, and its unread messages, read for the whole
+            // page at once.
             let offered = access.offered(conn, &rows, now)?;
-            Ok((rows.into_iter().zip(offered).collect::<Vec<_>>(), access))
+            let unread = messages::unread(conn, &access, &rows)?;
+            let rows: Vec<_> = rows.into_iter().zip(offered).zip(unread).collect();
+            Ok((rows, access))
         })
         .await?;
     Ok(web::Json(Page::from_rows(
         rows,
         limit,
-        |(a, _)| applications::key_of(a, sort),
-        |(a, offered)| ApplicationResponse::new(a, &access, offered),
+        |((a, _), _)| applications::key_of(a, sort),
+        |((a, offered), unread)| ApplicationResponse::new(a, &access, offered, unread),
     )))
 }

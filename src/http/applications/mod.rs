@@ -9,6 +9,8 @@ pub mod export;
 pub mod get;
 pub mod list;
 pub mod loi;
+pub mod messages;
+pub mod notes;
 pub mod onboarding;
 pub mod reviews;
 pub mod transitions;
@@ -26,8 +28,8 @@ use crate::db::applications::Application;
 use crate::domain::application::{Acknowledgement, CustomerBaseDraft, SiteDraft, StoreFormat};
 use crate::domain::workflow::{Action, Status};
 use crate::error::{AppError, BlockedAction};
-use crate::workflow::Access;
 use crate::workflow::guards::Offered;
+use crate::workflow::{self, Access};
 
 /// An application as the caller reads it. The example is a reviewer's view of an application
 /// in review that nobody has scored yet.
@@ -66,6 +68,7 @@ use crate::workflow::guards::Offered;
         "code": "no_scorecard",
         "message": "File at least one scorecard before shortlisting the application."
     }],
+    "unread_messages": 1,
     "submitted_at": "2026-03-05T03:12:44Z",
     "created_at": "2026-03-02T09:15:00Z",
     "updated_at": "2026-03-06T01:30:00Z"
@@ -111,6 +114,10 @@ pub struct ApplicationResponse {
     /// page at once (one query per kind of rule the page needs, a few at most, whatever its
     /// length).
     pub blocked_actions: Vec<BlockedAction>,
+    /// For people: the messages on the application (`GET .../messages`) that someone else
+    /// wrote after the caller last marked the thread read (`POST .../messages/read`). Null for
+    /// integrators. In the list too, counted for the whole page in one query.
+    pub unread_messages: Option<i64>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -124,14 +131,26 @@ impl ApplicationResponse {
         access: &Access,
         now: DateTime<Utc>,
     ) -> Result<Self, AppError> {
-        let offered = access.offered(conn, std::slice::from_ref(&application), now)?;
+        let one = std::slice::from_ref(&application);
+        let offered = access.offered(conn, one, now)?;
         let offered = offered.into_iter().next().unwrap_or_default();
-        Ok(Self::new(application, access, offered))
+        let unread = workflow::messages::unread(conn, access, one)?
+            .into_iter()
+            .next()
+            .flatten();
+        Ok(Self::new(application, access, offered, unread))
     }
 
-    /// The application as `access` reads it, offered `offered` (`Access::offered`).
-    pub fn new(application: Application, access: &Access, offered: Offered) -> Self {
+    /// The application as `access` reads it, offered `offered` (`Access::offered`), with
+    /// `unread_messages` (`workflow::messages::unread`).
+    pub fn new(
+        application: Application,
+        access: &Access,
+        offered: Offered,
+        unread_messages: Option<i64>,
+    ) -> Self {
         Self {
+            unread_messages,
             status_label: access
                 .shown(application.status)
                 .label(access.locale)

@@ -31,8 +31,8 @@ pub struct SubscriptionRequest {
     pub url: String,
     /// The event types to receive.
     // At most one of each: `EventType::ALL`'s length (a test subscribes to all of them).
-    #[validate(length(min = 1, max = 6))]
-    #[schema(min_items = 1, max_items = 6)]
+    #[validate(length(min = 1, max = 7))]
+    #[schema(min_items = 1, max_items = 7)]
     pub events: Vec<EventType>,
 }
 
