@@ -18,7 +18,7 @@ const SUZHOU: &str = "320500";
 const NINGBO: &str = "330200";
 const MIB: usize = 1024 * 1024;
 
-fn pdf(body: &str) -> Vec<u8> {
+pub fn pdf(body: &str) -> Vec<u8> {
     format!("%PDF-1.7\n{body}\n%%EOF\n").into_bytes()
 }
 
@@ -76,7 +76,13 @@ async fn upload(
 }
 
 /// Uploads and expects a 201; returns the document.
-async fn uploaded(app: &TestApp, token: &str, id: &str, bytes: Vec<u8>, filename: &str) -> Value {
+pub async fn uploaded(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    bytes: Vec<u8>,
+    filename: &str,
+) -> Value {
     let res = upload(
         app,
         token,

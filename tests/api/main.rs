@@ -25,6 +25,7 @@ mod exits;
 mod identity;
 mod labels;
 mod mail;
+mod messages;
 mod openapi;
 mod operations;
 mod pages;

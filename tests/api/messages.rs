@@ -1,0 +1,570 @@
+//! Messages and internal notes over HTTP: a thread between an applicant and the maker's staff
+//! with a document attached, the mails to the other side in its language, who is mailed
+//! (assignees or the city's reviewers, the group's members, never the author), unread counts,
+//! what applicants are not told of staff, who may read and write, the rate limit, the
+//! `message.created` webhook; internal notes for staff of the city alone, never in the
+//! timeline, webhooks or mails.
+
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{Value, json};
+
+use crate::db_test;
+use crate::documents::{pdf, uploaded};
+use crate::helpers::*;
+use crate::receiver::Receiver;
+use crate::review::events;
+use crate::stories::{Review, SUZHOU};
+use crate::webhooks::integrator;
+
+const NINGBO: &str = "330200";
+
+async fn post_message(app: &TestApp, token: &str, id: &str, body: &Value) -> Response {
+    let path = format!("/api/v1/applications/{id}/messages?limit=100");
+    app.post(&path, Some(token), body).await
+}
+
+/// Posts `text` (with `documents`) and expects a 201 naming the message in `Location`.
+async fn posted(app: &TestApp, token: &str, id: &str, text: &str, documents: Value) -> Value {
+    let body = json!({"body": text, "document_ids": documents});
+    let res = post_message(app, token, id, &body).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let message: Value = res.json().await.unwrap();
+    let expected = format!(
+        "/api/v1/applications/{id}/messages/{}",
+        message["id"].as_str().unwrap()
+    );
+    assert_eq!(location, expected);
+    message
+}
+
+/// The thread as `token` reads it.
+async fn thread(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
+    let page = app
+        .get_json(
+            &format!("/api/v1/applications/{id}/messages?limit=100"),
+            Some(token),
+        )
+        .await;
+    page["items"].as_array().unwrap().clone()
+}
+
+/// The caller's `unread_messages` on application `id`, as the application and the list say
+/// (they must agree).
+async fn unread(app: &TestApp, token: &str, id: &str) -> Value {
+    let one = app
+        .get_json(&format!("/api/v1/applications/{id}"), Some(token))
+        .await;
+    let list = app.get_json("/api/v1/applications", Some(token)).await;
+    let listed = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap()["unread_messages"]
+        .clone();
+    assert_eq!(one["unread_messages"], listed);
+    listed
+}
+
+async fn mark_read(app: &TestApp, token: &str, id: &str) {
+    let path = format!("/api/v1/applications/{id}/messages/read");
+    let res = app.post(&path, Some(token), &json!({})).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+}
+
+async fn user_id(app: &TestApp, token: &str) -> String {
+    let me = app.get_json("/api/v1/me", Some(token)).await;
+    me["id"].as_str().unwrap().to_owned()
+}
+
+db_test!(
+    async fn an_applicant_and_a_reviewer_write_to_each_other(app: TestApp) {
+        let admin = app.admin("lead@maker.example").await;
+        let reviewer = app
+            .reviewer(&admin, "reviewer@maker.example", &[SUZHOU])
+            .await;
+        let group_name = "苏州东方汽车集团有限公司";
+        let (owner, _) = app
+            .applicant_with_named_group(
+                "owner@dealer.example",
+                "zh-CN",
+                group_name,
+                "91320500123456788",
+            )
+            .await;
+        let id = app.draft_application(&owner.token, SUZHOU).await;
+        let lease = uploaded(app, &owner.token, &id, pdf("lease"), "租赁合同.pdf").await;
+        app.submit(&owner.token, &owner.email, "zh-CN", &id).await;
+        let r = Review {
+            admin: admin.clone(),
+            reviewer: reviewer.clone(),
+            owner: owner.token.clone(),
+            owner_email: owner.email.clone(),
+            id: id.clone(),
+        };
+        let timeline = (
+            events(app, &r.owner, &r).await.len(),
+            events(app, &r.reviewer, &r).await.len(),
+        );
+        assert_eq!(unread(app, &owner.token, &id).await, 0);
+
+        // The applicant writes, pointing to its lease; nobody is assigned, so the city's
+        // reviewer is mailed, in English first.
+        let text = "The signed lease is attached. The landlord signs the annex on Friday.";
+        let message = posted(app, &owner.token, &id, text, json!([lease["id"]])).await;
+        let owner_id = user_id(app, &owner.token).await;
+        assert_eq!(
+            message["author"],
+            json!({"side": "applicant", "user_id": owner_id, "display_name": "Li Wei"})
+        );
+        assert_eq!(message["body"], text);
+        assert_eq!(
+            message["documents"],
+            json!([{"id": lease["id"], "kind": "business_license", "filename": "租赁合同.pdf"}])
+        );
+        let mail = app
+            .smtp
+            .wait_for(
+                "reviewer@maker.example",
+                "New message from 苏州东方汽车集团有限公司 (Suzhou)",
+            )
+            .await;
+        let link = format!("http://portal.test/applications/{id}");
+        let sections = mail.text_sections();
+        assert!(
+            sections[0].contains("has written about its application for Suzhou:"),
+            "{}",
+            mail.text
+        );
+        assert!(
+            sections[1].contains("就其在苏州的合作申请发来留言"),
+            "{}",
+            mail.text
+        );
+        for part in [sections[0], sections[1]] {
+            assert!(part.contains(text) && part.contains(&link), "{part}");
+        }
+        assert!(mail.html.contains(text), "{}", mail.html);
+
+        // Unread: the reviewer's and the admin's, not the author's own.
+        assert_eq!(unread(app, &reviewer, &id).await, 1);
+        assert_eq!(unread(app, &admin, &id).await, 1);
+        assert_eq!(unread(app, &owner.token, &id).await, 0);
+        // Reading the thread does not mark it read; marking it does.
+        let seen = thread(app, &reviewer, &id).await;
+        assert_eq!(seen, [message.clone()]);
+        assert_eq!(unread(app, &reviewer, &id).await, 1);
+        mark_read(app, &reviewer, &id).await;
+        assert_eq!(unread(app, &reviewer, &id).await, 0);
+
+        // The reviewer answers; the owner is mailed in Chinese first, the reviewer not at all.
+        let answer = "Thank you. Please also send the zoning letter for the plot.";
+        let reply = posted(app, &reviewer, &id, answer, json!(null)).await;
+        let reviewer_id = user_id(app, &reviewer).await;
+        assert_eq!(
+            reply["author"],
+            json!({"side": "maker", "user_id": reviewer_id, "display_name": "Reviewer"})
+        );
+        assert_eq!(reply["documents"], json!([]));
+        let mail = app
+            .smtp
+            .wait_for(&owner.email, "您在苏州的合作申请有一条新消息")
+            .await;
+        let sections = mail.text_sections();
+        assert!(
+            sections[0].contains("招募团队就贵集团在苏州的合作申请给您留言"),
+            "{}",
+            mail.text
+        );
+        assert!(
+            sections[1].contains("The recruitment team has written to you"),
+            "{}",
+            mail.text
+        );
+        for part in [sections[0], sections[1]] {
+            assert!(part.contains(answer) && part.contains(&link), "{part}");
+        }
+        assert!(mail.html.contains(answer), "{}", mail.html);
+        assert!(!mail.text.contains("Reviewer") && !mail.html.contains("Reviewer"));
+
+        // The applicant reads the maker's message without who wrote it; staff read everyone.
+        let owners_view = thread(app, &owner.token, &id).await;
+        assert_eq!(owners_view[0], message);
+        assert_eq!(owners_view[1]["author"], json!({"side": "maker"}));
+        assert_eq!(owners_view[1]["body"], answer);
+        let one = app
+            .get_json(
+                &format!(
+                    "/api/v1/applications/{id}/messages/{}",
+                    reply["id"].as_str().unwrap()
+                ),
+                Some(&owner.token),
+            )
+            .await;
+        assert_eq!(one, owners_view[1]);
+        assert_eq!(thread(app, &admin, &id).await, [message, reply.clone()]);
+
+        assert_eq!(unread(app, &owner.token, &id).await, 1);
+        assert_eq!(unread(app, &reviewer, &id).await, 0);
+        assert_eq!(unread(app, &admin, &id).await, 2);
+        mark_read(app, &owner.token, &id).await;
+        assert_eq!(unread(app, &owner.token, &id).await, 0);
+        // A new message from the other side counts again.
+        posted(
+            app,
+            &reviewer,
+            &id,
+            "And the fire inspection report, please.",
+            json!([]),
+        )
+        .await;
+        app.smtp.wait_for(&owner.email, "新消息").await;
+        assert_eq!(unread(app, &owner.token, &id).await, 1);
+
+        // Pages, oldest first.
+        let path = format!("/api/v1/applications/{id}/messages?limit=2");
+        let first = app.get_json(&path, Some(&admin)).await;
+        assert_eq!(first["items"].as_array().unwrap().len(), 2);
+        assert_eq!(first["items"][1], reply);
+        let cursor = first["next_cursor"].as_str().unwrap();
+        let rest = app
+            .get_json(&format!("{path}&cursor={cursor}"), Some(&admin))
+            .await;
+        assert_eq!(
+            rest["items"][0]["body"],
+            "And the fire inspection report, please."
+        );
+        assert_eq!(rest["next_cursor"], Value::Null);
+
+        // Messages are not on the timeline, for either side.
+        assert_eq!(events(app, &r.owner, &r).await.len(), timeline.0);
+        assert_eq!(events(app, &r.reviewer, &r).await.len(), timeline.1);
+    }
+);
+
+db_test!(
+    async fn a_members_message_goes_to_the_assignees_when_there_are_any(app: TestApp) {
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        let other = app
+            .reviewer(&r.admin, "other.reviewer@maker.example", &[SUZHOU])
+            .await;
+        let reviewer_id = user_id(app, &r.reviewer).await;
+        app.assigned(&r, &reviewer_id).await;
+
+        let key = "message-1";
+        let send = || {
+            app.request(Method::POST, &r.path("/messages"), Some(&r.owner))
+                .header("Idempotency-Key", key)
+                .json(&json!({"body": "Is anything missing?"}))
+                .send()
+        };
+        let first = send().await.unwrap();
+        assert_eq!(first.status(), StatusCode::CREATED);
+        let first: Value = first.json().await.unwrap();
+        // A retry gets the same message, and mails nobody again.
+        let again = send().await.unwrap();
+        assert_eq!(again.status(), StatusCode::CREATED);
+        assert_eq!(again.headers()["idempotent-replayed"], "true");
+        assert_eq!(again.json::<Value>().await.unwrap(), first);
+        assert_eq!(thread(app, &other, &r.id).await.len(), 1);
+
+        app.smtp
+            .wait_for("reviewer@maker.example", "New message from")
+            .await;
+        // The assignee alone (the other reviewer of the city is not mailed).
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(
+            app.smtp
+                .take_all_to("other.reviewer@maker.example")
+                .is_empty()
+        );
+        assert!(app.smtp.take_all_to("reviewer@maker.example").is_empty());
+        assert_eq!(unread(app, &other, &r.id).await, 1);
+
+        // An admin's message goes to the group's members.
+        posted(app, &r.admin, &r.id, "Nothing is missing.", json!([])).await;
+        let mail = app
+            .smtp
+            .wait_for(
+                &r.owner_email,
+                "New message about your application for Suzhou",
+            )
+            .await;
+        assert!(mail.body.contains("Nothing is missing."), "{}", mail.body);
+    }
+);
+
+db_test!(
+    async fn who_may_read_and_write_messages(app: TestApp) {
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        let path = r.path("/messages");
+        let hello = json!({"body": "Hello"});
+
+        // Another group's applicant and a reviewer of another city may not know of it.
+        let (stranger, _) = app
+            .applicant_with_group("stranger@dealer.example", "91330200123456781")
+            .await;
+        let ningbo = app
+            .reviewer(&r.admin, "ningbo@maker.example", &[NINGBO])
+            .await;
+        for token in [&stranger, &ningbo] {
+            for res in [
+                app.get(&path, Some(token)).await,
+                app.post(&path, Some(token), &hello).await,
+                app.post(&r.path("/messages/read"), Some(token), &json!({}))
+                    .await,
+            ] {
+                assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+            }
+        }
+        // Integrators read the thread with `applications:read`, and never write in it.
+        let (_, reader) = integrator(app, &r.admin, json!(["applications:read"])).await;
+        let (_, blind) = integrator(app, &r.admin, json!(["webhooks:manage"])).await;
+        let message = posted(app, &r.reviewer, &r.id, "Hello from the maker", json!([])).await;
+        app.smtp.wait_for(&r.owner_email, "New message about").await;
+        let page = app.get_json(&path, Some(&reader)).await;
+        assert_eq!(page["items"], json!([message]));
+        assert_problem(
+            app.post(&path, Some(&reader), &hello).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            app.get(&path, Some(&blind)).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+        let read = r.path("/messages/read");
+        assert_problem(
+            app.post(&read, Some(&reader), &json!({})).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+        let application = app.get_json(&r.path(""), Some(&reader)).await;
+        assert_eq!(application["unread_messages"], Value::Null);
+        assert_problem(
+            app.get(&path, None).await,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        )
+        .await;
+
+        // What a message may say and point to: each refusal names its field, nothing is written.
+        let other_id = app.draft_application(&stranger, SUZHOU).await;
+        let theirs = uploaded(app, &stranger, &other_id, pdf("theirs"), "licence.pdf").await;
+        let res = post_message(
+            app,
+            &r.owner,
+            &r.id,
+            &json!({"body": "See the licence", "document_ids": [theirs["id"]]}),
+        )
+        .await;
+        let problem =
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(
+            error_codes(&problem),
+            [(
+                "document_ids[0]".to_owned(),
+                "not_a_document_of_application".to_owned()
+            )]
+        );
+        let res = post_message(app, &r.owner, &r.id, &json!({"body": "   ", "extra": 1})).await;
+        let problem =
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        let mut fields = error_fields(&problem);
+        fields.sort();
+        assert_eq!(fields, ["body", "extra"]);
+        let many: Vec<String> = (0..11)
+            .map(|_| theirs["id"].as_str().unwrap().to_owned())
+            .collect();
+        let long = "长".repeat(5001);
+        let res = post_message(
+            app,
+            &r.owner,
+            &r.id,
+            &json!({"body": long, "document_ids": many}),
+        )
+        .await;
+        let problem =
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        let mut fields = error_fields(&problem);
+        fields.sort();
+        assert_eq!(fields, ["body", "document_ids"]);
+        let res = post_message(app, &r.owner, &r.id, &json!({"document_ids": []})).await;
+        let problem =
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(
+            error_codes(&problem),
+            [("body".to_owned(), "required".to_owned())]
+        );
+        assert_eq!(thread(app, &r.admin, &r.id).await.len(), 1);
+    }
+);
+
+db_test!(
+    async fn posting_is_limited_per_person(app: TestApp) {
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        for n in 1..=20 {
+            let res = post_message(
+                app,
+                &r.owner,
+                &r.id,
+                &json!({"body": format!("Message {n}")}),
+            )
+            .await;
+            assert_eq!(res.status(), StatusCode::CREATED, "message {n}");
+            let remaining = res.headers()["ratelimit-remaining"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            assert_eq!(remaining, (20 - n).to_string());
+        }
+        let res = post_message(app, &r.owner, &r.id, &json!({"body": "One too many"})).await;
+        assert!(res.headers().contains_key("retry-after"));
+        assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+        // Others still write.
+        posted(app, &r.reviewer, &r.id, "Slow down, please.", json!([])).await;
+        assert_eq!(thread(app, &r.admin, &r.id).await.len(), 21);
+        app.ignore_mail();
+    }
+);
+
+async fn post_note(app: &TestApp, token: &str, r: &Review, text: &str) -> Response {
+    app.post(&r.path("/notes"), Some(token), &json!({"body": text}))
+        .await
+}
+
+db_test!(
+    async fn internal_notes_are_for_the_citys_staff_alone(app: TestApp) {
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        let receiver = Receiver::start();
+        let events_all: Vec<&str> = dealer_portal::domain::workflow::EventType::ALL
+            .iter()
+            .map(|event| event.as_str())
+            .collect();
+        let res = app
+            .post(
+                "/api/v1/webhooks",
+                Some(&r.admin),
+                &json!({"url": receiver.url, "events": events_all}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let timeline = (
+            events(app, &r.owner, &r).await,
+            events(app, &r.reviewer, &r).await,
+        );
+
+        // Staff of the city write and read notes.
+        let secret = "Zoning looks doubtful; ask before shortlisting.";
+        let res = post_note(app, &r.reviewer, &r, secret).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let location = res.headers()["location"].to_str().unwrap().to_owned();
+        let note: Value = res.json().await.unwrap();
+        assert_eq!(
+            location,
+            r.path(&format!("/notes/{}", note["id"].as_str().unwrap()))
+        );
+        let reviewer_id = user_id(app, &r.reviewer).await;
+        assert_eq!(
+            note["author"],
+            json!({"user_id": reviewer_id, "display_name": "Reviewer"})
+        );
+        assert_eq!(note["body"], secret);
+        assert_eq!(app.get_json(&location, Some(&r.admin)).await, note);
+        let res = post_note(app, &r.admin, &r, "  Agreed.  ").await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let listed = app.get_json(&r.path("/notes"), Some(&r.reviewer)).await;
+        let bodies: Vec<&Value> = listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| &n["body"])
+            .collect();
+        assert_eq!(bodies, [secret, "Agreed."]);
+        let res = post_note(app, &r.admin, &r, " ").await;
+        let problem =
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(error_fields(&problem), ["body"]);
+
+        // Applicants, even the group's owner, are told there is nothing; so is a reviewer of
+        // another city; integrators are refused.
+        let ningbo = app
+            .reviewer(&r.admin, "ningbo@maker.example", &[NINGBO])
+            .await;
+        let (_, reader) = integrator(app, &r.admin, json!(["applications:read"])).await;
+        for (token, status, code) in [
+            (&r.owner, StatusCode::NOT_FOUND, "not_found"),
+            (&ningbo, StatusCode::NOT_FOUND, "not_found"),
+            (&reader, StatusCode::FORBIDDEN, "forbidden"),
+        ] {
+            assert_problem(app.get(&r.path("/notes"), Some(token)).await, status, code).await;
+            assert_problem(app.get(&location, Some(token)).await, status, code).await;
+            assert_problem(post_note(app, token, &r, "Mine").await, status, code).await;
+        }
+        // Even a body the note would refuse: the owner learns nothing.
+        let res = app
+            .post(
+                &r.path("/notes"),
+                Some(&r.owner),
+                &json!({"nonsense": true}),
+            )
+            .await;
+        assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+
+        // Not on anyone's timeline, nor in webhooks (a message, posted after, is), nor mailed.
+        assert_eq!(events(app, &r.owner, &r).await, timeline.0);
+        assert_eq!(events(app, &r.reviewer, &r).await, timeline.1);
+        let message = posted(
+            app,
+            &r.reviewer,
+            &r.id,
+            "Could you send the zoning letter?",
+            json!([]),
+        )
+        .await;
+        app.smtp.wait_for(&r.owner_email, "New message about").await;
+        let delivered = receiver.wait_accepted(1, || {}).await;
+        assert_eq!(delivered.len(), 1);
+        let body: Value = serde_json::from_str(&delivered[0].body).unwrap();
+        assert_eq!(body["type"], "message.created");
+        assert_eq!(
+            body["data"],
+            json!({
+                "application_id": r.id,
+                "message": {
+                    "id": message["id"],
+                    "author_side": "maker",
+                    "body": "Could you send the zoning letter?",
+                    "document_ids": [],
+                    "created_at": message["created_at"],
+                }
+            })
+        );
+        assert!(!delivered[0].body.contains(&reviewer_id));
+        for delivery in receiver.received() {
+            assert!(
+                !delivery.body.contains("Zoning looks doubtful"),
+                "{}",
+                delivery.body
+            );
+        }
+    }
+);
