@@ -218,6 +218,26 @@ impl FromRequest for AddressThrottle {
     }
 }
 
+/// A signed-in person, counted against the limit `count` keeps per person (429 when over);
+/// integrator clients are refused with 403. The response's `RateLimit-*` headers describe that
+/// limit.
+fn counted_person(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    count: fn(&AuthRateLimits, uuid::Uuid) -> Result<RateLimitStatus, AppError>,
+) -> impl Future<Output = Result<UserPrincipal, AppError>> + 'static {
+    let principal = Principal::from_request(req, payload);
+    let req = req.clone();
+    async move {
+        let Principal::User(user) = principal.await? else {
+            return Err(AppError::Forbidden);
+        };
+        let status = count(&Authenticator::of(&req)?.rate_limits, user.id)?;
+        req.extensions_mut().insert(status);
+        Ok(user)
+    }
+}
+
 /// An extractor for the eligibility preview: a signed-in person (integrator clients are refused
 /// with 403: the preview is the applicant's), counted against its preview limit,
 /// [`PREVIEWS_PER_MINUTE`] (429 when over). The response's `RateLimit-*` headers describe this
@@ -229,18 +249,8 @@ impl FromRequest for PreviewCaller {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let principal = Principal::from_request(req, payload);
-        let req = req.clone();
-        Box::pin(async move {
-            let principal = principal.await?;
-            let caller = match &principal {
-                Principal::User(user) => user.id,
-                Principal::Client(_) => return Err(AppError::Forbidden),
-            };
-            let status = Authenticator::of(&req)?.rate_limits.check_preview(caller)?;
-            req.extensions_mut().insert(status);
-            Ok(PreviewCaller(principal))
-        })
+        let user = counted_person(req, payload, AuthRateLimits::check_preview);
+        Box::pin(async move { Ok(PreviewCaller(Principal::User(user.await?))) })
     }
 }
 
@@ -255,18 +265,8 @@ impl FromRequest for MessageAuthor {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let principal = Principal::from_request(req, payload);
-        let req = req.clone();
-        Box::pin(async move {
-            let Principal::User(user) = principal.await? else {
-                return Err(AppError::Forbidden);
-            };
-            let status = Authenticator::of(&req)?
-                .rate_limits
-                .check_message(user.id)?;
-            req.extensions_mut().insert(status);
-            Ok(MessageAuthor(user))
-        })
+        let user = counted_person(req, payload, AuthRateLimits::check_message);
+        Box::pin(async move { Ok(MessageAuthor(user.await?)) })
     }
 }
 

@@ -13,6 +13,7 @@ use crate::documents::{pdf, uploaded};
 use crate::helpers::*;
 use crate::receiver::Receiver;
 use crate::review::events;
+use crate::smtp::ReceivedMail;
 use crate::stories::{Review, SUZHOU};
 use crate::webhooks::integrator;
 
@@ -78,6 +79,22 @@ async fn mark_read(app: &TestApp, token: &str, id: &str) {
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
 }
 
+/// Asserts that `mail` says `said` in the recipient's language and then in the other, with the
+/// message `text` and the link to application `id` in both, and `text` in its HTML part.
+fn assert_carries(mail: &ReceivedMail, said: [&str; 2], text: &str, id: &str) {
+    let link = format!("http://portal.test/applications/{id}");
+    let sections = mail.text_sections();
+    assert_eq!(sections.len(), 2, "{}", mail.text);
+    for (section, words) in sections.iter().zip(said) {
+        assert!(section.contains(words), "{words:?} in {section}");
+        assert!(
+            section.contains(text) && section.contains(&link),
+            "{section}"
+        );
+    }
+    assert!(mail.html.contains(text), "{}", mail.html);
+}
+
 async fn user_id(app: &TestApp, token: &str) -> String {
     let me = app.get_json("/api/v1/me", Some(token)).await;
     me["id"].as_str().unwrap().to_owned()
@@ -135,22 +152,11 @@ db_test!(
                 "New message from 苏州东方汽车集团有限公司 (Suzhou)",
             )
             .await;
-        let link = format!("http://portal.test/applications/{id}");
-        let sections = mail.text_sections();
-        assert!(
-            sections[0].contains("has written about its application for Suzhou:"),
-            "{}",
-            mail.text
-        );
-        assert!(
-            sections[1].contains("就其在苏州的合作申请发来留言"),
-            "{}",
-            mail.text
-        );
-        for part in [sections[0], sections[1]] {
-            assert!(part.contains(text) && part.contains(&link), "{part}");
-        }
-        assert!(mail.html.contains(text), "{}", mail.html);
+        let said = [
+            "has written about its application for Suzhou:",
+            "就其在苏州的合作申请发来留言",
+        ];
+        assert_carries(&mail, said, text, &id);
 
         // Unread: the reviewer's and the admin's, not the author's own.
         assert_eq!(unread(app, &reviewer, &id).await, 1);
@@ -158,7 +164,7 @@ db_test!(
         assert_eq!(unread(app, &owner.token, &id).await, 0);
         // Reading the thread does not mark it read; marking it does.
         let seen = thread(app, &reviewer, &id).await;
-        assert_eq!(seen, [message.clone()]);
+        assert_eq!(seen, std::slice::from_ref(&message));
         assert_eq!(unread(app, &reviewer, &id).await, 1);
         mark_read(app, &reviewer, &id).await;
         assert_eq!(unread(app, &reviewer, &id).await, 0);
@@ -176,21 +182,11 @@ db_test!(
             .smtp
             .wait_for(&owner.email, "您在苏州的合作申请有一条新消息")
             .await;
-        let sections = mail.text_sections();
-        assert!(
-            sections[0].contains("招募团队就贵集团在苏州的合作申请给您留言"),
-            "{}",
-            mail.text
-        );
-        assert!(
-            sections[1].contains("The recruitment team has written to you"),
-            "{}",
-            mail.text
-        );
-        for part in [sections[0], sections[1]] {
-            assert!(part.contains(answer) && part.contains(&link), "{part}");
-        }
-        assert!(mail.html.contains(answer), "{}", mail.html);
+        let said = [
+            "招募团队就贵集团在苏州的合作申请给您留言",
+            "The recruitment team has written to you",
+        ];
+        assert_carries(&mail, said, answer, &id);
         assert!(!mail.text.contains("Reviewer") && !mail.html.contains("Reviewer"));
 
         // The applicant reads the maker's message without who wrote it; staff read everyone.
