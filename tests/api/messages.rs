@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use crate::db_test;
 use crate::documents::{pdf, uploaded};
 use crate::helpers::*;
+use crate::openapi::subscribe_to_everything;
 use crate::receiver::Receiver;
 use crate::review::events;
 use crate::smtp::ReceivedMail;
@@ -451,18 +452,7 @@ db_test!(
             .submitted_review("owner@dealer.example", "91320500123456788")
             .await;
         let receiver = Receiver::start();
-        let events_all: Vec<&str> = dealer_portal::domain::workflow::EventType::ALL
-            .iter()
-            .map(|event| event.as_str())
-            .collect();
-        let res = app
-            .post(
-                "/api/v1/webhooks",
-                Some(&r.admin),
-                &json!({"url": receiver.url, "events": events_all}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::CREATED);
+        subscribe_to_everything(app, &r.admin, &receiver.url).await;
         let timeline = (
             events(app, &r.owner, &r).await,
             events(app, &r.reviewer, &r).await,

@@ -389,7 +389,8 @@ db_test!(
     }
 );
 
-async fn subscribe_to_everything(app: &TestApp, admin: &str, url: &str) {
+/// Subscribes `url` to every event type, as `admin`.
+pub async fn subscribe_to_everything(app: &TestApp, admin: &str, url: &str) {
     let events: Vec<&str> = dealer_portal::domain::workflow::EventType::ALL
         .iter()
         .map(|event| event.as_str())
