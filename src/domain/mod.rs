@@ -14,6 +14,7 @@ pub mod identity_change;
 pub mod loi;
 pub mod review;
 pub mod scope;
+pub mod sla;
 pub mod sessions;
 pub mod text;
 pub mod uscc;

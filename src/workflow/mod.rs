@@ -23,10 +23,14 @@
 //!   dealer groups' profiles and the changes of their legal identity; deleting integrator
 //!   clients and redelivering webhooks.
 //! - `recipients`: who hears about an application, in which language.
+//! - `deadlines`: how long an application has waited on staff, and when they are due (SLA).
+//! - `digest`: the daily digest of what waits on each member of staff (a job).
 
 pub mod access;
 pub mod accounts;
 pub mod assignment;
+pub mod deadlines;
+pub mod digest;
 pub mod documents;
 pub mod drafts;
 pub mod eligibility;

@@ -3,7 +3,7 @@
 use uuid::Uuid;
 
 use crate::db::applications::Application;
-use crate::db::{DbConnection, cities, dealer_groups, users};
+use crate::db::{DbConnection, assignees, cities, dealer_groups, users};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::mail::templates::{ApplicationMail, CityName};
@@ -65,4 +65,43 @@ pub fn application_mail(
         name,
         application_id: application.id,
     })
+}
+
+/// A member of staff to be told of an application, in their language.
+pub struct StaffRecipient {
+    pub user_id: Uuid,
+    pub email: String,
+    pub locale: Locale,
+    pub name: String,
+}
+
+/// Whom an application that waits on the review is announced to: its active assignees where it
+/// has any, else every active reviewer of its city.
+pub fn reviewers_of(
+    conn: &mut DbConnection,
+    application: &Application,
+) -> Result<Vec<StaffRecipient>, AppError> {
+    let mut assigned = Vec::new();
+    for assignee in assignees::list(conn, application.id)? {
+        if users::find(conn, assignee.user_id)?.is_some_and(|u| u.active) {
+            assigned.push(StaffRecipient {
+                user_id: assignee.user_id,
+                email: assignee.email,
+                locale: assignee.locale,
+                name: assignee.display_name,
+            });
+        }
+    }
+    if !assigned.is_empty() {
+        return Ok(assigned);
+    }
+    Ok(users::city_reviewers(conn, &application.city_code)?
+        .into_iter()
+        .map(|user| StaffRecipient {
+            user_id: user.id,
+            email: user.email,
+            locale: user.locale,
+            name: user.display_name,
+        })
+        .collect())
 }

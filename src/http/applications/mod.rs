@@ -10,6 +10,7 @@ pub mod get;
 pub mod list;
 pub mod loi;
 pub mod onboarding;
+pub mod queue;
 pub mod reviews;
 pub mod transitions;
 pub mod update;
@@ -27,6 +28,7 @@ use crate::domain::application::{Acknowledgement, CustomerBaseDraft, SiteDraft, 
 use crate::domain::workflow::{Action, Status};
 use crate::error::{AppError, BlockedAction};
 use crate::workflow::Access;
+use crate::workflow::deadlines::Deadlines;
 use crate::workflow::guards::Offered;
 
 /// An application as the caller reads it. The example is a reviewer's view of an application
@@ -67,6 +69,9 @@ use crate::workflow::guards::Offered;
         "message": "File at least one scorecard before shortlisting the application."
     }],
     "submitted_at": "2026-03-05T03:12:44Z",
+    "waiting_since": "2026-03-06T01:30:00Z",
+    "due_at": "2026-03-16T01:30:00Z",
+    "overdue": false,
     "created_at": "2026-03-02T09:15:00Z",
     "updated_at": "2026-03-06T01:30:00Z"
 }))]
@@ -112,6 +117,17 @@ pub struct ApplicationResponse {
     /// length).
     pub blocked_actions: Vec<BlockedAction>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// When the application entered its current status. Applicants are not told it while
+    /// their application is in review (`under_review` to them stands for several internal
+    /// steps): null then.
+    pub waiting_since: Option<DateTime<Utc>>,
+    /// When staff are due to have moved it: `waiting_since` plus the SLA days of its status
+    /// (`GET /api/v1/sla`), for the statuses that wait on staff (`submitted`, `under_review`,
+    /// `shortlisted`, `loi_signed`); null otherwise, and always null for applicants, who are
+    /// not shown staff's service levels.
+    pub due_at: Option<DateTime<Utc>>,
+    /// `due_at` has passed. Always false for applicants.
+    pub overdue: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -126,12 +142,23 @@ impl ApplicationResponse {
     ) -> Result<Self, AppError> {
         let offered = access.offered(conn, std::slice::from_ref(&application), now)?;
         let offered = offered.into_iter().next().unwrap_or_default();
-        Ok(Self::new(application, access, offered))
+        let deadlines = Deadlines::read(conn, now)?;
+        Ok(Self::new(application, access, offered, &deadlines))
     }
 
-    /// The application as `access` reads it, offered `offered` (`Access::offered`).
-    pub fn new(application: Application, access: &Access, offered: Offered) -> Self {
+    /// The application as `access` reads it, offered `offered` (`Access::offered`), its wait
+    /// measured by `deadlines`.
+    pub fn new(
+        application: Application,
+        access: &Access,
+        offered: Offered,
+        deadlines: &Deadlines,
+    ) -> Self {
+        let wait = deadlines.wait(access, &application);
         Self {
+            waiting_since: wait.waiting_since,
+            due_at: wait.due_at,
+            overdue: wait.overdue,
             status_label: access
                 .shown(application.status)
                 .label(access.locale)
