@@ -119,7 +119,11 @@ mod tests {
     fn every_status_that_waits_on_staff_has_days_and_no_other() {
         let days = SlaDays::default();
         for status in Status::ALL {
-            assert_eq!(status.waits_on_staff(), days.of(status).is_some(), "{status}");
+            assert_eq!(
+                status.waits_on_staff(),
+                days.of(status).is_some(),
+                "{status}"
+            );
             let mut changed = days;
             assert_eq!(changed.set(status, 30), status.waits_on_staff(), "{status}");
             if status.waits_on_staff() {

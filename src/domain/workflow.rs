@@ -106,7 +106,9 @@ impl Status {
 
     /// Every status that waits on staff, for the queue's query.
     pub fn waiting_on_staff() -> impl Iterator<Item = Status> {
-        Self::ALL.into_iter().filter(|status| status.waits_on_staff())
+        Self::ALL
+            .into_iter()
+            .filter(|status| status.waits_on_staff())
     }
 
     /// The applicant may edit the application in these states.

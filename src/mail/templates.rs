@@ -435,11 +435,7 @@ impl MailComposer {
             .into_iter()
             .map(|language| {
                 let rendered = template
-                    .render_captured(message.values(
-                        &self.frontend_base_url,
-                        &link.url,
-                        language,
-                    ))?
+                    .render_captured(message.values(&self.frontend_base_url, &link.url, language))?
                     .with_state_mut(|state| state.render_block(block(language)))?;
                 Ok(Section::read(language, &rendered, Some(&link)))
             })
@@ -638,7 +634,9 @@ mod tests {
 
     #[test]
     fn the_digest_lists_its_items_in_each_language() {
-        let mail = composer().compose(&digest(), Locale::ZhCn).expect("renders");
+        let mail = composer()
+            .compose(&digest(), Locale::ZhCn)
+            .expect("renders");
         assert_eq!(mail.subject, "2026-03-05 待审队列：3 份待处理，1 份已超期");
         let sections = text_sections(&mail);
         assert!(sections[0].contains("已超期 · 苏州 · Huadong Motors · 已提交"));
@@ -646,11 +644,9 @@ mod tests {
         assert!(sections[1].contains("OVERDUE · Suzhou · Huadong Motors · Submitted"));
         assert!(sections[1].contains("Waiting since 2026-03-02 09:00, due 2026-03-04 09:00"));
         assert!(sections[1].contains("And 1 more in your queue."));
-        assert!(
-            sections[1].contains(
-                "https://portal.example/app/applications/00000000-0000-0000-0000-000000000000"
-            )
-        );
+        assert!(sections[1].contains(
+            "https://portal.example/app/applications/00000000-0000-0000-0000-000000000000"
+        ));
     }
 
     /// The plain-text part's sections, in order.
