@@ -38,12 +38,6 @@ async fn me(app: &TestApp, token: &str) -> Response {
     app.get("/api/v1/me", Some(token)).await
 }
 
-/// The caller's account id.
-async fn user_id(app: &TestApp, token: &str) -> String {
-    let body: Value = me(app, token).await.json().await.unwrap();
-    body["id"].as_str().unwrap().to_owned()
-}
-
 /// PATCHes the caller's own account with `If-Match: *`.
 async fn patch_me(app: &TestApp, token: &str, body: Value) -> Response {
     app.patch("/api/v1/me", Some(token), Some("*"), &body).await
@@ -136,14 +130,14 @@ db_test!(
 
         // A reviewer sees its cities only; an admin every city, and may pick one.
         let theirs = app.get_json("/api/v1/me/queue", Some(&ningbo)).await;
-        assert_eq!(ids(&theirs), [ningbo_id.clone()]);
+        assert_eq!(ids(&theirs), [ningbo_id.as_str()]);
         let all = app.get_json("/api/v1/me/queue", Some(&admin)).await;
         assert_eq!(ids(&all).len(), 4);
         assert_eq!(ids(&all)[3], ningbo_id);
         let one_city = app
             .get_json(&format!("/api/v1/me/queue?city={NINGBO}"), Some(&admin))
             .await;
-        assert_eq!(ids(&one_city), [ningbo_id.clone()]);
+        assert_eq!(ids(&one_city), [ningbo_id.as_str()]);
         let not_mine = app
             .get_json(&format!("/api/v1/me/queue?city={NINGBO}"), Some(&suzhou))
             .await;
@@ -153,7 +147,7 @@ db_test!(
         // application waits again, now in review, at the end of the queue.
         moved(
             act(
-                &app,
+                app,
                 &suzhou,
                 &suzhou_ids[0],
                 json!({"action": "start_review"}),
@@ -165,7 +159,7 @@ db_test!(
         let mine = app
             .get_json("/api/v1/me/queue?assigned_to=me", Some(&suzhou))
             .await;
-        assert_eq!(ids(&mine), [suzhou_ids[0].clone()]);
+        assert_eq!(ids(&mine), [suzhou_ids[0].as_str()]);
         let item = &mine["items"][0];
         assert_eq!(
             time(&item["due_at"]),
@@ -175,9 +169,9 @@ db_test!(
         assert_eq!(
             ids(&again),
             [
-                suzhou_ids[1].clone(),
-                suzhou_ids[2].clone(),
-                suzhou_ids[0].clone()
+                suzhou_ids[1].as_str(),
+                suzhou_ids[2].as_str(),
+                suzhou_ids[0].as_str()
             ]
         );
 
@@ -188,7 +182,7 @@ db_test!(
             "forbidden",
         )
         .await;
-        let (_, client) = integrator(&app, &admin, json!(["applications:read"])).await;
+        let (_, client) = integrator(app, &admin, json!(["applications:read"])).await;
         assert_problem(
             app.get("/api/v1/me/queue", Some(&client)).await,
             StatusCode::FORBIDDEN,
@@ -233,7 +227,7 @@ db_test!(
 
         app.clock.advance(Duration::days(1));
         moved(
-            act(&app, &r.owner, &r.id, json!({"action": "resubmit"})).await,
+            act(app, &r.owner, &r.id, json!({"action": "resubmit"})).await,
             "under_review",
         )
         .await;
@@ -276,7 +270,7 @@ db_test!(
         let overdue = app
             .get_json("/api/v1/applications?overdue=true", Some(&r.reviewer))
             .await;
-        assert_eq!(ids(&overdue), [r.id.clone()]);
+        assert_eq!(ids(&overdue), [r.id.as_str()]);
         let on_time = app
             .get_json("/api/v1/applications?overdue=false", Some(&r.reviewer))
             .await;
@@ -289,31 +283,31 @@ db_test!(
         let own = app
             .get_json("/api/v1/applications?overdue=false", Some(&r.owner))
             .await;
-        assert_eq!(ids(&own), [r.id.clone()]);
+        assert_eq!(ids(&own), [r.id.as_str()]);
         assert_eq!(own["items"][0]["overdue"], false);
 
         let days = json!({"days": {"submitted": 5, "under_review": 10, "shortlisted": 7, "loi_signed": 5}});
         assert_problem(
-            put_sla(&app, &r.reviewer, Some("\"1\""), &days).await,
+            put_sla(app, &r.reviewer, Some("\"1\""), &days).await,
             StatusCode::FORBIDDEN,
             "forbidden",
         )
         .await;
         assert_problem(
-            put_sla(&app, &r.admin, None, &days).await,
+            put_sla(app, &r.admin, None, &days).await,
             StatusCode::PRECONDITION_REQUIRED,
             "precondition_required",
         )
         .await;
         assert_problem(
-            put_sla(&app, &r.admin, Some("\"7\""), &days).await,
+            put_sla(app, &r.admin, Some("\"7\""), &days).await,
             StatusCode::PRECONDITION_FAILED,
             "version_mismatch",
         )
         .await;
         let bad = json!({"days": {"submitted": 0, "under_review": 366, "shortlisted": "a week", "onboarding": 3}});
         let problem = assert_problem(
-            put_sla(&app, &r.admin, Some("\"1\""), &bad).await,
+            put_sla(app, &r.admin, Some("\"1\""), &bad).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
         )
@@ -336,7 +330,7 @@ db_test!(
             1
         );
 
-        let res = put_sla(&app, &r.admin, Some("\"1\""), &days).await;
+        let res = put_sla(app, &r.admin, Some("\"1\""), &days).await;
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()["etag"], "\"2\"");
         let now: Value = res.json().await.unwrap();
@@ -355,7 +349,7 @@ db_test!(
         assert_eq!(queue["items"][0]["overdue"], false);
         // The version read before is gone.
         assert_problem(
-            put_sla(&app, &r.admin, Some("\"1\""), &days).await,
+            put_sla(app, &r.admin, Some("\"1\""), &days).await,
             StatusCode::PRECONDITION_FAILED,
             "version_mismatch",
         )
@@ -368,7 +362,7 @@ db_test!(
         let admin = app.admin("lead@maker.example").await;
         let english = app.reviewer(&admin, "en@maker.example", &[SUZHOU]).await;
         let chinese = app.reviewer(&admin, "zh@maker.example", &[SUZHOU]).await;
-        let res = patch_me(&app, &chinese, json!({"locale": "zh-CN"})).await;
+        let res = patch_me(app, &chinese, json!({"locale": "zh-CN"})).await;
         assert_eq!(res.status(), StatusCode::OK);
         app.reviewer(&admin, "nb@maker.example", &[NINGBO]).await;
 
@@ -405,13 +399,13 @@ db_test!(
 
         // Once someone is assigned, only the assignees hear of a resubmission.
         moved(
-            act(&app, &english, &id, json!({"action": "start_review"})).await,
+            act(app, &english, &id, json!({"action": "start_review"})).await,
             "under_review",
         )
         .await;
         moved(
             act(
-                &app,
+                app,
                 &english,
                 &id,
                 json!({"action": "request_info", "message": "The lease, please."}),
@@ -424,7 +418,7 @@ db_test!(
             .wait_for(&owner.email, "More information needed")
             .await;
         moved(
-            act(&app, &owner.token, &id, json!({"action": "resubmit"})).await,
+            act(app, &owner.token, &id, json!({"action": "resubmit"})).await,
             "under_review",
         )
         .await;
@@ -457,7 +451,7 @@ db_test!(
         let reviewers = ["sz@maker.example", "off@maker.example"];
 
         // The setting: staff see it and change it; applicants have none.
-        let res = me(&app, &declines).await;
+        let res = me(app, &declines).await;
         assert!(res.headers().contains_key("etag"));
         let account: Value = res.json().await.unwrap();
         assert_eq!(account["daily_digest"], true);
@@ -491,7 +485,7 @@ db_test!(
         assert_eq!(account["version"], version + 1);
         let bad = json!({"display_name": "", "locale": "fr", "daily_digest": "no"});
         let problem = assert_problem(
-            patch_me(&app, &wants, bad).await,
+            patch_me(app, &wants, bad).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
         )
@@ -509,7 +503,7 @@ db_test!(
         let applicant = app.get_json("/api/v1/me", Some(&first.token)).await;
         assert!(applicant.get("daily_digest").is_none(), "{applicant}");
         let problem = assert_problem(
-            patch_me(&app, &first.token, json!({"daily_digest": true})).await,
+            patch_me(app, &first.token, json!({"daily_digest": true})).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
         )
@@ -518,7 +512,7 @@ db_test!(
             error_codes(&problem),
             [("daily_digest".to_owned(), "unknown_field".to_owned())]
         );
-        let renamed: Value = patch_me(&app, &first.token, json!({"display_name": "Zhao Lei"}))
+        let renamed: Value = patch_me(app, &first.token, json!({"display_name": "Zhao Lei"}))
             .await
             .json()
             .await
@@ -526,12 +520,12 @@ db_test!(
         assert_eq!(renamed["display_name"], "Zhao Lei");
 
         // Before 08:00 in China nothing goes out.
-        app.clock.set(next_china(&app, 7, 59));
-        assert_eq!(run_digest(&app).await, 0);
+        app.clock.set(next_china(app, 7, 59));
+        assert_eq!(run_digest(app).await, 0);
         // From 08:00: once, to the Suzhou reviewer who wants it; not to the one who turned it
         // off, nor to Ningbo's, whose queue is empty, nor to the admin, who has no cities.
-        app.clock.set(next_china(&app, 8, 0) - Duration::days(1));
-        assert_eq!(run_digest(&app).await, 1);
+        app.clock.set(next_china(app, 8, 0) - Duration::days(1));
+        assert_eq!(run_digest(app).await, 1);
         let mail = app
             .smtp
             .wait_for("sz@maker.example", "2 waiting, 0 overdue")
@@ -555,13 +549,13 @@ db_test!(
             second_part.contains("2 份待处理") && second_part.contains("已提交"),
             "{second_part}"
         );
-        assert_eq!(run_digest(&app).await, 0);
+        assert_eq!(run_digest(app).await, 0);
         app.clock.advance(Duration::hours(12));
-        assert_eq!(run_digest(&app).await, 0);
+        assert_eq!(run_digest(app).await, 0);
 
         // Two mornings later, both submissions are past their two days.
         app.clock.advance(Duration::hours(24 + 12));
-        assert_eq!(run_digest(&app).await, 1);
+        assert_eq!(run_digest(app).await, 1);
         app.smtp
             .wait_for("sz@maker.example", "2 waiting, 2 overdue")
             .await;
@@ -575,7 +569,7 @@ db_test!(
     async fn the_digest_job_runs_by_itself(app: TestApp) {
         let admin = app.admin("lead@maker.example").await;
         app.reviewer(&admin, "sz@maker.example", &[SUZHOU]).await;
-        app.clock.set(next_china(&app, 6, 0));
+        app.clock.set(next_china(app, 6, 0));
         app.submitted_in("o1@dealer.example", "91320500123456701", SUZHOU, &["sz@maker.example"])
             .await;
         app.clock.advance(Duration::hours(3));
