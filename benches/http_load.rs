@@ -344,6 +344,7 @@ async fn main() {
         document_limits: Default::default(),
         // As served: the mail and webhook workers drain what the submits queue while they run.
         worker_interval: Duration::from_secs(2),
+        digest_interval: Duration::from_secs(60),
         cors_allowed_origins: Vec::new(),
     };
     let app = Application::build(config).await.unwrap();

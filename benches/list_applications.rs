@@ -150,6 +150,7 @@ async fn measure(n: i64) -> Vec<(String, Duration, Duration)> {
         rate_limits: RateLimitSettings::default(),
         document_limits: Default::default(),
         worker_interval: Duration::from_secs(60),
+        digest_interval: Duration::from_secs(60),
         cors_allowed_origins: Vec::new(),
     };
     let app = Application::build(config).await.unwrap();

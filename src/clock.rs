@@ -36,6 +36,16 @@ impl ManualClock {
     }
 }
 
+impl ManualClock {
+    /// Moves the clock to `at` (tests that need a time of day, such as the daily digest's).
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
+    }
+}
+
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self

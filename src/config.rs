@@ -118,6 +118,8 @@ pub struct Config {
     pub password_hashing: HashingSettings,
     /// How often the background worker looks for work.
     pub worker_interval: Duration,
+    /// How often the daily digest looks for people whose day is due (`workflow::digest`).
+    pub digest_interval: Duration,
     /// The origins of front ends on other origins that browsers may let call the API
     /// (`CORS_ALLOWED_ORIGINS`), each exactly as a browser sends it in `Origin`; none by default.
     pub cors_allowed_origins: Vec<String>,
@@ -225,6 +227,7 @@ impl Config {
                 ..HashingSettings::default()
             },
             worker_interval: Duration::from_secs(2),
+            digest_interval: Duration::from_secs(60),
             cors_allowed_origins: allowed_origins(
                 var("CORS_ALLOWED_ORIGINS").as_deref().unwrap_or_default(),
             )?,

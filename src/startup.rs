@@ -32,6 +32,7 @@ use crate::openapi;
 use crate::state::AppState;
 use crate::webhooks::worker::WebhookWorker;
 use crate::workflow::Writer;
+use crate::workflow::digest::Digest;
 use crate::workflow::letters::LetterExpiry;
 
 /// How long in-flight requests get to finish after SIGTERM.
@@ -112,7 +113,13 @@ impl Application {
         let mut jobs = Runner::new(wakers, state.metrics.jobs.clone());
         jobs.register(mail_worker, interval);
         jobs.register(webhook_worker, interval);
-        jobs.register(LetterExpiry { writer }, interval);
+        jobs.register(
+            LetterExpiry {
+                writer: writer.clone(),
+            },
+            interval,
+        );
+        jobs.register(Digest { writer }, state.config.digest_interval);
         jobs.register(
             Housekeeping {
                 state: state.clone(),

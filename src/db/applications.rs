@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::IntoSql;
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -35,6 +36,7 @@ struct Row {
     submitted_at: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    status_since: NaiveDateTime,
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +59,8 @@ pub struct Application {
     pub submitted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When it entered its current status (set by every move).
+    pub status_since: DateTime<Utc>,
 }
 
 impl Application {
@@ -112,6 +116,7 @@ fn from_row(row: Row, group_name: String) -> Result<Application, AppError> {
         submitted_at: row.submitted_at.map(|t| t.and_utc()),
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
+        status_since: row.status_since.and_utc(),
     })
 }
 
@@ -146,6 +151,7 @@ pub fn insert(
             applications::created_by.eq(created_by.to_string()),
             applications::created_at.eq(now),
             applications::updated_at.eq(now),
+            applications::status_since.eq(now),
         ))
         .execute(conn)
         .map_err(one_live_per_city)?;
@@ -208,6 +214,7 @@ pub fn set_status(
                 applications::status.eq(to.as_str()),
                 applications::version.eq(expected_version + 1),
                 applications::updated_at.eq(now),
+                applications::status_since.eq(now),
                 applications::submitted_at.eq(now),
             ))
             .execute(conn)
@@ -217,6 +224,7 @@ pub fn set_status(
                 applications::status.eq(to.as_str()),
                 applications::version.eq(expected_version + 1),
                 applications::updated_at.eq(now),
+                applications::status_since.eq(now),
             ))
             .execute(conn)
     }
@@ -289,6 +297,53 @@ pub enum Sort {
     CreatedAt,
     ScoreDesc,
     SubmittedAtDesc,
+    /// Longest waiting first: by `status_since`, then id (the staff queue).
+    WaitingSince,
+}
+
+/// `overdue=true|false`: applications past (or not past) their status's SLA at the time the
+/// cutoffs were made for (`SlaDays::overdue_cutoffs`). No cutoffs: nothing is overdue.
+pub struct OverdueFilter {
+    pub overdue: bool,
+    pub cutoffs: Vec<(Status, DateTime<Utc>)>,
+}
+
+type Backend = <DbConnection as Connection>::Backend;
+type ListSource = diesel::dsl::InnerJoinQuerySource<applications::table, dealer_groups::table>;
+type Condition = Box<dyn BoxableExpression<ListSource, Backend, SqlType = diesel::sql_types::Bool>>;
+
+impl OverdueFilter {
+    /// One SQL condition: some status's `status_since` before its cutoff.
+    fn condition(&self) -> Condition {
+        self.cutoffs.iter().fold(
+            Box::new(false.into_sql::<diesel::sql_types::Bool>()),
+            |any, (status, cutoff)| -> Condition {
+                Box::new(
+                    any.or(applications::status
+                        .eq(status.as_str())
+                        .and(applications::status_since.lt(cutoff.naive_utc()))),
+                )
+            },
+        )
+    }
+}
+
+impl ListQuery {
+    /// What waits on staff within `visibility`, longest waiting first (the staff queue, the
+    /// daily digest).
+    pub fn waiting(visibility: Visibility) -> Self {
+        Self {
+            visibility,
+            city: None,
+            statuses: Some(Status::waiting_on_staff().collect()),
+            min_score: None,
+            q: None,
+            updated_since: None,
+            assigned_to: None,
+            overdue: None,
+            sort: Sort::WaitingSince,
+        }
+    }
 }
 
 pub struct ListQuery {
@@ -301,22 +356,23 @@ pub struct ListQuery {
     pub updated_since: Option<DateTime<Utc>>,
     /// Only applications this user is assigned to.
     pub assigned_to: Option<Uuid>,
+    pub overdue: Option<OverdueFilter>,
     pub sort: Sort,
 }
 
 /// The keyset of a page's last row: the sort value (as text, or absent) and the id.
 pub type ListKey = (Option<String>, Uuid);
 
-pub fn list(
-    conn: &mut DbConnection,
-    query: &ListQuery,
-    after: Option<ListKey>,
-    limit: i64,
-) -> Result<Vec<Application>, AppError> {
+type Filtered = diesel::dsl::IntoBoxed<
+    'static,
+    diesel::dsl::InnerJoin<applications::table, dealer_groups::table>,
+    Backend,
+>;
+
+/// The applications `query` selects, in no order.
+fn filtered(query: &ListQuery) -> Filtered {
     let mut sql = applications::table
         .inner_join(dealer_groups::table)
-        .select((Row::as_select(), dealer_groups::legal_name))
-        .limit(limit)
         .into_boxed();
     sql = match &query.visibility {
         Visibility::All => sql,
@@ -341,6 +397,13 @@ pub fn list(
             ),
         );
     }
+    if let Some(filter) = &query.overdue {
+        sql = if filter.overdue {
+            sql.filter(filter.condition())
+        } else {
+            sql.filter(diesel::dsl::not(filter.condition()))
+        };
+    }
     if let Some(since) = query.updated_since {
         sql = sql.filter(applications::updated_at.ge(since.naive_utc()));
     }
@@ -355,6 +418,23 @@ pub fn list(
                 .escape('\\'),
         );
     }
+    sql
+}
+
+/// How many applications `query` selects.
+pub fn count(conn: &mut DbConnection, query: &ListQuery) -> Result<i64, AppError> {
+    Ok(filtered(query).count().get_result(conn)?)
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    query: &ListQuery,
+    after: Option<ListKey>,
+    limit: i64,
+) -> Result<Vec<Application>, AppError> {
+    let mut sql = filtered(query)
+        .select((Row::as_select(), dealer_groups::legal_name))
+        .limit(limit);
     let after_id = after.as_ref().map(|(_, id)| id.to_string());
     sql = match query.sort {
         Sort::CreatedAt => {
@@ -397,6 +477,19 @@ pub fn list(
             }
             sql.order((applications::submitted_at.desc(), applications::id.asc()))
         }
+        Sort::WaitingSince => {
+            if let (Some((Some(at), _)), Some(id)) = (&after, &after_id) {
+                let at = parse_time(at)?;
+                sql = sql.filter(
+                    applications::status_since
+                        .gt(at)
+                        .or(applications::status_since
+                            .eq(at)
+                            .and(applications::id.gt(id.clone()))),
+                );
+            }
+            sql.order((applications::status_since.asc(), applications::id.asc()))
+        }
     };
     sql.load::<(Row, String)>(conn)?
         .into_iter()
@@ -416,6 +509,7 @@ pub fn key_of(application: &Application, sort: Sort) -> ListKey {
         Sort::CreatedAt => Some(application.created_at.to_rfc3339()),
         Sort::ScoreDesc => application.score.map(|s| s.to_string()),
         Sort::SubmittedAtDesc => application.submitted_at.map(|t| t.to_rfc3339()),
+        Sort::WaitingSince => Some(application.status_since.to_rfc3339()),
     };
     (value, application.id)
 }

@@ -26,6 +26,7 @@ pub mod refresh_tokens;
 pub mod reports;
 pub mod schema;
 pub mod scorecards;
+pub mod sla;
 pub mod users;
 pub mod webhook_events;
 pub mod webhooks;

@@ -32,6 +32,8 @@ diesel::table! {
         updated_at -> Timestamp,
         dealer_group_id -> Nullable<Text>,
         sessions_valid_after -> Nullable<Timestamp>,
+        daily_digest -> Bool,
+        digest_sent_on -> Nullable<Date>,
     }
 }
 
@@ -172,6 +174,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        status_since -> Timestamp,
     }
 }
 
@@ -417,6 +420,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sla_days (status) {
+        status -> Text,
+        days -> Integer,
+        version -> Integer,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(applications -> dealer_groups (dealer_group_id));
 diesel::joinable!(applications -> cities (city_code));
 diesel::joinable!(eligibility_reports -> applications (application_id));
@@ -471,4 +484,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     message_documents,
     message_reads,
     internal_notes,
+    sla_days,
 );

@@ -1,6 +1,6 @@
 //! Queries on user accounts and the cities a staff member works in.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -27,6 +27,7 @@ struct UserRow {
     updated_at: NaiveDateTime,
     dealer_group_id: Option<String>,
     sessions_valid_after: Option<NaiveDateTime>,
+    daily_digest: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +47,8 @@ pub struct User {
     pub dealer_group_id: Option<Uuid>,
     /// Access tokens issued before this are refused (see `domain::sessions`); None: never ended.
     pub sessions_valid_after: Option<DateTime<Utc>>,
+    /// Staff: whether the daily digest of what waits on them is sent (`workflow::digest`).
+    pub daily_digest: bool,
 }
 
 impl TryFrom<UserRow> for User {
@@ -71,6 +74,7 @@ impl TryFrom<UserRow> for User {
                 .transpose()
                 .map_err(|_| corrupt("dealer group id"))?,
             sessions_valid_after: row.sessions_valid_after.map(|t| t.and_utc()),
+            daily_digest: row.daily_digest,
         })
     }
 }
@@ -359,6 +363,57 @@ pub fn lock(conn: &mut DbConnection, id: Uuid) -> Result<(), AppError> {
     Ok(())
 }
 
+/// What people change of their own account (`PATCH /me`).
+pub struct OwnChanges<'a> {
+    pub display_name: &'a str,
+    pub locale: Locale,
+    pub daily_digest: bool,
+}
+
+/// Writes the owner's changes if the account is still at `expected_version`; false otherwise.
+pub fn update_own(
+    conn: &mut DbConnection,
+    id: Uuid,
+    expected_version: i32,
+    changes: &OwnChanges<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let updated = diesel::update(
+        users::table
+            .find(id.to_string())
+            .filter(users::version.eq(expected_version)),
+    )
+    .set((
+        users::display_name.eq(changes.display_name),
+        users::locale.eq(changes.locale.as_str()),
+        users::daily_digest.eq(changes.daily_digest),
+        users::version.eq(expected_version + 1),
+        users::updated_at.eq(now.naive_utc()),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// The active reviewers of `city`, by name.
+pub fn city_reviewers(conn: &mut DbConnection, city: &str) -> Result<Vec<User>, AppError> {
+    users::table
+        .filter(users::role.eq(Role::Reviewer.as_str()))
+        .filter(users::active.eq(true))
+        .filter(
+            users::id.eq_any(
+                user_cities::table
+                    .filter(user_cities::city_code.eq(city))
+                    .select(user_cities::user_id),
+            ),
+        )
+        .order((users::display_name.asc(), users::id.asc()))
+        .select(UserRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+}
+
 /// The active accounts of dealer group `group_id` (its members): whom staff's messages about the
 /// group's applications reach.
 pub fn active_in_group(conn: &mut DbConnection, group_id: Uuid) -> Result<Vec<User>, AppError> {
@@ -373,29 +428,83 @@ pub fn active_in_group(conn: &mut DbConnection, group_id: Uuid) -> Result<Vec<Us
         .collect()
 }
 
-/// The active reviewers of city `city_code`; with `assigned_to`, only those assigned to that
-/// application (a reviewer moved to other cities no longer reads it, so is left out).
-pub fn active_reviewers_of(
+/// The active assignees of application `application_id` who still work on it: admins, and
+/// reviewers of city `city_code` (a reviewer moved to other cities no longer reads it).
+pub fn active_assignees(
     conn: &mut DbConnection,
+    application_id: Uuid,
     city_code: &str,
-    assigned_to: Option<Uuid>,
 ) -> Result<Vec<User>, AppError> {
-    let mut query = users::table
-        .inner_join(user_cities::table)
-        .filter(user_cities::city_code.eq(city_code.to_owned()))
-        .filter(users::role.eq(Role::Reviewer.as_str()))
-        .filter(users::active.eq(true))
-        .order((users::created_at.asc(), users::id.asc()))
-        .select(UserRow::as_select())
-        .into_boxed();
-    if let Some(application_id) = assigned_to {
-        query = query.filter(
+    let reviews_city = users::role.eq(Role::Reviewer.as_str()).and(
+        users::id.eq_any(
+            user_cities::table
+                .filter(user_cities::city_code.eq(city_code.to_owned()))
+                .select(user_cities::user_id),
+        ),
+    );
+    users::table
+        .filter(
             users::id.eq_any(
                 application_assignees::table
                     .filter(application_assignees::application_id.eq(application_id.to_string()))
                     .select(application_assignees::user_id),
             ),
-        );
-    }
-    query.load(conn)?.into_iter().map(User::try_from).collect()
+        )
+        .filter(users::active.eq(true))
+        .filter(users::role.eq(Role::Admin.as_str()).or(reviews_city))
+        .order((users::display_name.asc(), users::id.asc()))
+        .select(UserRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+}
+
+/// Up to `limit` staff whose digest of `day` is not done yet: active reviewers and admins who
+/// want it and work in some city.
+pub fn digest_due(
+    conn: &mut DbConnection,
+    day: NaiveDate,
+    limit: i64,
+) -> Result<Vec<Uuid>, AppError> {
+    let ids: Vec<String> = users::table
+        .filter(users::role.eq_any([Role::Reviewer.as_str(), Role::Admin.as_str()]))
+        .filter(users::active.eq(true))
+        .filter(users::daily_digest.eq(true))
+        .filter(
+            users::digest_sent_on
+                .is_null()
+                .or(users::digest_sent_on.lt(day)),
+        )
+        .filter(users::id.eq_any(user_cities::table.select(user_cities::user_id)))
+        .order(users::id.asc())
+        .select(users::id)
+        .limit(limit)
+        .load(conn)?;
+    ids.into_iter()
+        .map(|id| {
+            id.parse()
+                .map_err(|_| AppError::Internal(anyhow::anyhow!("user {id}: bad id")))
+        })
+        .collect()
+}
+
+/// Claims `day`'s digest of the user: true for the one caller that moved `digest_sent_on` to
+/// `day` (in the transaction that queues the mail), false when it was done already or the user
+/// no longer wants it.
+pub fn claim_digest(conn: &mut DbConnection, id: Uuid, day: NaiveDate) -> Result<bool, AppError> {
+    let claimed = diesel::update(
+        users::table
+            .find(id.to_string())
+            .filter(users::active.eq(true))
+            .filter(users::daily_digest.eq(true))
+            .filter(
+                users::digest_sent_on
+                    .is_null()
+                    .or(users::digest_sent_on.lt(day)),
+            ),
+    )
+    .set(users::digest_sent_on.eq(day))
+    .execute(conn)?;
+    Ok(claimed == 1)
 }

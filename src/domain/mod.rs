@@ -16,6 +16,7 @@ pub mod message;
 pub mod review;
 pub mod scope;
 pub mod sessions;
+pub mod sla;
 pub mod text;
 pub mod uscc;
 pub mod workflow;

@@ -95,6 +95,22 @@ impl Status {
         )
     }
 
+    /// The next step is staff's: the application waits in their queue (`GET /me/queue`), under
+    /// the state's SLA (`domain::sla`), and is counted in the daily digest.
+    pub fn waits_on_staff(self) -> bool {
+        matches!(
+            self,
+            Self::Submitted | Self::UnderReview | Self::Shortlisted | Self::LoiSigned
+        )
+    }
+
+    /// Every status that waits on staff, for the queue's query.
+    pub fn waiting_on_staff() -> impl Iterator<Item = Status> {
+        Self::ALL
+            .into_iter()
+            .filter(|status| status.waits_on_staff())
+    }
+
     /// The applicant may edit the application in these states.
     pub fn is_editable(self) -> bool {
         matches!(self, Self::Draft | Self::InfoRequested)
@@ -478,6 +494,9 @@ pub enum Effect {
     EmailApplicant,
     /// E-mails the assigned reviewers.
     EmailAssignees,
+    /// E-mails the city's reviewers that the application waits on them: its assignees where
+    /// it has any, else every active reviewer of the city.
+    EmailReviewers,
     /// Renders the letter of intent, fixes its bytes and their hash.
     IssueLoi,
     /// Keeps the signature's evidence with the letter.
@@ -498,6 +517,9 @@ impl Effect {
             Self::AssignCaller => "assigns the caller if nobody is assigned",
             Self::EmailApplicant => "e-mails the applicant",
             Self::EmailAssignees => "e-mails the assigned reviewers",
+            Self::EmailReviewers => {
+                "e-mails the city's reviewers (the assignees where there are any)"
+            }
             Self::IssueLoi => "renders the letter and fixes its SHA-256",
             Self::RecordSignature => "keeps the signature evidence",
             Self::CloseLoi => "closes an open letter of intent",
@@ -532,6 +554,7 @@ pub const TRANSITIONS: &[Transition] = &[
         effects: &[
             Effect::EvaluateEligibility,
             Effect::EmailApplicant,
+            Effect::EmailReviewers,
             Effect::Announce(EventType::ApplicationSubmitted),
         ],
     },
@@ -557,7 +580,7 @@ pub const TRANSITIONS: &[Transition] = &[
         to: Status::UnderReview,
         actors: OWNER,
         guards: &[Guard::Complete],
-        effects: &[Effect::EvaluateEligibility, Effect::EmailAssignees],
+        effects: &[Effect::EvaluateEligibility, Effect::EmailReviewers],
     },
     Transition {
         action: Action::Shortlist,

@@ -25,6 +25,7 @@ pub mod pagination;
 pub mod problem;
 pub mod rankings;
 pub mod reports;
+pub mod sla;
 pub mod staff;
 pub mod vary;
 pub mod webhooks;
@@ -51,6 +52,10 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(auth::password_reset::confirm_reset)
         .service(auth::token::client_token)
         .service(me::me)
+        .service(me::update_me)
+        .service(applications::queue::my_queue)
+        .service(sla::get::get_sla)
+        .service(sla::put::put_sla)
         .service(staff::create::create_staff)
         .service(staff::list::list_staff)
         .service(staff::update::update_staff)

@@ -35,6 +35,8 @@ pub enum JobKind {
     LettersOfIntent,
     /// Forgets idle rate-limit counters and old `Idempotency-Key` responses.
     Housekeeping,
+    /// Mails staff the daily digest of what waits on them.
+    Digest,
 }
 
 impl JobKind {
@@ -45,6 +47,7 @@ impl JobKind {
             Self::Webhooks => "webhooks",
             Self::LettersOfIntent => "letters_of_intent",
             Self::Housekeeping => "housekeeping",
+            Self::Digest => "digest",
         }
     }
 }
@@ -57,6 +60,7 @@ pub struct Wakers {
     webhooks: Arc<Notify>,
     letters_of_intent: Arc<Notify>,
     housekeeping: Arc<Notify>,
+    digest: Arc<Notify>,
 }
 
 impl Wakers {
@@ -70,6 +74,7 @@ impl Wakers {
             JobKind::Webhooks => &self.webhooks,
             JobKind::LettersOfIntent => &self.letters_of_intent,
             JobKind::Housekeeping => &self.housekeeping,
+            JobKind::Digest => &self.digest,
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::domain::account::Role;
 use crate::domain::exit::TerminationReason;
 use crate::domain::message::Side;
 use crate::domain::review::RejectReason;
-use crate::domain::workflow::Action;
+use crate::domain::workflow::{Action, Status};
 use crate::error::AppError;
 use crate::i18n::Locale;
 
@@ -71,6 +71,24 @@ pub enum Message {
         group: String,
         action: Action,
     },
+    /// To the city's reviewers (the assignees where there are any): an application was
+    /// submitted or resubmitted and waits on them.
+    ReviewRequested {
+        mail: ApplicationMail,
+        group: String,
+        action: Action,
+    },
+    /// To a member of staff, once a day: what waits on them in their cities.
+    DailyDigest {
+        name: String,
+        /// The China date of the digest (`YYYY-MM-DD`).
+        day: String,
+        /// Applications waiting on staff in the person's cities, and how many are overdue.
+        waiting: i64,
+        overdue: i64,
+        /// The first of them: overdue first, then the longest waiting.
+        items: Vec<DigestItem>,
+    },
     /// To a reviewer: an admin assigned them an application.
     ReviewerAssigned {
         mail: ApplicationMail,
@@ -116,6 +134,18 @@ pub enum Message {
         from: Side,
         body: String,
     },
+}
+
+/// One application in a daily digest; times in China time (`YYYY-MM-DD HH:MM`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DigestItem {
+    pub application_id: Uuid,
+    pub city: CityName,
+    pub group: String,
+    pub status: Status,
+    pub waiting_since: String,
+    pub due_at: Option<String>,
+    pub overdue: bool,
 }
 
 /// The steps from a letter of intent to an open store that the applicant hears about.
@@ -188,6 +218,8 @@ impl Message {
             Self::ApplicationReopened { .. } => "application_reopened.txt",
             Self::ApplicationWithdrawn { .. } => "application_withdrawn.txt",
             Self::AssigneeUpdate { .. } => "assignee_update.txt",
+            Self::ReviewRequested { .. } => "review_requested.txt",
+            Self::DailyDigest { .. } => "daily_digest.txt",
             Self::ReviewerAssigned { .. } => "reviewer_assigned.txt",
             Self::Partnership { .. } => "partnership_update.txt",
             Self::IdentityChangeDecided { .. } => "identity_change_decided.txt",
@@ -219,6 +251,7 @@ impl Message {
             | Self::ApplicationReopened { mail }
             | Self::ApplicationWithdrawn { mail }
             | Self::AssigneeUpdate { mail, .. }
+            | Self::ReviewRequested { mail, .. }
             | Self::ReviewerAssigned { mail, .. }
             | Self::Partnership { mail, .. }
             | Self::LoiRescinded { mail, .. }
@@ -231,12 +264,13 @@ impl Message {
                 format!("{base}/dealer-groups/{group_id}"),
                 Button::OpenGroup,
             ),
+            Self::DailyDigest { .. } => (format!("{base}/queue"), Button::OpenQueue),
         };
         Link { url, button }
     }
 
-    /// The template's values for the part in `locale`.
-    fn values(&self, link: &str, locale: Locale) -> minijinja::Value {
+    /// The template's values for the part in `locale`; `base` is the front end's address.
+    fn values(&self, base: &str, link: &str, locale: Locale) -> minijinja::Value {
         match self {
             Self::VerifyEmail { name, .. } => {
                 context! { name, link, hours => VERIFY_EMAIL_HOURS }
@@ -272,6 +306,35 @@ impl Message {
                 group,
                 action,
             } => context! { group, action => action.as_str(), ..mail.values(link, locale) },
+            Self::ReviewRequested {
+                mail,
+                group,
+                action,
+            } => context! { group, action => action.as_str(), ..mail.values(link, locale) },
+            Self::DailyDigest {
+                name,
+                day,
+                waiting,
+                overdue,
+                items,
+            } => {
+                let listed: Vec<minijinja::Value> = items
+                    .iter()
+                    .map(|item| {
+                        context! {
+                            city => item.city.in_language(locale),
+                            group => &item.group,
+                            status => item.status.label(locale),
+                            waiting_since => &item.waiting_since,
+                            due_at => &item.due_at,
+                            overdue => item.overdue,
+                            link => format!("{base}/applications/{}", item.application_id),
+                        }
+                    })
+                    .collect();
+                let more = *waiting - i64::try_from(items.len()).unwrap_or(i64::MAX);
+                context! { name, day, waiting, overdue, items => listed, more, link }
+            }
             Self::ReviewerAssigned { mail, group } => {
                 context! { group, ..mail.values(link, locale) }
             }
@@ -366,6 +429,8 @@ impl MailComposer {
         template!(env, "application_withdrawn.txt");
         template!(env, "assignee_update.txt");
         template!(env, "reviewer_assigned.txt");
+        template!(env, "review_requested.txt");
+        template!(env, "daily_digest.txt");
         template!(env, "partnership_update.txt");
         template!(env, "identity_change_decided.txt");
         template!(env, "loi_rescinded.txt");
@@ -390,7 +455,7 @@ impl MailComposer {
             .into_iter()
             .map(|language| {
                 let rendered = template
-                    .render_captured(message.values(&link.url, language))?
+                    .render_captured(message.values(&self.frontend_base_url, &link.url, language))?
                     .with_state_mut(|state| state.render_block(block(language)))?;
                 Ok(Section::read(language, &rendered, Some(&link)))
             })
@@ -516,6 +581,14 @@ mod tests {
                 group: "Huadong Motors".into(),
             },
         ];
+        for action in [Action::Submit, Action::Resubmit] {
+            messages.push(Message::ReviewRequested {
+                mail: mail.clone(),
+                group: "Huadong Motors".into(),
+                action,
+            });
+        }
+        messages.push(digest());
         for approved in [true, false] {
             messages.push(Message::IdentityChangeDecided {
                 name: "Li".into(),
@@ -562,6 +635,46 @@ mod tests {
             });
         }
         messages
+    }
+
+    /// A digest of two applications, one overdue, of three waiting.
+    fn digest() -> Message {
+        let item = |overdue: bool| DigestItem {
+            application_id: Uuid::nil(),
+            city: CityName::Both {
+                en: "Suzhou".into(),
+                zh_cn: "苏州".into(),
+            },
+            group: "Huadong Motors".into(),
+            status: Status::Submitted,
+            waiting_since: "2026-03-02 09:00".into(),
+            due_at: Some("2026-03-04 09:00".into()),
+            overdue,
+        };
+        Message::DailyDigest {
+            name: "Li".into(),
+            day: "2026-03-05".into(),
+            waiting: 3,
+            overdue: 1,
+            items: vec![item(true), item(false)],
+        }
+    }
+
+    #[test]
+    fn the_digest_lists_its_items_in_each_language() {
+        let mail = composer()
+            .compose(&digest(), Locale::ZhCn)
+            .expect("renders");
+        assert_eq!(mail.subject, "2026-03-05 待审队列：3 份待处理，1 份已超期");
+        let sections = text_sections(&mail);
+        assert!(sections[0].contains("已超期 · 苏州 · Huadong Motors · 已提交"));
+        assert!(sections[0].contains("队列中另有 1 份申请"));
+        assert!(sections[1].contains("OVERDUE · Suzhou · Huadong Motors · Submitted"));
+        assert!(sections[1].contains("Waiting since 2026-03-02 09:00, due 2026-03-04 09:00"));
+        assert!(sections[1].contains("And 1 more in your queue."));
+        assert!(sections[1].contains(
+            "https://portal.example/app/applications/00000000-0000-0000-0000-000000000000"
+        ));
     }
 
     /// The plain-text part's sections, in order.
@@ -661,6 +774,10 @@ mod tests {
                     message.link(BASE).url,
                     "https://portal.example/app/dealer-groups/00000000-0000-0000-0000-000000000000"
                 );
+                continue;
+            }
+            if let Message::DailyDigest { .. } = message {
+                assert_eq!(message.link(BASE).url, "https://portal.example/app/queue");
                 continue;
             }
             assert!(

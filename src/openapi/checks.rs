@@ -241,6 +241,12 @@ fn body_checks() -> Vec<(&'static str, Check)> {
             EmailAddress::parse(&body.email).ok_or("email")?;
             Ok(())
         }),
+        ("update_me", |v| {
+            validated::<crate::http::me::UpdateMeRequest>(v).map(drop)
+        }),
+        ("put_sla", |v| {
+            validated::<crate::http::sla::put::PutSlaRequest>(v).map(drop)
+        }),
         ("update_staff", |v| {
             validated::<staff::update::UpdateStaffRequest>(v).map(drop)
         }),

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use uuid::Uuid;
 
 use super::access::Access;
-use super::recipients::city_name;
+use super::recipients::{self, city_name};
 use super::unit::Work;
 use crate::db::applications::Application;
 use crate::db::messages::{self, Message, NewMessage};
@@ -103,10 +103,9 @@ pub fn post(
     Ok(message)
 }
 
-/// Who hears of a message written for `from`: a member's goes to the application's assignees
-/// who still review its city, or to the city's active reviewers when there are none; the
-/// maker's goes to every active member of the group. Admins are not mailed: they read the
-/// unread counts.
+/// Who hears of a message written for `from`: a member's goes to the staff a submission is
+/// announced to (`recipients::reviewers_of`); the maker's goes to every active member of the
+/// group.
 pub fn recipients(
     conn: &mut DbConnection,
     application: &Application,
@@ -114,15 +113,7 @@ pub fn recipients(
 ) -> Result<Vec<User>, AppError> {
     match from {
         Side::Maker => users::active_in_group(conn, application.dealer_group_id),
-        Side::Applicant => {
-            let city = &application.city_code;
-            let assignees = users::active_reviewers_of(conn, city, Some(application.id))?;
-            if assignees.is_empty() {
-                users::active_reviewers_of(conn, city, None)
-            } else {
-                Ok(assignees)
-            }
-        }
+        Side::Applicant => recipients::reviewers_of(conn, application),
     }
 }
 

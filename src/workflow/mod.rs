@@ -25,10 +25,14 @@
 //! - `messages`: messages between a group and the maker's staff (who is mailed, the webhook),
 //!   and the unread counts.
 //! - `recipients`: who hears about an application, in which language.
+//! - `deadlines`: how long an application has waited on staff, and when they are due (SLA).
+//! - `digest`: the daily digest of what waits on each member of staff (a job).
 
 pub mod access;
 pub mod accounts;
 pub mod assignment;
+pub mod deadlines;
+pub mod digest;
 pub mod documents;
 pub mod drafts;
 pub mod eligibility;

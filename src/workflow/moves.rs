@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::eligibility;
 use super::guards::{self, Facts};
-use super::recipients::{application_mail, owner_of};
+use super::recipients::{application_mail, owner_of, reviewers_of};
 use super::unit::Work;
 use crate::db::applications::{self, Application};
 use crate::db::events::NewEvent;
@@ -320,7 +320,7 @@ fn applicant_news(action: Action) -> Option<News> {
 }
 
 /// Queues the row's e-mails: to the group's owner in the owner's language, and to the assigned
-/// reviewers (but not to whoever made the move).
+/// or the city's reviewers (but not to whoever made the move).
 fn notify(
     work: &mut Work<'_>,
     row: &Transition,
@@ -383,6 +383,19 @@ fn notify(
             .filter(|a| Some(a.user_id) != mover.user_id)
         {
             let message = Message::AssigneeUpdate {
+                mail: application_mail(work, application, reviewer.display_name)?,
+                group: application.dealer_group_name.clone(),
+                action: row.action,
+            };
+            work.mail(reviewer.email, reviewer.locale, message);
+        }
+    }
+    if row.has(Effect::EmailReviewers) {
+        for reviewer in reviewers_of(work, application)?
+            .into_iter()
+            .filter(|r| Some(r.id) != mover.user_id)
+        {
+            let message = Message::ReviewRequested {
                 mail: application_mail(work, application, reviewer.display_name)?,
                 group: application.dealer_group_name.clone(),
                 action: row.action,

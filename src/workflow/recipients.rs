@@ -3,6 +3,7 @@
 use uuid::Uuid;
 
 use crate::db::applications::Application;
+use crate::db::users::User;
 use crate::db::{DbConnection, cities, dealer_groups, users};
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -65,4 +66,18 @@ pub fn application_mail(
         name,
         application_id: application.id,
     })
+}
+
+/// Whom an application that waits on the review is announced to (a submission, a
+/// resubmission, an applicant's message): its active assignees who still work on it (admins, and
+/// reviewers of its city), else every active reviewer of its city.
+pub fn reviewers_of(
+    conn: &mut DbConnection,
+    application: &Application,
+) -> Result<Vec<User>, AppError> {
+    let assignees = users::active_assignees(conn, application.id, &application.city_code)?;
+    if !assignees.is_empty() {
+        return Ok(assignees);
+    }
+    users::city_reviewers(conn, &application.city_code)
 }

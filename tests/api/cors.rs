@@ -193,7 +193,7 @@ db_test!(
 
         let res = from(FRONT_END, app.request(Method::DELETE, "/api/v1/me", None)).await;
         assert_readable_by_front_end(&res);
-        assert_eq!(header(&res, "allow"), Some("GET"));
+        assert_eq!(header(&res, "allow"), Some("GET, PATCH"));
         assert_problem(res, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
     }
 );
@@ -245,8 +245,8 @@ db_test!(
         let documents = format!("/api/v1/applications/{id}/documents/{id}");
         let item = format!("/api/v1/applications/{id}");
         for (method, path, allow) in [
-            (Method::DELETE, "/api/v1/me", "GET"),
-            (Method::OPTIONS, "/api/v1/me", "GET"),
+            (Method::DELETE, "/api/v1/me", "GET, PATCH"),
+            (Method::OPTIONS, "/api/v1/me", "GET, PATCH"),
             (Method::PUT, "/api/v1/auth/login", "POST"),
             (Method::DELETE, "/api/v1/cities", "GET, POST"),
             (Method::POST, documents.as_str(), "DELETE, GET"),

@@ -307,6 +307,9 @@ db_test!(
 
         // Submitted, then in review: no preview.
         app.submit(&owner, "owner@dealer.example", "en", &id).await;
+        app.smtp
+            .wait_for("reviewer@maker.example", "New application to review")
+            .await;
         refused(app, Some(&owner), &id, StatusCode::CONFLICT, "not_editable").await;
         let before = stored(app, &owner, &id, None).await;
         assert_eq!(timeless(before.clone()), timeless(first));

@@ -74,6 +74,9 @@ pub struct Setup {
     pub database_url: Option<String>,
     /// How often the background jobs run when nobody wakes them (200 ms unless set).
     pub worker_interval: Option<Duration>,
+    /// How often the daily digest runs by itself: a day unless set, so that other tests' staff
+    /// get no digest; tests run it with `digest::run` at a time they choose.
+    pub digest_interval: Option<Duration>,
     pub document_limits: DocumentLimits,
     /// Where the links in e-mails go (`http://portal.test`, the public base URL, unless set).
     pub frontend_base_url: Option<String>,
@@ -126,6 +129,9 @@ impl TestApp {
             document_limits: setup.document_limits,
             password_hashing: setup.password_hashing.unwrap_or_default(),
             worker_interval: setup.worker_interval.unwrap_or(Duration::from_millis(200)),
+            digest_interval: setup
+                .digest_interval
+                .unwrap_or(Duration::from_secs(24 * 3600)),
             cors_allowed_origins: setup.cors_allowed_origins,
         };
         let clock = Arc::new(ManualClock::default());

@@ -31,6 +31,7 @@ mod operations;
 mod pages;
 mod partnership;
 mod places;
+mod queue;
 mod receiver;
 mod reports;
 mod review;

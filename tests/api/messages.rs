@@ -119,6 +119,9 @@ db_test!(
         let id = app.draft_application(&owner.token, SUZHOU).await;
         let lease = uploaded(app, &owner.token, &id, pdf("lease"), "租赁合同.pdf").await;
         app.submit(&owner.token, &owner.email, "zh-CN", &id).await;
+        app.smtp
+            .wait_for("reviewer@maker.example", "New application to review")
+            .await;
         let r = Review {
             admin: admin.clone(),
             reviewer: reviewer.clone(),

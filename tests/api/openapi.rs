@@ -307,6 +307,9 @@ db_test!(
         app.smtp
             .wait_for("owner@dealer.example", "We have received your application")
             .await;
+        app.smtp
+            .wait_for("zhang.min@maker.example", "新的待审核申请")
+            .await;
     }
 );
 

@@ -183,6 +183,9 @@ db_test!(
             .smtp
             .wait_for("owner@dealer.example", "We have received your application")
             .await;
+        app.smtp
+            .wait_for("rev@maker.example", "New application to review")
+            .await;
         assert_eq!(link_path(&mail), format!("/applications/{id}"));
         let html = assert_served(
             app.get(&link_path(&mail), None).await,

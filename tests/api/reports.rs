@@ -264,6 +264,17 @@ db_test!(
             act(app, token, id, 1, "submit").await;
             app.clock.advance(minute);
         }
+        // Each city's reviewer hears of each submission.
+        for (reviewer, group) in [
+            ("suzhou@maker.example", "Suzhou East Motors"),
+            ("suzhou@maker.example", "Taihu Auto"),
+            ("suzhou@maker.example", "West Lake Auto"),
+            ("suzhou@maker.example", "Small Cars"),
+            ("ningbo@maker.example", "Suzhou East Motors"),
+        ] {
+            let subject = format!("New application to review: {group}");
+            app.smtp.wait_for(reviewer, &subject).await;
+        }
         // Every submission is acknowledged; the quitter is told of its withdrawal.
         for (email, city) in [
             ("east@dealer.example", "Suzhou"),

@@ -390,6 +390,9 @@ db_test!(
             .await;
         let id = app.submitted_application(&owner, SUZHOU, "zh-CN").await;
         let owner = owner.token;
+        app.smtp
+            .wait_for("reviewer@maker.example", "New application to review")
+            .await;
 
         // reject needs a reason code; the applicant's mail explains it in Chinese.
         let problem = assert_problem(

@@ -14,6 +14,7 @@ use crate::http::extract::ValidatedQuery;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::workflow::Access;
+use crate::workflow::deadlines::Deadlines;
 
 /// Rows fetched per query: the export never holds more than this many applications in memory.
 const CHUNK: i64 = 500;
@@ -182,13 +183,15 @@ pub async fn export_applications(
 ) -> Result<HttpResponse, AppError> {
     let locale = Locale::from_request(&req);
     let sort = filter.sort();
+    let now = state.clock.now();
     // Who sees what, and the first chunk, before any byte is sent: until then a failure is still
     // an ordinary problem response.
     let (query, first, locale) = state
         .db
         .run(move |conn| {
             let access = Access::of(&Principal::User(user), locale)?;
-            let query = filter.into_query(&access);
+            let deadlines = Deadlines::read(conn, now)?;
+            let query = filter.into_query(&access, &deadlines);
             let first = applications::list(conn, &query, None, CHUNK)?;
             Ok((query, first, access.locale))
         })

@@ -7,6 +7,7 @@ use validator::Validate;
 
 use super::ApplicationResponse;
 use crate::auth::{AnyPrincipal, Authorized};
+use crate::db::DbConnection;
 use crate::db::applications::{self, ListKey, ListQuery, Sort};
 use crate::domain::workflow::Status;
 use crate::error::AppError;
@@ -14,6 +15,7 @@ use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{Page, PageParams};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::workflow::deadlines::Deadlines;
 use crate::workflow::{Access, messages};
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
@@ -56,6 +58,9 @@ pub struct ApplicationFilter {
     /// `me`: only applications the caller is assigned to review.
     #[param(inline)]
     pub assigned_to: Option<AssignedTo>,
+    /// `true`: only applications past their status's SLA (`due_at` passed); `false`: only the
+    /// others. For applicants nothing is overdue (`true` matches none of theirs).
+    pub overdue: Option<bool>,
     /// Only applications changed at or after this time (for incremental sync).
     pub updated_since: Option<DateTime<Utc>>,
     #[param(inline)]
@@ -77,8 +82,11 @@ impl ApplicationFilter {
     }
 
     /// The query for these filters within what the caller may see; paging is the caller's.
-    pub(crate) fn into_query(self, access: &Access) -> ListQuery {
+    pub(crate) fn into_query(self, access: &Access, deadlines: &Deadlines) -> ListQuery {
         ListQuery {
+            overdue: self
+                .overdue
+                .map(|overdue| deadlines.filter(access, overdue)),
             visibility: access.visibility.clone(),
             sort: self.sort(),
             // An integrator is assigned nothing: a user id nobody has.
@@ -119,26 +127,37 @@ pub async fn list_applications(
     };
     let after = page.after::<ListKey>()?;
     let limit = page.limit();
-    let sort = filter.sort();
     let now = state.clock.now();
-    let (rows, access) = state
+    let page = state
         .db
         .run(move |conn| {
             let access = Access::of(&principal, locale)?;
-            let query = filter.into_query(&access);
-            let rows = applications::list(conn, &query, after, limit + 1)?;
-            // What the caller may do with each, and its unread messages, read for the whole
-            // page at once.
-            let offered = access.offered(conn, &rows, now)?;
-            let unread = messages::unread(conn, &access, &rows)?;
-            let rows: Vec<_> = rows.into_iter().zip(offered).zip(unread).collect();
-            Ok((rows, access))
+            let deadlines = Deadlines::read(conn, now)?;
+            let query = filter.into_query(&access, &deadlines);
+            page_of(conn, &access, &query, after, limit, &deadlines)
         })
         .await?;
-    Ok(web::Json(Page::from_rows(
-        rows,
+    Ok(web::Json(page))
+}
+
+/// The page of `query` after `after`, as `access` reads it: the list's and the queue's.
+pub(crate) fn page_of(
+    conn: &mut DbConnection,
+    access: &Access,
+    query: &ListQuery,
+    after: Option<ListKey>,
+    limit: i64,
+    deadlines: &Deadlines,
+) -> Result<Page<ApplicationResponse>, AppError> {
+    let rows = applications::list(conn, query, after, limit + 1)?;
+    // What the caller may do with each, and its unread messages, read for the whole page at
+    // once.
+    let offered = access.offered(conn, &rows, deadlines.now)?;
+    let unread = messages::unread(conn, access, &rows)?;
+    Ok(Page::from_rows(
+        rows.into_iter().zip(offered).zip(unread).collect(),
         limit,
-        |((a, _), _)| applications::key_of(a, sort),
-        |((a, offered), unread)| ApplicationResponse::new(a, &access, offered, unread),
-    )))
+        |((a, _), _)| applications::key_of(a, query.sort),
+        |((a, offered), unread)| ApplicationResponse::new(a, access, offered, unread, deadlines),
+    ))
 }

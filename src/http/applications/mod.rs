@@ -12,6 +12,7 @@ pub mod loi;
 pub mod messages;
 pub mod notes;
 pub mod onboarding;
+pub mod queue;
 pub mod reviews;
 pub mod transitions;
 pub mod update;
@@ -28,6 +29,7 @@ use crate::db::applications::Application;
 use crate::domain::application::{Acknowledgement, CustomerBaseDraft, SiteDraft, StoreFormat};
 use crate::domain::workflow::{Action, Status};
 use crate::error::{AppError, BlockedAction};
+use crate::workflow::deadlines::Deadlines;
 use crate::workflow::guards::Offered;
 use crate::workflow::{self, Access};
 
@@ -70,6 +72,9 @@ use crate::workflow::{self, Access};
     }],
     "unread_messages": 1,
     "submitted_at": "2026-03-05T03:12:44Z",
+    "waiting_since": "2026-03-06T01:30:00Z",
+    "due_at": "2026-03-16T01:30:00Z",
+    "overdue": false,
     "created_at": "2026-03-02T09:15:00Z",
     "updated_at": "2026-03-06T01:30:00Z"
 }))]
@@ -119,6 +124,17 @@ pub struct ApplicationResponse {
     /// integrators. In the list too, counted for the whole page in one query.
     pub unread_messages: Option<i64>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// When the application entered its current status. Applicants are not told it while
+    /// their application is in review (`under_review` to them stands for several internal
+    /// steps): null then.
+    pub waiting_since: Option<DateTime<Utc>>,
+    /// When staff are due to have moved it: `waiting_since` plus the SLA days of its status
+    /// (`GET /api/v1/sla`), for the statuses that wait on staff (`submitted`, `under_review`,
+    /// `shortlisted`, `loi_signed`); null otherwise, and always null for applicants, who are
+    /// not shown staff's service levels.
+    pub due_at: Option<DateTime<Utc>>,
+    /// `due_at` has passed. Always false for applicants.
+    pub overdue: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -138,19 +154,25 @@ impl ApplicationResponse {
             .into_iter()
             .next()
             .flatten();
-        Ok(Self::new(application, access, offered, unread))
+        let deadlines = Deadlines::read(conn, now)?;
+        Ok(Self::new(application, access, offered, unread, &deadlines))
     }
 
     /// The application as `access` reads it, offered `offered` (`Access::offered`), with
-    /// `unread_messages` (`workflow::messages::unread`).
+    /// `unread_messages` (`workflow::messages::unread`), its wait measured by `deadlines`.
     pub fn new(
         application: Application,
         access: &Access,
         offered: Offered,
         unread_messages: Option<i64>,
+        deadlines: &Deadlines,
     ) -> Self {
+        let wait = deadlines.wait(access, &application);
         Self {
             unread_messages,
+            waiting_since: wait.waiting_since,
+            due_at: wait.due_at,
+            overdue: wait.overdue,
             status_label: access
                 .shown(application.status)
                 .label(access.locale)
