@@ -32,6 +32,26 @@ diesel::table! {
         updated_at -> Timestamp,
         dealer_group_id -> Nullable<Text>,
         sessions_valid_after -> Nullable<Timestamp>,
+        group_role -> Nullable<Text>,
+        group_title -> Nullable<Text>,
+        group_joined_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    group_invitations (id) {
+        id -> Text,
+        dealer_group_id -> Text,
+        email -> Text,
+        role -> Text,
+        title -> Nullable<Text>,
+        token_hash -> Text,
+        invited_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
     }
 }
 
@@ -400,6 +420,7 @@ diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
 diesel::allow_tables_to_appear_in_same_query!(
     cities,
     users,
+    group_invitations,
     user_cities,
     refresh_tokens,
     one_time_tokens,

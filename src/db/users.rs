@@ -7,13 +7,14 @@ use uuid::Uuid;
 use super::DbConnection;
 use super::schema::{user_cities, users};
 use crate::domain::account::Role;
+use crate::domain::member::MemberRole;
 use crate::domain::sessions;
 use crate::error::{AppError, ProblemCode};
 use crate::i18n::Locale;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = users)]
-struct UserRow {
+pub(super) struct UserRow {
     id: String,
     email: String,
     password_hash: Option<String>,
@@ -27,6 +28,9 @@ struct UserRow {
     updated_at: NaiveDateTime,
     dealer_group_id: Option<String>,
     sessions_valid_after: Option<NaiveDateTime>,
+    group_role: Option<String>,
+    group_title: Option<String>,
+    group_joined_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +48,12 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
     /// The dealer group this user belongs to (applicants).
     pub dealer_group_id: Option<Uuid>,
+    /// The member's role in `dealer_group_id` (set exactly when it is).
+    pub group_role: Option<MemberRole>,
+    /// The member's job title in the group, if on record.
+    pub group_title: Option<String>,
+    /// When the member joined the group.
+    pub group_joined_at: Option<DateTime<Utc>>,
     /// Access tokens issued before this are refused (see `domain::sessions`); None: never ended.
     pub sessions_valid_after: Option<DateTime<Utc>>,
 }
@@ -71,6 +81,14 @@ impl TryFrom<UserRow> for User {
                 .transpose()
                 .map_err(|_| corrupt("dealer group id"))?,
             sessions_valid_after: row.sessions_valid_after.map(|t| t.and_utc()),
+            group_role: row
+                .group_role
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(|_| corrupt("group role"))?,
+            group_title: row.group_title,
+            group_joined_at: row.group_joined_at.map(|t| t.and_utc()),
         })
     }
 }

@@ -34,6 +34,7 @@ pub enum Button {
     SetPassword,
     OpenApplication,
     OpenGroup,
+    JoinGroup,
 }
 
 impl Button {
@@ -49,6 +50,8 @@ impl Button {
             (Self::OpenApplication, Locale::ZhCn) => "查看申请",
             (Self::OpenGroup, Locale::En) => "Open the group profile",
             (Self::OpenGroup, Locale::ZhCn) => "查看集团资料",
+            (Self::JoinGroup, Locale::En) => "Join the group",
+            (Self::JoinGroup, Locale::ZhCn) => "加入集团",
         }
     }
 }

@@ -350,7 +350,7 @@ fn lacking_words(
             Guard::ReasonGiven => !given(&body.reason),
             Guard::ReasonCodeGiven => body.reason_code.is_none(),
             Guard::LoiTermsGiven => body.loi.is_none(),
-            Guard::SignatureMatches => true,
+            Guard::SignatureMatches | Guard::SignerIsMember => true,
             _ => false,
         })
 }

@@ -22,6 +22,8 @@
 //! - `accounts`, `groups`, `identity`, `integrators`: registration, e-mailed links, staff;
 //!   dealer groups' profiles and the changes of their legal identity; deleting integrator
 //!   clients and redelivering webhooks.
+//! - `members`, `invitations`: the people of a dealer group and their roles; inviting someone
+//!   in, accepting, changing a role, leaving.
 //! - `recipients`: who hears about an application, in which language.
 
 pub mod access;
@@ -34,7 +36,9 @@ pub mod groups;
 pub mod guards;
 pub mod identity;
 pub mod integrators;
+pub mod invitations;
 pub mod letters;
+pub mod members;
 pub mod moves;
 pub mod onboarding;
 pub mod recipients;

@@ -4,7 +4,9 @@ pub mod affiliation;
 pub mod create;
 pub mod get;
 pub mod identity_changes;
+pub mod invitations;
 pub mod list;
+pub mod members;
 pub mod similar;
 pub mod update;
 
