@@ -66,7 +66,6 @@ pub const TITLE_MAX_CHARS: u64 = 100;
 
 /// An owner's invitation of an address into the group.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "email": "zhang.min@dealer.example",
     "role": "signatory",
@@ -97,7 +96,6 @@ impl Validate for InvitationRequest {
 
 /// A member's role and title, as an owner changes them (a merge patch of this).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 #[schema(example = json!({"role": "signatory", "title": "财务总监"}))]
 pub struct MemberUpdate {
     pub role: MemberRole,

@@ -66,6 +66,22 @@ fn keeps_an_owner(conn: &mut DbConnection, member: &User, group_id: Uuid) -> Res
     Ok(())
 }
 
+/// The role and title of member `user_id` of group `group_id`, as one of its owners `caller`
+/// may change them (403 otherwise; 404 as `update`): what a merge patch applies to.
+pub fn changeable(
+    work: &mut Work<'_>,
+    caller: &UserPrincipal,
+    group_id: Uuid,
+    user_id: Uuid,
+) -> Result<MemberUpdate, AppError> {
+    acting_owner(work, caller, group_id)?;
+    let member = members::find(work, group_id, user_id)?.ok_or(AppError::NotFound)?;
+    Ok(MemberUpdate {
+        role: member.group_role.ok_or(AppError::NotFound)?,
+        title: member.group_title,
+    })
+}
+
 /// Gives member `user_id` of group `group_id` the role and title of `update`, as one of its
 /// owners `caller` (403 otherwise; 404 for a group the caller may not read or an account that is
 /// no member). Recorded as `change_member` when something changes.

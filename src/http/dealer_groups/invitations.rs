@@ -130,7 +130,6 @@ pub async fn revoke_invitation(
 
 /// The token of an invitation, from the link in its e-mail.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
 #[schema(example = json!({"token": "q3JbV9m1pT0yXc8W2sLr5uKf7hNd4eGa6iZo-_AbCdE"}))]
 pub struct AcceptInvitationRequest {
     #[validate(length(min = 1, max = 200))]

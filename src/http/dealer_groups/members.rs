@@ -205,15 +205,7 @@ pub async fn update_member(
     let (group_id, member_id) = path.into_inner();
     let member = state
         .write(move |work| {
-            let current = crate::db::members::find(work, group_id, member_id)?
-                .filter(|_| user.role.is_staff() || user.dealer_group_id == Some(group_id))
-                .and_then(|m| {
-                    Some(MemberUpdate {
-                        role: m.group_role?,
-                        title: m.group_title,
-                    })
-                })
-                .ok_or(AppError::NotFound)?;
+            let current = members::changeable(work, &user, group_id, member_id)?;
             let update: MemberUpdate = patch.apply(&current)?;
             members::update(work, &user, group_id, member_id, &update)
         })
