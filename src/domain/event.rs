@@ -377,7 +377,10 @@ mod tests {
     #[test]
     fn stored_roles_read_back() {
         for actor in Actor::ALL {
-            assert_eq!(ActorRole::stored(actor.as_str()), Some(ActorRole::of(actor)));
+            assert_eq!(
+                ActorRole::stored(actor.as_str()),
+                Some(ActorRole::of(actor))
+            );
         }
         assert_eq!(ActorRole::stored("maker"), None);
     }

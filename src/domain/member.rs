@@ -90,7 +90,11 @@ impl Validate for InvitationRequest {
             errors.add("email", ValidationError::new("email"));
         }
         check_title(self.role, self.title.as_deref(), &mut errors);
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -109,7 +113,11 @@ impl Validate for MemberUpdate {
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
         check_title(self.role, self.title.as_deref(), &mut errors);
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -180,9 +188,7 @@ mod tests {
                 }
             }
         };
-        let invite = |email: &str, role: &str, title: serde_json::Value| {
-            serde_json::json!({"email": email, "role": role, "title": title})
-        };
+        let invite = |email: &str, role: &str, title: serde_json::Value| serde_json::json!({"email": email, "role": role, "title": title});
         assert!(read(invite("a@b.example", "signatory", "总经理".into())).is_empty());
         assert!(read(invite("a@b.example", "editor", serde_json::Value::Null)).is_empty());
         assert_eq!(

@@ -906,10 +906,7 @@ mod tests {
             Err(Refusal::NotYours)
         );
         for status in Status::ALL.into_iter().filter(|s| s.is_terminal()) {
-            assert!(
-                allowed_actions(status, OWNER_MEMBER).is_empty(),
-                "{status}"
-            );
+            assert!(allowed_actions(status, OWNER_MEMBER).is_empty(), "{status}");
             let admin = allowed_actions(status, Actor::Admin);
             assert!(
                 admin.is_empty() || admin == [Action::Reopen] || admin == [Action::Terminate],
@@ -922,11 +919,7 @@ mod tests {
             Ok(Status::LoiRescinded)
         );
         assert_eq!(
-            next(
-                Status::LoiOffered,
-                Action::RescindLoi,
-                OWNER_MEMBER
-            ),
+            next(Status::LoiOffered, Action::RescindLoi, OWNER_MEMBER),
             Err(Refusal::NotYours)
         );
         for from in [Status::LoiSigned, Status::Onboarding, Status::Active] {
@@ -1019,7 +1012,9 @@ mod tests {
         for actor in [OWNER_MEMBER, EDITOR, SIGNATORY] {
             assert_eq!(actor.as_str(), "applicant");
         }
-        assert!(table_markdown().contains("| `sign_loi` | loi_offered | loi_signed | the group's owners, signatories |"));
+        assert!(table_markdown().contains(
+            "| `sign_loi` | loi_offered | loi_signed | the group's owners, signatories |"
+        ));
     }
 
     #[test]

@@ -378,7 +378,10 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
                 "Last owner",
                 "A group keeps at least one owner: make another member an owner first.",
             ),
-            ("最后一位所有者", "集团至少需要一位所有者，请先将其他成员设为所有者。"),
+            (
+                "最后一位所有者",
+                "集团至少需要一位所有者，请先将其他成员设为所有者。",
+            ),
         ),
         ProblemCode::InvitationExpired => (
             (
@@ -416,7 +419,10 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
                 "Confirm your e-mail address first",
                 "Confirm your e-mail address by the link we sent before joining a group.",
             ),
-            ("请先验证电子邮件地址", "加入集团前，请先通过我们发送的链接验证您的电子邮件地址。"),
+            (
+                "请先验证电子邮件地址",
+                "加入集团前，请先通过我们发送的链接验证您的电子邮件地址。",
+            ),
         ),
         ProblemCode::QuotaFull => (
             (

@@ -14,10 +14,10 @@ use crate::db::identity_changes::{self, IdentityChange, NewIdentityChange};
 use crate::db::{DbConnection, applications, members};
 use crate::domain::dealer_group::Profile;
 use crate::domain::event::EventAction;
-use crate::domain::member::MemberRole;
 use crate::domain::identity_change::{
     IdentityChangeRejection, IdentityChangeRequest, IdentityChangeStatus,
 };
+use crate::domain::member::MemberRole;
 use crate::domain::workflow::Actor;
 use crate::error::{AppError, FieldError, ProblemCode};
 use crate::mail::Message;

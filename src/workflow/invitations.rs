@@ -147,11 +147,7 @@ pub fn revoke(
 /// `email_unverified`; an account in a group already (this one included) 409
 /// `already_in_group`. Recorded as `join_group`; the caller's access changes with its next
 /// request.
-pub fn accept(
-    work: &mut Work<'_>,
-    caller: &UserPrincipal,
-    token: &str,
-) -> Result<User, AppError> {
+pub fn accept(work: &mut Work<'_>, caller: &UserPrincipal, token: &str) -> Result<User, AppError> {
     let invitation = invitations::find_by_token(work, token)?.ok_or(AppError::NotFound)?;
     let now = work.now();
     match invitation.standing(now) {

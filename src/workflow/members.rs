@@ -147,9 +147,18 @@ pub fn remove(
     let (action, reason) = if leaving {
         (EventAction::LeaveGroup, format!("{} left", member.email))
     } else {
-        (EventAction::RemoveMember, format!("removed {}", member.email))
+        (
+            EventAction::RemoveMember,
+            format!("removed {}", member.email),
+        )
     };
-    groups::record_on_applications(work, group_id, (caller.id, Actor::Applicant(role)), action, &reason)?;
+    groups::record_on_applications(
+        work,
+        group_id,
+        (caller.id, Actor::Applicant(role)),
+        action,
+        &reason,
+    )?;
     work.forget(user_id);
     Ok(())
 }

@@ -396,16 +396,14 @@ fn notify(
             }),
             Some(News::Reopened) => Some(Message::ApplicationReopened { mail }),
             Some(News::Withdrawn) => Some(Message::ApplicationWithdrawn { mail }),
-            Some(News::Partnership(step)) => {
-                Some(Message::Partnership {
-                    mail,
-                    step,
-                    expires_at: letter
-                        .as_ref()
-                        .map(|l| l.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true)),
-                    stores: letter.as_ref().map(|l| l.terms.stores),
-                })
-            }
+            Some(News::Partnership(step)) => Some(Message::Partnership {
+                mail,
+                step,
+                expires_at: letter
+                    .as_ref()
+                    .map(|l| l.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                stores: letter.as_ref().map(|l| l.terms.stores),
+            }),
         };
         if let Some(message) = message {
             work.mail(member.email, member.locale, message);
