@@ -15,6 +15,10 @@ use crate::stories::{Applicant, Review, SUZHOU};
 
 const GROUP_NAME: &str = "华东汽车销售服务集团有限公司";
 
+fn group_uscc() -> String {
+    crate::dealer_groups::uscc("91320500123456788")
+}
+
 fn members_path(group: &str) -> String {
     format!("/api/v1/dealer-groups/{group}/members")
 }
@@ -785,7 +789,17 @@ db_test!(
             )
             .await;
         }
-        // Nor does an editor edit the group's profile.
+        // Nor does an editor edit the group's profile or ask to change its identity.
+        let identity =
+            json!({"legal_name": "新名称有限公司", "uscc": group_uscc(), "reason": "Renamed."});
+        let res = app
+            .post(
+                &format!("/api/v1/dealer-groups/{}/identity-changes", t.group),
+                Some(&t.editor.token),
+                &identity,
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
         let group: Value = app
             .get_json(
                 &format!("/api/v1/dealer-groups/{}", t.group),

@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::workflow::Access;
 use crate::workflow::drafts;
 
-/// Edit an application (its group's owner, in `draft` or `info_requested`).
+/// Edit an application (its group's members, in `draft` or `info_requested`).
 ///
 /// A JSON Merge Patch (RFC 7396): send only the fields that change; `null` clears one, arrays
 /// (`proposed_sites`) are replaced whole. The result is checked like a full body. Send the

@@ -71,6 +71,8 @@ pub struct DealerGroupResponse {
     pub affiliation: AffiliationStatus,
     /// Soft findings that do not block, each a code with its words in the caller's language.
     pub warnings: Vec<Warning>,
+    /// The founder: the account that registered the group. Who acts for the group, and how, is
+    /// its members' roles (`GET .../members`); a group may have several owners.
     pub owner_id: Uuid,
     pub version: i32,
     pub created_at: DateTime<Utc>,
