@@ -149,6 +149,14 @@ pub fn field_message(code: &str, params: &BTreeMap<String, String>, locale: Loca
             format!("is not a reason code of this action ({})", param("allowed"))
         }
         ("not_for_action", Locale::ZhCn) => format!("不是此操作的原因代码（{}）", param("allowed")),
+        ("not_the_signer", Locale::En) => {
+            "must be the signing member's name as on the account (display_name)".into()
+        }
+        ("not_the_signer", Locale::ZhCn) => "必须与签署成员账户上的姓名（display_name）一致".into(),
+        ("not_the_signers_title", Locale::En) => {
+            "must be the signing member's title as on record in the group".into()
+        }
+        ("not_the_signers_title", Locale::ZhCn) => "必须与签署成员在集团中登记的职务一致".into(),
         ("must_accept", Locale::En) => "must be true to sign".into(),
         ("must_accept", Locale::ZhCn) => "必须为 true 才能签署".into(),
         ("not_a_reviewer_of_city", Locale::En) => {

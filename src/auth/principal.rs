@@ -16,8 +16,9 @@ use uuid::Uuid;
 
 use super::Authenticator;
 use super::jwt::SubjectKind;
-use crate::db::{DbConnection, api_clients, dealer_groups, users};
+use crate::db::{DbConnection, api_clients, users};
 use crate::domain::account::Role;
+use crate::domain::member::MemberRole;
 use crate::domain::scope::Scope;
 use crate::domain::sessions;
 use crate::error::AppError;
@@ -33,8 +34,8 @@ pub struct UserPrincipal {
     pub email_verified: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub dealer_group_id: Option<Uuid>,
-    /// Whether the caller owns its group (and so acts for it), not only belongs to it.
-    pub owns_group: bool,
+    /// The caller's role in `dealer_group_id` (set exactly when it is).
+    pub group_role: Option<MemberRole>,
     /// The cities a reviewer reviews (empty for everyone else).
     pub cities: Vec<String>,
     /// Access tokens issued before this are refused (`domain::sessions`): a password reset, a
@@ -44,9 +45,14 @@ pub struct UserPrincipal {
 }
 
 impl UserPrincipal {
-    /// The group the caller owns, if any.
-    pub fn owned_group(&self) -> Option<Uuid> {
-        self.dealer_group_id.filter(|_| self.owns_group)
+    /// The caller's group and its role there, if it is a member of one.
+    pub fn membership(&self) -> Option<(Uuid, MemberRole)> {
+        self.dealer_group_id.zip(self.group_role)
+    }
+
+    /// Whether the caller is an owner of group `id`.
+    pub fn owns(&self, id: Uuid) -> bool {
+        self.membership() == Some((id, MemberRole::Owner))
     }
 }
 
@@ -93,12 +99,6 @@ fn confirm(
                     Role::Reviewer => users::city_codes(conn, u.id)?,
                     _ => Vec::new(),
                 };
-                let owns_group = match u.dealer_group_id {
-                    Some(group) => {
-                        dealer_groups::find(conn, group)?.is_some_and(|g| g.owner_id == u.id)
-                    }
-                    None => false,
-                };
                 Some(Principal::User(UserPrincipal {
                     id: u.id,
                     email: u.email,
@@ -108,7 +108,7 @@ fn confirm(
                     email_verified: u.email_verified_at.is_some(),
                     created_at: u.created_at,
                     dealer_group_id: u.dealer_group_id,
-                    owns_group,
+                    group_role: u.group_role,
                     cities,
                     sessions_valid_after: u.sessions_valid_after,
                 }))

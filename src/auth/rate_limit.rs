@@ -1,8 +1,9 @@
 //! Rate limits of the endpoints that guess-work attacks aim at (login, register, password reset,
 //! the token endpoint) or that send mail (those and the verification e-mail's resending): per
 //! client address and per account; of integrator clients' API use; of the eligibility
-//! preview, which costs an evaluation per call, per caller; and of posting messages, each of
-//! which mails the other side, per caller.
+//! preview, which costs an evaluation per call, per caller; of posting messages, each of which
+//! mails the other side, per caller; of invitations into a dealer group, which mail, per group;
+//! and of attempts to accept one, per caller.
 //! Guessing a password or a client secret is limited per account *and* address, so that someone
 //! guessing from elsewhere does not lock the owner out at their own address. Limits live in each
 //! process's memory; behind a load balancer each replica counts on its own, which bounds an
@@ -67,7 +68,21 @@ pub struct AuthRateLimits {
     by_client: Keyed<uuid::Uuid>,
     previews: Keyed<uuid::Uuid>,
     messages: Keyed<uuid::Uuid>,
+    invitations: Keyed<uuid::Uuid>,
+    acceptances: Keyed<uuid::Uuid>,
     clock: DefaultClock,
+}
+
+/// Invitations into one dealer group an hour: each mails an address the group names, so a
+/// group cannot be used to send mail at will. Inviting a team of a dozen fits.
+pub const INVITATIONS_PER_GROUP_PER_HOUR: u32 = 20;
+
+/// Attempts to accept an invitation an hour per caller: a token is 256 random bits, so this
+/// stops nobody who has the link and everybody who guesses.
+pub const ACCEPTANCES_PER_HOUR: u32 = 10;
+
+fn per_hour(n: u32) -> Quota {
+    Quota::per_hour(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
 }
 
 /// Eligibility previews a minute per caller. Each one evaluates the rules afresh; a form that
@@ -124,6 +139,10 @@ impl AuthRateLimits {
                 .with_middleware::<StateInformationMiddleware>(),
             messages: RateLimiter::keyed(per_ten_minutes(MESSAGES_PER_TEN_MINUTES))
                 .with_middleware::<StateInformationMiddleware>(),
+            invitations: RateLimiter::keyed(per_hour(INVITATIONS_PER_GROUP_PER_HOUR))
+                .with_middleware::<StateInformationMiddleware>(),
+            acceptances: RateLimiter::keyed(per_hour(ACCEPTANCES_PER_HOUR))
+                .with_middleware::<StateInformationMiddleware>(),
             clock: DefaultClock::default(),
         }
     }
@@ -164,6 +183,16 @@ impl AuthRateLimits {
         check(&self.messages, &author, &self.clock)
     }
 
+    /// Counts one invitation into dealer group `group`.
+    pub fn check_invitation(&self, group: uuid::Uuid) -> Result<RateLimitStatus, AppError> {
+        check(&self.invitations, &group, &self.clock)
+    }
+
+    /// Counts one attempt by `caller` to accept an invitation.
+    pub fn check_acceptance(&self, caller: uuid::Uuid) -> Result<RateLimitStatus, AppError> {
+        check(&self.acceptances, &caller, &self.clock)
+    }
+
     /// Drops the state of keys that are back to full capacity; run now and then.
     pub fn forget_idle(&self) {
         self.by_address.retain_recent();
@@ -171,11 +200,15 @@ impl AuthRateLimits {
         self.by_client.retain_recent();
         self.previews.retain_recent();
         self.messages.retain_recent();
+        self.invitations.retain_recent();
+        self.acceptances.retain_recent();
         self.by_address.shrink_to_fit();
         self.by_account.shrink_to_fit();
         self.by_client.shrink_to_fit();
         self.previews.shrink_to_fit();
         self.messages.shrink_to_fit();
+        self.invitations.shrink_to_fit();
+        self.acceptances.shrink_to_fit();
     }
 }
 

@@ -5,10 +5,11 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
-use super::schema::{applications, dealer_groups, users};
+use super::schema::{applications, dealer_groups};
 use crate::domain::dealer_group::{
     MatchKeys, Parent, Profile, ProvincePresence, RankClaim, RankVerifiedVia, place, stored_place,
 };
+use crate::domain::member::MemberRole;
 use crate::error::{AppError, ProblemCode};
 
 diesel::define_sql_function!(
@@ -236,7 +237,8 @@ impl ProfileColumns {
     }
 }
 
-/// Stores a new group owned by `owner_id` and makes the owner its member.
+/// Stores a new group founded by `owner_id` and makes the founder its first owner (409
+/// `already_in_group` if the account joined a group meanwhile).
 /// A USCC already registered is `409 uscc_taken`.
 pub fn insert(
     conn: &mut DbConnection,
@@ -259,9 +261,9 @@ pub fn insert(
         ))
         .execute(conn)
         .map_err(uscc_conflict)?;
-    diesel::update(users::table.find(owner_id.to_string()))
-        .set(users::dealer_group_id.eq(id.to_string()))
-        .execute(conn)?;
+    if !super::members::join(conn, owner_id, id, MemberRole::Owner, None, now.and_utc())? {
+        return Err(AppError::Conflict(ProblemCode::AlreadyInGroup));
+    }
     Ok(())
 }
 

@@ -34,6 +34,26 @@ diesel::table! {
         sessions_valid_after -> Nullable<Timestamp>,
         daily_digest -> Bool,
         digest_sent_on -> Nullable<Date>,
+        group_role -> Nullable<Text>,
+        group_title -> Nullable<Text>,
+        group_joined_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    group_invitations (id) {
+        id -> Text,
+        dealer_group_id -> Text,
+        email -> Text,
+        role -> Text,
+        title -> Nullable<Text>,
+        token_hash -> Text,
+        invited_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
     }
 }
 
@@ -457,6 +477,7 @@ diesel::joinable!(internal_notes -> users (author_id));
 diesel::allow_tables_to_appear_in_same_query!(
     cities,
     users,
+    group_invitations,
     user_cities,
     refresh_tokens,
     one_time_tokens,

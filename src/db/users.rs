@@ -7,13 +7,14 @@ use uuid::Uuid;
 use super::DbConnection;
 use super::schema::{application_assignees, user_cities, users};
 use crate::domain::account::Role;
+use crate::domain::member::MemberRole;
 use crate::domain::sessions;
 use crate::error::{AppError, ProblemCode};
 use crate::i18n::Locale;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = users)]
-struct UserRow {
+pub(super) struct UserRow {
     id: String,
     email: String,
     password_hash: Option<String>,
@@ -28,6 +29,9 @@ struct UserRow {
     dealer_group_id: Option<String>,
     sessions_valid_after: Option<NaiveDateTime>,
     daily_digest: bool,
+    group_role: Option<String>,
+    group_title: Option<String>,
+    group_joined_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +49,12 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
     /// The dealer group this user belongs to (applicants).
     pub dealer_group_id: Option<Uuid>,
+    /// The member's role in `dealer_group_id` (set exactly when it is).
+    pub group_role: Option<MemberRole>,
+    /// The member's job title in the group, if on record.
+    pub group_title: Option<String>,
+    /// When the member joined the group.
+    pub group_joined_at: Option<DateTime<Utc>>,
     /// Access tokens issued before this are refused (see `domain::sessions`); None: never ended.
     pub sessions_valid_after: Option<DateTime<Utc>>,
     /// Staff: whether the daily digest of what waits on them is sent (`workflow::digest`).
@@ -75,6 +85,14 @@ impl TryFrom<UserRow> for User {
                 .map_err(|_| corrupt("dealer group id"))?,
             sessions_valid_after: row.sessions_valid_after.map(|t| t.and_utc()),
             daily_digest: row.daily_digest,
+            group_role: row
+                .group_role
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(|_| corrupt("group role"))?,
+            group_title: row.group_title,
+            group_joined_at: row.group_joined_at.map(|t| t.and_utc()),
         })
     }
 }
@@ -407,20 +425,6 @@ pub fn city_reviewers(conn: &mut DbConnection, city: &str) -> Result<Vec<User>, 
             ),
         )
         .order((users::display_name.asc(), users::id.asc()))
-        .select(UserRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(User::try_from)
-        .collect()
-}
-
-/// The active accounts of dealer group `group_id` (its members): whom staff's messages about the
-/// group's applications reach.
-pub fn active_in_group(conn: &mut DbConnection, group_id: Uuid) -> Result<Vec<User>, AppError> {
-    users::table
-        .filter(users::dealer_group_id.eq(group_id.to_string()))
-        .filter(users::active.eq(true))
-        .order((users::created_at.asc(), users::id.asc()))
         .select(UserRow::as_select())
         .load(conn)?
         .into_iter()

@@ -38,11 +38,24 @@ pub enum EventAction {
     /// An admin confirmed that the group belongs to its parent (recorded on each of its
     /// applications).
     VerifyAffiliation,
+    /// An owner invited someone into the group (recorded on each of its applications, like
+    /// every change of the members).
+    InviteMember,
+    /// An owner took an invitation back.
+    RevokeInvitation,
+    /// Someone accepted an invitation and joined the group.
+    JoinGroup,
+    /// An owner changed a member's role or title.
+    ChangeMember,
+    /// An owner took a member out of the group.
+    RemoveMember,
+    /// A member left the group.
+    LeaveGroup,
 }
 
 impl EventAction {
     /// The changes beside the workflow's moves.
-    const BESIDE: [EventAction; 11] = [
+    const BESIDE: [EventAction; 17] = [
         Self::Create,
         Self::Assign,
         Self::CompleteTask,
@@ -54,6 +67,12 @@ impl EventAction {
         Self::ApproveIdentityChange,
         Self::RejectIdentityChange,
         Self::VerifyAffiliation,
+        Self::InviteMember,
+        Self::RevokeInvitation,
+        Self::JoinGroup,
+        Self::ChangeMember,
+        Self::RemoveMember,
+        Self::LeaveGroup,
     ];
 
     /// Every action an event may record: the moves, then the changes beside them.
@@ -83,7 +102,13 @@ impl EventAction {
             | Self::RequestIdentityChange
             | Self::ApproveIdentityChange
             | Self::RejectIdentityChange
-            | Self::VerifyAffiliation => true,
+            | Self::VerifyAffiliation
+            | Self::InviteMember
+            | Self::RevokeInvitation
+            | Self::JoinGroup
+            | Self::ChangeMember
+            | Self::RemoveMember
+            | Self::LeaveGroup => true,
         }
     }
 
@@ -125,6 +150,13 @@ impl EventAction {
             | Self::RequestIdentityChange
             | Self::ApproveIdentityChange
             | Self::RejectIdentityChange => true,
+            // Who joined, left or does what in the group: the members' own business.
+            Self::InviteMember
+            | Self::RevokeInvitation
+            | Self::JoinGroup
+            | Self::ChangeMember
+            | Self::RemoveMember
+            | Self::LeaveGroup => true,
             // What the admin checked is staff's business; that it was confirmed is not.
             Self::Assign | Self::VerifyAffiliation => false,
         }
@@ -163,6 +195,12 @@ impl EventAction {
             Self::ApproveIdentityChange => ("Identity change approved", "主体信息变更已批准"),
             Self::RejectIdentityChange => ("Identity change rejected", "主体信息变更被驳回"),
             Self::VerifyAffiliation => ("Parent company confirmed", "母公司关系已确认"),
+            Self::InviteMember => ("Member invited", "邀请成员"),
+            Self::RevokeInvitation => ("Invitation withdrawn", "撤回成员邀请"),
+            Self::JoinGroup => ("Member joined", "成员加入"),
+            Self::ChangeMember => ("Member's role changed", "变更成员角色"),
+            Self::RemoveMember => ("Member removed", "移除成员"),
+            Self::LeaveGroup => ("Member left", "成员退出"),
         };
         locale.pick(en, zh)
     }
@@ -181,6 +219,12 @@ impl EventAction {
             Self::ApproveIdentityChange => "approve_identity_change",
             Self::RejectIdentityChange => "reject_identity_change",
             Self::VerifyAffiliation => "verify_affiliation",
+            Self::InviteMember => "invite_member",
+            Self::RevokeInvitation => "revoke_invitation",
+            Self::JoinGroup => "join_group",
+            Self::ChangeMember => "change_member",
+            Self::RemoveMember => "remove_member",
+            Self::LeaveGroup => "leave_group",
         }
     }
 }
@@ -208,9 +252,27 @@ impl ActorRole {
         Self::Maker,
     ];
 
+    /// The role an audit event stores (`Actor::as_str`), read back.
+    pub fn stored(text: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .filter(|role| *role != Self::Maker)
+            .find(|role| Self::of_stored(*role) == text)
+    }
+
+    fn of_stored(self) -> &'static str {
+        match self {
+            Self::Applicant => "applicant",
+            Self::Reviewer => "reviewer",
+            Self::Admin => "admin",
+            Self::System => "system",
+            Self::Maker => "maker",
+        }
+    }
+
     pub fn of(actor: Actor) -> Self {
         match actor {
-            Actor::ApplicantOwner => Self::Applicant,
+            Actor::Applicant(_) => Self::Applicant,
             Actor::Reviewer => Self::Reviewer,
             Actor::Admin => Self::Admin,
             Actor::System => Self::System,
@@ -278,7 +340,13 @@ mod tests {
                 "request_identity_change",
                 "approve_identity_change",
                 "reject_identity_change",
-                "verify_affiliation"
+                "verify_affiliation",
+                "invite_member",
+                "revoke_invitation",
+                "join_group",
+                "change_member",
+                "remove_member",
+                "leave_group"
             ]
         );
     }
@@ -304,5 +372,16 @@ mod tests {
         assert!(EventAction::Move(Action::Terminate).reason_seen_by_applicants());
         assert_eq!(ActorRole::of(Actor::Reviewer).public(), ActorRole::Maker);
         assert_eq!(ActorRole::of(Actor::System).public(), ActorRole::System);
+    }
+
+    #[test]
+    fn stored_roles_read_back() {
+        for actor in Actor::ALL {
+            assert_eq!(
+                ActorRole::stored(actor.as_str()),
+                Some(ActorRole::of(actor))
+            );
+        }
+        assert_eq!(ActorRole::stored("maker"), None);
     }
 }

@@ -94,18 +94,18 @@ pub const REMINDER_DAYS: i64 = 3;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskOwner {
-    /// The dealer group (its owner marks the task done).
+    /// The dealer group (any of its members marks the task done).
     Partner,
     /// The maker's recruitment staff.
     Maker,
 }
 
 impl TaskOwner {
-    /// Whether `actor` is on this side: the group's owner for `partner` tasks, the maker's
+    /// Whether `actor` is on this side: the group's members for `partner` tasks, the maker's
     /// staff (admins and the city's reviewers) for `maker` tasks.
     pub fn is_done_by(self, actor: Actor) -> bool {
         match self {
-            Self::Partner => actor == Actor::ApplicantOwner,
+            Self::Partner => matches!(actor, Actor::Applicant(_)),
             Self::Maker => matches!(actor, Actor::Admin | Actor::Reviewer),
         }
     }
@@ -205,6 +205,7 @@ impl ChecklistItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::member::MemberRole;
 
     #[test]
     fn the_checklist_runs_in_due_order_with_unique_codes() {
@@ -224,9 +225,9 @@ mod tests {
             ChecklistItem::find(code).map_or("", |item| item.title(locale))
         });
         crate::i18n::assert_own_words(&LoiStatus::ALL, LoiStatus::label);
-        assert!(TaskOwner::Partner.is_done_by(Actor::ApplicantOwner));
+        assert!(TaskOwner::Partner.is_done_by(Actor::Applicant(MemberRole::Editor)));
         assert!(!TaskOwner::Partner.is_done_by(Actor::Admin));
         assert!(TaskOwner::Maker.is_done_by(Actor::Reviewer));
-        assert!(!TaskOwner::Maker.is_done_by(Actor::ApplicantOwner));
+        assert!(!TaskOwner::Maker.is_done_by(Actor::Applicant(MemberRole::Owner)));
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::account::UnknownValue;
+use super::member::MemberRole;
 use super::scope::Scope;
 use crate::i18n::Locale;
 
@@ -212,7 +213,7 @@ pub enum Action {
     StartReview,
     /// Staff ask the applicant for more information (`message`).
     RequestInfo,
-    /// The owner answers a request for information.
+    /// A member answers a request for information.
     Resubmit,
     /// Staff put the application on the shortlist.
     Shortlist,
@@ -224,7 +225,8 @@ pub enum Action {
     Withdraw,
     /// An admin offers a letter of intent (`loi` terms).
     OfferLoi,
-    /// The owner signs the letter of intent (only through `POST .../loi/signature`).
+    /// An owner or a signatory signs the letter of intent (only through
+    /// `POST .../loi/signature`).
     SignLoi,
     /// The owner declines the letter of intent.
     DeclineLoi,
@@ -291,8 +293,8 @@ impl fmt::Display for Action {
 /// Who acts, as far as the workflow cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Actor {
-    /// The member of the applying group who owns it.
-    ApplicantOwner,
+    /// A member of the applying group, in its role there.
+    Applicant(MemberRole),
     /// A reviewer of the application's city.
     Reviewer,
     Admin,
@@ -301,21 +303,20 @@ pub enum Actor {
 }
 
 impl Actor {
-    pub const ALL: [Actor; 4] = [
-        Self::ApplicantOwner,
+    pub const ALL: [Actor; 6] = [
+        Self::Applicant(MemberRole::Owner),
+        Self::Applicant(MemberRole::Editor),
+        Self::Applicant(MemberRole::Signatory),
         Self::Reviewer,
         Self::Admin,
         Self::System,
     ];
 
-    /// The actor stored as `as_str` (an audit event's `actor_role`).
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|actor| actor.as_str() == text)
-    }
-
+    /// The actor as an audit event stores it (`actor_role`): a member of the group is
+    /// `applicant`, whatever its role.
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::ApplicantOwner => "applicant",
+            Self::Applicant(_) => "applicant",
             Self::Reviewer => "reviewer",
             Self::Admin => "admin",
             Self::System => "system",
@@ -324,7 +325,9 @@ impl Actor {
 
     fn describe(self) -> &'static str {
         match self {
-            Self::ApplicantOwner => "applicant owner",
+            Self::Applicant(MemberRole::Owner) => "the group's owners",
+            Self::Applicant(MemberRole::Editor) => "editors",
+            Self::Applicant(MemberRole::Signatory) => "signatories",
             Self::Reviewer => "reviewer of the city",
             Self::Admin => "admin",
             Self::System => "the system",
@@ -360,6 +363,10 @@ pub enum Guard {
     /// The move comes with the applicant's signature of the document's hash (only the signature
     /// operation supplies it; 409 `document_hash_mismatch` when the hash is not the document's).
     SignatureMatches,
+    /// The signature names the signing member: its display name and, when one is on record,
+    /// its title (422 on `signer_name` / `signer_title`; only the signature operation supplies
+    /// them).
+    SignerIsMember,
     /// The letter of intent has not run out (409 `loi_expired`).
     LoiOpen,
     /// The letter of intent has run out (the system's check).
@@ -379,6 +386,7 @@ impl Guard {
             | Self::TerminationCodeGiven
             | Self::ReasonGiven
             | Self::LoiTermsGiven
+            | Self::SignerIsMember
             | Self::SignatureMatches => true,
             Self::EmailVerified
             | Self::CityAccepting
@@ -411,6 +419,9 @@ impl Guard {
             }
             Self::SignatureMatches => {
                 "only via `POST .../loi/signature`, with the document's SHA-256 (`document_hash_mismatch`)"
+            }
+            Self::SignerIsMember => {
+                "`signer_name` is the signing member's display name and `signer_title` its title when one is on record (422)"
             }
             Self::LoiOpen => "the letter has not expired (`loi_expired`)",
             Self::LoiPastExpiry => "`expires_at` has passed",
@@ -490,7 +501,7 @@ pub enum Effect {
     EvaluateEligibility,
     /// Assigns the caller when nobody is assigned yet.
     AssignCaller,
-    /// E-mails the group's owner, in the owner's language.
+    /// E-mails every active member of the group, each in its own language.
     EmailApplicant,
     /// E-mails the assigned reviewers.
     EmailAssignees,
@@ -515,7 +526,7 @@ impl Effect {
             Self::Announce(event) => return format!("webhook `{}`", event.as_str()),
             Self::EvaluateEligibility => "eligibility evaluated and stored",
             Self::AssignCaller => "assigns the caller if nobody is assigned",
-            Self::EmailApplicant => "e-mails the applicant",
+            Self::EmailApplicant => "e-mails the group's members",
             Self::EmailAssignees => "e-mails the assigned reviewers",
             Self::EmailReviewers => {
                 "e-mails the city's reviewers (the assignees where there are any)"
@@ -540,8 +551,20 @@ pub struct Transition {
 }
 
 const STAFF: &[Actor] = &[Actor::Reviewer, Actor::Admin];
-const OWNER: &[Actor] = &[Actor::ApplicantOwner];
 const ADMIN: &[Actor] = &[Actor::Admin];
+/// The group's owners: what commits the group (submitting, withdrawing, declining a letter).
+pub const OWNER: &[Actor] = &[Actor::Applicant(MemberRole::Owner)];
+/// Every member of the group: what prepares an application (drafts, documents, answers).
+pub const MEMBERS: &[Actor] = &[
+    Actor::Applicant(MemberRole::Owner),
+    Actor::Applicant(MemberRole::Editor),
+    Actor::Applicant(MemberRole::Signatory),
+];
+/// The members who may sign for the group: owners and signatories.
+pub const SIGNERS: &[Actor] = &[
+    Actor::Applicant(MemberRole::Owner),
+    Actor::Applicant(MemberRole::Signatory),
+];
 
 /// The workflow. Nothing else decides which action may happen when, by whom, on what condition.
 pub const TRANSITIONS: &[Transition] = &[
@@ -578,7 +601,7 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Resubmit,
         from: &[Status::InfoRequested],
         to: Status::UnderReview,
-        actors: OWNER,
+        actors: MEMBERS,
         guards: &[Guard::Complete],
         effects: &[Effect::EvaluateEligibility, Effect::EmailReviewers],
     },
@@ -646,8 +669,12 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::SignLoi,
         from: &[Status::LoiOffered],
         to: Status::LoiSigned,
-        actors: OWNER,
-        guards: &[Guard::SignatureMatches, Guard::LoiOpen],
+        actors: SIGNERS,
+        guards: &[
+            Guard::SignerIsMember,
+            Guard::SignatureMatches,
+            Guard::LoiOpen,
+        ],
         effects: &[
             Effect::RecordSignature,
             Effect::EmailApplicant,
@@ -790,6 +817,10 @@ pub fn table_markdown() -> String {
 mod tests {
     use super::*;
 
+    const OWNER_MEMBER: Actor = Actor::Applicant(MemberRole::Owner);
+    const EDITOR: Actor = Actor::Applicant(MemberRole::Editor);
+    const SIGNATORY: Actor = Actor::Applicant(MemberRole::Signatory);
+
     fn allowed_actions(status: Status, actor: Actor) -> Vec<Action> {
         offered(status, actor).map(|t| t.action).collect()
     }
@@ -871,7 +902,7 @@ mod tests {
     #[test]
     fn the_table_decides_who_may_do_what_when() {
         assert_eq!(
-            next(Status::Draft, Action::Submit, Actor::ApplicantOwner),
+            next(Status::Draft, Action::Submit, OWNER_MEMBER),
             Ok(Status::Submitted)
         );
         assert_eq!(
@@ -879,19 +910,19 @@ mod tests {
             Err(Refusal::NotYours)
         );
         assert_eq!(
-            next(Status::Submitted, Action::Submit, Actor::ApplicantOwner),
+            next(Status::Submitted, Action::Submit, OWNER_MEMBER),
             Err(Refusal::NotNow)
         );
         assert_eq!(
-            next(Status::LoiOffered, Action::Withdraw, Actor::ApplicantOwner),
+            next(Status::LoiOffered, Action::Withdraw, OWNER_MEMBER),
             Ok(Status::Withdrawn)
         );
         assert_eq!(
-            next(Status::LoiSigned, Action::Withdraw, Actor::ApplicantOwner),
+            next(Status::LoiSigned, Action::Withdraw, OWNER_MEMBER),
             Err(Refusal::NotNow)
         );
         assert_eq!(
-            allowed_actions(Status::Draft, Actor::ApplicantOwner),
+            allowed_actions(Status::Draft, OWNER_MEMBER),
             [Action::Submit, Action::Withdraw]
         );
         assert!(allowed_actions(Status::Draft, Actor::Reviewer).is_empty());
@@ -904,10 +935,7 @@ mod tests {
             Err(Refusal::NotYours)
         );
         for status in Status::ALL.into_iter().filter(|s| s.is_terminal()) {
-            assert!(
-                allowed_actions(status, Actor::ApplicantOwner).is_empty(),
-                "{status}"
-            );
+            assert!(allowed_actions(status, OWNER_MEMBER).is_empty(), "{status}");
             let admin = allowed_actions(status, Actor::Admin);
             assert!(
                 admin.is_empty() || admin == [Action::Reopen] || admin == [Action::Terminate],
@@ -920,11 +948,7 @@ mod tests {
             Ok(Status::LoiRescinded)
         );
         assert_eq!(
-            next(
-                Status::LoiOffered,
-                Action::RescindLoi,
-                Actor::ApplicantOwner
-            ),
+            next(Status::LoiOffered, Action::RescindLoi, OWNER_MEMBER),
             Err(Refusal::NotYours)
         );
         for from in [Status::LoiSigned, Status::Onboarding, Status::Active] {
@@ -985,10 +1009,41 @@ mod tests {
             .collect();
         assert!(!waiting.contains(&Guard::EmailVerified));
         assert!(waiting.contains(&Guard::ReasonCodeGiven));
-        for actor in Actor::ALL {
-            assert_eq!(Actor::parse(actor.as_str()), Some(actor));
+        assert!(waiting.contains(&Guard::SignerIsMember));
+    }
+
+    /// The decided matrix: owners commit the group, editors prepare, signatories also sign.
+    #[test]
+    fn members_act_by_their_role() {
+        assert_eq!(allowed_actions(Status::Draft, EDITOR), []);
+        assert_eq!(allowed_actions(Status::Draft, SIGNATORY), []);
+        assert_eq!(
+            allowed_actions(Status::InfoRequested, EDITOR),
+            [Action::Resubmit]
+        );
+        assert_eq!(
+            allowed_actions(Status::InfoRequested, OWNER_MEMBER),
+            [Action::Resubmit, Action::Withdraw]
+        );
+        assert_eq!(allowed_actions(Status::LoiOffered, EDITOR), []);
+        assert_eq!(
+            allowed_actions(Status::LoiOffered, SIGNATORY),
+            [Action::SignLoi]
+        );
+        assert_eq!(
+            allowed_actions(Status::LoiOffered, OWNER_MEMBER),
+            [Action::Withdraw, Action::SignLoi, Action::DeclineLoi]
+        );
+        assert_eq!(
+            next(Status::Draft, Action::Submit, EDITOR),
+            Err(Refusal::NotYours)
+        );
+        for actor in [OWNER_MEMBER, EDITOR, SIGNATORY] {
+            assert_eq!(actor.as_str(), "applicant");
         }
-        assert_eq!(Actor::parse("maker"), None);
+        assert!(table_markdown().contains(
+            "| `sign_loi` | loi_offered | loi_signed | the group's owners, signatories |"
+        ));
     }
 
     #[test]

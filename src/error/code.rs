@@ -48,6 +48,13 @@ pub enum ProblemCode {
     IdentityChangePending,
     IdentityChangeDecided,
     NoParent,
+    AlreadyMember,
+    LastOwner,
+    InvitationExpired,
+    InvitationRevoked,
+    InvitationUsed,
+    InvitationNotYours,
+    EmailUnverified,
     QuotaFull,
     DocumentHashMismatch,
     LoiExpired,
@@ -359,6 +366,64 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
             ),
             ("未填写母公司", "该集团未填写母公司，没有可确认的关联关系。"),
         ),
+        ProblemCode::AlreadyMember => (
+            (
+                "Already a member",
+                "The person with this e-mail address is a member of the group already.",
+            ),
+            ("已是成员", "使用该电子邮件地址的人已是本集团成员。"),
+        ),
+        ProblemCode::LastOwner => (
+            (
+                "Last owner",
+                "A group keeps at least one owner: make another member an owner first.",
+            ),
+            (
+                "最后一位所有者",
+                "集团至少需要一位所有者，请先将其他成员设为所有者。",
+            ),
+        ),
+        ProblemCode::InvitationExpired => (
+            (
+                "Invitation expired",
+                "The invitation is no longer valid; ask the group's owner for a new one.",
+            ),
+            ("邀请已过期", "该邀请已失效，请联系集团所有者重新邀请。"),
+        ),
+        ProblemCode::InvitationRevoked => (
+            (
+                "Invitation withdrawn",
+                "The group's owner withdrew or replaced this invitation.",
+            ),
+            ("邀请已撤回", "集团所有者已撤回或替换了该邀请。"),
+        ),
+        ProblemCode::InvitationUsed => (
+            (
+                "Invitation already accepted",
+                "This invitation has been accepted already; it works once.",
+            ),
+            ("邀请已被接受", "该邀请已被接受，只能使用一次。"),
+        ),
+        ProblemCode::InvitationNotYours => (
+            (
+                "Invitation for another address",
+                "The invitation was sent to another e-mail address; sign in with the account of the address it was sent to.",
+            ),
+            (
+                "邀请对象不是您",
+                "该邀请发送给了其他电子邮件地址，请使用收到邀请的邮箱所对应的账户登录。",
+            ),
+        ),
+        ProblemCode::EmailUnverified => (
+            (
+                "Confirm your e-mail address first",
+                "Confirm your e-mail address by the link we sent before joining a group.",
+            ),
+            (
+                "请先验证电子邮件地址",
+                "加入集团前，请先通过我们发送的链接验证您的电子邮件地址。",
+            ),
+        ),
         ProblemCode::QuotaFull => (
             (
                 "Quota full",
@@ -532,6 +597,13 @@ mod tests {
                 "identity_change_pending",
                 "identity_change_decided",
                 "no_parent",
+                "already_member",
+                "last_owner",
+                "invitation_expired",
+                "invitation_revoked",
+                "invitation_used",
+                "invitation_not_yours",
+                "email_unverified",
                 "quota_full",
                 "document_hash_mismatch",
                 "loi_expired",

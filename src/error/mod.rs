@@ -80,6 +80,9 @@ pub enum AppError {
     TooLarge(ProblemCode),
     #[error("not found")]
     NotFound,
+    /// 410: the resource existed and is gone for good; the code says how.
+    #[error("gone ({0})")]
+    Gone(ProblemCode),
     #[error("method not allowed")]
     MethodNotAllowed,
     /// The request is at odds with the state of the resource; the code says which rule.
@@ -125,6 +128,7 @@ impl AppError {
             Self::Refused(code) => Self::Refused(*code),
             Self::TooLarge(code) => Self::TooLarge(*code),
             Self::NotFound => Self::NotFound,
+            Self::Gone(code) => Self::Gone(*code),
             Self::MethodNotAllowed => Self::MethodNotAllowed,
             Self::Conflict(code) => Self::Conflict(*code),
             Self::InvalidTransition { allowed, blocked } => Self::InvalidTransition {
@@ -155,6 +159,7 @@ impl AppError {
             Self::BadRequest(code)
             | Self::Conflict(code)
             | Self::Refused(code)
+            | Self::Gone(code)
             | Self::TooLarge(code) => *code,
             Self::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
             Self::PayloadTooLarge => ProblemCode::PayloadTooLarge,
@@ -258,6 +263,7 @@ impl ResponseError for AppError {
             Self::InvalidToken => StatusCode::BAD_REQUEST,
             Self::Forbidden | Self::Refused(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Gone(_) => StatusCode::GONE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) | Self::InvalidTransition { .. } => StatusCode::CONFLICT,
             Self::VersionMismatch => StatusCode::PRECONDITION_FAILED,

@@ -1,5 +1,5 @@
 //! The pages the links in e-mails open (`/verify-email?token=`, `/reset-password?token=`,
-//! `/applications/{id}`), until the web front end serves them: small static pages that call the
+//! `/accept-invitation?token=`, `/applications/{id}`), until the web front end serves them: small static pages that call the
 //! public API from the browser. They are not API operations, so they stay out of the OpenAPI
 //! document; `startup` tells the 405 fallback about their paths (`PATHS`).
 //!
@@ -26,7 +26,7 @@ struct Page {
 
 /// Every page and what the pages load. The pages refer to their files by relative URLs, so that
 /// they also work under a path prefix.
-const PAGES: [Page; 8] = [
+const PAGES: [Page; 10] = [
     Page {
         path: "/verify-email",
         content_type: HTML,
@@ -36,6 +36,11 @@ const PAGES: [Page; 8] = [
         path: "/reset-password",
         content_type: HTML,
         body: include_str!("pages/reset-password.html"),
+    },
+    Page {
+        path: "/accept-invitation",
+        content_type: HTML,
+        body: include_str!("pages/accept-invitation.html"),
     },
     // Only ids shaped like a UUID: other paths stay 404, as in the API.
     Page {
@@ -62,6 +67,11 @@ const PAGES: [Page; 8] = [
         path: "/pages/reset-password.js",
         content_type: SCRIPT,
         body: include_str!("pages/reset-password.js"),
+    },
+    Page {
+        path: "/pages/accept-invitation.js",
+        content_type: SCRIPT,
+        body: include_str!("pages/accept-invitation.js"),
     },
     Page {
         path: "/pages/application.js",
@@ -148,7 +158,8 @@ mod tests {
         for (page, script) in [
             ("/verify-email", "/pages/verify-email.js"),
             ("/reset-password", "/pages/reset-password.js"),
-            (PAGES[2].path, "/pages/application.js"),
+            (PAGES[3].path, "/pages/application.js"),
+            ("/accept-invitation", "/pages/accept-invitation.js"),
         ] {
             let zh = words(file(script), "\"zh-CN\"");
             let en = words(file(script), "en");

@@ -35,6 +35,7 @@ pub enum Button {
     OpenApplication,
     OpenGroup,
     OpenQueue,
+    JoinGroup,
 }
 
 impl Button {
@@ -52,6 +53,8 @@ impl Button {
             (Self::OpenGroup, Locale::ZhCn) => "查看集团资料",
             (Self::OpenQueue, Locale::En) => "Open my queue",
             (Self::OpenQueue, Locale::ZhCn) => "查看我的待审队列",
+            (Self::JoinGroup, Locale::En) => "Join the group",
+            (Self::JoinGroup, Locale::ZhCn) => "加入集团",
         }
     }
 }

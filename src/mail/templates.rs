@@ -11,6 +11,7 @@ use super::layout::{self, Button, Link, Section, languages};
 use crate::db::outbox::OutboxMail;
 use crate::domain::account::Role;
 use crate::domain::exit::TerminationReason;
+use crate::domain::member::MemberRole;
 use crate::domain::message::Side;
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::{Action, Status};
@@ -21,6 +22,8 @@ use crate::i18n::Locale;
 pub const VERIFY_EMAIL_HOURS: i64 = 48;
 pub const PASSWORD_RESET_HOURS: i64 = 2;
 pub const INVITATION_HOURS: i64 = 7 * 24;
+/// How long an invitation into a dealer group works.
+pub const GROUP_INVITATION_DAYS: i64 = 7;
 
 /// A mail as data: which template, with which parameters. It is queued in the transaction of the
 /// change that causes it and rendered by the mail worker when it is sent, outside any
@@ -41,6 +44,18 @@ pub enum Message {
         token: String,
         inviter: String,
         role: Role,
+    },
+    /// To someone an owner invites into a dealer group (an account's holder or not).
+    GroupInvitation {
+        /// The account's display name, or the address when it has none.
+        name: String,
+        token: String,
+        /// The inviting owner's display name.
+        inviter: String,
+        /// The group's legal name.
+        group: String,
+        role: MemberRole,
+        title: Option<String>,
     },
     /// To the applicant: the application is in.
     ApplicationSubmitted {
@@ -212,6 +227,7 @@ impl Message {
             Self::VerifyEmail { .. } => "verify_email.txt",
             Self::PasswordReset { .. } => "password_reset.txt",
             Self::StaffInvitation { .. } => "staff_invitation.txt",
+            Self::GroupInvitation { .. } => "group_invitation.txt",
             Self::ApplicationSubmitted { .. } => "application_submitted.txt",
             Self::InfoRequested { .. } => "info_requested.txt",
             Self::ApplicationRejected { .. } => "application_rejected.txt",
@@ -244,6 +260,10 @@ impl Message {
             Self::StaffInvitation { token, .. } => (
                 format!("{base}/reset-password?token={token}&invited=1"),
                 Button::SetPassword,
+            ),
+            Self::GroupInvitation { token, .. } => (
+                format!("{base}/accept-invitation?token={token}"),
+                Button::JoinGroup,
             ),
             Self::ApplicationSubmitted { mail }
             | Self::InfoRequested { mail, .. }
@@ -286,6 +306,18 @@ impl Message {
             } => context! {
                 name, inviter, link, hours => INVITATION_HOURS,
                 role => role_name(*role, locale),
+            },
+            Self::GroupInvitation {
+                name,
+                inviter,
+                group,
+                role,
+                title,
+                ..
+            } => context! {
+                name, inviter, group, title, link, days => GROUP_INVITATION_DAYS,
+                role => role.label(locale),
+                duties => member_duties(*role, locale),
             },
             Self::ApplicationSubmitted { mail }
             | Self::ApplicationReopened { mail }
@@ -422,6 +454,7 @@ impl MailComposer {
         template!(env, "verify_email.txt");
         template!(env, "password_reset.txt");
         template!(env, "staff_invitation.txt");
+        template!(env, "group_invitation.txt");
         template!(env, "application_submitted.txt");
         template!(env, "info_requested.txt");
         template!(env, "application_rejected.txt");
@@ -501,6 +534,28 @@ impl MailComposer {
             serde_json::from_str(message).map_err(|e| format!("{UNRENDERABLE}: {e}"))?;
         self.compose(&message, locale)
             .map_err(|e| format!("{UNRENDERABLE}: {e}"))
+    }
+}
+
+/// What a member in `role` does for the group, to end "you read the group's applications and …".
+fn member_duties(role: MemberRole, locale: Locale) -> &'static str {
+    match (role, locale) {
+        (MemberRole::Owner, Locale::En) => {
+            "act for it in everything: its profile, submitting and withdrawing applications, signing letters of intent and managing its members"
+        }
+        (MemberRole::Editor, Locale::En) => {
+            "prepare them: edit drafts, upload documents and answer requests for information"
+        }
+        (MemberRole::Signatory, Locale::En) => {
+            "prepare them (edit drafts, upload documents, answer requests for information) and sign letters of intent for it"
+        }
+        (MemberRole::Owner, Locale::ZhCn) => {
+            "全权代表集团：维护集团资料、提交和撤回申请、签署合作意向书并管理成员"
+        }
+        (MemberRole::Editor, Locale::ZhCn) => "准备申请：编辑草稿、上传文件并答复补充材料的要求",
+        (MemberRole::Signatory, Locale::ZhCn) => {
+            "准备申请（编辑草稿、上传文件、答复补充材料的要求），并代表集团签署合作意向书"
+        }
     }
 }
 
@@ -619,6 +674,20 @@ mod tests {
             mail: mail.clone(),
             reason: "The site lease fell through.".into(),
         });
+        for (role, title) in [
+            (MemberRole::Owner, None),
+            (MemberRole::Editor, None),
+            (MemberRole::Signatory, Some("总经理".to_owned())),
+        ] {
+            messages.push(Message::GroupInvitation {
+                name: "Li".into(),
+                token: "tok4".into(),
+                inviter: "Wang Fang".into(),
+                group: "江苏华东汽车销售服务集团有限公司".into(),
+                role,
+                title,
+            });
+        }
         for reason_code in TerminationReason::VARIANTS {
             messages.push(Message::PartnershipTerminated {
                 mail: mail.clone(),
@@ -769,6 +838,13 @@ mod tests {
         }
         // Every mail about an application links to it, and one about a group to the group.
         for message in &messages[3..] {
+            if let Message::GroupInvitation { .. } = message {
+                assert_eq!(
+                    message.link(BASE).url,
+                    "https://portal.example/app/accept-invitation?token=tok4"
+                );
+                continue;
+            }
             if let Message::IdentityChangeDecided { .. } = message {
                 assert_eq!(
                     message.link(BASE).url,

@@ -335,6 +335,17 @@ fn body_checks() -> Vec<(&'static str, Check)> {
                 .map(drop)
                 .map_err(|e| format!("{e:?}"))
         }),
+        ("invite_member", |v| {
+            let body = validated::<crate::domain::member::InvitationRequest>(v)?;
+            EmailAddress::parse(&body.email).ok_or("email")?;
+            Ok(())
+        }),
+        ("update_member", |v| {
+            validated::<crate::domain::member::MemberUpdate>(v).map(drop)
+        }),
+        ("accept_invitation", |v| {
+            validated::<dealer_groups::invitations::AcceptInvitationRequest>(v).map(drop)
+        }),
         ("verify_affiliation", |v| {
             validated::<dealer_groups::affiliation::VerifyAffiliationRequest>(v).map(drop)
         }),
@@ -363,7 +374,7 @@ fn lacking_words(
             Guard::ReasonGiven => !given(&body.reason),
             Guard::ReasonCodeGiven => body.reason_code.is_none(),
             Guard::LoiTermsGiven => body.loi.is_none(),
-            Guard::SignatureMatches => true,
+            Guard::SignatureMatches | Guard::SignerIsMember => true,
             _ => false,
         })
 }

@@ -11,6 +11,7 @@ use crate::db::DbConnection;
 use crate::db::applications::{self, Application, Visibility};
 use crate::domain::account::Role;
 use crate::domain::event::{ActorRole, EventAction};
+use crate::domain::member::MemberRole;
 use crate::domain::scope::Scope;
 use crate::domain::workflow::{Actor, Status};
 use crate::error::AppError;
@@ -23,8 +24,8 @@ pub struct Access {
     pub user_id: Option<Uuid>,
     pub visibility: Visibility,
     pub applicant: bool,
-    /// The group the caller owns, if any.
-    pub owns_group: Option<Uuid>,
+    /// The caller's group and its role there, if it is a member of one.
+    pub membership: Option<(Uuid, MemberRole)>,
     pub role: Option<Role>,
     pub cities: Vec<String>,
     pub locale: Locale,
@@ -43,7 +44,7 @@ impl Access {
                     user_id: None,
                     visibility: Visibility::All,
                     applicant: false,
-                    owns_group: None,
+                    membership: None,
                     role: None,
                     cities: Vec::new(),
                     locale: locale.unwrap_or(Locale::En),
@@ -62,7 +63,7 @@ impl Access {
                     user_id: Some(user.id),
                     visibility,
                     applicant: user.role == Role::Applicant,
-                    owns_group: user.owned_group(),
+                    membership: user.membership(),
                     role: Some(user.role),
                     cities: user.cities.clone(),
                     locale: locale.unwrap_or(user.locale),
@@ -134,8 +135,10 @@ impl Access {
                 .cities
                 .contains(&application.city_code)
                 .then_some(Actor::Reviewer),
-            Role::Applicant => (self.owns_group == Some(application.dealer_group_id))
-                .then_some(Actor::ApplicantOwner),
+            Role::Applicant => self
+                .membership
+                .filter(|(group, _)| *group == application.dealer_group_id)
+                .map(|(_, role)| Actor::Applicant(role)),
         }
     }
 
@@ -144,13 +147,12 @@ impl Access {
         self.actor_for(application).ok_or(AppError::Forbidden)
     }
 
-    /// 403 unless the caller acts on `application` as `actor`.
-    pub fn require(&self, application: &Application, actor: Actor) -> Result<(), AppError> {
-        if self.actor_for(application) == Some(actor) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
+    /// As whom the caller acts on `application`, if as one of `actors` (a row constant of the
+    /// workflow table: `OWNER`, `MEMBERS`, `SIGNERS`); 403 otherwise.
+    pub fn require(&self, application: &Application, actors: &[Actor]) -> Result<Actor, AppError> {
+        self.actor_for(application)
+            .filter(|actor| actors.contains(actor))
+            .ok_or(AppError::Forbidden)
     }
 
     /// What the caller may do now with each of `applications`, and what a rule keeps it from,

@@ -1,6 +1,6 @@
 //! The documents of an application: attaching an uploaded file and removing one. The bytes live
 //! in the `DocumentStore` under their SHA-256, the rows in `db::documents`; only the group's
-//! owner changes them, and only while the application is editable.
+//! members change them, and only while the application is editable.
 
 use uuid::Uuid;
 
@@ -13,7 +13,7 @@ use crate::db::documents::{self, Document, NewDocument};
 use crate::db::events::NewEvent;
 use crate::domain::document::DocumentKind;
 use crate::domain::event::EventAction;
-use crate::domain::workflow::Actor;
+use crate::domain::workflow::{Actor, MEMBERS};
 use crate::error::{AppError, ProblemCode};
 use crate::storage::{DocumentStore, Staged};
 
@@ -28,20 +28,20 @@ pub struct Upload {
     pub staged: Staged,
 }
 
-/// The application, if the caller may change its documents now: 404 when the caller cannot see
-/// it, 403 when it is not the group's owner, 409 `not_editable` outside `draft` and
-/// `info_requested`.
-pub fn editable_by_owner(
+/// The application, if the caller may change its documents now, and as whom: 404 when the
+/// caller cannot see it, 403 when it is not a member of the group, 409 `not_editable` outside
+/// `draft` and `info_requested`.
+pub fn editable_by_member(
     conn: &mut DbConnection,
     access: &Access,
     id: Uuid,
-) -> Result<Application, AppError> {
+) -> Result<(Application, Actor), AppError> {
     let application = access.load(conn, id)?;
-    access.require(&application, Actor::ApplicantOwner)?;
+    let actor = access.require(&application, MEMBERS)?;
     if !application.status.is_editable() {
         return Err(AppError::Conflict(ProblemCode::NotEditable));
     }
-    Ok(application)
+    Ok((application, actor))
 }
 
 /// The bytes application `id` may still take in documents, if the caller may add one now: the
@@ -54,7 +54,7 @@ pub fn room_for_upload(
     id: Uuid,
     limits: DocumentLimits,
 ) -> Result<u64, AppError> {
-    editable_by_owner(conn, access, id)?;
+    editable_by_member(conn, access, id)?;
     room(conn, id, limits, 1)
 }
 
@@ -93,7 +93,7 @@ pub fn attach(
     // check below sees the status that holds at the commit. Again, then: the application may
     // have been submitted, or filled, since the upload began.
     documents::lock_application(work, id)?;
-    let application = editable_by_owner(work, access, id)?;
+    let (application, actor) = editable_by_member(work, access, id)?;
     let uploaded_by = access.user_id.ok_or(AppError::Forbidden)?;
     room(
         work,
@@ -123,7 +123,7 @@ pub fn attach(
     )?;
     work.record(document_event(
         &application,
-        uploaded_by,
+        (uploaded_by, actor),
         EventAction::UploadDocument,
         &document,
     ));
@@ -134,14 +134,14 @@ pub fn attach(
 /// size and content hash.
 fn document_event(
     application: &Application,
-    actor_id: Uuid,
+    (actor_id, actor_role): (Uuid, Actor),
     action: EventAction,
     document: &Document,
 ) -> NewEvent {
     NewEvent {
         application_id: application.id,
         actor_id: Some(actor_id),
-        actor_role: Actor::ApplicantOwner,
+        actor_role,
         action,
         from_status: Some(application.status),
         to_status: application.status,
@@ -168,7 +168,7 @@ pub fn remove(
 ) -> Result<(), AppError> {
     // As in `attach`: a submission and a removal do not overlap.
     documents::lock_application(work, id)?;
-    let application = editable_by_owner(work, access, id)?;
+    let (application, actor) = editable_by_member(work, access, id)?;
     let actor_id = access.user_id.ok_or(AppError::Forbidden)?;
     let document = documents::find(work, id, doc_id)?.ok_or(AppError::NotFound)?;
     // Under the content lock, so that an upload of the same bytes waits and then finds the file
@@ -178,7 +178,7 @@ pub fn remove(
     documents::delete(work, doc_id)?;
     work.record(document_event(
         &application,
-        actor_id,
+        (actor_id, actor),
         EventAction::DeleteDocument,
         &document,
     ));

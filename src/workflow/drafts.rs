@@ -10,10 +10,10 @@ use crate::db::events::NewEvent;
 use crate::domain::application::ProposalDraft;
 use crate::domain::division;
 use crate::domain::event::EventAction;
-use crate::domain::workflow::{Actor, Status};
+use crate::domain::workflow::{Actor, MEMBERS, Status};
 use crate::error::{AppError, FieldError, ProblemCode};
 
-/// Creates the draft `id` for the caller's group: applicants who own a group only (403; 409
+/// Creates the draft `id` for the caller's group: its members only (403; 409
 /// `no_dealer_group`), for a city of the plan (422 `unknown_city`), its sites' district codes in
 /// that city (422 `district_outside_city`). Recorded as `create`.
 pub fn create(
@@ -25,8 +25,8 @@ pub fn create(
     let (true, Some(user_id)) = (access.applicant, access.user_id) else {
         return Err(AppError::Forbidden);
     };
-    let group_id = access
-        .owns_group
+    let (group_id, role) = access
+        .membership
         .ok_or(AppError::Conflict(ProblemCode::NoDealerGroup))?;
     if !cities::unknown_codes(work, std::slice::from_ref(&draft.city_code))?.is_empty() {
         return Err(AppError::field("city_code", "unknown_city"));
@@ -37,7 +37,7 @@ pub fn create(
     work.record(NewEvent {
         application_id: id,
         actor_id: Some(user_id),
-        actor_role: Actor::ApplicantOwner,
+        actor_role: Actor::Applicant(role),
         action: EventAction::Create,
         from_status: None,
         to_status: Status::Draft,
@@ -47,8 +47,8 @@ pub fn create(
     applications::find(work, id)?.ok_or(AppError::NotFound)
 }
 
-/// Replaces what the owner wrote in `application`, which must be editable (409
-/// `not_editable`) and still at the version the owner read (412); the city cannot change, and the
+/// Replaces what the group wrote in `application` (any member), which must be editable (409
+/// `not_editable`) and still at the version the member read (412); the city cannot change, and the
 /// sites' district codes lie in it (422 `district_outside_city`).
 pub fn edit(
     work: &mut Work<'_>,
@@ -56,7 +56,7 @@ pub fn edit(
     application: &Application,
     draft: &ProposalDraft,
 ) -> Result<Application, AppError> {
-    access.require(application, Actor::ApplicantOwner)?;
+    access.require(application, MEMBERS)?;
     if !application.status.is_editable() {
         return Err(AppError::Conflict(ProblemCode::NotEditable));
     }

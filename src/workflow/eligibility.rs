@@ -11,7 +11,7 @@ use crate::db::{DbConnection, cities, criteria, dealer_groups};
 use crate::domain::application::Proposal;
 use crate::domain::dealer_group::stores_in_province;
 use crate::domain::eligibility::{Candidate, EligibilityReport, evaluate};
-use crate::domain::workflow::Actor;
+use crate::domain::workflow::MEMBERS;
 use crate::error::{AppError, FieldError, ProblemCode};
 
 /// The report `application` gets as of `now`, under the current criteria: the group's top-100
@@ -56,8 +56,8 @@ pub fn proposal(application: &Application) -> Result<Proposal, AppError> {
     })
 }
 
-/// The report that submitting application `id` now would make, for its group's owner only: 404
-/// to whoever may not see it, 403 to whoever sees it but does not act as its owner, 409
+/// The report that submitting application `id` now would make, for its group's members only: 404
+/// to whoever may not see it, 403 to whoever sees it but is not a member (staff), 409
 /// `not_editable` once it is past `draft` and `info_requested`. Nothing is stored.
 pub fn preview(
     conn: &mut DbConnection,
@@ -66,7 +66,7 @@ pub fn preview(
     now: DateTime<Utc>,
 ) -> Result<EligibilityReport, AppError> {
     let application = access.load(conn, id)?;
-    access.require(&application, Actor::ApplicantOwner)?;
+    access.require(&application, MEMBERS)?;
     if !application.status.is_editable() {
         return Err(AppError::Conflict(ProblemCode::NotEditable));
     }

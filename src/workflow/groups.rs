@@ -1,4 +1,4 @@
-//! Dealer groups: the owner registers the group's profile and keeps it current. A top-100 claim
+//! Dealer groups: the founder registers the group's profile, and its owners keep it current. A top-100 claim
 //! is verified against the latest national ranking list whenever the profile is written, and so
 //! is a parent's place once an admin confirms that the group belongs to it. Staff look for groups
 //! that may be one and the same, or siblings.
@@ -13,6 +13,7 @@ use crate::db::{DbConnection, applications, rankings, users};
 use crate::domain::account::Role;
 use crate::domain::dealer_group::{MatchKeys, Profile, SimilarReason};
 use crate::domain::event::EventAction;
+use crate::domain::member::MemberRole;
 use crate::domain::uscc::Uscc;
 use crate::domain::workflow::Actor;
 use crate::error::{AppError, FieldError, ProblemCode};
@@ -57,7 +58,7 @@ impl CheckedProfile {
     }
 }
 
-/// Registers group `id` with `owner` as its owner (409 `already_in_group` if the owner belongs
+/// Registers group `id` with `owner` as its founder and first owner (409 `already_in_group` if the owner belongs
 /// to one already); the owner's confirmed caller names the group from the next request on.
 pub fn create(
     work: &mut Work<'_>,
@@ -115,7 +116,7 @@ pub fn update(
         record_on_applications(
             work,
             group.id,
-            (by, Actor::ApplicantOwner),
+            (by, Actor::Applicant(MemberRole::Owner)),
             EventAction::UpdateGroup,
             &reason,
         )?;
@@ -269,14 +270,14 @@ pub fn visible(
     found(conn, id)
 }
 
-/// The group, if `user` may change it: visible to it (404) and owned by it (403).
+/// The group, if `user` may change it: visible to it (404) and one of its owners (403).
 pub fn owned(
     conn: &mut DbConnection,
     user: &UserPrincipal,
     id: Uuid,
 ) -> Result<DealerGroup, AppError> {
     let group = visible(conn, user, id)?;
-    if group.owner_id != user.id {
+    if !user.owns(group.id) {
         return Err(AppError::Forbidden);
     }
     Ok(group)

@@ -88,6 +88,7 @@ impl Facts {
             | Guard::TerminationCodeGiven
             | Guard::ReasonGiven
             | Guard::LoiTermsGiven
+            | Guard::SignerIsMember
             | Guard::SignatureMatches => return None,
             Guard::EmailVerified => (self.caller_verified, ProblemCode::EmailNotVerified),
             Guard::CityAccepting => (

@@ -1,7 +1,7 @@
 //! Changes of a dealer group's legal identity (legal name and USCC) after its first submission:
-//! the owner asks, an admin approves (the profile changes, its USCC must be free, the top-100
+//! an owner asks, an admin approves (the profile changes, its USCC must be free, the top-100
 //! verification is worked out again) or rejects. Each step is an event in the timeline of each
-//! of the group's applications, and the owner is e-mailed the decision. Before the first
+//! of the group's applications, and the owners are e-mailed the decision. Before the first
 //! submission the owner edits the identity directly (`groups::update`).
 
 use uuid::Uuid;
@@ -11,13 +11,13 @@ use super::unit::Work;
 use crate::auth::principal::UserPrincipal;
 use crate::db::dealer_groups::{self, DealerGroup};
 use crate::db::identity_changes::{self, IdentityChange, NewIdentityChange};
-use crate::db::{DbConnection, applications, users};
-use crate::domain::account::Role;
+use crate::db::{DbConnection, applications, members};
 use crate::domain::dealer_group::Profile;
 use crate::domain::event::EventAction;
 use crate::domain::identity_change::{
     IdentityChangeRejection, IdentityChangeRequest, IdentityChangeStatus,
 };
+use crate::domain::member::MemberRole;
 use crate::domain::workflow::Actor;
 use crate::error::{AppError, FieldError, ProblemCode};
 use crate::mail::Message;
@@ -76,24 +76,21 @@ pub fn request(
     groups::record_on_applications(
         work,
         group.id,
-        (user.id, Actor::ApplicantOwner),
+        (user.id, Actor::Applicant(MemberRole::Owner)),
         EventAction::RequestIdentityChange,
         &reason,
     )?;
     Ok(change)
 }
 
-/// The requests of group `group_id`, newest first, for its owner and for staff who see the
-/// group (404 to whoever does not see it, 403 to its other members).
+/// The requests of group `group_id`, newest first, for its members and for staff who see the
+/// group (404 to whoever does not see it).
 pub fn list(
     conn: &mut DbConnection,
     user: &UserPrincipal,
     group_id: Uuid,
 ) -> Result<Vec<IdentityChange>, AppError> {
     let group = groups::visible(conn, user, group_id)?;
-    if user.role == Role::Applicant && group.owner_id != user.id {
-        return Err(AppError::Forbidden);
-    }
     identity_changes::of_group(conn, group.id)
 }
 
@@ -185,7 +182,10 @@ fn decide(
         )
     };
     groups::record_on_applications(work, group.id, (by, Actor::Admin), action, &said)?;
-    if let Some(owner) = users::find(work, group.owner_id)?.filter(|u| u.active) {
+    let owners = members::of_group(work, group.id)?
+        .into_iter()
+        .filter(|m| m.active && m.group_role == Some(MemberRole::Owner));
+    for owner in owners {
         work.mail(
             owner.email,
             owner.locale,

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::access::Access;
 use super::moves::{MoveRequest, Mover, perform};
-use super::recipients::owner_of;
+use super::recipients::members_of;
 use super::unit::Work;
 use super::writer::Writer;
 use crate::db::applications::{self, Application};
@@ -23,8 +23,9 @@ use crate::jobs::{Job, JobKind, Progress};
 use crate::mail::Message;
 use crate::mail::templates::PartnershipStep;
 
-/// Signs the letter of `application` as the caller (the group's owner): the `sign_loi` move,
-/// whose guards check the hash the signer was shown and the expiry.
+/// Signs the letter of `application` as the caller (an owner or a signatory of the group): the
+/// `sign_loi` move, whose guards check the signer's name and title against the member's, the
+/// hash the signer was shown and the expiry.
 pub fn sign(
     work: &mut Work<'_>,
     access: &Access,
@@ -42,7 +43,7 @@ pub fn sign(
     perform(work, application, Action::SignLoi, mover, &request).map(drop)
 }
 
-/// Reminds the owner that the letter of `id` runs out soon, once: the reminder is claimed by a
+/// Reminds the group's members that the letter of `id` runs out soon, once: the reminder is claimed by a
 /// guarded update first, so of several replicas only one sends it.
 pub fn remind(work: &mut Work<'_>, id: Uuid) -> Result<(), AppError> {
     let now = work.now();
@@ -55,16 +56,15 @@ pub fn remind(work: &mut Work<'_>, id: Uuid) -> Result<(), AppError> {
     let Some(application) = applications::find(work, id)? else {
         return Ok(());
     };
-    let Some(owner) = owner_of(work, &application)? else {
-        return Ok(());
-    };
-    let message = Message::Partnership {
-        mail: owner.mail(id),
-        step: PartnershipStep::LoiExpiring,
-        expires_at: Some(letter.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true)),
-        stores: Some(letter.terms.stores),
-    };
-    work.mail(owner.email, owner.locale, message);
+    for member in members_of(work, &application)? {
+        let message = Message::Partnership {
+            mail: member.mail(id),
+            step: PartnershipStep::LoiExpiring,
+            expires_at: Some(letter.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            stores: Some(letter.terms.stores),
+        };
+        work.mail(member.email, member.locale, message);
+    }
     Ok(())
 }
 

@@ -11,8 +11,8 @@ use super::recipients::{self, city_name};
 use super::unit::Work;
 use crate::db::applications::Application;
 use crate::db::messages::{self, Message, NewMessage};
-use crate::db::users::{self, User};
-use crate::db::{DbConnection, documents};
+use crate::db::users::User;
+use crate::db::{DbConnection, documents, members};
 use crate::domain::message::{Side, document_problems};
 use crate::domain::workflow::EventType;
 use crate::error::{AppError, FieldError};
@@ -112,7 +112,10 @@ pub fn recipients(
     from: Side,
 ) -> Result<Vec<User>, AppError> {
     match from {
-        Side::Maker => users::active_in_group(conn, application.dealer_group_id),
+        Side::Maker => Ok(members::of_group(conn, application.dealer_group_id)?
+            .into_iter()
+            .filter(|m| m.active)
+            .collect()),
         Side::Applicant => recipients::reviewers_of(conn, application),
     }
 }

@@ -24,6 +24,8 @@
 //!   clients and redelivering webhooks.
 //! - `messages`: messages between a group and the maker's staff (who is mailed, the webhook),
 //!   and the unread counts.
+//! - `members`, `invitations`: the people of a dealer group and their roles; inviting someone
+//!   in, accepting, changing a role, leaving.
 //! - `recipients`: who hears about an application, in which language.
 //! - `deadlines`: how long an application has waited on staff, and when they are due (SLA).
 //! - `digest`: the daily digest of what waits on each member of staff (a job).
@@ -40,7 +42,9 @@ pub mod groups;
 pub mod guards;
 pub mod identity;
 pub mod integrators;
+pub mod invitations;
 pub mod letters;
+pub mod members;
 pub mod messages;
 pub mod moves;
 pub mod onboarding;

@@ -10,14 +10,15 @@ use uuid::Uuid;
 
 use super::eligibility;
 use super::guards::{self, Facts};
-use super::recipients::{application_mail, owner_of, reviewers_of};
+use super::recipients::{application_mail, members_of, reviewers_of};
 use super::unit::Work;
 use crate::db::applications::{self, Application};
 use crate::db::events::NewEvent;
 use crate::db::lois::{self, NewLoi, Signature};
-use crate::db::{DbConnection, assignees, cities, dealer_groups, onboarding};
+use crate::db::{DbConnection, assignees, cities, dealer_groups, onboarding, users};
 use crate::domain::exit::{ReasonCode, TerminationReason};
 use crate::domain::loi::{LoiStatus, LoiTerms};
+use crate::domain::member::same_words;
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::{
     self, Action, Actor, Effect, EventType, Guard, Refusal, Status, Transition,
@@ -186,6 +187,12 @@ fn check_request(
         // A standing guard, but refused with every missing field, which `Facts` does not keep.
         Guard::Complete => eligibility::proposal(application).map(|_| ()),
         Guard::LoiTermsGiven => required(request.loi.is_some(), "loi"),
+        Guard::SignerIsMember => {
+            let Some(signature) = request.signature else {
+                return Err(AppError::field("action", "use_signature_operation"));
+            };
+            signer_is_member(conn, signature)
+        }
         Guard::SignatureMatches => {
             let Some(signature) = request.signature else {
                 return Err(AppError::field("action", "use_signature_operation"));
@@ -206,6 +213,27 @@ fn check_request(
         | Guard::LoiOpen
         | Guard::LoiPastExpiry
         | Guard::OnboardingDone => Ok(()),
+    }
+}
+
+/// 422 on `signer_name` unless it is the signing member's display name, and on `signer_title`
+/// unless it is the member's title where one is on record (`member::same_words`: case and
+/// spaces aside).
+fn signer_is_member(conn: &mut DbConnection, signature: &Signature<'_>) -> Result<(), AppError> {
+    let member = users::find(conn, signature.user_id)?.ok_or(AppError::Forbidden)?;
+    let mut errors = Vec::new();
+    if !same_words(signature.name, &member.display_name) {
+        errors.push(FieldError::new("signer_name", "not_the_signer"));
+    }
+    if let Some(title) = member.group_title.as_deref()
+        && !same_words(signature.title, title)
+    {
+        errors.push(FieldError::new("signer_title", "not_the_signers_title"));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
     }
 }
 
@@ -319,7 +347,7 @@ fn applicant_news(action: Action) -> Option<News> {
     })
 }
 
-/// Queues the row's e-mails: to the group's owner in the owner's language, and to the assigned
+/// Queues the row's e-mails: to each member of the group in its own language, and to the assigned
 /// or the city's reviewers (but not to whoever made the move).
 fn notify(
     work: &mut Work<'_>,
@@ -328,10 +356,17 @@ fn notify(
     mover: Mover,
     request: &MoveRequest<'_>,
 ) -> Result<(), AppError> {
-    if row.has(Effect::EmailApplicant)
-        && let Some(owner) = owner_of(work, application)?
-    {
-        let mail = owner.mail(application.id);
+    let members = if row.has(Effect::EmailApplicant) {
+        members_of(work, application)?
+    } else {
+        Vec::new()
+    };
+    let letter = match applicant_news(row.action) {
+        Some(News::Partnership(_)) if !members.is_empty() => lois::find(work, application.id)?,
+        _ => None,
+    };
+    for member in members {
+        let mail = member.mail(application.id);
         let message = match applicant_news(row.action) {
             None => None,
             Some(News::Submitted) => Some(Message::ApplicationSubmitted { mail }),
@@ -361,20 +396,17 @@ fn notify(
             }),
             Some(News::Reopened) => Some(Message::ApplicationReopened { mail }),
             Some(News::Withdrawn) => Some(Message::ApplicationWithdrawn { mail }),
-            Some(News::Partnership(step)) => {
-                let letter = lois::find(work, application.id)?;
-                Some(Message::Partnership {
-                    mail,
-                    step,
-                    expires_at: letter
-                        .as_ref()
-                        .map(|l| l.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true)),
-                    stores: letter.as_ref().map(|l| l.terms.stores),
-                })
-            }
+            Some(News::Partnership(step)) => Some(Message::Partnership {
+                mail,
+                step,
+                expires_at: letter
+                    .as_ref()
+                    .map(|l| l.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                stores: letter.as_ref().map(|l| l.terms.stores),
+            }),
         };
         if let Some(message) = message {
-            work.mail(owner.email.clone(), owner.locale, message);
+            work.mail(member.email, member.locale, message);
         }
     }
     if row.has(Effect::EmailAssignees) {

@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use crate::db::applications::Application;
 use crate::db::users::User;
-use crate::db::{DbConnection, cities, dealer_groups, users};
+use crate::db::{DbConnection, cities, members, users};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::mail::templates::{ApplicationMail, CityName};
@@ -18,7 +18,7 @@ pub fn city_name(conn: &mut DbConnection, code: &str) -> Result<CityName, AppErr
     })
 }
 
-/// Whom mails about an application go to: the group's owner, in the owner's language.
+/// Whom mails about an application go to: each member of the group, in its own language.
 pub struct Recipient {
     pub email: String,
     pub locale: Locale,
@@ -37,22 +37,26 @@ impl Recipient {
     }
 }
 
-/// The group's owner, unless the account is deactivated.
-pub fn owner_of(
+/// Every active member of the application's group, in the order they joined.
+pub fn members_of(
     conn: &mut DbConnection,
     application: &Application,
-) -> Result<Option<Recipient>, AppError> {
-    let group =
-        dealer_groups::find(conn, application.dealer_group_id)?.ok_or(AppError::NotFound)?;
-    let Some(owner) = users::find(conn, group.owner_id)?.filter(|u| u.active) else {
-        return Ok(None);
-    };
-    Ok(Some(Recipient {
-        city: city_name(conn, &application.city_code)?,
-        email: owner.email,
-        locale: owner.locale,
-        name: owner.display_name,
-    }))
+) -> Result<Vec<Recipient>, AppError> {
+    let members = members::of_group(conn, application.dealer_group_id)?;
+    if !members.iter().any(|m| m.active) {
+        return Ok(Vec::new());
+    }
+    let city = city_name(conn, &application.city_code)?;
+    Ok(members
+        .into_iter()
+        .filter(|m| m.active)
+        .map(|m| Recipient {
+            city: city.clone(),
+            email: m.email,
+            locale: m.locale,
+            name: m.display_name,
+        })
+        .collect())
 }
 
 /// What a mail about `application` says to `name`.

@@ -11,7 +11,7 @@ use crate::helpers::*;
 use crate::labels::get_in;
 use crate::receiver::Receiver;
 use crate::review::{act, events, moved, read, verify, webhook_events};
-use crate::stories::{Review, SUZHOU};
+use crate::stories::{Review, SUZHOU, signature};
 
 const RESCINDED: &str = "Your letter of intent for Suzhou has been rescinded";
 const TERMINATED: &str = "Your partnership for Suzhou has been terminated";
@@ -82,12 +82,7 @@ async fn offered(app: &TestApp, r: &Review, stores: i64) {
 /// The owner signs the offered letter; the owner is mailed the confirmation.
 async fn signed(app: &TestApp, r: &Review) {
     let letter: Value = app.get_json(&r.path("/loi"), Some(&r.owner)).await;
-    let signature = json!({
-        "signer_name": "Li Wei",
-        "signer_title": "Chairman",
-        "document_sha256": letter["document_sha256"],
-        "accept": true
-    });
+    let signature = signature(&letter["document_sha256"], "Chairman");
     let res = app
         .post(&r.path("/loi/signature"), Some(&r.owner), &signature)
         .await;

@@ -21,6 +21,8 @@ use crate::smtp::SmtpServer;
 
 pub const JWT_SECRET: &str = "test-jwt-secret-test-jwt-secret-0123456789";
 pub const PASSWORD: &str = "a long enough password";
+/// The display name of every account `register` makes: a letter is signed in it.
+pub const DISPLAY_NAME: &str = "Li Wei";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -330,7 +332,7 @@ impl TestApp {
     /// Registers an applicant who reads `locale` (`en` or `zh-CN`).
     pub async fn register_in(&self, email: &str, locale: &str) -> Value {
         let res = self
-            .post("/api/v1/auth/register", None, &json!({"email": email, "password": PASSWORD, "display_name": "Li Wei", "locale": locale}))
+            .post("/api/v1/auth/register", None, &json!({"email": email, "password": PASSWORD, "display_name": DISPLAY_NAME, "locale": locale}))
             .await;
         assert_eq!(
             res.status(),

@@ -25,6 +25,7 @@ mod exits;
 mod identity;
 mod labels;
 mod mail;
+mod members;
 mod messages;
 mod openapi;
 mod operations;

@@ -1,4 +1,4 @@
-//! The pages the links in e-mails open (`/verify-email`, `/reset-password`,
+//! The pages the links in e-mails open (`/verify-email`, `/reset-password`, `/accept-invitation`,
 //! `/applications/{id}`): served by this server as HTML with headers fit for URLs that carry
 //! tokens, only for GET, beside 404s and 405s that stay problems.
 
@@ -15,8 +15,9 @@ use crate::smtp::ReceivedMail;
 use crate::stories::SUZHOU;
 
 const APPLICATION_PAGE: &str = "/applications/0190a8c4-5e1b-7cc3-9a53-2b1c4d6e8f00";
-const PAGES: [&str; 3] = [
+const PAGES: [&str; 4] = [
     "/verify-email?token=abc",
+    "/accept-invitation?token=abc",
     "/reset-password?token=abc&invited=1",
     APPLICATION_PAGE,
 ];
@@ -128,6 +129,14 @@ db_test!(
         assert!(script.contains("auth/login"));
         assert!(!script.contains("localStorage") && !script.contains("sessionStorage"));
         assert!(!script.contains("cookie"));
+        let script = app
+            .get("/pages/accept-invitation.js", None)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(script.contains("auth/login") && script.contains("invitations/accept"));
+        assert!(!script.contains("localStorage") && !script.contains("sessionStorage"));
     }
 );
 

@@ -10,19 +10,14 @@ use crate::db_test;
 use crate::helpers::*;
 use crate::labels::get_in;
 use crate::review::{act, act_at, current_version, events, moved, read, verify, webhook_events};
-use crate::stories::{Review, offer};
+use crate::stories::{Review, offer, signature};
 
 const SUZHOU: &str = "320500";
 
 async fn sign(app: &TestApp, token: &str, r: &Review, sha256: &str) -> reqwest::Response {
     app.request(Method::POST, &r.path("/loi/signature"), Some(token))
         .header("User-Agent", "portal-test/1.0")
-        .json(&json!({
-            "signer_name": "Li Wei",
-            "signer_title": "Chairman",
-            "document_sha256": sha256,
-            "accept": true
-        }))
+        .json(&signature(&json!(sha256), "Chairman"))
         .send()
         .await
         .unwrap()

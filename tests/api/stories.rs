@@ -256,6 +256,18 @@ impl TestApp {
     }
 }
 
+/// The body that signs the letter whose hash is `sha256`: signed, as a signing member must, in
+/// the account's display name (every account of the tests has `DISPLAY_NAME`), with `title`
+/// (any, unless the member has one on record).
+pub fn signature(sha256: &Value, title: &str) -> Value {
+    json!({
+        "signer_name": crate::helpers::DISPLAY_NAME,
+        "signer_title": title,
+        "document_sha256": sha256,
+        "accept": true
+    })
+}
+
 /// The `offer_loi` transition for two stores.
 pub fn offer(valid_days: i64) -> Value {
     json!({

@@ -16,7 +16,7 @@ use crate::helpers::*;
 use crate::receiver::{Received, Receiver};
 use crate::review::{act, moved};
 use crate::smtp::SmtpServer;
-use crate::stories::{Applicant, SUZHOU};
+use crate::stories::{Applicant, SUZHOU, signature};
 
 const ALL_EVENTS: [&str; 5] = [
     "application.submitted",
@@ -117,7 +117,7 @@ db_test!(
             .post(
                 &r.path("/loi/signature"),
                 Some(&r.owner),
-                &json!({"signer_name": "Li Wei", "signer_title": "CEO", "document_sha256": letter["document_sha256"], "accept": true}),
+                &signature(&letter["document_sha256"], "CEO"),
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);

@@ -16,7 +16,7 @@ use crate::workflow::drafts;
 ///
 /// Only `city_code` is needed: a draft may be saved as it is filled in, and what is sent is
 /// checked; `submit` checks that nothing is missing (`missing_fields` lists what is). For an
-/// applicant whose group is registered (the group's owner). One live application per group
+/// applicant whose group is registered (any member of the group: owner, editor or signatory). One live application per group
 /// and city: a second is `409 application_exists`. Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     tag = "applications",

@@ -249,7 +249,7 @@ pub async fn get_eligibility(
 }
 
 /// Preview the eligibility report that submitting the application now would make (its group's
-/// owner, in `draft` or `info_requested`).
+/// members, in `draft` or `info_requested`).
 ///
 /// The same rules, criteria and figures as submission, evaluated afresh and not stored: the
 /// application keeps no report, and `GET .../eligibility` is unchanged. Others who see the

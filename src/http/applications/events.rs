@@ -8,7 +8,7 @@ use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::events::{self, Event};
 use crate::domain::event::{ActorRole, EventAction};
 use crate::domain::exit::ReasonCode;
-use crate::domain::workflow::{Action, Actor, Status};
+use crate::domain::workflow::{Action, Status};
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{Page, PageParams};
@@ -73,9 +73,7 @@ impl EventResponse {
     fn new(event: Event, access: &Access) -> Result<Self, AppError> {
         let corrupt = || AppError::Internal(anyhow::anyhow!("event {}: bad row", event.id));
         let locale = access.locale;
-        let role = Actor::parse(&event.actor_role)
-            .map(ActorRole::of)
-            .ok_or_else(corrupt)?;
+        let role = ActorRole::stored(&event.actor_role).ok_or_else(corrupt)?;
         let actor_id = match event.actor_id.as_deref() {
             Some(id) if access.sees_actor(role) => Some(id.parse().map_err(|_| corrupt())?),
             _ => None,

@@ -197,10 +197,13 @@ pub struct SignatureRequest {
     pub accept: bool,
 }
 
-/// Sign the letter of intent (the owner of the applying group).
+/// Sign the letter of intent (an owner or a signatory of the applying group).
 ///
-/// Send the SHA-256 of the letter you were shown; if it is not the letter's, nothing is signed
-/// (409 `document_hash_mismatch`). The signature is kept with its evidence (signer, time,
+/// The signer is the signing member: `signer_name` must be its account's `display_name` (case
+/// and spaces aside) and, when the member has a `title` on record (a signatory always has),
+/// `signer_title` must be that title; otherwise 422 naming `signer_name` / `signer_title`.
+/// Editors get 403. Send the SHA-256 of the letter you were shown; if it is not the letter's,
+/// nothing is signed (409 `document_hash_mismatch`). The signature is kept with its evidence (signer, time,
 /// network address, user agent, hash) and the application moves to `loi_signed`. A letter past
 /// its expiry cannot be signed (409 `loi_expired`).
 #[utoipa::path(

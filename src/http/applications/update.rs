@@ -4,7 +4,7 @@ use uuid::Uuid;
 use super::ApplicationResponse;
 use crate::auth::{AnyUser, Authorized, Principal};
 use crate::domain::application::ProposalDraft;
-use crate::domain::workflow::Actor;
+use crate::domain::workflow::MEMBERS;
 use crate::error::{AppError, Problem};
 use crate::http::concurrency::{IfMatch, ok_with_etag};
 use crate::http::merge_patch::MergePatch;
@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::workflow::Access;
 use crate::workflow::drafts;
 
-/// Edit an application (its group's owner, in `draft` or `info_requested`).
+/// Edit an application (its group's members, in `draft` or `info_requested`).
 ///
 /// A JSON Merge Patch (RFC 7396): send only the fields that change; `null` clears one, arrays
 /// (`proposed_sites`) are replaced whole. The result is checked like a full body. Send the
@@ -52,7 +52,7 @@ pub async fn update_application(
     let response = state
         .write(move |work| {
             let application = access.load(work, id)?;
-            access.require(&application, Actor::ApplicantOwner)?;
+            access.require(&application, MEMBERS)?;
             if_match.check(application.version)?;
             let draft: ProposalDraft = patch.apply(&application.draft())?;
             let application = drafts::edit(work, &access, &application, &draft)?;

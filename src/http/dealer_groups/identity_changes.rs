@@ -1,5 +1,5 @@
 //! `/api/v1/dealer-groups/{id}/identity-changes`: after a group's first submission, its legal
-//! name and USCC change only through a request its owner makes and an admin decides.
+//! name and USCC change only through a request an owner makes and an admin decides.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
@@ -93,7 +93,7 @@ pub struct IdentityChangeList {
     pub items: Vec<IdentityChangeResponse>,
 }
 
-/// Ask to change the group's legal name or USCC (its owner).
+/// Ask to change the group's legal name or USCC (its owners).
 ///
 /// Once the group has submitted an application, its `legal_name` and `uscc` change only this
 /// way: the request waits for an admin's decision, and each step is an event in the timeline of
@@ -132,7 +132,7 @@ pub async fn request_identity_change(
     Ok(HttpResponse::Created().json(IdentityChangeResponse::new(change, &user, locale)))
 }
 
-/// The group's identity change requests (its owner, and staff who see the group).
+/// The group's identity change requests (its members, and staff who see the group).
 #[utoipa::path(
     tag = "dealer-groups",
     params(("id" = Uuid, Path, description = "Dealer group id")),

@@ -4,7 +4,9 @@ pub mod affiliation;
 pub mod create;
 pub mod get;
 pub mod identity_changes;
+pub mod invitations;
 pub mod list;
+pub mod members;
 pub mod similar;
 pub mod update;
 
@@ -69,6 +71,8 @@ pub struct DealerGroupResponse {
     pub affiliation: AffiliationStatus,
     /// Soft findings that do not block, each a code with its words in the caller's language.
     pub warnings: Vec<Warning>,
+    /// The founder: the account that registered the group. Who acts for the group, and how, is
+    /// its members' roles (`GET .../members`); a group may have several owners.
     pub owner_id: Uuid,
     pub version: i32,
     pub created_at: DateTime<Utc>,

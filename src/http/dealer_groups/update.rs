@@ -10,7 +10,7 @@ use crate::http::merge_patch::MergePatch;
 use crate::state::AppState;
 use crate::workflow::groups;
 
-/// Change the group's profile (its owner).
+/// Change the group's profile (its owners).
 ///
 /// A JSON Merge Patch (RFC 7396) of the profile: send only the fields that change; `null` clears
 /// an optional one, arrays (`provinces`, `brands`) are replaced whole; the result is checked like

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use crate::workflow::Access;
 use crate::workflow::documents;
 
-/// Remove a document (its group's owner, in `draft` or `info_requested`).
+/// Remove a document (its group's members, in `draft` or `info_requested`).
 ///
 /// The file goes too, unless another document has the same content.
 #[utoipa::path(

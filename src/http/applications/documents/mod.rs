@@ -3,7 +3,7 @@
 //!
 //! The bytes live in `storage` under their SHA-256; the rows in `db::documents`. Who may do
 //! what follows the application: everyone who may read it may list and download; only its
-//! group's owner may add or delete, and only while the application is editable.
+//! group's members may add or delete, and only while the application is editable.
 
 pub mod delete;
 pub mod download;

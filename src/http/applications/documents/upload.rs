@@ -56,7 +56,7 @@ pub struct UploadDocumentForm {
     pub file: Vec<u8>,
 }
 
-/// Add a document to an application (its group's owner, in `draft` or `info_requested`).
+/// Add a document to an application (its group's members, in `draft` or `info_requested`).
 ///
 /// Send `multipart/form-data` with a `kind` part and a `file` part. The file's type is read from
 /// its first bytes: PDF, PNG and JPEG are accepted, anything else is `415

@@ -1,0 +1,2 @@
+-- Forward-only: memberships and invitations are kept.
+SELECT 1;
