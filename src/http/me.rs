@@ -9,6 +9,7 @@ use crate::auth::principal::UserPrincipal;
 use crate::auth::{AnyUser, Authorized};
 use crate::db::users::{self, OwnChanges, User};
 use crate::domain::account::Role;
+use crate::domain::member::MemberRole;
 use crate::error::AppError;
 use crate::http::concurrency::{IfMatch, ok_with_etag};
 use crate::http::merge_patch::MergePatch;
@@ -80,6 +81,8 @@ impl From<UserPrincipal> for UserResponse {
     "locale": "zh-CN",
     "email_verified": true,
     "dealer_group_id": null,
+    "group_role": null,
+    "group_title": null,
     "created_at": "2026-03-01T06:20:00Z",
     "daily_digest": true,
     "version": 3
@@ -95,6 +98,10 @@ pub struct AccountResponse {
     pub email_verified: bool,
     /// The dealer group this user belongs to, once one is registered.
     pub dealer_group_id: Option<Uuid>,
+    /// The caller's role in that group (what it may do there: see the members operations).
+    pub group_role: Option<MemberRole>,
+    /// The caller's job title in that group, on record for signing letters.
+    pub group_title: Option<String>,
     pub created_at: DateTime<Utc>,
     /// Staff only (absent for applicants): whether the daily digest of what waits on them in
     /// their cities is e-mailed each morning (from 08:00 China time, only when something waits).
@@ -116,6 +123,8 @@ impl From<User> for AccountResponse {
             locale: user.locale,
             email_verified: user.email_verified_at.is_some(),
             dealer_group_id: user.dealer_group_id,
+            group_role: user.group_role,
+            group_title: user.group_title,
             created_at: user.created_at,
         }
     }

@@ -264,6 +264,10 @@ db_test!(
         // At once a member: the group, its members and its application are the invitee's to read.
         let me: Value = app.get_json("/api/v1/me", Some(&invitee.token)).await;
         assert_eq!(me["dealer_group_id"], group.as_str());
+        assert_eq!(
+            (&me["group_role"], &me["group_title"]),
+            (&json!("signatory"), &json!("总经理"))
+        );
         let list: Value = app
             .get_json(&members_path(&group), Some(&invitee.token))
             .await;
