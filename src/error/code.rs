@@ -54,7 +54,6 @@ pub enum ProblemCode {
     InvitationRevoked,
     InvitationUsed,
     InvitationNotYours,
-    EmailUnverified,
     QuotaFull,
     DocumentHashMismatch,
     LoiExpired,
@@ -226,9 +225,12 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
         ProblemCode::EmailNotVerified => (
             (
                 "E-mail address not verified",
-                "Confirm your e-mail address before submitting.",
+                "Confirm your e-mail address by the link we sent first (submitting an application and joining a group need it).",
             ),
-            ("电子邮件地址未验证", "提交前请先验证您的电子邮件地址。"),
+            (
+                "电子邮件地址未验证",
+                "请先通过我们发送的链接验证您的电子邮件地址（提交申请和加入集团都需要）。",
+            ),
         ),
         ProblemCode::AlreadyVerified => (
             (
@@ -414,16 +416,6 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
                 "该邀请发送给了其他电子邮件地址，请使用收到邀请的邮箱所对应的账户登录。",
             ),
         ),
-        ProblemCode::EmailUnverified => (
-            (
-                "Confirm your e-mail address first",
-                "Confirm your e-mail address by the link we sent before joining a group.",
-            ),
-            (
-                "请先验证电子邮件地址",
-                "加入集团前，请先通过我们发送的链接验证您的电子邮件地址。",
-            ),
-        ),
         ProblemCode::QuotaFull => (
             (
                 "Quota full",
@@ -603,7 +595,6 @@ mod tests {
                 "invitation_revoked",
                 "invitation_used",
                 "invitation_not_yours",
-                "email_unverified",
                 "quota_full",
                 "document_hash_mismatch",
                 "loi_expired",

@@ -144,7 +144,7 @@ pub fn revoke(
 /// 410 `invitation_used`, a revoked or replaced one 410 `invitation_revoked`, an expired one 410
 /// `invitation_expired`; staff 403 `forbidden`; an account of another address 403
 /// `invitation_not_yours` (the invited address is not told); an unverified address 403
-/// `email_unverified`; an account in a group already (this one included) 409
+/// `email_not_verified`; an account in a group already (this one included) 409
 /// `already_in_group`. Recorded as `join_group`; the caller's access changes with its next
 /// request.
 pub fn accept(work: &mut Work<'_>, caller: &UserPrincipal, token: &str) -> Result<User, AppError> {
@@ -167,7 +167,7 @@ pub fn accept(work: &mut Work<'_>, caller: &UserPrincipal, token: &str) -> Resul
         return Err(AppError::Refused(ProblemCode::InvitationNotYours));
     }
     if user.email_verified_at.is_none() {
-        return Err(AppError::Refused(ProblemCode::EmailUnverified));
+        return Err(AppError::Refused(ProblemCode::EmailNotVerified));
     }
     if user.dealer_group_id.is_some() {
         return Err(AppError::Conflict(ProblemCode::AlreadyInGroup));

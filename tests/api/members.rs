@@ -626,7 +626,7 @@ db_test!(
         assert_problem(
             accept(app, &access_token(&pair), &token).await,
             StatusCode::FORBIDDEN,
-            "email_unverified",
+            "email_not_verified",
         )
         .await;
 

@@ -175,7 +175,7 @@ impl MembershipResponse {
 /// accepted one 410 `invitation_used`, a revoked or replaced one 410 `invitation_revoked`, an
 /// expired one 410 `invitation_expired`; a staff account 403 `forbidden`; an account of another
 /// address 403 `invitation_not_yours` (the invited address is not told); an unverified address
-/// 403 `email_unverified`; a member of a group already 409 `already_in_group`. At most 10
+/// 403 `email_not_verified`; a member of a group already 409 `already_in_group`. At most 10
 /// attempts an hour per caller (429 with `Retry-After`).
 #[utoipa::path(
     tag = "dealer-groups",
@@ -183,7 +183,7 @@ impl MembershipResponse {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller is a member of the group", body = MembershipResponse),
-        (status = 403, description = "Staff (`forbidden`), another address (`invitation_not_yours`) or an unverified one (`email_unverified`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Staff (`forbidden`), another address (`invitation_not_yours`) or an unverified one (`email_not_verified`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No invitation has this token (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The caller is in a group already (`already_in_group`)", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "Accepted (`invitation_used`), revoked or replaced (`invitation_revoked`), or expired (`invitation_expired`)", body = Problem, content_type = "application/problem+json"),
