@@ -22,13 +22,13 @@ pub enum EventAction {
     CompleteTask,
     /// A done onboarding task was opened again.
     ReopenTask,
-    /// The group's owner changed the group's profile (recorded on each of its applications).
+    /// An owner of the group changed the group's profile (recorded on each of its applications).
     UpdateGroup,
-    /// The group's owner added a document.
+    /// A member of the group added a document.
     UploadDocument,
-    /// The group's owner removed a document.
+    /// A member of the group removed a document.
     DeleteDocument,
-    /// The group's owner asked to change the group's legal name or USCC (recorded on each of
+    /// An owner of the group asked to change the group's legal name or USCC (recorded on each of
     /// its applications, like `UpdateGroup`).
     RequestIdentityChange,
     /// An admin approved a change of the group's legal identity, which now holds.
@@ -254,20 +254,10 @@ impl ActorRole {
 
     /// The role an audit event stores (`Actor::as_str`), read back.
     pub fn stored(text: &str) -> Option<Self> {
-        Self::ALL
+        Actor::ALL
             .into_iter()
-            .filter(|role| *role != Self::Maker)
-            .find(|role| Self::of_stored(*role) == text)
-    }
-
-    fn of_stored(self) -> &'static str {
-        match self {
-            Self::Applicant => "applicant",
-            Self::Reviewer => "reviewer",
-            Self::Admin => "admin",
-            Self::System => "system",
-            Self::Maker => "maker",
-        }
+            .find(|actor| actor.as_str() == text)
+            .map(Self::of)
     }
 
     pub fn of(actor: Actor) -> Self {

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::account::UnknownValue;
+use super::member::MemberRole;
 use super::workflow::Actor;
 use crate::i18n::Locale;
 
@@ -94,18 +95,22 @@ pub const REMINDER_DAYS: i64 = 3;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskOwner {
-    /// The dealer group (any of its members marks the task done).
+    /// The dealer group: its owners and signatories, who commit it, mark the task done (the
+    /// partner's tasks include signing the dealer agreement); editors only read the checklist.
     Partner,
     /// The maker's recruitment staff.
     Maker,
 }
 
 impl TaskOwner {
-    /// Whether `actor` is on this side: the group's members for `partner` tasks, the maker's
-    /// staff (admins and the city's reviewers) for `maker` tasks.
+    /// Whether `actor` is on this side: the group's owners and signatories for `partner` tasks,
+    /// the maker's staff (admins and the city's reviewers) for `maker` tasks.
     pub fn is_done_by(self, actor: Actor) -> bool {
         match self {
-            Self::Partner => matches!(actor, Actor::Applicant(_)),
+            Self::Partner => matches!(
+                actor,
+                Actor::Applicant(MemberRole::Owner | MemberRole::Signatory)
+            ),
             Self::Maker => matches!(actor, Actor::Admin | Actor::Reviewer),
         }
     }
@@ -205,7 +210,6 @@ impl ChecklistItem {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::member::MemberRole;
 
     #[test]
     fn the_checklist_runs_in_due_order_with_unique_codes() {
@@ -225,7 +229,8 @@ mod tests {
             ChecklistItem::find(code).map_or("", |item| item.title(locale))
         });
         crate::i18n::assert_own_words(&LoiStatus::ALL, LoiStatus::label);
-        assert!(TaskOwner::Partner.is_done_by(Actor::Applicant(MemberRole::Editor)));
+        assert!(TaskOwner::Partner.is_done_by(Actor::Applicant(MemberRole::Signatory)));
+        assert!(!TaskOwner::Partner.is_done_by(Actor::Applicant(MemberRole::Editor)));
         assert!(!TaskOwner::Partner.is_done_by(Actor::Admin));
         assert!(TaskOwner::Maker.is_done_by(Actor::Reviewer));
         assert!(!TaskOwner::Maker.is_done_by(Actor::Applicant(MemberRole::Owner)));

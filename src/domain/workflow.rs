@@ -207,7 +207,7 @@ impl FromStr for Status {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
-    /// The owner hands the draft in.
+    /// An owner of the group hands the draft in.
     Submit,
     /// Staff take a submitted application into review.
     StartReview,
@@ -221,14 +221,14 @@ pub enum Action {
     Reject,
     /// An admin takes a rejected application back into review (`reason`).
     Reopen,
-    /// The owner withdraws the application.
+    /// An owner of the group withdraws the application.
     Withdraw,
     /// An admin offers a letter of intent (`loi` terms).
     OfferLoi,
     /// An owner or a signatory signs the letter of intent (only through
     /// `POST .../loi/signature`).
     SignLoi,
-    /// The owner declines the letter of intent.
+    /// An owner of the group declines the letter of intent.
     DeclineLoi,
     /// The letter of intent ran out (the system, when `expires_at` passes).
     ExpireLoi,

@@ -5,7 +5,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::auth::principal::UserPrincipal;
 use crate::auth::{AnyUser, Authorized};
 use crate::db::users::{self, OwnChanges, User};
 use crate::domain::account::Role;
@@ -15,61 +14,6 @@ use crate::http::concurrency::{IfMatch, ok_with_etag};
 use crate::http::merge_patch::MergePatch;
 use crate::i18n::Locale;
 use crate::state::AppState;
-
-/// A signed-in person's own account.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "01956f3a-2b4c-7d8e-9f01-23456789abcd",
-    "email": "li.wei@example.com",
-    "display_name": "Li Wei",
-    "role": "applicant",
-    "locale": "zh-CN",
-    "email_verified": true,
-    "dealer_group_id": "019589f0-2c3d-7e4f-8a5b-6c7d8e9fa0b1",
-    "created_at": "2026-03-01T06:20:00Z"
-}))]
-pub struct UserResponse {
-    pub id: Uuid,
-    #[schema(format = Email)]
-    pub email: String,
-    pub display_name: String,
-    pub role: Role,
-    pub locale: Locale,
-    pub email_verified: bool,
-    /// The dealer group this user belongs to, once one is registered.
-    pub dealer_group_id: Option<Uuid>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<&User> for UserResponse {
-    fn from(user: &User) -> Self {
-        Self {
-            id: user.id,
-            email: user.email.clone(),
-            display_name: user.display_name.clone(),
-            role: user.role,
-            locale: user.locale,
-            email_verified: user.email_verified_at.is_some(),
-            dealer_group_id: user.dealer_group_id,
-            created_at: user.created_at,
-        }
-    }
-}
-
-impl From<UserPrincipal> for UserResponse {
-    fn from(user: UserPrincipal) -> Self {
-        Self {
-            id: user.id,
-            email: user.email,
-            display_name: user.display_name,
-            role: user.role,
-            locale: user.locale,
-            email_verified: user.email_verified,
-            dealer_group_id: user.dealer_group_id,
-            created_at: user.created_at,
-        }
-    }
-}
 
 /// A signed-in person's own account, with its settings and version.
 #[derive(Debug, Serialize, ToSchema)]
@@ -165,10 +109,9 @@ pub struct UpdateMeRequest {
     pub display_name: String,
     /// The language of the e-mails this account receives.
     pub locale: Locale,
-    /// Staff only: the daily digest on (`true`) or off. An applicant sending it gets 422
-    /// `unknown_field`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub daily_digest: Option<bool>,
+    /// Staff only: the daily digest on (`true`) or off (`null` is refused: 422). An
+    /// applicant sending it gets 422 `unknown_field`.
+    pub daily_digest: bool,
 }
 
 /// What applicants change of their own account: no staff settings.
@@ -217,7 +160,7 @@ pub async fn update_me(
             let current = UpdateMeRequest {
                 display_name: account.display_name.clone(),
                 locale: account.locale,
-                daily_digest: account.role.is_staff().then_some(account.daily_digest),
+                daily_digest: account.daily_digest,
             };
             let body: UpdateMeRequest = if account.role.is_staff() {
                 patch.apply(&current)?
@@ -229,13 +172,13 @@ pub async fn update_me(
                 UpdateMeRequest {
                     display_name: own.display_name,
                     locale: own.locale,
-                    daily_digest: None,
+                    daily_digest: account.daily_digest,
                 }
             };
             let changes = OwnChanges {
                 display_name: &body.display_name,
                 locale: body.locale,
-                daily_digest: body.daily_digest.unwrap_or(account.daily_digest),
+                daily_digest: body.daily_digest,
             };
             let now = work.now();
             if !users::update_own(work, id, account.version, &changes, now)? {

@@ -1,4 +1,4 @@
-//! An application before the maker decides: its creation as a draft and the owner's edits.
+//! An application before the maker decides: its creation as a draft and the members' edits.
 
 use uuid::Uuid;
 

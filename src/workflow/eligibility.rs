@@ -1,6 +1,6 @@
 //! An application's eligibility as the rules see it now: the candidate worked out from the
 //! group's profile and the application, evaluated against the current criteria. Submission and
-//! resubmission store the report (`moves`); the owner's preview only shows it.
+//! resubmission store the report (`moves`); the members' preview only shows it.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;

@@ -743,3 +743,22 @@ db_test!(
         assert_eq!(crate::mail::outbox_rows_to(app, "busy@example.com").await.len(), 3);
     }
 );
+
+db_test!(
+    async fn staff_cannot_clear_their_digest_setting_with_null(app: TestApp) {
+        let admin = app.admin("lead@maker.example").await;
+        let res = app
+            .patch(
+                "/api/v1/me",
+                Some(&admin),
+                Some("*"),
+                &json!({"daily_digest": null}),
+            )
+            .await;
+        let problem =
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(problem["errors"][0]["field"], "daily_digest", "{problem}");
+        let me: Value = app.get_json("/api/v1/me", Some(&admin)).await;
+        assert_eq!(me["daily_digest"], true);
+    }
+);

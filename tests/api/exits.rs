@@ -87,7 +87,9 @@ async fn signed(app: &TestApp, r: &Review) {
         .post(&r.path("/loi/signature"), Some(&r.owner), &signature)
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    app.smtp.wait_for(&r.owner_email, "You have signed").await;
+    app.smtp
+        .wait_for(&r.owner_email, "Your group has signed")
+        .await;
 }
 
 /// From a signed letter to an active partner: onboarding, every task done, activation.

@@ -950,7 +950,9 @@ db_test!(
         let signed: Value = res.json().await.unwrap();
         assert_eq!(signed["signer_name"], "li  WEI");
         for member in [&t.owner, &t.editor, &t.signatory] {
-            app.smtp.wait_for(&member.email, "You have signed").await;
+            app.smtp
+                .wait_for(&member.email, "Your group has signed")
+                .await;
         }
         let timeline = actions(app, &t.owner.token, &id).await;
         let signing = timeline.iter().find(|e| e["action"] == "sign_loi").unwrap();
@@ -960,19 +962,19 @@ db_test!(
         );
         assert_eq!(signing["actor_role"], "applicant");
 
-        // An editor ticks the partner's onboarding tasks.
+        // The partner's onboarding tasks (the dealer agreement among them) are ticked by those
+        // who commit the group: a signatory may, an editor may not.
         moved(
             act(app, &admin, &id, json!({"action": "start_onboarding"})).await,
             "onboarding",
         )
         .await;
+        let task = r.path("/onboarding/dealer_agreement");
+        let done = json!({"done": true});
+        let res = app.patch(&task, Some(&t.editor.token), None, &done).await;
+        assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
         let res = app
-            .patch(
-                &r.path("/onboarding/dealer_agreement"),
-                Some(&t.editor.token),
-                None,
-                &json!({"done": true}),
-            )
+            .patch(&task, Some(&t.signatory.token), None, &done)
             .await;
         assert_eq!(
             res.status(),

@@ -177,7 +177,7 @@ db_test!(
         assert!(signed["signed_at"].is_string());
         assert_eq!(read(app, &r.owner, &r.id).await["status"], "loi_signed");
         app.smtp
-            .wait_for("owner@dealer.example", "You have signed")
+            .wait_for("owner@dealer.example", "Your group has signed")
             .await;
         // The letter served later is the very same bytes.
         assert_eq!(letter_bytes(app, &r.admin, &r).await.1, bytes);
@@ -519,7 +519,7 @@ db_test!(
             .wait_for(&winner.owner_email, "please review and sign")
             .await;
         app.smtp
-            .wait_for(&winner.owner_email, "You have declined")
+            .wait_for(&winner.owner_email, "Your group has declined")
             .await;
         app.offered_letter(other, 30).await;
     }

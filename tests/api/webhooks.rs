@@ -149,7 +149,7 @@ db_test!(
         // The owner was mailed at each step of the partnership.
         for subject in [
             "please review and sign",
-            "You have signed",
+            "Your group has signed",
             "Onboarding has started",
             "Welcome aboard",
         ] {

@@ -119,8 +119,8 @@ impl From<&Task> for TaskUpdate {
 /// A JSON Merge Patch (RFC 7396) of `{done, note}`: send what changes (`{"done": true}`);
 /// `null` clears the note.
 ///
-/// `partner` tasks are the group owner's; `maker` tasks are done by admins and the city's
-/// reviewers. Only while the application is `onboarding` (409 `not_onboarding`). Each change is
+/// `partner` tasks are done by the group's owners and signatories (editors read them); `maker`
+/// tasks by admins and the city's reviewers. Only while the application is `onboarding` (409 `not_onboarding`). Each change is
 /// written to the audit timeline as `complete_task` or `reopen_task`.
 #[utoipa::path(
     tag = "onboarding",

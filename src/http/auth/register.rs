@@ -10,7 +10,7 @@ use crate::db::users::NewUser;
 use crate::domain::account::{EmailAddress, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, Role};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
-use crate::http::me::UserResponse;
+use crate::http::me::AccountResponse;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::workflow::accounts;
@@ -50,8 +50,8 @@ pub struct RegisterRequest {
     tag = "auth",
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Account created; verification e-mail queued", body = UserResponse,
-            example = json!({"id": "01956f3a-2b4c-7d8e-9f01-23456789abcd", "email": "li.wei@example.com", "display_name": "Li Wei", "role": "applicant", "locale": "zh-CN", "email_verified": false, "dealer_group_id": null, "created_at": "2026-03-01T06:20:00Z"})),
+        (status = 201, description = "Account created; verification e-mail queued", body = AccountResponse,
+            example = json!({"id": "01956f3a-2b4c-7d8e-9f01-23456789abcd", "email": "li.wei@example.com", "display_name": "Li Wei", "role": "applicant", "locale": "zh-CN", "email_verified": false, "dealer_group_id": null, "group_role": null, "group_title": null, "created_at": "2026-03-01T06:20:00Z", "version": 1})),
         (status = 409, description = "An account with this e-mail address exists (`email_taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
     )
@@ -93,5 +93,5 @@ pub async fn register(
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", "/api/v1/me"))
-        .json(UserResponse::from(&user)))
+        .json(AccountResponse::from(user)))
 }
