@@ -124,10 +124,12 @@ impl MessageResponse {
 
 /// Post a message on the application (its group's members; staff of its city).
 ///
-/// The other side is e-mailed, each in its own language with both languages in the mail: a
-/// member's message goes to the application's assigned reviewers, or to the city's reviewers
-/// while nobody is assigned; the maker's goes to every member of the group. The author is
-/// not mailed. Integrators with `message.created` subscriptions are told. Integrator clients
+/// Applicants write from a verified e-mail address only (403 `email_not_verified`, not counted
+/// against the limit). The other side is e-mailed, each in its own language with both languages
+/// in the mail: a member's message goes to the application's active assignees, or to the city's
+/// reviewers while none is; on a `draft` to nobody of the maker's (staff do not review drafts:
+/// they read the thread once it is submitted); the maker's goes to every active member of the
+/// group. The author is not mailed. Integrators with `message.created` subscriptions are told. Integrator clients
 /// read the thread but may not post (403). Limited to 20 messages per person in 10 minutes
 /// (429 with `Retry-After`; every answer carries the `RateLimit-*` headers of this limit).
 /// Send an `Idempotency-Key` to make retries safe.
