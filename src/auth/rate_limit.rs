@@ -30,7 +30,8 @@ use super::Authenticator;
 use super::client_address::client_address;
 use super::principal::{Principal, UserPrincipal};
 use crate::config::RateLimitSettings;
-use crate::error::AppError;
+use crate::domain::account::Role;
+use crate::error::{AppError, ProblemCode};
 
 type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
 
@@ -251,12 +252,14 @@ impl FromRequest for AddressThrottle {
     }
 }
 
-/// A signed-in person, counted against the limit `count` keeps per person (429 when over);
+/// A signed-in person whom `admit` lets in (refused before it is counted), counted against the
+/// limit `count` keeps per person (429 when over);
 /// integrator clients are refused with 403. The response's `RateLimit-*` headers describe that
 /// limit.
 fn counted_person(
     req: &HttpRequest,
     payload: &mut Payload,
+    admit: fn(&UserPrincipal) -> Result<(), AppError>,
     count: fn(&AuthRateLimits, uuid::Uuid) -> Result<RateLimitStatus, AppError>,
 ) -> impl Future<Output = Result<UserPrincipal, AppError>> + 'static {
     let principal = Principal::from_request(req, payload);
@@ -265,6 +268,7 @@ fn counted_person(
         let Principal::User(user) = principal.await? else {
             return Err(AppError::Forbidden);
         };
+        admit(&user)?;
         let status = count(&Authenticator::of(&req)?.rate_limits, user.id)?;
         req.extensions_mut().insert(status);
         Ok(user)
@@ -282,13 +286,23 @@ impl FromRequest for PreviewCaller {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let user = counted_person(req, payload, AuthRateLimits::check_preview);
+        let user = counted_person(req, payload, |_| Ok(()), AuthRateLimits::check_preview);
         Box::pin(async move { Ok(PreviewCaller(Principal::User(user.await?))) })
     }
 }
 
+/// Applicants write to the maker only from a verified address (403 `email_not_verified`); staff
+/// always may.
+fn verified_applicant(user: &UserPrincipal) -> Result<(), AppError> {
+    if user.role == Role::Applicant && !user.email_verified {
+        return Err(AppError::Refused(ProblemCode::EmailNotVerified));
+    }
+    Ok(())
+}
+
 /// An extractor for posting a message: a signed-in person (integrator clients are refused with
-/// 403: they read the thread, they do not write in it), counted against its message limit,
+/// 403: they read the thread, they do not write in it; unverified applicants with 403
+/// `email_not_verified`, uncounted), counted against its message limit,
 /// [`MESSAGES_PER_TEN_MINUTES`] (429 when over). The response's `RateLimit-*` headers describe
 /// this limit.
 pub struct MessageAuthor(pub UserPrincipal);
@@ -298,7 +312,12 @@ impl FromRequest for MessageAuthor {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let user = counted_person(req, payload, AuthRateLimits::check_message);
+        let user = counted_person(
+            req,
+            payload,
+            verified_applicant,
+            AuthRateLimits::check_message,
+        );
         Box::pin(async move { Ok(MessageAuthor(user.await?)) })
     }
 }

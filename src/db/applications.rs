@@ -13,7 +13,7 @@ use crate::domain::application::{
     Acknowledgement, CustomerBaseDraft, ProposalDraft, SiteDraft, StoreFormat,
 };
 use crate::domain::eligibility::EligibilityReport;
-use crate::domain::workflow::Status;
+use crate::domain::workflow::{Actor, Status};
 use crate::error::{AppError, ProblemCode};
 
 #[derive(Queryable, Selectable, Debug)]
@@ -329,13 +329,13 @@ impl OverdueFilter {
 }
 
 impl ListQuery {
-    /// What waits on staff within `visibility`, longest waiting first (the staff queue, the
-    /// daily digest).
-    pub fn waiting(visibility: Visibility) -> Self {
+    /// What waits on `actor` (`Status::waits_on`) within `visibility`, longest waiting first
+    /// (the staff queue, the daily digest).
+    pub fn waiting(visibility: Visibility, actor: Actor) -> Self {
         Self {
             visibility,
             city: None,
-            statuses: Some(Status::waiting_on_staff().collect()),
+            statuses: Some(Status::waiting_on(actor).collect()),
             min_score: None,
             q: None,
             updated_since: None,

@@ -5,7 +5,9 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
-use super::schema::{application_assignees, users};
+use super::schema::{application_assignees, user_cities, users};
+use super::users::{User, UserRow};
+use crate::domain::account::Role;
 use crate::error::AppError;
 use crate::i18n::Locale;
 
@@ -45,6 +47,8 @@ pub fn add(
     Ok(true)
 }
 
+/// Everyone ever assigned and still assigned, deactivated or moved off the city included (the
+/// assignment list shows them).
 pub fn list(conn: &mut DbConnection, application_id: Uuid) -> Result<Vec<Assignee>, AppError> {
     let rows: Vec<(String, String, String, String, NaiveDateTime)> = application_assignees::table
         .inner_join(users::table)
@@ -73,6 +77,38 @@ pub fn list(conn: &mut DbConnection, application_id: Uuid) -> Result<Vec<Assigne
                 assigned_at: at.and_utc(),
             })
         })
+        .collect()
+}
+
+/// The active assignees of application `application_id` who still work on it: admins, and
+/// reviewers of city `city_code` (a reviewer moved to other cities no longer reads it).
+pub fn active(
+    conn: &mut DbConnection,
+    application_id: Uuid,
+    city_code: &str,
+) -> Result<Vec<User>, AppError> {
+    let reviews_city = users::role.eq(Role::Reviewer.as_str()).and(
+        users::id.eq_any(
+            user_cities::table
+                .filter(user_cities::city_code.eq(city_code.to_owned()))
+                .select(user_cities::user_id),
+        ),
+    );
+    users::table
+        .filter(
+            users::id.eq_any(
+                application_assignees::table
+                    .filter(application_assignees::application_id.eq(application_id.to_string()))
+                    .select(application_assignees::user_id),
+            ),
+        )
+        .filter(users::active.eq(true))
+        .filter(users::role.eq(Role::Admin.as_str()).or(reviews_city))
+        .order((users::display_name.asc(), users::id.asc()))
+        .select(UserRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(User::try_from)
         .collect()
 }
 

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
-use super::schema::{application_assignees, user_cities, users};
+use super::schema::{user_cities, users};
 use crate::domain::account::Role;
 use crate::domain::member::MemberRole;
 use crate::domain::sessions;
@@ -424,38 +424,6 @@ pub fn city_reviewers(conn: &mut DbConnection, city: &str) -> Result<Vec<User>, 
                     .select(user_cities::user_id),
             ),
         )
-        .order((users::display_name.asc(), users::id.asc()))
-        .select(UserRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(User::try_from)
-        .collect()
-}
-
-/// The active assignees of application `application_id` who still work on it: admins, and
-/// reviewers of city `city_code` (a reviewer moved to other cities no longer reads it).
-pub fn active_assignees(
-    conn: &mut DbConnection,
-    application_id: Uuid,
-    city_code: &str,
-) -> Result<Vec<User>, AppError> {
-    let reviews_city = users::role.eq(Role::Reviewer.as_str()).and(
-        users::id.eq_any(
-            user_cities::table
-                .filter(user_cities::city_code.eq(city_code.to_owned()))
-                .select(user_cities::user_id),
-        ),
-    );
-    users::table
-        .filter(
-            users::id.eq_any(
-                application_assignees::table
-                    .filter(application_assignees::application_id.eq(application_id.to_string()))
-                    .select(application_assignees::user_id),
-            ),
-        )
-        .filter(users::active.eq(true))
-        .filter(users::role.eq(Role::Admin.as_str()).or(reviews_city))
         .order((users::display_name.asc(), users::id.asc()))
         .select(UserRow::as_select())
         .load(conn)?

@@ -50,14 +50,6 @@ impl Side {
     pub fn as_str(self) -> &'static str {
         self.into()
     }
-
-    /// The other side: the one a message is for.
-    pub fn other(self) -> Self {
-        match self {
-            Self::Applicant => Self::Maker,
-            Self::Maker => Self::Applicant,
-        }
-    }
 }
 
 /// The field (`document_ids[i]`) and code of each id in `ids` a message may not point to: one
@@ -92,7 +84,6 @@ mod tests {
         assert_eq!(Side::of(Role::Applicant), Side::Applicant);
         assert_eq!(Side::of(Role::Reviewer), Side::Maker);
         assert_eq!(Side::of(Role::Admin), Side::Maker);
-        assert_eq!(Side::Maker.other(), Side::Applicant);
         assert_eq!("maker".parse::<Side>().ok(), Some(Side::Maker));
         assert_eq!(Side::Applicant.as_str(), "applicant");
     }

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::account::UnknownValue;
+use super::account::{Role, UnknownValue};
 use super::member::MemberRole;
 use super::scope::Scope;
 use crate::i18n::Locale;
@@ -99,17 +99,34 @@ impl Status {
     /// The next step is staff's: the application waits in their queue (`GET /me/queue`), under
     /// the state's SLA (`domain::sla`), and is counted in the daily digest.
     pub fn waits_on_staff(self) -> bool {
-        matches!(
-            self,
-            Self::Submitted | Self::UnderReview | Self::Shortlisted | Self::LoiSigned
-        )
+        self.waits_on(Actor::Reviewer) || self.waits_on(Actor::Admin)
     }
 
-    /// Every status that waits on staff, for the queue's query.
+    /// Whether `actor` may take the application further from here, read from the workflow
+    /// table: some move out of this status that does not end the recruitment (`to` is not
+    /// terminal) is `actor`'s. The exits (reject, withdraw, terminate, ...) do not count, and
+    /// nothing waits in a terminal status (an admin's `reopen` of a rejection is not a queue).
+    /// So `shortlisted` and `loi_signed` wait on admins alone, `submitted` and `under_review` on
+    /// reviewers and admins.
+    pub fn waits_on(self, actor: Actor) -> bool {
+        !self.is_terminal()
+            && TRANSITIONS.iter().any(|row| {
+                row.from.contains(&self) && !row.to.is_terminal() && row.actors.contains(&actor)
+            })
+    }
+
+    /// Every status that waits on staff, for the SLA.
     pub fn waiting_on_staff() -> impl Iterator<Item = Status> {
         Self::ALL
             .into_iter()
             .filter(|status| status.waits_on_staff())
+    }
+
+    /// Every status that waits on `actor`, for its queue and digest.
+    pub fn waiting_on(actor: Actor) -> impl Iterator<Item = Status> {
+        Self::ALL
+            .into_iter()
+            .filter(move |status| status.waits_on(actor))
     }
 
     /// The applicant may edit the application in these states.
@@ -311,6 +328,16 @@ impl Actor {
         Self::Admin,
         Self::System,
     ];
+
+    /// The actor a member of staff of `role` is on the applications of its cities (none for an
+    /// applicant): what its queue and digest hold (`Status::waits_on`).
+    pub fn staff(role: Role) -> Option<Actor> {
+        match role {
+            Role::Reviewer => Some(Self::Reviewer),
+            Role::Admin => Some(Self::Admin),
+            Role::Applicant => None,
+        }
+    }
 
     /// The actor as an audit event stores it (`actor_role`): a member of the group is
     /// `applicant`, whatever its role.
@@ -820,6 +847,33 @@ mod tests {
     const OWNER_MEMBER: Actor = Actor::Applicant(MemberRole::Owner);
     const EDITOR: Actor = Actor::Applicant(MemberRole::Editor);
     const SIGNATORY: Actor = Actor::Applicant(MemberRole::Signatory);
+
+    /// What waits on whom, as the table says: reviewers keep what they can move on, admins
+    /// also what only they can (the letter to offer, the onboarding to start).
+    #[test]
+    fn the_queue_of_each_role_is_what_it_can_move_on() {
+        let of = |actor| Status::waiting_on(actor).collect::<Vec<_>>();
+        assert_eq!(
+            of(Actor::Reviewer),
+            [Status::Submitted, Status::UnderReview]
+        );
+        assert_eq!(
+            of(Actor::Admin),
+            [
+                Status::Submitted,
+                Status::UnderReview,
+                Status::Shortlisted,
+                Status::LoiSigned
+            ]
+        );
+        assert_eq!(
+            Status::waiting_on_staff().collect::<Vec<_>>(),
+            of(Actor::Admin)
+        );
+        assert!(!Status::Onboarding.waits_on_staff());
+        assert!(!Status::Rejected.waits_on(Actor::Admin));
+        assert!(Status::InfoRequested.waits_on(EDITOR));
+    }
 
     fn allowed_actions(status: Status, actor: Actor) -> Vec<Action> {
         offered(status, actor).map(|t| t.action).collect()

@@ -43,6 +43,12 @@ impl Deadlines {
                 overdue: false,
             };
         }
+        self.staff_wait(application)
+    }
+
+    /// `application`'s wait as staff read it: since when, due when (its status's SLA days
+    /// later), and whether that has passed at `now`.
+    pub fn staff_wait(&self, application: &Application) -> Wait {
         let due_at = self
             .days
             .due_at(application.status, application.status_since);
@@ -55,13 +61,21 @@ impl Deadlines {
 
     /// The `overdue=` list filter for `access`: for applicants nothing is overdue.
     pub fn filter(&self, access: &Access, overdue: bool) -> OverdueFilter {
+        if access.applicant {
+            OverdueFilter {
+                overdue,
+                cutoffs: Vec::new(),
+            }
+        } else {
+            self.staff_filter(overdue)
+        }
+    }
+
+    /// The `overdue=` filter as staff mean it: past (or not past) the SLA at `now`.
+    pub fn staff_filter(&self, overdue: bool) -> OverdueFilter {
         OverdueFilter {
             overdue,
-            cutoffs: if access.applicant {
-                Vec::new()
-            } else {
-                self.days.overdue_cutoffs(self.now)
-            },
+            cutoffs: self.days.overdue_cutoffs(self.now),
         }
     }
 }

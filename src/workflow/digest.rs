@@ -1,7 +1,8 @@
 //! The daily digest: once a day, from 08:00 China time, each member of staff who works in some
 //! city (reviewers, and admins given cities) and has not turned it off is mailed what waits on
-//! them there: how many, how many overdue, and the first `ITEMS` (overdue first, then the
-//! longest waiting). Nothing is sent to someone whose queue is empty. Admins without cities get
+//! them there (`Status::waits_on`: a reviewer's is what reviewers can move on, an admin's also
+//! the shortlisted and the signed letters): how many, how many overdue, and the first `ITEMS`
+//! (overdue first, then the longest waiting). Nothing is sent to someone whose queue is empty. Admins without cities get
 //! none: they see every city's queue at `GET /me/queue`.
 //!
 //! Safe with several replicas: a person's day is claimed (`users.digest_sent_on`) in the
@@ -17,9 +18,10 @@ use super::deadlines::Deadlines;
 use super::recipients::city_name;
 use super::unit::Work;
 use super::writer::Writer;
-use crate::db::applications::{self, ListQuery, OverdueFilter, Visibility};
+use crate::db::applications::{self, ListQuery, Visibility};
 use crate::db::users;
 use crate::domain::sla::{CHINA_TIME, digest_day};
+use crate::domain::workflow::Actor;
 use crate::error::AppError;
 use crate::jobs::{Job, JobKind, Progress};
 use crate::mail::Message;
@@ -80,12 +82,12 @@ fn send(work: &mut Work<'_>, id: Uuid, day: NaiveDate) -> Result<Decided, AppErr
     let cities = users::city_codes(work, id)?;
     let now = work.now();
     let deadlines = Deadlines::read(work, now)?;
+    let Some(actor) = Actor::staff(person.role) else {
+        return Ok(Decided::NothingWaits);
+    };
     let queue = |overdue: Option<bool>| ListQuery {
-        overdue: overdue.map(|overdue| OverdueFilter {
-            overdue,
-            cutoffs: deadlines.days.overdue_cutoffs(deadlines.now),
-        }),
-        ..ListQuery::waiting(Visibility::Cities(cities.clone()))
+        overdue: overdue.map(|overdue| deadlines.staff_filter(overdue)),
+        ..ListQuery::waiting(Visibility::Cities(cities.clone()), actor)
     };
     let waiting = applications::count(work, &queue(None))?;
     if waiting == 0 {
@@ -104,9 +106,7 @@ fn send(work: &mut Work<'_>, id: Uuid, day: NaiveDate) -> Result<Decided, AppErr
             let name = city_name(work, &application.city_code)?;
             names.insert(application.city_code.clone(), name);
         }
-        let due_at = deadlines
-            .days
-            .due_at(application.status, application.status_since);
+        let wait = deadlines.staff_wait(&application);
         items.push(DigestItem {
             application_id: application.id,
             city: names
@@ -116,8 +116,8 @@ fn send(work: &mut Work<'_>, id: Uuid, day: NaiveDate) -> Result<Decided, AppErr
             group: application.dealer_group_name,
             status: application.status,
             waiting_since: china_time(application.status_since),
-            due_at: due_at.map(china_time),
-            overdue: due_at.is_some_and(|due| due < deadlines.now),
+            due_at: wait.due_at.map(china_time),
+            overdue: wait.overdue,
         });
     }
     let message = Message::DailyDigest {

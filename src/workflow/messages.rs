@@ -14,7 +14,7 @@ use crate::db::messages::{self, Message, NewMessage};
 use crate::db::users::User;
 use crate::db::{DbConnection, documents, members};
 use crate::domain::message::{Side, document_problems};
-use crate::domain::workflow::EventType;
+use crate::domain::workflow::{EventType, Status};
 use crate::error::{AppError, FieldError};
 use crate::mail;
 use crate::mail::templates::ApplicationMail;
@@ -22,7 +22,7 @@ use crate::webhooks::payload::{MessageCreated, PostedMessage};
 
 /// What a message says.
 pub struct Draft {
-    /// Trimmed, 1 to 5000 characters (the request checked).
+    /// Trimmed, 1 to `BODY_MAX_CHARS` characters (the request checked).
     pub body: String,
     /// Documents of the application, each at most once; checked here.
     pub document_ids: Vec<Uuid>,
@@ -104,8 +104,8 @@ pub fn post(
 }
 
 /// Who hears of a message written for `from`: a member's goes to the staff a submission is
-/// announced to (`recipients::reviewers_of`); the maker's goes to every active member of the
-/// group.
+/// announced to (`recipients::reviewers_of`), except on a draft, which staff do not review yet
+/// (they read it once it is submitted); the maker's goes to every active member of the group.
 pub fn recipients(
     conn: &mut DbConnection,
     application: &Application,
@@ -116,6 +116,7 @@ pub fn recipients(
             .into_iter()
             .filter(|m| m.active)
             .collect()),
+        Side::Applicant if application.status == Status::Draft => Ok(Vec::new()),
         Side::Applicant => recipients::reviewers_of(conn, application),
     }
 }

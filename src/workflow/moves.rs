@@ -15,6 +15,7 @@ use super::unit::Work;
 use crate::db::applications::{self, Application};
 use crate::db::events::NewEvent;
 use crate::db::lois::{self, NewLoi, Signature};
+use crate::db::users::User;
 use crate::db::{DbConnection, assignees, cities, dealer_groups, onboarding, users};
 use crate::domain::exit::{ReasonCode, TerminationReason};
 use crate::domain::loi::{LoiStatus, LoiTerms};
@@ -26,7 +27,7 @@ use crate::domain::workflow::{
 use crate::error::{AppError, FieldError, ProblemCode};
 use crate::loi::LetterFacts;
 use crate::mail::Message;
-use crate::mail::templates::PartnershipStep;
+use crate::mail::templates::{ApplicationMail, PartnershipStep};
 
 /// What the caller asks for, with the words some actions require.
 #[derive(Default)]
@@ -409,31 +410,32 @@ fn notify(
             work.mail(member.email, member.locale, message);
         }
     }
-    if row.has(Effect::EmailAssignees) {
-        for reviewer in assignees::list(work, application.id)?
-            .into_iter()
-            .filter(|a| Some(a.user_id) != mover.user_id)
-        {
-            let message = Message::AssigneeUpdate {
-                mail: application_mail(work, application, reviewer.display_name)?,
-                group: application.dealer_group_name.clone(),
-                action: row.action,
-            };
-            work.mail(reviewer.email, reviewer.locale, message);
-        }
-    }
-    if row.has(Effect::EmailReviewers) {
-        for reviewer in reviewers_of(work, application)?
-            .into_iter()
-            .filter(|r| Some(r.id) != mover.user_id)
-        {
-            let message = Message::ReviewRequested {
-                mail: application_mail(work, application, reviewer.display_name)?,
-                group: application.dealer_group_name.clone(),
-                action: row.action,
-            };
-            work.mail(reviewer.email, reviewer.locale, message);
-        }
+    // Staff hear of a withdrawal (the assignees) or of work waiting on them (the reviewers):
+    // either way the active staff still on the application (`reviewers_of` falls back to the
+    // city's reviewers), never the one who moved.
+    type StaffNews = fn(ApplicationMail, String, Action) -> Message;
+    let (staff, news): (Vec<User>, StaffNews) = if row.has(Effect::EmailAssignees) {
+        let assigned = assignees::active(work, application.id, &application.city_code)?;
+        (assigned, |mail, group, action| Message::AssigneeUpdate {
+            mail,
+            group,
+            action,
+        })
+    } else if row.has(Effect::EmailReviewers) {
+        (reviewers_of(work, application)?, |mail, group, action| {
+            Message::ReviewRequested {
+                mail,
+                group,
+                action,
+            }
+        })
+    } else {
+        return Ok(());
+    };
+    for person in staff.into_iter().filter(|p| Some(p.id) != mover.user_id) {
+        let mail = application_mail(work, application, person.display_name)?;
+        let message = news(mail, application.dealer_group_name.clone(), row.action);
+        work.mail(person.email, person.locale, message);
     }
     Ok(())
 }

@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use crate::db::applications::Application;
 use crate::db::users::User;
-use crate::db::{DbConnection, cities, members, users};
+use crate::db::{DbConnection, assignees, cities, members, users};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::mail::templates::{ApplicationMail, CityName};
@@ -79,7 +79,7 @@ pub fn reviewers_of(
     conn: &mut DbConnection,
     application: &Application,
 ) -> Result<Vec<User>, AppError> {
-    let assignees = users::active_assignees(conn, application.id, &application.city_code)?;
+    let assignees = assignees::active(conn, application.id, &application.city_code)?;
     if !assignees.is_empty() {
         return Ok(assignees);
     }

@@ -55,14 +55,14 @@ db_test!(
             json!([{
                 "action": "submit",
                 "code": "email_unverified",
-                "message": "Confirm your e-mail address before submitting."
+                "message": "Confirm your e-mail address by the link we sent first (submitting an application and joining a group need it)."
             }])
         );
         let chinese = get_in(app, &path, &owner, "zh-CN").await;
         assert_eq!(chinese["status_label"], "草稿");
         assert_eq!(
             chinese["blocked_actions"][0]["message"],
-            "提交前请先验证您的电子邮件地址。"
+            "请先通过我们发送的链接验证您的电子邮件地址（提交申请和加入集团都需要）。"
         );
         // Performing the blocked move fails with the problem behind the rule.
         assert_problem(

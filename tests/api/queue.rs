@@ -219,7 +219,7 @@ db_test!(
         app.info_requested(&r, "Please send the lease.").await;
         let asked = app.get_json(&r.path(""), Some(&r.reviewer)).await;
         let asked_at = time(&asked["waiting_since"]);
-        assert!(asked_at >= submitted_at + Duration::hours(3));
+        assert_eq!(asked_at, submitted_at + Duration::hours(3));
         assert!(asked["due_at"].is_null(), "the applicant's turn: {asked}");
         let own = app.get_json(&r.path(""), Some(&r.owner)).await;
         assert_eq!(time(&own["waiting_since"]), asked_at);
@@ -235,7 +235,7 @@ db_test!(
         app.smtp.wait_for("reviewer@maker.example", ANSWERED).await;
         let again = app.get_json(&r.path(""), Some(&r.admin)).await;
         let resubmitted_at = time(&again["waiting_since"]);
-        assert!(resubmitted_at >= asked_at + Duration::days(1));
+        assert_eq!(resubmitted_at, asked_at + Duration::days(1));
         assert_eq!(time(&again["due_at"]), resubmitted_at + Duration::days(10));
         let listed = app.get_json("/api/v1/applications", Some(&r.admin)).await;
         assert_eq!(time(&listed["items"][0]["waiting_since"]), resubmitted_at);
@@ -574,5 +574,138 @@ db_test!(
             .await;
         app.clock.advance(Duration::hours(3));
         app.smtp.wait_for("sz@maker.example", "1 waiting, 0 overdue").await;
+    }
+);
+
+db_test!(
+    async fn each_role_queues_what_it_can_move_on(app: TestApp) {
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        app.shortlisted(&r).await;
+        // Only an admin offers the letter: the shortlisted application leaves reviewers' queue.
+        let theirs = app.get_json("/api/v1/me/queue", Some(&r.reviewer)).await;
+        assert_eq!(ids(&theirs), Vec::<String>::new());
+        let admins = app.get_json("/api/v1/me/queue", Some(&r.admin)).await;
+        assert_eq!(ids(&admins), [r.id.as_str()]);
+        assert_eq!(admins["items"][0]["status"], "shortlisted");
+        // The applicant reads it as in review, without when that step began.
+        let own = app.get_json(&r.path(""), Some(&r.owner)).await;
+        assert_eq!(own["status"], "under_review");
+        assert!(own["waiting_since"].is_null(), "{own}");
+
+        // An admin given a city gets its digest; the reviewer, with nothing to move, none.
+        let admin_id = app.get_json("/api/v1/me", Some(&r.admin)).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let res = app
+            .patch(
+                &format!("/api/v1/staff/{admin_id}"),
+                Some(&r.admin),
+                Some("*"),
+                &json!({"city_codes": [SUZHOU]}),
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
+        app.clock.set(next_china(app, 8, 0));
+        assert_eq!(run_digest(app).await, 1);
+        // In the admin's language first (`create-admin` makes Chinese accounts).
+        let mail = app
+            .smtp
+            .wait_for("lead@maker.example", "待审队列：1 份待处理，0 份已超期")
+            .await;
+        let [first_part, second_part] = mail.text_sections()[..] else {
+            panic!("{}", mail.text)
+        };
+        assert!(first_part.contains("已入围"), "{first_part}");
+        assert!(second_part.contains("Shortlisted"), "{second_part}");
+    }
+);
+
+db_test!(
+    async fn the_digest_lists_the_overdue_first_and_skips_who_turned_it_off(app: TestApp) {
+        let admin = app.admin("lead@maker.example").await;
+        let wants = app.reviewer(&admin, "sz@maker.example", &[SUZHOU]).await;
+        let declines = app.reviewer(&admin, "off@maker.example", &[SUZHOU]).await;
+        let reviewers = ["sz@maker.example", "off@maker.example"];
+        let (_, older) = app
+            .submitted_in("o1@dealer.example", "91320500123456701", SUZHOU, &reviewers)
+            .await;
+        moved(
+            act(app, &wants, &older, json!({"action": "start_review"})).await,
+            "under_review",
+        )
+        .await;
+        app.clock.advance(Duration::days(3));
+        app.submitted_in("o2@dealer.example", "91320500123456702", SUZHOU, &reviewers)
+            .await;
+        // Two mornings on, the newer submission is past its two days; the older application,
+        // in review for ten, is not.
+        app.clock.set(next_china(app, 8, 0) + Duration::days(2));
+        // Turned off once due: none for that reviewer.
+        let res = patch_me(app, &declines, json!({"daily_digest": false})).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(run_digest(app).await, 1);
+        let mail = app
+            .smtp
+            .wait_for("sz@maker.example", "2 waiting, 1 overdue")
+            .await;
+        let first_part = mail.text_sections()[0];
+        assert!(
+            first_part.find("o2@dealer.example").unwrap()
+                < first_part.find("o1@dealer.example").unwrap(),
+            "{first_part}"
+        );
+        assert_eq!(run_digest(app).await, 0);
+    }
+);
+
+db_test!(
+    async fn the_queue_and_the_sla_refuse_whom_they_are_not_for(app: TestApp) {
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        for path in ["/api/v1/me/queue", "/api/v1/sla"] {
+            assert_problem(
+                app.get(path, None).await,
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+            )
+            .await;
+        }
+        let days = json!({"days": {"submitted": 5, "under_review": 10, "shortlisted": 7, "loi_signed": 5}});
+        assert_problem(
+            put_sla(app, &r.owner, Some("\"1\""), &days).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+        let (_, client) = integrator(app, &r.admin, json!(["applications:read"])).await;
+        assert_problem(
+            app.get("/api/v1/sla", Some(&client)).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            patch_me(app, &client, json!({"display_name": "Robot"})).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+        let problem = assert_problem(
+            app.get("/api/v1/applications?overdue=maybe", Some(&r.reviewer))
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(error_fields(&problem), ["overdue"]);
     }
 );

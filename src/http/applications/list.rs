@@ -6,7 +6,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::ApplicationResponse;
-use crate::auth::{AnyPrincipal, Authorized};
+use crate::auth::{AnyPrincipal, Authorized, Principal};
 use crate::db::DbConnection;
 use crate::db::applications::{self, ListKey, ListQuery, Sort};
 use crate::domain::workflow::Status;
@@ -121,6 +121,20 @@ pub async fn list_applications(
     ValidatedQuery(filter): ValidatedQuery<ApplicationFilter>,
 ) -> Result<web::Json<Page<ApplicationResponse>>, AppError> {
     let locale = Locale::from_request(&req);
+    let page = listed(&state, principal, locale, filter, |query| query).await?;
+    Ok(web::Json(page))
+}
+
+/// The page of applications `filter` selects for `principal`, as `narrow` leaves the query
+/// (the list keeps it, the queue keeps only what waits on the caller): the list's and the
+/// queue's.
+pub(crate) async fn listed(
+    state: &AppState,
+    principal: Principal,
+    locale: Option<Locale>,
+    filter: ApplicationFilter,
+    narrow: impl FnOnce(ListQuery) -> ListQuery + Send + 'static,
+) -> Result<Page<ApplicationResponse>, AppError> {
     let page = PageParams {
         limit: filter.limit,
         cursor: filter.cursor.clone(),
@@ -128,20 +142,19 @@ pub async fn list_applications(
     let after = page.after::<ListKey>()?;
     let limit = page.limit();
     let now = state.clock.now();
-    let page = state
+    state
         .db
         .run(move |conn| {
             let access = Access::of(&principal, locale)?;
             let deadlines = Deadlines::read(conn, now)?;
-            let query = filter.into_query(&access, &deadlines);
+            let query = narrow(filter.into_query(&access, &deadlines));
             page_of(conn, &access, &query, after, limit, &deadlines)
         })
-        .await?;
-    Ok(web::Json(page))
+        .await
 }
 
-/// The page of `query` after `after`, as `access` reads it: the list's and the queue's.
-pub(crate) fn page_of(
+/// The page of `query` after `after`, as `access` reads it.
+fn page_of(
     conn: &mut DbConnection,
     access: &Access,
     query: &ListQuery,

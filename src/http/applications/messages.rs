@@ -13,7 +13,7 @@ use crate::auth::rate_limit::MessageAuthor;
 use crate::auth::{AnyPrincipal, AnyUser, Authorized, Principal};
 use crate::db::messages::{self, Message};
 use crate::domain::document::DocumentKind;
-use crate::domain::message::Side;
+use crate::domain::message::{BODY_MAX_CHARS, DOCUMENTS_MAX, Side};
 use crate::error::{AppError, Problem};
 use crate::http::extract::{ValidatedJson, ValidatedQuery};
 use crate::http::idempotency::{self, IdempotencyKey};
@@ -31,7 +31,7 @@ use crate::workflow::messages::{self as conversation, Draft};
 pub struct MessageRequest {
     /// The message, 1 to 5000 characters once trimmed; line breaks are kept.
     #[validate(
-        length(min = 1, max = 5000),
+        length(min = 1, max = BODY_MAX_CHARS),
         custom(function = "crate::domain::text::multi_line")
     )]
     #[schema(min_length = 1, max_length = 5000)]
@@ -40,7 +40,7 @@ pub struct MessageRequest {
     /// Up to 10 of this application's documents (`GET .../documents`) the message points to,
     /// each once. Another application's document, or one named twice, is a 422 naming
     /// `document_ids[i]`.
-    #[validate(length(max = 10))]
+    #[validate(length(max = DOCUMENTS_MAX))]
     #[schema(max_items = 10)]
     #[serde(default)]
     pub document_ids: Option<Vec<Uuid>>,
@@ -124,10 +124,12 @@ impl MessageResponse {
 
 /// Post a message on the application (its group's members; staff of its city).
 ///
-/// The other side is e-mailed, each in its own language with both languages in the mail: a
-/// member's message goes to the application's assigned reviewers, or to the city's reviewers
-/// while nobody is assigned; the maker's goes to every member of the group. The author is
-/// not mailed. Integrators with `message.created` subscriptions are told. Integrator clients
+/// Applicants write from a verified e-mail address only (403 `email_not_verified`, not counted
+/// against the limit). The other side is e-mailed, each in its own language with both languages
+/// in the mail: a member's message goes to the application's active assignees, or to the city's
+/// reviewers while none is; on a `draft` to nobody of the maker's (staff do not review drafts:
+/// they read the thread once it is submitted); the maker's goes to every active member of the
+/// group. The author is not mailed. Integrators with `message.created` subscriptions are told. Integrator clients
 /// read the thread but may not post (403). Limited to 20 messages per person in 10 minutes
 /// (429 with `Retry-After`; every answer carries the `RateLimit-*` headers of this limit).
 /// Send an `Idempotency-Key` to make retries safe.

@@ -12,6 +12,7 @@ use validator::Validate;
 
 use crate::auth::{Authorized, InternalStaff, Principal};
 use crate::db::notes::{self, Note};
+use crate::domain::message::BODY_MAX_CHARS;
 use crate::error::AppError;
 use crate::http::extract::{ValidatedJson, ValidatedQuery};
 use crate::http::idempotency::{self, IdempotencyKey};
@@ -26,7 +27,7 @@ use crate::workflow::Access;
 pub struct NoteRequest {
     /// The note, 1 to 5000 characters once trimmed; line breaks are kept.
     #[validate(
-        length(min = 1, max = 5000),
+        length(min = 1, max = BODY_MAX_CHARS),
         custom(function = "crate::domain::text::multi_line")
     )]
     #[schema(min_length = 1, max_length = 5000)]

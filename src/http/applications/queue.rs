@@ -4,17 +4,16 @@ use utoipa::IntoParams;
 use validator::Validate;
 
 use super::ApplicationResponse;
-use super::list::{AssignedTo, page_of};
+use super::list::{ApplicationFilter, AssignedTo, listed};
 use crate::auth::principal::Principal;
 use crate::auth::{Authorized, Staff};
-use crate::db::applications::{ListKey, ListQuery};
+use crate::db::applications::ListQuery;
+use crate::domain::workflow::Actor;
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
-use crate::http::pagination::{Page, PageParams};
+use crate::http::pagination::Page;
 use crate::i18n::Locale;
 use crate::state::AppState;
-use crate::workflow::Access;
-use crate::workflow::deadlines::Deadlines;
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -34,8 +33,9 @@ pub struct QueueFilter {
 
 /// The caller's queue: what waits on staff in its cities (reviewers, admins).
 ///
-/// Applications in `submitted`, `under_review`, `shortlisted` or `loi_signed` in the
-/// reviewer's cities (an admin's: every city), as the list shows them, longest waiting first
+/// What the caller can move on: a reviewer's queue holds `submitted` and `under_review`
+/// applications of its cities; an admin's also `shortlisted` (the letter to offer) and
+/// `loi_signed` (onboarding to start), in every city. As the list shows them, longest waiting first
 /// (`waiting_since`, then id), each with `due_at` (its status's SLA days after
 /// `waiting_since`, `GET /api/v1/sla`) and `overdue`. Keyset-paginated: pass `next_cursor`
 /// back as `cursor` with the same filters. Applicants and integrators: 403.
@@ -53,26 +53,34 @@ pub async fn my_queue(
     ValidatedQuery(filter): ValidatedQuery<QueueFilter>,
 ) -> Result<web::Json<Page<ApplicationResponse>>, AppError> {
     let locale = Locale::from_request(&req);
-    let page = PageParams {
-        limit: filter.limit,
-        cursor: filter.cursor.clone(),
-    };
-    let after = page.after::<ListKey>()?;
-    let limit = page.limit();
-    let now = state.clock.now();
-    let page = state
-        .db
-        .run(move |conn| {
-            let user_id = user.id;
-            let access = Access::of(&Principal::User(user), locale)?;
-            let deadlines = Deadlines::read(conn, now)?;
-            let query = ListQuery {
-                city: filter.city,
-                assigned_to: filter.assigned_to.map(|AssignedTo::Me| user_id),
-                ..ListQuery::waiting(access.visibility.clone())
-            };
-            page_of(conn, &access, &query, after, limit, &deadlines)
-        })
-        .await?;
+    let actor = Actor::staff(user.role).ok_or(AppError::Forbidden)?;
+    let principal = Principal::User(user);
+    let page = listed(&state, principal, locale, filter.into(), move |query| {
+        let waiting = ListQuery::waiting(query.visibility.clone(), actor);
+        ListQuery {
+            statuses: waiting.statuses,
+            sort: waiting.sort,
+            ..query
+        }
+    })
+    .await?;
     Ok(web::Json(page))
+}
+
+impl From<QueueFilter> for ApplicationFilter {
+    /// The list's filter that selects what the queue's does, before the queue narrows it.
+    fn from(filter: QueueFilter) -> Self {
+        Self {
+            city: filter.city,
+            assigned_to: filter.assigned_to,
+            limit: filter.limit,
+            cursor: filter.cursor,
+            status: None,
+            min_score: None,
+            q: None,
+            overdue: None,
+            updated_since: None,
+            sort: None,
+        }
+    }
 }
