@@ -135,6 +135,26 @@ pub fn revoke_open_for(
     .execute(conn)?)
 }
 
+/// The open invitations into `group_id` that `inviter` sent (expired ones included: nobody can
+/// accept them any more, but they are still open), oldest first.
+pub fn open_sent_by(
+    conn: &mut DbConnection,
+    group_id: Uuid,
+    inviter: Uuid,
+) -> Result<Vec<Invitation>, AppError> {
+    inv::table
+        .filter(inv::accepted_at.is_null())
+        .filter(inv::revoked_at.is_null())
+        .filter(inv::dealer_group_id.eq(group_id.to_string()))
+        .filter(inv::invited_by.eq(inviter.to_string()))
+        .order((inv::created_at.asc(), inv::id.asc()))
+        .select(InvitationRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Invitation::try_from)
+        .collect()
+}
+
 /// The group's invitations that may still be accepted, oldest first.
 pub fn pending_of_group(
     conn: &mut DbConnection,
