@@ -1618,11 +1618,16 @@ db_test!(
 /// a letter: the application and the letter's hash. Takes the members' "please review and sign"
 /// mails.
 async fn offered(app: &TestApp, t: &Team) -> (Review, Value) {
+    let id = app.draft_application(&t.editor.token, SUZHOU).await;
+    offered_draft(app, t, id).await
+}
+
+/// Like `offered`, for the team's draft `id`.
+async fn offered_draft(app: &TestApp, t: &Team, id: String) -> (Review, Value) {
     let admin = app.admin("lead@maker.example").await;
     let reviewer = app
         .reviewer(&admin, "reviewer@maker.example", &[SUZHOU])
         .await;
-    let id = app.draft_application(&t.editor.token, SUZHOU).await;
     app.submit(&t.owner.token, &t.owner.email, "en", &id).await;
     let r = Review {
         admin,
@@ -1794,5 +1799,370 @@ db_test!(
         assert!(app.smtp.take_all_to("new@dealer.example").is_empty());
         let pending: Value = app.get_json(&invitations_path(group), Some(&token)).await;
         assert_eq!(pending["items"], json!([]));
+    }
+);
+
+/// Runs `statement` on the app's database, as a writer the API does not know of.
+async fn sql(app: &TestApp, statement: String) {
+    use diesel::connection::SimpleConnection;
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || db.conn().unwrap().batch_execute(&statement).unwrap())
+        .await
+        .unwrap();
+}
+
+db_test!(
+    async fn an_invitation_is_read_where_its_location_says_by_owners_only(app: TestApp) {
+        let t = team(app).await;
+        let admin = app.admin("lead@maker.example").await;
+        let (outsider, _) = app
+            .applicant_with_group("other@dealer.example", "91320500123456796")
+            .await;
+        let res = invite(
+            app,
+            &t.owner.token,
+            &t.group,
+            "new@dealer.example",
+            "editor",
+            None,
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let location = res.headers()["location"].to_str().unwrap().to_owned();
+        let made: Value = res.json().await.unwrap();
+        app.smtp.wait_for("new@dealer.example", "invites you").await;
+        assert_eq!(made["status"], "pending");
+        let read: Value = app.get_json(&location, Some(&t.owner.token)).await;
+        assert_eq!(read, made);
+        for token in [&t.editor.token, &t.signatory.token, &admin] {
+            assert_problem(
+                app.get(&location, Some(token)).await,
+                StatusCode::FORBIDDEN,
+                "forbidden",
+            )
+            .await;
+        }
+        assert_problem(
+            app.get(&location, Some(&outsider)).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        let unknown = format!("{}/{}", invitations_path(&t.group), uuid::Uuid::now_v7());
+        assert_problem(
+            app.get(&unknown, Some(&t.owner.token)).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+
+        // Its status follows it: accepted, revoked, expired.
+        let invitee = app.applicant("new@dealer.example", "en").await;
+        let (_, mail) = invited(
+            app,
+            &t.owner.token,
+            &t.group,
+            ("new@dealer.example", "editor", None),
+            "en",
+        )
+        .await;
+        let replaced: Value = app.get_json(&location, Some(&t.owner.token)).await;
+        assert_eq!(replaced["status"], "revoked");
+        assert_eq!(
+            accept(app, &invitee.token, &mail.token()).await.status(),
+            StatusCode::OK
+        );
+        let pending: Value = app
+            .get_json(&invitations_path(&t.group), Some(&t.owner.token))
+            .await;
+        assert_eq!(pending["items"], json!([]));
+        let (late, _) = invited(
+            app,
+            &t.owner.token,
+            &t.group,
+            ("late@dealer.example", "editor", None),
+            "en",
+        )
+        .await;
+        app.clock.advance(chrono::Duration::days(8));
+        let path = format!(
+            "{}/{}",
+            invitations_path(&t.group),
+            late["id"].as_str().unwrap()
+        );
+        let expired: Value = app.get_json(&path, Some(&t.owner.token)).await;
+        assert_eq!(expired["status"], "expired");
+    }
+);
+
+db_test!(
+    async fn each_role_is_refused_what_is_not_its_own(app: TestApp) {
+        let t = team(app).await;
+        // A signatory neither submits nor withdraws a draft.
+        let id = app.draft_application(&t.editor.token, SUZHOU).await;
+        for action in ["submit", "withdraw"] {
+            assert_problem(
+                act(app, &t.signatory.token, &id, json!({"action": action})).await,
+                StatusCode::FORBIDDEN,
+                "forbidden",
+            )
+            .await;
+        }
+        let (r, _) = offered_draft(app, &t, id).await;
+        app.ignore_mail();
+        let (reviewer, admin) = (r.reviewer.clone(), r.admin.clone());
+        let (_, client) =
+            crate::webhooks::integrator(app, &admin, json!(["applications:read"])).await;
+        let loner = app.verified_applicant("loner@dealer.example").await;
+        let owner_id = user_id(app, &t.owner.token).await;
+        let editor_id = user_id(app, &t.editor.token).await;
+        let forbidden = StatusCode::FORBIDDEN;
+
+        // An editor does not decline the letter; a signatory does not withdraw it.
+        assert_problem(
+            act(
+                app,
+                &t.editor.token,
+                &r.id,
+                json!({"action": "decline_loi"}),
+            )
+            .await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            act(
+                app,
+                &t.signatory.token,
+                &r.id,
+                json!({"action": "withdraw"}),
+            )
+            .await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+
+        // A signatory is no owner: it removes nobody else, edits no profile, asks no identity.
+        assert_problem(
+            app.delete(&member_path(&t.group, &editor_id), Some(&t.signatory.token))
+                .await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        let group_path = format!("/api/v1/dealer-groups/{}", t.group);
+        assert_problem(
+            app.patch(
+                &group_path,
+                Some(&t.signatory.token),
+                Some("*"),
+                &json!({"stores_total": 200}),
+            )
+            .await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        let identity =
+            json!({"legal_name": "新名称有限公司", "uscc": group_uscc(), "reason": "Renamed."});
+        assert_problem(
+            app.post(
+                &format!("{group_path}/identity-changes"),
+                Some(&t.signatory.token),
+                &identity,
+            )
+            .await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+
+        // The city's reviewer sees the group, but changes none of its members or invitations.
+        let (invitation, _) = invited(
+            app,
+            &t.owner.token,
+            &t.group,
+            ("new@dealer.example", "editor", None),
+            "en",
+        )
+        .await;
+        let invitation_path = format!(
+            "{}/{}",
+            invitations_path(&t.group),
+            invitation["id"].as_str().unwrap()
+        );
+        assert_problem(
+            app.patch(
+                &member_path(&t.group, &editor_id),
+                Some(&reviewer),
+                Some("*"),
+                &json!({"role": "owner"}),
+            )
+            .await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            app.delete(&member_path(&t.group, &editor_id), Some(&reviewer))
+                .await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            app.delete(&invitation_path, Some(&reviewer)).await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+
+        // An applicant without a group does not know the group.
+        assert_problem(
+            app.patch(
+                &member_path(&t.group, &editor_id),
+                Some(&loner),
+                Some("*"),
+                &json!({"role": "owner"}),
+            )
+            .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+
+        // Integrators have no part in membership; nobody unsigned does.
+        assert_problem(
+            app.get(&members_path(&t.group), Some(&client)).await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            invite(app, &client, &t.group, "crm@dealer.example", "editor", None).await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            app.get(&invitations_path(&t.group), Some(&client)).await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            accept(app, &client, "some-token").await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            app.get(&members_path(&t.group), None).await,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        )
+        .await;
+        assert_problem(
+            app.post(
+                &members_path(&t.group),
+                None,
+                &json!({"email": "x@dealer.example", "role": "editor"}),
+            )
+            .await,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        )
+        .await;
+
+        // A deactivated co-owner is no owner to keep the group: the last active one stays.
+        let editor_version = member_version(app, &t.owner.token, &t.group, &editor_id).await;
+        let res = app
+            .patch(
+                &member_path(&t.group, &editor_id),
+                Some(&t.owner.token),
+                Some(&editor_version),
+                &json!({"role": "owner"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        sql(
+            app,
+            format!("UPDATE users SET active = FALSE WHERE id = '{editor_id}'"),
+        )
+        .await;
+        assert_problem(
+            app.delete(&member_path(&t.group, &owner_id), Some(&t.owner.token))
+                .await,
+            StatusCode::CONFLICT,
+            "last_owner",
+        )
+        .await;
+
+        // Invited into the group it is in already (a join the API did not see): 409.
+        let invitee = app.applicant("new@dealer.example", "en").await;
+        let (_, mail) = invited(
+            app,
+            &t.owner.token,
+            &t.group,
+            ("new@dealer.example", "editor", None),
+            "en",
+        )
+        .await;
+        sql(
+            app,
+            format!(
+                "UPDATE users SET dealer_group_id = '{}', group_role = 'editor' WHERE email = 'new@dealer.example'",
+                t.group
+            ),
+        )
+        .await;
+        assert_problem(
+            accept(app, &invitee.token, &mail.token()).await,
+            StatusCode::CONFLICT,
+            "already_in_group",
+        )
+        .await;
+
+        // A removed member no longer knows the application or its messages.
+        let signatory_id = user_id(app, &t.signatory.token).await;
+        assert_eq!(
+            app.delete(&member_path(&t.group, &signatory_id), Some(&t.owner.token))
+                .await
+                .status(),
+            StatusCode::NO_CONTENT
+        );
+        assert_problem(
+            app.patch(
+                &format!("/api/v1/applications/{}", r.id),
+                Some(&t.signatory.token),
+                Some("*"),
+                &json!({"notes": "Still here?"}),
+            )
+            .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        assert_problem(
+            app.get(&r.path("/messages"), Some(&t.signatory.token))
+                .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        assert_problem(
+            app.post(
+                &r.path("/messages"),
+                Some(&t.signatory.token),
+                &json!({"body": "Hello?"}),
+            )
+            .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        app.ignore_mail();
     }
 );
