@@ -803,7 +803,7 @@ db_test!(
                 &identity,
             )
             .await;
-        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
         let group: Value = app
             .get_json(
                 &format!("/api/v1/dealer-groups/{}", t.group),
@@ -818,7 +818,7 @@ db_test!(
                 &json!({"stores_total": 200}),
             )
             .await;
-        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
 
         // The owner submits; every member hears of it, each in its language.
         moved(
