@@ -140,25 +140,54 @@ pub fn revoke(
     match invitation.standing(now) {
         Standing::Accepted => Err(AppError::Conflict(ProblemCode::InvitationUsed)),
         Standing::Revoked => Ok(()),
-        Standing::Expired => invitations::revoke(work, invitation.id, now).map(drop),
-        Standing::Pending => {
-            invitations::revoke(work, invitation.id, now)?;
-            let reason = format!(
-                "{} as {}",
-                invitation.email,
-                described(invitation.role, invitation.title.as_deref())
-            );
-            let by = (caller.id, MemberRole::Owner);
-            groups::record_membership(
-                work,
-                group_id,
-                by,
-                EventAction::RevokeInvitation,
-                &invitation.email,
-                &reason,
-            )
+        Standing::Expired | Standing::Pending => {
+            withdraw(work, &invitation, (caller.id, MemberRole::Owner), "")
         }
     }
+}
+
+/// Revokes the open invitations that `inviter`, an owner no more, sent into group `group_id`:
+/// an invitation speaks for an owner, and one who is not may no longer invite. Recorded as
+/// `revoke_invitation` by `by`, who took the role away.
+pub(super) fn revoke_sent_by(
+    work: &mut Work<'_>,
+    group_id: Uuid,
+    inviter: Uuid,
+    by: (Uuid, MemberRole),
+) -> Result<(), AppError> {
+    for invitation in invitations::open_sent_by(work, group_id, inviter)? {
+        withdraw(work, &invitation, by, " (the inviter is no owner now)")?;
+    }
+    Ok(())
+}
+
+/// Revokes open `invitation` as `by`; a pending one (one that could still be accepted, not an
+/// expired one) is recorded as `revoke_invitation`, its address and role followed by `note`.
+fn withdraw(
+    work: &mut Work<'_>,
+    invitation: &Invitation,
+    by: (Uuid, MemberRole),
+    note: &str,
+) -> Result<(), AppError> {
+    let now = work.now();
+    let was = invitation.standing(now);
+    invitations::revoke(work, invitation.id, now)?;
+    if was != Standing::Pending {
+        return Ok(());
+    }
+    let reason = format!(
+        "{} as {}{note}",
+        invitation.email,
+        described(invitation.role, invitation.title.as_deref())
+    );
+    groups::record_membership(
+        work,
+        invitation.dealer_group_id,
+        by,
+        EventAction::RevokeInvitation,
+        &invitation.email,
+        &reason,
+    )
 }
 
 /// Accepts the invitation whose mailed token is `token` as `caller`, who joins the group in

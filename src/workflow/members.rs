@@ -6,10 +6,10 @@
 use uuid::Uuid;
 
 use super::groups;
+use super::invitations::revoke_sent_by;
 use super::unit::Work;
 use crate::auth::principal::UserPrincipal;
 use crate::db::dealer_groups::DealerGroup;
-use crate::db::invitations::{self, Standing};
 use crate::db::users::User;
 use crate::db::{DbConnection, dealer_groups, members};
 use crate::domain::event::EventAction;
@@ -130,7 +130,7 @@ pub fn update(
             &reason,
         )?;
         if member.group_role == Some(MemberRole::Owner) && update.role != MemberRole::Owner {
-            revoke_sent_invitations(work, group_id, user_id, by)?;
+            revoke_sent_by(work, group_id, user_id, by)?;
         }
         work.forget(user_id);
     }
@@ -171,40 +171,9 @@ pub fn remove(
     };
     groups::record_membership(work, group_id, by, action, &user_id.to_string(), &reason)?;
     if member.group_role == Some(MemberRole::Owner) {
-        revoke_sent_invitations(work, group_id, user_id, by)?;
+        revoke_sent_by(work, group_id, user_id, by)?;
     }
     work.forget(user_id);
-    Ok(())
-}
-
-/// Revokes the pending invitations that `inviter`, an owner no more, sent into group
-/// `group_id`: an invitation speaks for an owner, and one who is not may no longer invite.
-/// Each is recorded as `revoke_invitation` by `by`, who took the role away.
-fn revoke_sent_invitations(
-    work: &mut Work<'_>,
-    group_id: Uuid,
-    inviter: Uuid,
-    by: (Uuid, MemberRole),
-) -> Result<(), AppError> {
-    let now = work.now();
-    for invitation in invitations::open_sent_by(work, group_id, inviter)? {
-        invitations::revoke(work, invitation.id, now)?;
-        if invitation.standing(now) == Standing::Pending {
-            let reason = format!(
-                "{} as {} (the inviter is no owner now)",
-                invitation.email,
-                described(invitation.role, invitation.title.as_deref())
-            );
-            groups::record_membership(
-                work,
-                group_id,
-                by,
-                EventAction::RevokeInvitation,
-                &invitation.email,
-                &reason,
-            )?;
-        }
-    }
     Ok(())
 }
 

@@ -1317,6 +1317,25 @@ fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The owner of team `t` changes member `user` by `patch`, naming the version it read.
+async fn set_role(app: &TestApp, t: &Team, user: &str, patch: &Value) {
+    let version = member_version(app, &t.owner.token, &t.group, user).await;
+    let res = app
+        .patch(
+            &member_path(&t.group, user),
+            Some(&t.owner.token),
+            Some(&version),
+            patch,
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+}
+
 /// The member's version, as the members list shows it, quoted as an ETag.
 async fn member_version(app: &TestApp, token: &str, group: &str, user: &str) -> String {
     let list: Value = app.get_json(&members_path(group), Some(token)).await;
@@ -1363,16 +1382,13 @@ db_test!(
             app.delete(&path, Some(&t.owner.token)).await.status(),
             StatusCode::NO_CONTENT
         );
-        let version = member_version(app, &t.owner.token, &t.group, &signatory_id).await;
-        let res = app
-            .patch(
-                &member_path(&t.group, &signatory_id),
-                Some(&t.owner.token),
-                Some(&version),
-                &json!({"role": "owner", "title": null}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
+        set_role(
+            app,
+            &t,
+            &signatory_id,
+            &json!({"role": "owner", "title": null}),
+        )
+        .await;
         assert_eq!(
             app.delete(&member_path(&t.group, &editor_id), Some(&t.owner.token))
                 .await
@@ -1514,16 +1530,13 @@ db_test!(
         let t = team(app).await;
         let owner_id = user_id(app, &t.owner.token).await;
         let signatory_id = user_id(app, &t.signatory.token).await;
-        let version = member_version(app, &t.owner.token, &t.group, &signatory_id).await;
-        let res = app
-            .patch(
-                &member_path(&t.group, &signatory_id),
-                Some(&t.owner.token),
-                Some(&version),
-                &json!({"role": "owner", "title": null}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
+        set_role(
+            app,
+            &t,
+            &signatory_id,
+            &json!({"role": "owner", "title": null}),
+        )
+        .await;
         let second = &t.signatory.token;
 
         // Each owner invites one; the second is demoted, then the first removed.
@@ -1543,16 +1556,7 @@ db_test!(
             "en",
         )
         .await;
-        let version = member_version(app, &t.owner.token, &t.group, &signatory_id).await;
-        let res = app
-            .patch(
-                &member_path(&t.group, &signatory_id),
-                Some(&t.owner.token),
-                Some(&version),
-                &json!({"role": "editor"}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
+        set_role(app, &t, &signatory_id, &json!({"role": "editor"})).await;
         let status = |invitation: &Value| {
             format!(
                 "{}/{}",
@@ -1581,16 +1585,13 @@ db_test!(
         );
 
         // Removing an owner (a second one first) revokes its invitations too.
-        let version = member_version(app, &t.owner.token, &t.group, &signatory_id).await;
-        let res = app
-            .patch(
-                &member_path(&t.group, &signatory_id),
-                Some(&t.owner.token),
-                Some(&version),
-                &json!({"role": "owner", "title": null}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
+        set_role(
+            app,
+            &t,
+            &signatory_id,
+            &json!({"role": "owner", "title": null}),
+        )
+        .await;
         assert_eq!(
             app.delete(&member_path(&t.group, &owner_id), Some(second))
                 .await
@@ -2077,16 +2078,7 @@ db_test!(
         .await;
 
         // A deactivated co-owner is no owner to keep the group: the last active one stays.
-        let editor_version = member_version(app, &t.owner.token, &t.group, &editor_id).await;
-        let res = app
-            .patch(
-                &member_path(&t.group, &editor_id),
-                Some(&t.owner.token),
-                Some(&editor_version),
-                &json!({"role": "owner"}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
+        set_role(app, &t, &editor_id, &json!({"role": "owner"})).await;
         sql(
             app,
             format!("UPDATE users SET active = FALSE WHERE id = '{editor_id}'"),
