@@ -1317,6 +1317,15 @@ fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A verified applicant (English) at `email` whom team `t`'s owner invited as an editor (again,
+/// if there was an invitation): the applicant and the invitation's mail.
+async fn invited_applicant(app: &TestApp, t: &Team, email: &str) -> (Applicant, ReceivedMail) {
+    let invitee = app.applicant(email, "en").await;
+    let invitation = (email, "editor", None);
+    let (_, mail) = invited(app, &t.owner.token, &t.group, invitation, "en").await;
+    (invitee, mail)
+}
+
 /// The owner of team `t` changes member `user` by `patch`, naming the version it read.
 async fn set_role(app: &TestApp, t: &Team, user: &str, patch: &Value) {
     let version = member_version(app, &t.owner.token, &t.group, user).await;
@@ -1858,15 +1867,7 @@ db_test!(
         .await;
 
         // Its status follows it: accepted, revoked, expired.
-        let invitee = app.applicant("new@dealer.example", "en").await;
-        let (_, mail) = invited(
-            app,
-            &t.owner.token,
-            &t.group,
-            ("new@dealer.example", "editor", None),
-            "en",
-        )
-        .await;
+        let (invitee, mail) = invited_applicant(app, &t, "new@dealer.example").await;
         let replaced: Value = app.get_json(&location, Some(&t.owner.token)).await;
         assert_eq!(replaced["status"], "revoked");
         assert_eq!(
@@ -2093,15 +2094,7 @@ db_test!(
         .await;
 
         // Invited into the group it is in already (a join the API did not see): 409.
-        let invitee = app.applicant("new@dealer.example", "en").await;
-        let (_, mail) = invited(
-            app,
-            &t.owner.token,
-            &t.group,
-            ("new@dealer.example", "editor", None),
-            "en",
-        )
-        .await;
+        let (invitee, mail) = invited_applicant(app, &t, "new@dealer.example").await;
         sql(
             app,
             format!(
