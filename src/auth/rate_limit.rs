@@ -322,6 +322,22 @@ impl FromRequest for MessageAuthor {
     }
 }
 
+/// An extractor for accepting an invitation: a signed-in person (integrator clients are refused
+/// with 403: they join no group), counted against its acceptance limit (429 when over) before
+/// anything else is looked at, since every attempt, a guessed token included, counts. The
+/// response's `RateLimit-*` headers describe this limit.
+pub struct InvitationAcceptor(pub UserPrincipal);
+
+impl FromRequest for InvitationAcceptor {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = counted_person(req, payload, AuthRateLimits::check_acceptance);
+        Box::pin(async move { Ok(InvitationAcceptor(user.await?)) })
+    }
+}
+
 /// Middleware: adds `RateLimit-Limit`, `-Remaining` and `-Reset` to responses of requests that
 /// were counted against a limit, unless the response (a 429) already describes the limit that
 /// refused it.

@@ -135,17 +135,35 @@ pub fn revoke_open_for(
     .execute(conn)?)
 }
 
+/// The open invitations into `group_id` that `inviter` sent (expired ones included: nobody can
+/// accept them any more, but they are still open), oldest first.
+pub fn open_sent_by(
+    conn: &mut DbConnection,
+    group_id: Uuid,
+    inviter: Uuid,
+) -> Result<Vec<Invitation>, AppError> {
+    let mut open = open_of_group(conn, group_id)?;
+    open.retain(|i| i.invited_by == inviter);
+    Ok(open)
+}
+
 /// The group's invitations that may still be accepted, oldest first.
 pub fn pending_of_group(
     conn: &mut DbConnection,
     group_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Vec<Invitation>, AppError> {
+    let mut open = open_of_group(conn, group_id)?;
+    open.retain(|i| i.standing(now) == Standing::Pending);
+    Ok(open)
+}
+
+/// The group's invitations neither accepted nor revoked, oldest first (a group has few).
+fn open_of_group(conn: &mut DbConnection, group_id: Uuid) -> Result<Vec<Invitation>, AppError> {
     inv::table
         .filter(inv::accepted_at.is_null())
         .filter(inv::revoked_at.is_null())
         .filter(inv::dealer_group_id.eq(group_id.to_string()))
-        .filter(inv::expires_at.gt(now.naive_utc()))
         .order((inv::created_at.asc(), inv::id.asc()))
         .select(InvitationRow::as_select())
         .load(conn)?

@@ -1,5 +1,7 @@
 //! The members of dealer groups: the accounts whose `dealer_group_id` names the group, each with
-//! its role, job title and the time it joined. A role is set exactly when a group is.
+//! its role, job title and the time it joined. A role is set exactly when a group is. Every
+//! change of membership is a new `users.version`: a member's version is its account's, and
+//! `PATCH .../members/{user_id}` names it in `If-Match`.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -32,6 +34,7 @@ pub fn join(
         users::group_title.eq(title),
         users::group_joined_at.eq(now.naive_utc()),
         users::updated_at.eq(now.naive_utc()),
+        users::version.eq(users::version + 1),
     ))
     .execute(conn)?;
     Ok(updated == 1)
@@ -93,6 +96,7 @@ pub fn set_role(
         users::group_role.eq(role.as_str()),
         users::group_title.eq(title),
         users::updated_at.eq(now.naive_utc()),
+        users::version.eq(users::version + 1),
     ))
     .execute(conn)?;
     Ok(())
@@ -116,6 +120,7 @@ pub fn remove(
         users::group_title.eq(None::<String>),
         users::group_joined_at.eq(None::<chrono::NaiveDateTime>),
         users::updated_at.eq(now.naive_utc()),
+        users::version.eq(users::version + 1),
     ))
     .execute(conn)?;
     Ok(())

@@ -12,6 +12,7 @@ pub mod criteria;
 pub mod dealer_groups;
 pub mod documents;
 pub mod events;
+pub mod group_events;
 pub mod idempotency;
 pub mod identity_changes;
 pub mod invitations;

@@ -41,6 +41,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    group_events (id) {
+        id -> Text,
+        dealer_group_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_group_role -> Nullable<Text>,
+        action -> Text,
+        subject -> Text,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     group_invitations (id) {
         id -> Text,
         dealer_group_id -> Text,
@@ -477,6 +490,7 @@ diesel::joinable!(internal_notes -> users (author_id));
 diesel::allow_tables_to_appear_in_same_query!(
     cities,
     users,
+    group_events,
     group_invitations,
     user_cities,
     refresh_tokens,

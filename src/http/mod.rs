@@ -15,6 +15,7 @@ pub mod dealer_groups;
 pub mod eligibility_criteria;
 pub mod extract;
 pub mod idempotency;
+pub mod invitations;
 pub mod json_body;
 pub mod me;
 pub mod merge_patch;
@@ -75,12 +76,14 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(dealer_groups::identity_changes::approve_identity_change)
         .service(dealer_groups::identity_changes::reject_identity_change)
         .service(dealer_groups::members::list_members)
+        .service(dealer_groups::events::list_group_events)
         .service(dealer_groups::members::invite_member)
         .service(dealer_groups::members::update_member)
         .service(dealer_groups::members::remove_member)
         .service(dealer_groups::invitations::list_invitations)
         .service(dealer_groups::invitations::revoke_invitation)
-        .service(dealer_groups::invitations::accept_invitation)
+        .service(dealer_groups::invitations::get_invitation)
+        .service(invitations::accept::accept_invitation)
         .service(dealer_groups::affiliation::verify_affiliation)
         .service(dealer_groups::similar::similar_dealer_groups)
         .service(rankings::put::put_ranking)

@@ -203,7 +203,7 @@ fn body_checks() -> Vec<(&'static str, Check)> {
     use crate::http::applications::{assignees, documents, loi, onboarding, reviews, transitions};
     use crate::http::applications::{messages, notes};
     use crate::http::{api_clients, auth, cities, dealer_groups, eligibility_criteria};
-    use crate::http::{rankings, staff, webhooks};
+    use crate::http::{invitations, rankings, staff, webhooks};
     vec![
         ("register", |v| {
             let body = validated::<auth::register::RegisterRequest>(v)?;
@@ -344,7 +344,7 @@ fn body_checks() -> Vec<(&'static str, Check)> {
             validated::<crate::domain::member::MemberUpdate>(v).map(drop)
         }),
         ("accept_invitation", |v| {
-            validated::<dealer_groups::invitations::AcceptInvitationRequest>(v).map(drop)
+            validated::<invitations::accept::AcceptInvitationRequest>(v).map(drop)
         }),
         ("verify_affiliation", |v| {
             validated::<dealer_groups::affiliation::VerifyAffiliationRequest>(v).map(drop)

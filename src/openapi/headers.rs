@@ -39,7 +39,7 @@ use ResourceHeader::{ETag, Location};
 /// the transitions' answer) or `Location` that their annotations do not declare, by operation id
 /// and status. `tests/api/openapi.rs` makes each of these calls and compares the headers it gets
 /// with the document's.
-pub const RESOURCE_HEADERS: [(&str, &str, &[ResourceHeader]); 19] = [
+pub const RESOURCE_HEADERS: [(&str, &str, &[ResourceHeader]); 21] = [
     ("register", "201", &[Location]),
     ("me", "200", &[ETag]),
     ("update_me", "200", &[ETag]),
@@ -55,6 +55,8 @@ pub const RESOURCE_HEADERS: [(&str, &str, &[ResourceHeader]); 19] = [
     ("create_dealer_group", "201", &[Location, ETag]),
     ("get_dealer_group", "200", &[ETag]),
     ("update_dealer_group", "200", &[ETag]),
+    ("invite_member", "201", &[Location]),
+    ("update_member", "200", &[ETag]),
     ("create_application", "201", &[Location, ETag]),
     ("get_application", "200", &[ETag]),
     ("update_application", "200", &[ETag]),

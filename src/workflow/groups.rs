@@ -9,6 +9,7 @@ use super::unit::Work;
 use crate::auth::principal::UserPrincipal;
 use crate::db::dealer_groups::{self, Candidate, DealerGroup};
 use crate::db::events::NewEvent;
+use crate::db::group_events::{self, GroupEvent, NewGroupEvent};
 use crate::db::{DbConnection, applications, rankings, users};
 use crate::domain::account::Role;
 use crate::domain::dealer_group::{MatchKeys, Profile, SimilarReason};
@@ -180,6 +181,34 @@ pub(super) fn record_on_applications(
     Ok(())
 }
 
+/// Records a change of group `group_id`'s membership by member `by` (in the role it acted in):
+/// `action` of `subject` (the member's account id, or the invited address), described by
+/// `detail`. Kept with the group (`group_events`), so that a group without an application has
+/// the record too, and in the timeline of each of its applications.
+pub(super) fn record_membership(
+    work: &mut Work<'_>,
+    group_id: Uuid,
+    (by, role): (Uuid, MemberRole),
+    action: EventAction,
+    subject: &str,
+    detail: &str,
+) -> Result<(), AppError> {
+    let now = work.now();
+    group_events::insert(
+        work,
+        &NewGroupEvent {
+            dealer_group_id: group_id,
+            actor_id: by,
+            actor_group_role: role,
+            action,
+            subject,
+            detail,
+        },
+        now,
+    )?;
+    record_on_applications(work, group_id, (by, Actor::Applicant(role)), action, detail)
+}
+
 /// The names of the profile's fields (as in the API) whose values differ.
 fn changed_fields(old: &Profile, new: &Profile) -> Result<Vec<String>, AppError> {
     let as_map = |profile: &Profile| match serde_json::to_value(profile) {
@@ -281,4 +310,17 @@ pub fn owned(
         return Err(AppError::Forbidden);
     }
     Ok(group)
+}
+
+/// A page of group `id`'s membership record, oldest first after the keyset `after`, for whoever
+/// may see the group (`visible`: its members, staff who see it; 404 to others).
+pub fn events(
+    conn: &mut DbConnection,
+    user: &UserPrincipal,
+    id: Uuid,
+    after: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<GroupEvent>, AppError> {
+    visible(conn, user, id)?;
+    group_events::list(conn, id, after, limit)
 }

@@ -7,6 +7,7 @@
 use uuid::Uuid;
 
 use super::groups::{self, CheckedProfile};
+use super::members::acting_owner;
 use super::unit::Work;
 use crate::auth::principal::UserPrincipal;
 use crate::db::dealer_groups::{self, DealerGroup};
@@ -34,9 +35,9 @@ pub fn request(
     id: Uuid,
     request: &IdentityChangeRequest,
 ) -> Result<IdentityChange, AppError> {
-    let group = groups::owned(work, user, group_id)?;
-    // The row a submission takes (`moves`), so that a submission and a request do not cross.
-    dealer_groups::lock(work, group.id)?;
+    // Takes the row a submission takes (`moves`), so that a submission and a request do not
+    // cross, and reads the caller's role under it.
+    let group = acting_owner(work, user, group_id)?;
     if !applications::group_has_submitted(work, group.id)? {
         return Err(AppError::Conflict(ProblemCode::IdentityNotLocked));
     }

@@ -17,7 +17,6 @@ use crate::db::{DbConnection, dealer_groups, members, users};
 use crate::domain::account::{EmailAddress, Role};
 use crate::domain::event::EventAction;
 use crate::domain::member::{InvitationRequest, MemberRole};
-use crate::domain::workflow::Actor;
 use crate::error::{AppError, ProblemCode};
 use crate::mail::Message;
 use crate::mail::templates::GROUP_INVITATION_DAYS;
@@ -36,8 +35,10 @@ pub fn invite(
 ) -> Result<Invitation, AppError> {
     let email =
         EmailAddress::parse(&request.email).ok_or_else(|| AppError::field("email", "email"))?;
-    acting_owner(work, caller, group_id)?;
-    let group = groups::found(work, group_id)?;
+    let group = acting_owner(work, caller, group_id)?;
+    if !caller.email_verified {
+        return Err(AppError::Refused(ProblemCode::EmailNotVerified));
+    }
     let account = users::find_by_email(work, email.as_str())?;
     if account
         .as_ref()
@@ -70,8 +71,15 @@ pub fn invite(
     if replaced {
         reason.push_str(" (replaces the pending invitation)");
     }
-    let by = (caller.id, Actor::Applicant(MemberRole::Owner));
-    groups::record_on_applications(work, group_id, by, EventAction::InviteMember, &reason)?;
+    let by = (caller.id, MemberRole::Owner);
+    groups::record_membership(
+        work,
+        group_id,
+        by,
+        EventAction::InviteMember,
+        email.as_str(),
+        &reason,
+    )?;
     let (name, locale) = match account.filter(|a| a.active) {
         Some(account) => (account.display_name, account.locale),
         None => (email.to_string(), caller.locale),
@@ -103,6 +111,19 @@ pub fn pending(
     invitations::pending_of_group(conn, group_id, now)
 }
 
+/// Invitation `invitation_id` of group `group_id`, in whatever standing, for its owners (403 to
+/// its other members and staff, 404 to whoever may not read the group or for an unknown
+/// invitation).
+pub fn get(
+    conn: &mut DbConnection,
+    caller: &UserPrincipal,
+    group_id: Uuid,
+    invitation_id: Uuid,
+) -> Result<Invitation, AppError> {
+    groups::owned(conn, caller, group_id)?;
+    found(conn, group_id, invitation_id)
+}
+
 /// Revokes invitation `invitation_id` of group `group_id` as one of its owners (403, 404 as for
 /// `invite`; 404 for an unknown invitation). Revoking one revoked already changes nothing;
 /// an accepted one cannot be (409 `invitation_used`: remove the member instead). Recorded as
@@ -119,24 +140,54 @@ pub fn revoke(
     match invitation.standing(now) {
         Standing::Accepted => Err(AppError::Conflict(ProblemCode::InvitationUsed)),
         Standing::Revoked => Ok(()),
-        Standing::Expired => invitations::revoke(work, invitation.id, now).map(drop),
-        Standing::Pending => {
-            invitations::revoke(work, invitation.id, now)?;
-            let reason = format!(
-                "{} as {}",
-                invitation.email,
-                described(invitation.role, invitation.title.as_deref())
-            );
-            let by = (caller.id, Actor::Applicant(MemberRole::Owner));
-            groups::record_on_applications(
-                work,
-                group_id,
-                by,
-                EventAction::RevokeInvitation,
-                &reason,
-            )
+        Standing::Expired | Standing::Pending => {
+            withdraw(work, &invitation, (caller.id, MemberRole::Owner), "")
         }
     }
+}
+
+/// Revokes the open invitations that `inviter`, an owner no more, sent into group `group_id`:
+/// an invitation speaks for an owner, and one who is not may no longer invite. Recorded as
+/// `revoke_invitation` by `by`, who took the role away.
+pub(super) fn revoke_sent_by(
+    work: &mut Work<'_>,
+    group_id: Uuid,
+    inviter: Uuid,
+    by: (Uuid, MemberRole),
+) -> Result<(), AppError> {
+    for invitation in invitations::open_sent_by(work, group_id, inviter)? {
+        withdraw(work, &invitation, by, " (the inviter is no owner now)")?;
+    }
+    Ok(())
+}
+
+/// Revokes open `invitation` as `by`; a pending one (one that could still be accepted, not an
+/// expired one) is recorded as `revoke_invitation`, its address and role followed by `note`.
+fn withdraw(
+    work: &mut Work<'_>,
+    invitation: &Invitation,
+    by: (Uuid, MemberRole),
+    note: &str,
+) -> Result<(), AppError> {
+    let now = work.now();
+    let was = invitation.standing(now);
+    invitations::revoke(work, invitation.id, now)?;
+    if was != Standing::Pending {
+        return Ok(());
+    }
+    let reason = format!(
+        "{} as {}{note}",
+        invitation.email,
+        described(invitation.role, invitation.title.as_deref())
+    );
+    groups::record_membership(
+        work,
+        invitation.dealer_group_id,
+        by,
+        EventAction::RevokeInvitation,
+        &invitation.email,
+        &reason,
+    )
 }
 
 /// Accepts the invitation whose mailed token is `token` as `caller`, who joins the group in
@@ -186,8 +237,16 @@ pub fn accept(work: &mut Work<'_>, caller: &UserPrincipal, token: &str) -> Resul
         user.email,
         described(invitation.role, title)
     );
-    let by = (user.id, Actor::Applicant(invitation.role));
-    groups::record_on_applications(work, group_id, by, EventAction::JoinGroup, &reason)?;
+    let by = (user.id, invitation.role);
+    let subject = user.id.to_string();
+    groups::record_membership(
+        work,
+        group_id,
+        by,
+        EventAction::JoinGroup,
+        &subject,
+        &reason,
+    )?;
     work.forget(user.id);
     members::find(work, group_id, user.id)?.ok_or(AppError::NotFound)
 }

@@ -6,13 +6,14 @@
 use uuid::Uuid;
 
 use super::groups;
+use super::invitations::revoke_sent_by;
 use super::unit::Work;
 use crate::auth::principal::UserPrincipal;
+use crate::db::dealer_groups::DealerGroup;
 use crate::db::users::User;
 use crate::db::{DbConnection, dealer_groups, members};
 use crate::domain::event::EventAction;
 use crate::domain::member::{MemberRole, MemberUpdate};
-use crate::domain::workflow::Actor;
 use crate::error::{AppError, ProblemCode};
 
 /// The active members of group `group_id`, in the order they joined, for whoever may read the
@@ -42,14 +43,16 @@ pub(super) fn acting_member(
     Ok(members::find(work, group_id, caller.id)?.and_then(|m| m.group_role))
 }
 
-/// 403 unless the caller is an owner of group `group_id` now (404 as `acting_member`).
-pub(super) fn acting_owner(
+/// The group `group_id`, read under its row lock, if the caller is one of its owners now (403
+/// otherwise; 404 as `acting_member`): what every owner-only write starts with, rather than the
+/// cached caller's role.
+pub fn acting_owner(
     work: &mut Work<'_>,
     caller: &UserPrincipal,
     group_id: Uuid,
-) -> Result<(), AppError> {
+) -> Result<DealerGroup, AppError> {
     match acting_member(work, caller, group_id)? {
-        Some(MemberRole::Owner) => Ok(()),
+        Some(MemberRole::Owner) => groups::found(work, group_id),
         _ => Err(AppError::Forbidden),
     }
 }
@@ -67,19 +70,21 @@ fn keeps_an_owner(conn: &mut DbConnection, member: &User, group_id: Uuid) -> Res
 }
 
 /// The role and title of member `user_id` of group `group_id`, as one of its owners `caller`
-/// may change them (403 otherwise; 404 as `update`): what a merge patch applies to.
+/// may change them (403 otherwise; 404 as `update`), and the member's version (its account's),
+/// which `If-Match` names: what a merge patch applies to.
 pub fn changeable(
     work: &mut Work<'_>,
     caller: &UserPrincipal,
     group_id: Uuid,
     user_id: Uuid,
-) -> Result<MemberUpdate, AppError> {
+) -> Result<(MemberUpdate, i32), AppError> {
     acting_owner(work, caller, group_id)?;
     let member = members::find(work, group_id, user_id)?.ok_or(AppError::NotFound)?;
-    Ok(MemberUpdate {
+    let current = MemberUpdate {
         role: member.group_role.ok_or(AppError::NotFound)?,
         title: member.group_title,
-    })
+    };
+    Ok((current, member.version))
 }
 
 /// Gives member `user_id` of group `group_id` the role and title of `update`, as one of its
@@ -114,8 +119,19 @@ pub fn update(
             member.email,
             described(update.role, update.title.as_deref())
         );
-        let by = (caller.id, Actor::Applicant(MemberRole::Owner));
-        groups::record_on_applications(work, group_id, by, EventAction::ChangeMember, &reason)?;
+        let by = (caller.id, MemberRole::Owner);
+        let subject = user_id.to_string();
+        groups::record_membership(
+            work,
+            group_id,
+            by,
+            EventAction::ChangeMember,
+            &subject,
+            &reason,
+        )?;
+        if member.group_role == Some(MemberRole::Owner) && update.role != MemberRole::Owner {
+            revoke_sent_by(work, group_id, user_id, by)?;
+        }
         work.forget(user_id);
     }
     members::find(work, group_id, user_id)?.ok_or(AppError::NotFound)
@@ -144,6 +160,7 @@ pub fn remove(
     keeps_an_owner(work, &member, group_id)?;
     let now = work.now();
     members::remove(work, group_id, user_id, now)?;
+    let by = (caller.id, role);
     let (action, reason) = if leaving {
         (EventAction::LeaveGroup, format!("{} left", member.email))
     } else {
@@ -152,13 +169,10 @@ pub fn remove(
             format!("removed {}", member.email),
         )
     };
-    groups::record_on_applications(
-        work,
-        group_id,
-        (caller.id, Actor::Applicant(role)),
-        action,
-        &reason,
-    )?;
+    groups::record_membership(work, group_id, by, action, &user_id.to_string(), &reason)?;
+    if member.group_role == Some(MemberRole::Owner) {
+        revoke_sent_by(work, group_id, user_id, by)?;
+    }
     work.forget(user_id);
     Ok(())
 }

@@ -19,7 +19,7 @@ use crate::db::users::User;
 use crate::db::{DbConnection, assignees, cities, dealer_groups, onboarding, users};
 use crate::domain::exit::{ReasonCode, TerminationReason};
 use crate::domain::loi::{LoiStatus, LoiTerms};
-use crate::domain::member::same_words;
+use crate::domain::member::{MemberRole, same_words};
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::{
     self, Action, Actor, Effect, EventType, Guard, Refusal, Status, Transition,
@@ -192,7 +192,7 @@ fn check_request(
             let Some(signature) = request.signature else {
                 return Err(AppError::field("action", "use_signature_operation"));
             };
-            signer_is_member(conn, signature)
+            signer_is_member(conn, application, signature)
         }
         Guard::SignatureMatches => {
             let Some(signature) = request.signature else {
@@ -217,11 +217,27 @@ fn check_request(
     }
 }
 
-/// 422 on `signer_name` unless it is the signing member's display name, and on `signer_title`
-/// unless it is the member's title where one is on record (`member::same_words`: case and
-/// spaces aside).
-fn signer_is_member(conn: &mut DbConnection, signature: &Signature<'_>) -> Result<(), AppError> {
-    let member = users::find(conn, signature.user_id)?.ok_or(AppError::Forbidden)?;
+/// 403 unless the signing account, as stored now (the cached caller may be a second old), is
+/// active, still in the application's group and one of its owners or signatories; then 422 on
+/// `signer_name` unless it is the member's display name, and on `signer_title` unless it is the
+/// member's title where one is on record (`member::same_words`: case and spaces aside). Takes
+/// the group's row first, which member changes take too: a removal or demotion either
+/// committed before (and is seen here) or waits for the signature.
+fn signer_is_member(
+    conn: &mut DbConnection,
+    application: &Application,
+    signature: &Signature<'_>,
+) -> Result<(), AppError> {
+    dealer_groups::lock(conn, application.dealer_group_id)?;
+    let member = users::find(conn, signature.user_id)?
+        .filter(|m| m.active && m.dealer_group_id == Some(application.dealer_group_id))
+        .filter(|m| {
+            matches!(
+                m.group_role,
+                Some(MemberRole::Owner | MemberRole::Signatory)
+            )
+        })
+        .ok_or(AppError::Forbidden)?;
     let mut errors = Vec::new();
     if !same_words(signature.name, &member.display_name) {
         errors.push(FieldError::new("signer_name", "not_the_signer"));

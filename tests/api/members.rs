@@ -803,7 +803,7 @@ db_test!(
                 &identity,
             )
             .await;
-        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
         let group: Value = app
             .get_json(
                 &format!("/api/v1/dealer-groups/{}", t.group),
@@ -818,7 +818,7 @@ db_test!(
                 &json!({"stores_total": 200}),
             )
             .await;
-        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
 
         // The owner submits; every member hears of it, each in its language.
         moved(
@@ -1005,7 +1005,7 @@ db_test!(
                 app.patch(
                     &member_path(&t.group, &editor_id),
                     Some(token),
-                    None,
+                    Some("*"),
                     &to_signatory,
                 )
                 .await,
@@ -1018,7 +1018,7 @@ db_test!(
             app.patch(
                 &member_path(&t.group, &editor_id),
                 Some(&outsider),
-                None,
+                Some("*"),
                 &to_signatory,
             )
             .await,
@@ -1030,7 +1030,7 @@ db_test!(
             app.patch(
                 &member_path(&t.group, &editor_id),
                 Some(&t.owner.token),
-                None,
+                Some("*"),
                 &to_signatory,
             )
             .await,
@@ -1046,7 +1046,7 @@ db_test!(
             app.patch(
                 &member_path(&t.group, &editor_id),
                 Some(&t.owner.token),
-                None,
+                Some("*"),
                 &json!({"rank": 1}),
             )
             .await,
@@ -1062,7 +1062,7 @@ db_test!(
             .patch(
                 &member_path(&t.group, &editor_id),
                 Some(&t.owner.token),
-                None,
+                Some("*"),
                 &json!({"role": "signatory", "title": "财务总监"}),
             )
             .await;
@@ -1079,7 +1079,7 @@ db_test!(
         );
         let unknown = member_path(&t.group, &uuid::Uuid::now_v7().to_string());
         assert_problem(
-            app.patch(&unknown, Some(&t.owner.token), None, &to_signatory)
+            app.patch(&unknown, Some(&t.owner.token), Some("*"), &to_signatory)
                 .await,
             StatusCode::NOT_FOUND,
             "not_found",
@@ -1091,7 +1091,7 @@ db_test!(
             app.patch(
                 &member_path(&t.group, &owner_id),
                 Some(&t.owner.token),
-                None,
+                Some("*"),
                 &json!({"role": "editor"}),
             )
             .await,
@@ -1112,7 +1112,7 @@ db_test!(
             .patch(
                 &member_path(&t.group, &signatory_id),
                 Some(&t.owner.token),
-                None,
+                Some("*"),
                 &json!({"role": "owner", "title": null}),
             )
             .await;
@@ -1125,7 +1125,7 @@ db_test!(
             .patch(
                 &member_path(&t.group, &owner_id),
                 Some(&t.owner.token),
-                None,
+                Some("*"),
                 &json!({"role": "editor"}),
             )
             .await;
@@ -1284,5 +1284,872 @@ db_test!(
             "not_found",
         )
         .await;
+    }
+);
+
+fn group_events_path(group: &str) -> String {
+    format!("/api/v1/dealer-groups/{group}/events")
+}
+
+/// The `(action, subject)` of every event of the group's record, as `token` reads it.
+async fn group_events(app: &TestApp, token: &str, group: &str) -> Vec<(String, String)> {
+    let page: Value = app
+        .get_json(
+            &format!("{}?limit=100", group_events_path(group)),
+            Some(token),
+        )
+        .await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_owned(),
+                e["subject"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(a, s)| ((*a).to_owned(), (*s).to_owned()))
+        .collect()
+}
+
+/// A verified applicant (English) at `email` whom team `t`'s owner invited as an editor (again,
+/// if there was an invitation): the applicant and the invitation's mail.
+async fn invited_applicant(app: &TestApp, t: &Team, email: &str) -> (Applicant, ReceivedMail) {
+    let invitee = app.applicant(email, "en").await;
+    let invitation = (email, "editor", None);
+    let (_, mail) = invited(app, &t.owner.token, &t.group, invitation, "en").await;
+    (invitee, mail)
+}
+
+/// The owner of team `t` changes member `user` by `patch`, naming the version it read.
+async fn set_role(app: &TestApp, t: &Team, user: &str, patch: &Value) {
+    let version = member_version(app, &t.owner.token, &t.group, user).await;
+    let res = app
+        .patch(
+            &member_path(&t.group, user),
+            Some(&t.owner.token),
+            Some(&version),
+            patch,
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+}
+
+/// The member's version, as the members list shows it, quoted as an ETag.
+async fn member_version(app: &TestApp, token: &str, group: &str, user: &str) -> String {
+    let list: Value = app.get_json(&members_path(group), Some(token)).await;
+    let member = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["user_id"] == user)
+        .unwrap();
+    format!("\"{}\"", member["version"])
+}
+
+db_test!(
+    async fn a_group_without_applications_keeps_a_record_of_its_membership(app: TestApp) {
+        let t = team(app).await;
+        let admin = app.admin("lead@maker.example").await;
+        let reviewer = app
+            .reviewer(&admin, "reviewer@maker.example", &[SUZHOU])
+            .await;
+        let (outsider, _) = app
+            .applicant_with_group("other@dealer.example", "91320500123456796")
+            .await;
+        let (_, client) =
+            crate::webhooks::integrator(app, &admin, json!(["applications:read"])).await;
+        let owner_id = user_id(app, &t.owner.token).await;
+        let editor_id = user_id(app, &t.editor.token).await;
+        let signatory_id = user_id(app, &t.signatory.token).await;
+
+        // An invitation revoked, a role changed, a member removed, one leaving.
+        let (invitation, _) = invited(
+            app,
+            &t.owner.token,
+            &t.group,
+            ("new@dealer.example", "editor", None),
+            "en",
+        )
+        .await;
+        let path = format!(
+            "{}/{}",
+            invitations_path(&t.group),
+            invitation["id"].as_str().unwrap()
+        );
+        assert_eq!(
+            app.delete(&path, Some(&t.owner.token)).await.status(),
+            StatusCode::NO_CONTENT
+        );
+        set_role(
+            app,
+            &t,
+            &signatory_id,
+            &json!({"role": "owner", "title": null}),
+        )
+        .await;
+        assert_eq!(
+            app.delete(&member_path(&t.group, &editor_id), Some(&t.owner.token))
+                .await
+                .status(),
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            app.delete(&member_path(&t.group, &owner_id), Some(&t.owner.token))
+                .await
+                .status(),
+            StatusCode::NO_CONTENT
+        );
+
+        // The group has no application, and still the record has it all, oldest first.
+        let expected = pairs(&[
+            ("invite_member", "editor@dealer.example"),
+            ("join_group", &editor_id),
+            ("invite_member", "signer@dealer.example"),
+            ("join_group", &signatory_id),
+            ("invite_member", "new@dealer.example"),
+            ("revoke_invitation", "new@dealer.example"),
+            ("change_member", &signatory_id),
+            ("remove_member", &editor_id),
+            ("leave_group", &owner_id),
+        ]);
+        assert_eq!(
+            group_events(app, &t.signatory.token, &t.group).await,
+            expected
+        );
+        assert_eq!(group_events(app, &admin, &t.group).await, expected);
+
+        // Who did it, in which role, and the action in the reader's language.
+        let res = app
+            .request(
+                Method::GET,
+                &format!("{}?limit=1", group_events_path(&t.group)),
+                Some(&t.signatory.token),
+            )
+            .header("Accept-Language", "zh-CN")
+            .send()
+            .await
+            .unwrap();
+        let page: Value = res.json().await.unwrap();
+        let first = &page["items"][0];
+        assert_eq!(first["action_label"], "邀请成员");
+        assert_eq!(first["actor_id"], owner_id.as_str());
+        assert_eq!(first["actor_group_role"], "owner");
+        assert_eq!(first["detail"], "editor@dealer.example as editor");
+        let next: Value = app
+            .get_json(
+                &format!(
+                    "{}?limit=100&cursor={}",
+                    group_events_path(&t.group),
+                    page["next_cursor"].as_str().unwrap()
+                ),
+                Some(&t.signatory.token),
+            )
+            .await;
+        assert_eq!(next["items"].as_array().unwrap().len(), expected.len() - 1);
+        assert_eq!(next["items"][0]["action_label"], "Member joined");
+        assert!(next["next_cursor"].is_null());
+        let last = next["items"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["actor_group_role"], "owner");
+        assert_eq!(last["detail"], "owner@dealer.example left");
+
+        // Those who may not read the group are told nothing; integrators are refused.
+        for token in [&reviewer, &outsider, &t.owner.token, &t.editor.token] {
+            assert_problem(
+                app.get(&group_events_path(&t.group), Some(token)).await,
+                StatusCode::NOT_FOUND,
+                "not_found",
+            )
+            .await;
+        }
+        assert_problem(
+            app.get(&group_events_path(&t.group), Some(&client)).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            app.get(&group_events_path(&t.group), None).await,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        )
+        .await;
+        app.ignore_mail();
+    }
+);
+
+db_test!(
+    async fn a_role_change_names_the_members_version(app: TestApp) {
+        let t = team(app).await;
+        let editor_id = user_id(app, &t.editor.token).await;
+        let path = member_path(&t.group, &editor_id);
+        let body = json!({"title": "销售经理"});
+        let me = app.get("/api/v1/me", Some(&t.editor.token)).await;
+        let me_etag = me.headers()["etag"].to_str().unwrap().to_owned();
+        let version = member_version(app, &t.owner.token, &t.group, &editor_id).await;
+        assert_eq!(version, me_etag);
+        assert_problem(
+            app.patch(&path, Some(&t.owner.token), None, &body).await,
+            StatusCode::PRECONDITION_REQUIRED,
+            "precondition_required",
+        )
+        .await;
+        let stale: i64 = version.trim_matches('"').parse::<i64>().unwrap() - 1;
+        assert_problem(
+            app.patch(&path, Some(&t.owner.token), Some(&stale.to_string()), &body)
+                .await,
+            StatusCode::PRECONDITION_FAILED,
+            "version_mismatch",
+        )
+        .await;
+        let res = app
+            .patch(&path, Some(&t.owner.token), Some(&version), &body)
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+        let changed: Value = res.json().await.unwrap();
+        assert_ne!(etag, version);
+        assert_eq!(etag, format!("\"{}\"", changed["version"]));
+        assert_eq!(changed["title"], "销售经理");
+        // The member's own ETag moved with it; the old version is stale now.
+        let me = app.get("/api/v1/me", Some(&t.editor.token)).await;
+        assert_eq!(me.headers()["etag"].to_str().unwrap(), etag);
+        assert_problem(
+            app.patch(&path, Some(&t.owner.token), Some(&version), &body)
+                .await,
+            StatusCode::PRECONDITION_FAILED,
+            "version_mismatch",
+        )
+        .await;
+    }
+);
+
+db_test!(
+    async fn an_owner_no_more_takes_its_pending_invitations_with_it(app: TestApp) {
+        let t = team(app).await;
+        let owner_id = user_id(app, &t.owner.token).await;
+        let signatory_id = user_id(app, &t.signatory.token).await;
+        set_role(
+            app,
+            &t,
+            &signatory_id,
+            &json!({"role": "owner", "title": null}),
+        )
+        .await;
+        let second = &t.signatory.token;
+
+        // Each owner invites one; the second is demoted, then the first removed.
+        let (mine, _) = invited(
+            app,
+            &t.owner.token,
+            &t.group,
+            ("first@dealer.example", "editor", None),
+            "en",
+        )
+        .await;
+        let (theirs, theirs_mail) = invited(
+            app,
+            second,
+            &t.group,
+            ("second@dealer.example", "editor", None),
+            "en",
+        )
+        .await;
+        set_role(app, &t, &signatory_id, &json!({"role": "editor"})).await;
+        let status = |invitation: &Value| {
+            format!(
+                "{}/{}",
+                invitations_path(&t.group),
+                invitation["id"].as_str().unwrap()
+            )
+        };
+        let read: Value = app.get_json(&status(&theirs), Some(&t.owner.token)).await;
+        assert_eq!(read["status"], "revoked");
+        let read: Value = app.get_json(&status(&mine), Some(&t.owner.token)).await;
+        assert_eq!(read["status"], "pending");
+        let invitee = app.applicant("second@dealer.example", "en").await;
+        assert_problem(
+            accept(app, &invitee.token, &theirs_mail.token()).await,
+            StatusCode::GONE,
+            "invitation_revoked",
+        )
+        .await;
+        let events = group_events(app, &t.owner.token, &t.group).await;
+        assert_eq!(
+            events[events.len() - 2..],
+            pairs(&[
+                ("change_member", &signatory_id),
+                ("revoke_invitation", "second@dealer.example"),
+            ])
+        );
+
+        // Removing an owner (a second one first) revokes its invitations too.
+        set_role(
+            app,
+            &t,
+            &signatory_id,
+            &json!({"role": "owner", "title": null}),
+        )
+        .await;
+        assert_eq!(
+            app.delete(&member_path(&t.group, &owner_id), Some(second))
+                .await
+                .status(),
+            StatusCode::NO_CONTENT
+        );
+        let read: Value = app.get_json(&status(&mine), Some(second)).await;
+        assert_eq!(read["status"], "revoked");
+        let pending: Value = app
+            .get_json(&invitations_path(&t.group), Some(second))
+            .await;
+        assert_eq!(pending["items"], json!([]));
+        let events = group_events(app, second, &t.group).await;
+        assert_eq!(
+            events[events.len() - 2..],
+            pairs(&[
+                ("remove_member", &owner_id),
+                ("revoke_invitation", "first@dealer.example"),
+            ])
+        );
+    }
+);
+
+/// The team's application, submitted by the owner, shortlisted by a Suzhou reviewer and offered
+/// a letter: the application and the letter's hash. Takes the members' "please review and sign"
+/// mails.
+async fn offered(app: &TestApp, t: &Team) -> (Review, Value) {
+    let id = app.draft_application(&t.editor.token, SUZHOU).await;
+    offered_draft(app, t, id).await
+}
+
+/// Like `offered`, for the team's draft `id`.
+async fn offered_draft(app: &TestApp, t: &Team, id: String) -> (Review, Value) {
+    let admin = app.admin("lead@maker.example").await;
+    let reviewer = app
+        .reviewer(&admin, "reviewer@maker.example", &[SUZHOU])
+        .await;
+    app.submit(&t.owner.token, &t.owner.email, "en", &id).await;
+    let r = Review {
+        admin,
+        reviewer,
+        owner: t.owner.token.clone(),
+        owner_email: t.owner.email.clone(),
+        id,
+    };
+    app.shortlisted(&r).await;
+    app.offered_letter(&r, 30).await;
+    for member in [&t.editor, &t.signatory] {
+        app.smtp
+            .wait_for(&member.email, "please review and sign")
+            .await;
+    }
+    let letter: Value = app.get_json(&r.path("/loi"), Some(&t.owner.token)).await;
+    (r, letter["document_sha256"].clone())
+}
+
+db_test!(
+    async fn only_a_current_owner_or_signatory_signs_in_its_own_name(app: TestApp) {
+        let t = team(app).await;
+        let (r, sha) = offered(app, &t).await;
+        app.ignore_mail();
+
+        // An owner signs in its own name only.
+        let problem = assert_problem(
+            sign(app, &t.owner.token, &r.id, "Wang Fang", "董事长", &sha).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(
+            error_codes(&problem),
+            [("signer_name".to_owned(), "not_the_signer".to_owned())]
+        );
+
+        // A removed member no longer knows the application.
+        let signatory_id = user_id(app, &t.signatory.token).await;
+        assert_eq!(
+            app.delete(&member_path(&t.group, &signatory_id), Some(&t.owner.token))
+                .await
+                .status(),
+            StatusCode::NO_CONTENT
+        );
+        assert_problem(
+            sign(app, &t.signatory.token, &r.id, "Li Wei", "总经理", &sha).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        assert_eq!(
+            read(app, &t.owner.token, &r.id).await["status"],
+            "loi_offered"
+        );
+    }
+);
+
+/// Another replica still holds a signatory's, or an owner's, cached caller for up to a second
+/// after an owner demoted it: the writes only owners or signatories make read the role again
+/// under the group's row, and are refused.
+async fn a_demoted_member_is_refused_by_a_replica_that_cached_it(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let second = app.replica(backend).await;
+    let app = &app;
+    let t = team(app).await;
+    let (r, sha) = offered(app, &t).await;
+    let signatory_id = user_id(app, &t.signatory.token).await;
+    let demote = |role: &'static str| {
+        let path = member_path(&t.group, &signatory_id);
+        let owner = t.owner.token.clone();
+        async move {
+            let body = json!({"role": role, "title": "总经理"});
+            let res = app.patch(&path, Some(&owner), Some("*"), &body).await;
+            assert_eq!(res.status(), StatusCode::OK);
+        }
+    };
+
+    // A signatory demoted to editor a moment ago signs through the other replica: 403.
+    let me = second.get("/api/v1/me", Some(&t.signatory.token)).await;
+    assert_eq!(me.status(), StatusCode::OK);
+    demote("editor").await;
+    assert_problem(
+        sign(&second, &t.signatory.token, &r.id, "Li Wei", "总经理", &sha).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+
+    // An owner demoted a moment ago edits the profile or asks for a new identity: 403.
+    demote("owner").await;
+    let group_path = format!("/api/v1/dealer-groups/{}", t.group);
+    let me = second.get("/api/v1/me", Some(&t.signatory.token)).await;
+    assert_eq!(me.status(), StatusCode::OK);
+    demote("signatory").await;
+    assert_problem(
+        second
+            .patch(
+                &group_path,
+                Some(&t.signatory.token),
+                Some("*"),
+                &json!({"stores_total": 200}),
+            )
+            .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    demote("owner").await;
+    let me = second.get("/api/v1/me", Some(&t.signatory.token)).await;
+    assert_eq!(me.status(), StatusCode::OK);
+    demote("signatory").await;
+    let identity =
+        json!({"legal_name": "新名称有限公司", "uscc": group_uscc(), "reason": "Renamed."});
+    assert_problem(
+        second
+            .post(
+                &format!("{group_path}/identity-changes"),
+                Some(&t.signatory.token),
+                &identity,
+            )
+            .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    assert_eq!(
+        read(app, &t.owner.token, &r.id).await["status"],
+        "loi_offered"
+    );
+    app.ignore_mail();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demoted_member_is_refused_by_a_replica_that_cached_it_sqlite() {
+    a_demoted_member_is_refused_by_a_replica_that_cached_it(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demoted_member_is_refused_by_a_replica_that_cached_it_postgres() {
+    a_demoted_member_is_refused_by_a_replica_that_cached_it(Backend::Postgres).await;
+}
+
+db_test!(
+    async fn an_unverified_owner_does_not_invite(app: TestApp) {
+        app.registered("unverified@dealer.example").await;
+        let token = access_token(&app.tokens("unverified@dealer.example", PASSWORD).await);
+        let res = app
+            .post(
+                "/api/v1/dealer-groups",
+                Some(&token),
+                &crate::dealer_groups::profile(GROUP_NAME, &group_uscc()),
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::CREATED,
+            "{}",
+            res.text().await.unwrap()
+        );
+        let group: Value = res.json().await.unwrap();
+        let group = group["id"].as_str().unwrap();
+        let res = invite(app, &token, group, "new@dealer.example", "editor", None).await;
+        // Refused before the group's allowance is counted.
+        assert!(!res.headers().contains_key("ratelimit-remaining"));
+        assert_problem(res, StatusCode::FORBIDDEN, "email_not_verified").await;
+        assert!(app.smtp.take_all_to("new@dealer.example").is_empty());
+        let pending: Value = app.get_json(&invitations_path(group), Some(&token)).await;
+        assert_eq!(pending["items"], json!([]));
+    }
+);
+
+/// Runs `statement` on the app's database, as a writer the API does not know of.
+async fn sql(app: &TestApp, statement: String) {
+    use diesel::connection::SimpleConnection;
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || db.conn().unwrap().batch_execute(&statement).unwrap())
+        .await
+        .unwrap();
+}
+
+db_test!(
+    async fn an_invitation_is_read_where_its_location_says_by_owners_only(app: TestApp) {
+        let t = team(app).await;
+        let admin = app.admin("lead@maker.example").await;
+        let (outsider, _) = app
+            .applicant_with_group("other@dealer.example", "91320500123456796")
+            .await;
+        let res = invite(
+            app,
+            &t.owner.token,
+            &t.group,
+            "new@dealer.example",
+            "editor",
+            None,
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let location = res.headers()["location"].to_str().unwrap().to_owned();
+        let made: Value = res.json().await.unwrap();
+        app.smtp.wait_for("new@dealer.example", "invites you").await;
+        assert_eq!(made["status"], "pending");
+        let read: Value = app.get_json(&location, Some(&t.owner.token)).await;
+        assert_eq!(read, made);
+        for token in [&t.editor.token, &t.signatory.token, &admin] {
+            assert_problem(
+                app.get(&location, Some(token)).await,
+                StatusCode::FORBIDDEN,
+                "forbidden",
+            )
+            .await;
+        }
+        assert_problem(
+            app.get(&location, Some(&outsider)).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        let unknown = format!("{}/{}", invitations_path(&t.group), uuid::Uuid::now_v7());
+        assert_problem(
+            app.get(&unknown, Some(&t.owner.token)).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+
+        // Its status follows it: accepted, revoked, expired.
+        let (invitee, mail) = invited_applicant(app, &t, "new@dealer.example").await;
+        let replaced: Value = app.get_json(&location, Some(&t.owner.token)).await;
+        assert_eq!(replaced["status"], "revoked");
+        assert_eq!(
+            accept(app, &invitee.token, &mail.token()).await.status(),
+            StatusCode::OK
+        );
+        let pending: Value = app
+            .get_json(&invitations_path(&t.group), Some(&t.owner.token))
+            .await;
+        assert_eq!(pending["items"], json!([]));
+        let (late, _) = invited(
+            app,
+            &t.owner.token,
+            &t.group,
+            ("late@dealer.example", "editor", None),
+            "en",
+        )
+        .await;
+        app.clock.advance(chrono::Duration::days(8));
+        let path = format!(
+            "{}/{}",
+            invitations_path(&t.group),
+            late["id"].as_str().unwrap()
+        );
+        let expired: Value = app.get_json(&path, Some(&t.owner.token)).await;
+        assert_eq!(expired["status"], "expired");
+    }
+);
+
+db_test!(
+    async fn each_role_is_refused_what_is_not_its_own(app: TestApp) {
+        let t = team(app).await;
+        // A signatory neither submits nor withdraws a draft.
+        let id = app.draft_application(&t.editor.token, SUZHOU).await;
+        for action in ["submit", "withdraw"] {
+            assert_problem(
+                act(app, &t.signatory.token, &id, json!({"action": action})).await,
+                StatusCode::FORBIDDEN,
+                "forbidden",
+            )
+            .await;
+        }
+        let (r, _) = offered_draft(app, &t, id).await;
+        app.ignore_mail();
+        let (reviewer, admin) = (r.reviewer.clone(), r.admin.clone());
+        let (_, client) =
+            crate::webhooks::integrator(app, &admin, json!(["applications:read"])).await;
+        let loner = app.verified_applicant("loner@dealer.example").await;
+        let owner_id = user_id(app, &t.owner.token).await;
+        let editor_id = user_id(app, &t.editor.token).await;
+        let forbidden = StatusCode::FORBIDDEN;
+
+        // An editor does not decline the letter; a signatory does not withdraw it.
+        assert_problem(
+            act(
+                app,
+                &t.editor.token,
+                &r.id,
+                json!({"action": "decline_loi"}),
+            )
+            .await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            act(
+                app,
+                &t.signatory.token,
+                &r.id,
+                json!({"action": "withdraw"}),
+            )
+            .await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+
+        // A signatory is no owner: it removes nobody else, edits no profile, asks no identity.
+        assert_problem(
+            app.delete(&member_path(&t.group, &editor_id), Some(&t.signatory.token))
+                .await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        let group_path = format!("/api/v1/dealer-groups/{}", t.group);
+        assert_problem(
+            app.patch(
+                &group_path,
+                Some(&t.signatory.token),
+                Some("*"),
+                &json!({"stores_total": 200}),
+            )
+            .await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        let identity =
+            json!({"legal_name": "新名称有限公司", "uscc": group_uscc(), "reason": "Renamed."});
+        assert_problem(
+            app.post(
+                &format!("{group_path}/identity-changes"),
+                Some(&t.signatory.token),
+                &identity,
+            )
+            .await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+
+        // The city's reviewer sees the group, but changes none of its members or invitations.
+        let (invitation, _) = invited(
+            app,
+            &t.owner.token,
+            &t.group,
+            ("new@dealer.example", "editor", None),
+            "en",
+        )
+        .await;
+        let invitation_path = format!(
+            "{}/{}",
+            invitations_path(&t.group),
+            invitation["id"].as_str().unwrap()
+        );
+        assert_problem(
+            app.patch(
+                &member_path(&t.group, &editor_id),
+                Some(&reviewer),
+                Some("*"),
+                &json!({"role": "owner"}),
+            )
+            .await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            app.delete(&member_path(&t.group, &editor_id), Some(&reviewer))
+                .await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            app.delete(&invitation_path, Some(&reviewer)).await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+
+        // An applicant without a group does not know the group.
+        assert_problem(
+            app.patch(
+                &member_path(&t.group, &editor_id),
+                Some(&loner),
+                Some("*"),
+                &json!({"role": "owner"}),
+            )
+            .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+
+        // Integrators have no part in membership; nobody unsigned does.
+        assert_problem(
+            app.get(&members_path(&t.group), Some(&client)).await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            invite(app, &client, &t.group, "crm@dealer.example", "editor", None).await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            app.get(&invitations_path(&t.group), Some(&client)).await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            accept(app, &client, "some-token").await,
+            forbidden,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            app.get(&members_path(&t.group), None).await,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        )
+        .await;
+        assert_problem(
+            app.post(
+                &members_path(&t.group),
+                None,
+                &json!({"email": "x@dealer.example", "role": "editor"}),
+            )
+            .await,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        )
+        .await;
+
+        // A deactivated co-owner is no owner to keep the group: the last active one stays.
+        set_role(app, &t, &editor_id, &json!({"role": "owner"})).await;
+        sql(
+            app,
+            format!("UPDATE users SET active = FALSE WHERE id = '{editor_id}'"),
+        )
+        .await;
+        assert_problem(
+            app.delete(&member_path(&t.group, &owner_id), Some(&t.owner.token))
+                .await,
+            StatusCode::CONFLICT,
+            "last_owner",
+        )
+        .await;
+
+        // Invited into the group it is in already (a join the API did not see): 409.
+        let (invitee, mail) = invited_applicant(app, &t, "new@dealer.example").await;
+        sql(
+            app,
+            format!(
+                "UPDATE users SET dealer_group_id = '{}', group_role = 'editor' WHERE email = 'new@dealer.example'",
+                t.group
+            ),
+        )
+        .await;
+        assert_problem(
+            accept(app, &invitee.token, &mail.token()).await,
+            StatusCode::CONFLICT,
+            "already_in_group",
+        )
+        .await;
+
+        // A removed member no longer knows the application or its messages.
+        let signatory_id = user_id(app, &t.signatory.token).await;
+        assert_eq!(
+            app.delete(&member_path(&t.group, &signatory_id), Some(&t.owner.token))
+                .await
+                .status(),
+            StatusCode::NO_CONTENT
+        );
+        assert_problem(
+            app.patch(
+                &format!("/api/v1/applications/{}", r.id),
+                Some(&t.signatory.token),
+                Some("*"),
+                &json!({"notes": "Still here?"}),
+            )
+            .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        assert_problem(
+            app.get(&r.path("/messages"), Some(&t.signatory.token))
+                .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        assert_problem(
+            app.post(
+                &r.path("/messages"),
+                Some(&t.signatory.token),
+                &json!({"body": "Hello?"}),
+            )
+            .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        app.ignore_mail();
     }
 );

@@ -1,22 +1,42 @@
-//! Invitations into a dealer group: its owners list and revoke the pending ones
-//! (`/api/v1/dealer-groups/{id}/invitations`); the invitee accepts with the mailed token
-//! (`POST /api/v1/invitations/accept`). Owners invite with `POST .../members`.
+//! Invitations into a dealer group: its owners list the pending ones, read one and revoke them
+//! (`/api/v1/dealer-groups/{id}/invitations`). Owners invite with `POST .../members`; the
+//! invitee accepts with the mailed token (`crate::http::invitations::accept`).
 
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, delete, get, post, web};
+use actix_web::{HttpResponse, delete, get, web};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::auth::{AnyUser, Authorized};
-use crate::db::invitations::Invitation;
-use crate::db::users::User;
+use crate::db::invitations::{Invitation, Standing};
 use crate::domain::member::MemberRole;
 use crate::error::{AppError, Problem};
-use crate::http::extract::ValidatedJson;
 use crate::state::AppState;
 use crate::workflow::invitations;
+
+/// Where an invitation stands: `pending` (its link works), `accepted` (a membership now),
+/// `revoked` (by an owner, replaced by a newer invitation of the address, or with its inviter's
+/// ownership), `expired` (7 days passed).
+#[derive(Clone, Copy, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    Pending,
+    Accepted,
+    Revoked,
+    Expired,
+}
+
+impl From<Standing> for InvitationStatus {
+    fn from(standing: Standing) -> Self {
+        match standing {
+            Standing::Pending => Self::Pending,
+            Standing::Accepted => Self::Accepted,
+            Standing::Revoked => Self::Revoked,
+            Standing::Expired => Self::Expired,
+        }
+    }
+}
 
 /// An invitation into a dealer group.
 #[derive(Debug, Serialize, ToSchema)]
@@ -27,7 +47,8 @@ use crate::workflow::invitations;
     "title": "总经理",
     "invited_by": "01956f3a-2b4c-7d8e-9f01-23456789abcd",
     "created_at": "2026-12-01T08:00:00Z",
-    "expires_at": "2026-12-08T08:00:00Z"
+    "expires_at": "2026-12-08T08:00:00Z",
+    "status": "pending"
 }))]
 pub struct InvitationResponse {
     pub id: Uuid,
@@ -40,11 +61,14 @@ pub struct InvitationResponse {
     pub created_at: DateTime<Utc>,
     /// The link stops working then (7 days after `created_at`).
     pub expires_at: DateTime<Utc>,
+    pub status: InvitationStatus,
 }
 
-impl From<Invitation> for InvitationResponse {
-    fn from(invitation: Invitation) -> Self {
+impl InvitationResponse {
+    /// The invitation as it stands at `now`.
+    pub fn new(invitation: Invitation, now: DateTime<Utc>) -> Self {
         Self {
+            status: invitation.standing(now).into(),
             id: invitation.id,
             email: invitation.email,
             role: invitation.role,
@@ -66,7 +90,8 @@ impl From<Invitation> for InvitationResponse {
         "title": "总经理",
         "invited_by": "01956f3a-2b4c-7d8e-9f01-23456789abcd",
         "created_at": "2026-12-01T08:00:00Z",
-        "expires_at": "2026-12-08T08:00:00Z"
+        "expires_at": "2026-12-08T08:00:00Z",
+        "status": "pending"
     }]
 }))]
 pub struct InvitationList {
@@ -95,8 +120,40 @@ pub async fn list_invitations(
         .run(move |conn| invitations::pending(conn, &user, group_id, now))
         .await?;
     Ok(web::Json(InvitationList {
-        items: pending.into_iter().map(InvitationResponse::from).collect(),
+        items: pending
+            .into_iter()
+            .map(|i| InvitationResponse::new(i, now))
+            .collect(),
     }))
+}
+
+/// One invitation of the group, in whatever standing (the group's owners).
+///
+/// Where `POST .../members` answers that an invitation was made (`Location`). Its `status` says
+/// whether it is `pending`, `accepted`, `revoked` (or replaced) or `expired`. The group's other
+/// members and staff who see the group get 403; whoever may not read the group 404.
+#[utoipa::path(
+    tag = "dealer-groups",
+    params(
+        ("id" = Uuid, Path, description = "Dealer group id"),
+        ("invitation_id" = Uuid, Path, description = "Invitation id"),
+    ),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The invitation", body = InvitationResponse))
+)]
+#[get("/dealer-groups/{id}/invitations/{invitation_id}")]
+pub async fn get_invitation(
+    Authorized(user): Authorized<AnyUser>,
+    state: web::Data<AppState>,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<web::Json<InvitationResponse>, AppError> {
+    let (group_id, invitation_id) = path.into_inner();
+    let now = state.clock.now();
+    let invitation = state
+        .db
+        .run(move |conn| invitations::get(conn, &user, group_id, invitation_id))
+        .await?;
+    Ok(web::Json(InvitationResponse::new(invitation, now)))
 }
 
 /// Revoke an invitation (the group's owners).
@@ -126,83 +183,4 @@ pub async fn revoke_invitation(
         .write(move |work| invitations::revoke(work, &user, group_id, invitation_id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// The token of an invitation, from the link in its e-mail.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[schema(example = json!({"token": "q3JbV9m1pT0yXc8W2sLr5uKf7hNd4eGa6iZo-_AbCdE"}))]
-pub struct AcceptInvitationRequest {
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub token: String,
-}
-
-/// The caller's membership of the group it joined.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "dealer_group_id": "019589f0-2c3d-7e4f-8a5b-6c7d8e9fa0b1",
-    "user_id": "0193a6e1-0f00-7a1b-9c2d-3e4f5a6b7c8d",
-    "role": "signatory",
-    "title": "总经理",
-    "joined_at": "2026-12-02T03:20:00Z"
-}))]
-pub struct MembershipResponse {
-    pub dealer_group_id: Uuid,
-    pub user_id: Uuid,
-    pub role: MemberRole,
-    pub title: Option<String>,
-    pub joined_at: Option<DateTime<Utc>>,
-}
-
-impl MembershipResponse {
-    fn new(user: User) -> Result<Self, AppError> {
-        Ok(Self {
-            dealer_group_id: user.dealer_group_id.ok_or(AppError::NotFound)?,
-            role: user.group_role.ok_or(AppError::NotFound)?,
-            user_id: user.id,
-            title: user.group_title,
-            joined_at: user.group_joined_at,
-        })
-    }
-}
-
-/// Accept an invitation into a dealer group (the invited person, signed in).
-///
-/// The caller must be a verified applicant whose e-mail address (in any case) is the one the
-/// invitation was sent to, and in no group yet; someone without an account registers with
-/// that address and confirms it first. The caller joins in the invitation's role and title
-/// and acts so from its next request. Refusals, in this order: an unknown token 404; an
-/// accepted one 410 `invitation_used`, a revoked or replaced one 410 `invitation_revoked`, an
-/// expired one 410 `invitation_expired`; a staff account 403 `forbidden`; an account of another
-/// address 403 `invitation_not_yours` (the invited address is not told); an unverified address
-/// 403 `email_not_verified`; a member of a group already 409 `already_in_group`. At most 10
-/// attempts an hour per caller (429 with `Retry-After`).
-#[utoipa::path(
-    tag = "dealer-groups",
-    request_body = AcceptInvitationRequest,
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The caller is a member of the group", body = MembershipResponse),
-        (status = 403, description = "Staff (`forbidden`), another address (`invitation_not_yours`) or an unverified one (`email_not_verified`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No invitation has this token (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The caller is in a group already (`already_in_group`)", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "Accepted (`invitation_used`), revoked or replaced (`invitation_revoked`), or expired (`invitation_expired`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "More than 10 attempts within the hour (`rate_limited`)", body = Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = u32, description = "Seconds to wait before retrying"))),
-    )
-)]
-#[post("/invitations/accept")]
-pub async fn accept_invitation(
-    Authorized(user): Authorized<AnyUser>,
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    ValidatedJson(body): ValidatedJson<AcceptInvitationRequest>,
-) -> Result<web::Json<MembershipResponse>, AppError> {
-    // Every attempt counts: a caller accepts a few invitations at most, a guesser many.
-    let status = state.auth.rate_limits.check_acceptance(user.id)?;
-    req.extensions_mut().insert(status);
-    let member = state
-        .write(move |work| invitations::accept(work, &user, &body.token))
-        .await?;
-    Ok(web::Json(MembershipResponse::new(member)?))
 }

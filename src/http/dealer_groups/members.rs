@@ -14,6 +14,7 @@ use crate::auth::{AnyUser, Authorized};
 use crate::db::users::User;
 use crate::domain::member::{InvitationRequest, MemberRole, MemberUpdate};
 use crate::error::{AppError, Problem};
+use crate::http::concurrency::{IfMatch, ok_with_etag};
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::http::merge_patch::MergePatch;
@@ -28,7 +29,8 @@ use crate::workflow::{invitations, members};
     "display_name": "Zhang Min",
     "role": "signatory",
     "title": "总经理",
-    "joined_at": "2026-12-02T03:20:00Z"
+    "joined_at": "2026-12-02T03:20:00Z",
+    "version": 4
 }))]
 pub struct MemberResponse {
     pub user_id: Uuid,
@@ -38,6 +40,8 @@ pub struct MemberResponse {
     /// The member's job title, which a signatory's signature carries.
     pub title: Option<String>,
     pub joined_at: Option<DateTime<Utc>>,
+    /// The member's version (its account's, as `/me`'s ETag): `If-Match` of a role change.
+    pub version: i32,
 }
 
 impl MemberResponse {
@@ -49,6 +53,7 @@ impl MemberResponse {
             display_name: user.display_name,
             title: user.group_title,
             joined_at: user.group_joined_at,
+            version: user.version,
         })
     }
 }
@@ -63,7 +68,8 @@ impl MemberResponse {
             "display_name": "Li Wei",
             "role": "owner",
             "title": null,
-            "joined_at": "2026-03-01T06:45:10Z"
+            "joined_at": "2026-03-01T06:45:10Z",
+            "version": 2
         },
         {
             "user_id": "0193a6e1-0f00-7a1b-9c2d-3e4f5a6b7c8d",
@@ -71,7 +77,8 @@ impl MemberResponse {
             "display_name": "Zhang Min",
             "role": "signatory",
             "title": "总经理",
-            "joined_at": "2026-12-02T03:20:00Z"
+            "joined_at": "2026-12-02T03:20:00Z",
+            "version": 4
         }
     ],
     "next_cursor": null
@@ -125,8 +132,9 @@ pub async fn list_members(
 /// address again replaces its pending invitation: the earlier link stops working. A
 /// `signatory` needs a `title` (422). An address of a member already: 409 `already_member`;
 /// whether the address belongs to an account, another group's member or staff is not told (it
-/// is checked when the invitation is accepted). At most 20 invitations a group an hour (429
-/// with `Retry-After`).
+/// is checked when the invitation is accepted). An owner whose own address is unverified may
+/// not invite (403 `email_not_verified`). At most 20 invitations a group an hour (429 with
+/// `Retry-After`).
 #[utoipa::path(
     tag = "dealer-groups",
     request_body = InvitationRequest,
@@ -137,6 +145,7 @@ pub async fn list_members(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The invitation, mailed", body = InvitationResponse),
+        (status = 403, description = "Not an owner of the group, or an owner whose address is unverified (`email_not_verified`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The address is a member's already (`already_member`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "More than 20 invitations into the group within the hour (`rate_limited`)", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u32, description = "Seconds to wait before retrying"))),
@@ -152,8 +161,9 @@ pub async fn invite_member(
     ValidatedJson(body): ValidatedJson<InvitationRequest>,
 ) -> Result<HttpResponse, AppError> {
     let group_id = id.into_inner();
-    // Counted for the group's owners only, so that nobody else can use up its allowance.
-    if user.owns(group_id) {
+    // Counted for the group's verified owners only, so that nobody else can use up its
+    // allowance (an unverified owner is refused by `invitations::invite`).
+    if user.owns(group_id) && user.email_verified {
         let status = state.auth.rate_limits.check_invitation(group_id)?;
         req.extensions_mut().insert(status);
     }
@@ -168,7 +178,7 @@ pub async fn invite_member(
                     invitation.id
                 );
                 Ok((
-                    InvitationResponse::from(invitation),
+                    InvitationResponse::new(invitation, work.now()),
                     vec![("Location".to_owned(), location)],
                 ))
             })
@@ -179,8 +189,9 @@ pub async fn invite_member(
 
 /// Change a member's role or title (the group's owners).
 ///
-/// A JSON merge patch of `{role, title}`: a `signatory` needs a `title` (422); demoting the
-/// group's last owner is refused (409 `last_owner`). The member's access changes with its next
+/// A JSON merge patch of `{role, title}`: send the member's `version` you read as `If-Match` (or
+/// `*`; 428 without, 412 when the member changed since). A `signatory` needs a `title` (422);
+/// demoting the group's last owner is refused (409 `last_owner`). The member's access changes with its next
 /// request; the change is an event on each of the group's applications.
 #[utoipa::path(
     tag = "dealer-groups",
@@ -188,6 +199,7 @@ pub async fn invite_member(
     params(
         ("id" = Uuid, Path, description = "Dealer group id"),
         ("user_id" = Uuid, Path, description = "The member's account id"),
+        ("If-Match" = String, Header, description = "The member's version you read, e.g. `\"3\"`, or `*`"),
     ),
     security(("bearer" = [])),
     responses(
@@ -200,17 +212,20 @@ pub async fn update_member(
     Authorized(user): Authorized<AnyUser>,
     state: web::Data<AppState>,
     path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
     patch: MergePatch,
-) -> Result<web::Json<MemberResponse>, AppError> {
+) -> Result<HttpResponse, AppError> {
     let (group_id, member_id) = path.into_inner();
     let member = state
         .write(move |work| {
-            let current = members::changeable(work, &user, group_id, member_id)?;
+            let (current, version) = members::changeable(work, &user, group_id, member_id)?;
+            if_match.check(version)?;
             let update: MemberUpdate = patch.apply(&current)?;
             members::update(work, &user, group_id, member_id, &update)
         })
         .await?;
-    Ok(web::Json(MemberResponse::new(member)?))
+    let version = member.version;
+    Ok(ok_with_etag(version).json(MemberResponse::new(member)?))
 }
 
 /// Remove a member, or leave the group.

@@ -2,6 +2,7 @@
 
 pub mod affiliation;
 pub mod create;
+pub mod events;
 pub mod get;
 pub mod identity_changes;
 pub mod invitations;

@@ -8,7 +8,7 @@ use crate::error::{AppError, Problem};
 use crate::http::concurrency::{IfMatch, ok_with_etag};
 use crate::http::merge_patch::MergePatch;
 use crate::state::AppState;
-use crate::workflow::groups;
+use crate::workflow::{groups, members};
 
 /// Change the group's profile (its owners).
 ///
@@ -51,7 +51,7 @@ pub async fn update_dealer_group(
     let locale = locale_of(&req, user.locale);
     let group = state
         .write(move |work| {
-            let group = groups::owned(work, &user, id)?;
+            let group = members::acting_owner(work, &user, id)?;
             if_match.check(group.version)?;
             let checked = checked_profile(patch.apply::<Profile>(&group.profile)?)?;
             groups::update(work, &group, user.id, &checked)

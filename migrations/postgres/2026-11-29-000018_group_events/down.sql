@@ -1,0 +1,2 @@
+-- Forward-only: a group's membership record is kept.
+SELECT 1;
