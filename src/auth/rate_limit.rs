@@ -253,8 +253,7 @@ impl FromRequest for AddressThrottle {
 }
 
 /// A signed-in person whom `admit` lets in (refused before it is counted), counted against the
-/// limit `count` keeps per person (429 when over);
-/// integrator clients are refused with 403. The response's `RateLimit-*` headers describe that
+/// limit `count` keeps per person (429 when over); integrator clients are refused with 403. The response's `RateLimit-*` headers describe that
 /// limit.
 fn counted_person(
     req: &HttpRequest,
@@ -333,7 +332,7 @@ impl FromRequest for InvitationAcceptor {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let user = counted_person(req, payload, AuthRateLimits::check_acceptance);
+        let user = counted_person(req, payload, |_| Ok(()), AuthRateLimits::check_acceptance);
         Box::pin(async move { Ok(InvitationAcceptor(user.await?)) })
     }
 }
