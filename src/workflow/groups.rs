@@ -59,8 +59,9 @@ impl CheckedProfile {
     }
 }
 
-/// Registers group `id` with `owner` as its founder and first owner (409 `already_in_group` if the owner belongs
-/// to one already); the owner's confirmed caller names the group from the next request on.
+/// Registers group `id` with `owner` as its founder and first owner (409 `already_in_group` if
+/// that account belongs to one already); its confirmed caller names the group from the next
+/// request on.
 pub fn create(
     work: &mut Work<'_>,
     id: Uuid,

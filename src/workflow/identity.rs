@@ -2,7 +2,7 @@
 //! an owner asks, an admin approves (the profile changes, its USCC must be free, the top-100
 //! verification is worked out again) or rejects. Each step is an event in the timeline of each
 //! of the group's applications, and the owners are e-mailed the decision. Before the first
-//! submission the owner edits the identity directly (`groups::update`).
+//! submission an owner edits the identity directly (`groups::update`).
 
 use uuid::Uuid;
 
@@ -23,7 +23,7 @@ use crate::domain::workflow::Actor;
 use crate::error::{AppError, FieldError, ProblemCode};
 use crate::mail::Message;
 
-/// Asks, as the owner `user` of group `group_id`, for the identity in `request` (request `id`):
+/// Asks, as `user`, an owner of group `group_id`,, for the identity in `request` (request `id`):
 /// 404/403 as for editing the group; 409 `identity_not_locked` before the group's first
 /// submission (edit the profile instead), `identity_change_pending` while another request
 /// awaits a decision; 422 on `uscc` (malformed) or on both fields (`unchanged`) when nothing
@@ -99,7 +99,7 @@ pub fn list(
 /// identity (409 `uscc_taken` if another group has the USCC now), its top-100 verification and
 /// USCC warnings are worked out again. 404 for an unknown group or request, 409
 /// `identity_change_decided` for a request decided already. Recorded as
-/// `approve_identity_change`; the owner is e-mailed.
+/// `approve_identity_change`; the group's owners are e-mailed.
 pub fn approve(
     work: &mut Work<'_>,
     by: Uuid,
@@ -125,7 +125,7 @@ pub fn approve(
 
 /// Rejects request `change_id` of group `group_id` as the admin `by`, with the reasons in
 /// `rejection`; the group keeps its identity. 404 and 409 as for `approve`. Recorded as
-/// `reject_identity_change`; the owner is e-mailed the reasons.
+/// `reject_identity_change`; the group's owners are e-mailed the reasons.
 pub fn reject(
     work: &mut Work<'_>,
     by: Uuid,
@@ -159,7 +159,7 @@ fn pending(
     Ok((group, change))
 }
 
-/// Records the decision on `change`, in its group's timelines and in a mail to the owner.
+/// Records the decision on `change`, in its group's timelines and in a mail to each of its owners.
 fn decide(
     work: &mut Work<'_>,
     group: &DealerGroup,

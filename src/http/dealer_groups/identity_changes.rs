@@ -164,7 +164,7 @@ pub async fn list_identity_changes(
 ///
 /// The group takes the new legal name and USCC (409 `uscc_taken` if another group has the USCC),
 /// its top-100 verification and USCC warnings are worked out again, and its `version` moves on.
-/// Recorded in the timelines of the group's applications; the owner is e-mailed. Read the group
+/// Recorded in the timelines of the group's applications; the group's owners are e-mailed. Read the group
 /// again for its new profile and `version`.
 #[utoipa::path(
     tag = "dealer-groups",
@@ -196,7 +196,7 @@ pub async fn approve_identity_change(
     )))
 }
 
-/// Reject an identity change request (admins), with the reasons the owner is e-mailed.
+/// Reject an identity change request (admins), with the reasons the group's owners are e-mailed.
 #[utoipa::path(
     tag = "dealer-groups",
     request_body = IdentityChangeRejection,
