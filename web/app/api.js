@@ -1,6 +1,6 @@
 // Calls to the public API (`<root>api/v1/…`) in the chosen language, with the signed-in
 // person's access token; a refused token is renewed once with the refresh token. The tokens live
-// in sessionStorage: gone when the tab closes, never in a cookie or in localStorage.
+// in sessionStorage: gone when the tab closes, and never kept anywhere that outlives it.
 import { ROOT } from "./router.js";
 import { currentLanguage } from "./i18n.js";
 
