@@ -123,7 +123,29 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let url = self.client.current_url().await.map(|u| u.to_string());
-        panic!("no {css} with {text:?} on {url:?}; seen {seen:?}");
+        let page = match self.client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        panic!("no {css} with {text:?} on {url:?}; seen {seen:?}; the page says {page:?}");
+    }
+
+    /// Waits for the table to have `count` rows.
+    async fn rows(&self, count: usize) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        let mut found = 0;
+        while tokio::time::Instant::now() < deadline {
+            found = self
+                .client
+                .find_all(Locator::Css("tbody tr"))
+                .await
+                .map_or(0, |rows| rows.len());
+            if found == count {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{found} rows, not {count}");
     }
 
     async fn heading(&self, text: &str) {
@@ -339,7 +361,7 @@ async fn staff_filter_the_list_work_the_queue_and_read_an_application() {
         "under_review",
     )
     .await;
-    let draft = app.draft_application(&owner, SUZHOU).await;
+    let draft = app.draft_application(&owner, "330200").await;
     app.ignore_mail();
 
     browser.open("/").await;
@@ -349,19 +371,22 @@ async fn staff_filter_the_list_work_the_queue_and_read_an_application() {
     browser.click("button[type=submit]", "登录").await;
     browser.heading("申请列表").await;
     browser.wait_text("tbody tr", "苏州").await;
-    let rows = browser.client.find_all(Locator::Css("tbody tr")).await.unwrap();
-    assert_eq!(rows.len(), 2);
+    browser.rows(2).await;
     browser.axe("/ (staff)").await;
     browser.photograph("staff-applications").await;
 
-    // The status filter: only the submitted one.
+    // The status filter: only the submitted one (staff see the internal status).
     let status = browser.client.find(Locator::Id("field-status")).await.unwrap();
-    status.select_by_value("under_review").await.unwrap();
+    status.select_by_value("submitted").await.unwrap();
     browser.click("button[type=submit]", "应用筛选").await;
-    browser.wait_text("tbody tr", "审核中").await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let rows = browser.client.find_all(Locator::Css("tbody tr")).await.unwrap();
-    assert_eq!(rows.len(), 1);
+    browser.rows(1).await;
+    browser.wait_text("tbody tr", "苏州").await;
+    let city = browser.client.find(Locator::Id("field-city")).await.unwrap();
+    city.select_by_value("330200").await.unwrap();
+    status.select_by_value("").await.unwrap();
+    browser.click("button[type=submit]", "应用筛选").await;
+    browser.wait_text("tbody tr", "宁波").await;
+    browser.rows(1).await;
 
     browser.click("nav a", "待办队列").await;
     browser.heading("待办队列").await;
@@ -371,15 +396,15 @@ async fn staff_filter_the_list_work_the_queue_and_read_an_application() {
 
     browser.click("tbody a", "").await;
     browser.heading("申请详情").await;
-    browser.wait_text(".facts", "审核中").await;
-    browser.wait_text(".timeline", "").await;
+    browser.wait_text(".facts", "已提交").await;
+    browser.wait_text(".timeline", "提交申请").await;
     browser.axe("/applications/{id}").await;
     browser.photograph("application").await;
 
     // In English, the data comes again in English (labels from the API).
     browser.click("#language", "English").await;
     browser.heading("Application").await;
-    browser.wait_text(".facts", "In review").await;
+    browser.wait_text(".facts", "Submitted").await;
     browser.photograph("application").await;
     browser.open("/queue").await;
     browser.heading("Queue").await;

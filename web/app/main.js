@@ -54,7 +54,7 @@ function Header({ account, onSignOut }) {
     </nav>
     <div class="tools">
       ${account && html`<span class="who">${t("signed_in_as", { name: account.display_name })}</span>`}
-      <button type="button" class="link" id="language" lang=${other} aria-label=${t("switch_language_label")}
+      <button type="button" class="link" id="language" lang=${other} title=${t("switch_language_label")}
         onClick=${() => setLanguage(other)}>${t("switch_language")}</button>
       ${account && html`<button type="button" class="link" onClick=${onSignOut}>${t("sign_out")}</button>`}
     </div>
@@ -81,6 +81,8 @@ function App() {
         if (!now) setAccount(null);
       }),
     ];
+    // A screen may have moved before this ran (children's effects run first).
+    setRoute(currentRoute());
     if (signedIn()) refreshAccount();
     return () => stops.forEach((stop) => stop());
   }, []);
