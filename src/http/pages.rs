@@ -167,6 +167,8 @@ fn root_from(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     #[test]
@@ -197,6 +199,67 @@ mod tests {
                     asset.file
                 );
             }
+        }
+    }
+
+    fn text_of(file: &str) -> &'static str {
+        ASSETS
+            .iter()
+            .find(|a| a.file == file)
+            .and_then(|a| std::str::from_utf8(a.body).ok())
+            .unwrap_or_default()
+    }
+
+    /// The keys of one language's dictionary in `words.js`: the lines `key: "…",` of the block
+    /// that opens with `{language}: {`.
+    fn words(language: &str) -> BTreeSet<String> {
+        text_of("app/words.js")
+            .lines()
+            .skip_while(|line| line.trim() != format!("{language}: {{"))
+            .skip(1)
+            .take_while(|line| line.trim() != "},")
+            .filter_map(|line| line.trim().split_once(':'))
+            .map(|(key, _)| key.trim_matches('"').to_owned())
+            .collect()
+    }
+
+    /// Both languages have every word, and every word the app asks for (`t("key"` in its
+    /// modules, `t("status_" + …)` for each status) is in them.
+    #[test]
+    fn every_word_is_there_in_both_languages() {
+        let zh = words("\"zh-CN\"");
+        let en = words("en");
+        assert!(zh.contains("brand") && zh.len() > 50, "{zh:?}");
+        assert_eq!(zh, en);
+        for asset in ASSETS.iter().filter(|a| a.file.starts_with("app/")) {
+            let text = std::str::from_utf8(asset.body).unwrap_or_default();
+            for (at, _) in text.match_indices("t(\"") {
+                let before = text[..at].chars().next_back().unwrap_or(' ');
+                if before.is_alphanumeric() || before == '_' || before == '.' {
+                    continue; // `split("`, `get("`, …
+                }
+                let used = &text[at + 3..];
+                let key = used.split('"').next().unwrap_or_default();
+                if key.ends_with('_') {
+                    continue; // a prefix: checked below
+                }
+                assert!(zh.contains(key), "{} asks for {key:?}", asset.file);
+            }
+        }
+        let statuses = text_of("app/staff.js");
+        let listed = statuses
+            .split("STATUSES = [")
+            .nth(1)
+            .and_then(|rest| rest.split(']').next())
+            .unwrap_or_default();
+        let statuses: Vec<&str> = listed
+            .split(',')
+            .map(|s| s.trim().trim_matches('"'))
+            .filter(|s| !s.is_empty())
+            .collect();
+        assert_eq!(statuses.len(), 15, "{statuses:?}");
+        for status in statuses {
+            assert!(zh.contains(&format!("status_{status}")), "{status}");
         }
     }
 

@@ -49,7 +49,9 @@ impl Browser {
                 std::env::var("REQUIRE_BROWSER").as_deref() != Ok("1"),
                 "REQUIRE_BROWSER=1 but {missing:?} missing (apt-get install chromium chromium-driver)"
             );
-            eprintln!("browser tests skipped: {missing:?} missing (apt-get install chromium chromium-driver)");
+            eprintln!(
+                "browser tests skipped: {missing:?} missing (apt-get install chromium chromium-driver)"
+            );
             return None;
         }
         let port = TcpListener::bind("127.0.0.1:0")
@@ -155,7 +157,11 @@ impl Browser {
     /// Types `value` into the field labelled `label` (the label's `for` names it).
     async fn fill(&self, label: &str, value: &str) {
         let label = self.wait_text("label", label).await;
-        let id = label.attr("for").await.unwrap().expect("the label names its control");
+        let id = label
+            .attr("for")
+            .await
+            .unwrap()
+            .expect("the label names its control");
         let input = self.client.find(Locator::Id(&id)).await.unwrap();
         input.clear().await.unwrap();
         input.send_keys(value).await.unwrap();
@@ -277,10 +283,7 @@ async fn registers_in_chinese_confirms_the_address_signs_in_and_sees_no_applicat
         .await
         .unwrap();
     assert_eq!(stored[0], true);
-    assert!(
-        !stored[1].to_string().contains("session"),
-        "{stored}"
-    );
+    assert!(!stored[1].to_string().contains("session"), "{stored}");
 
     browser.click("button", "退出登录").await;
     browser.heading("登录").await;
@@ -310,20 +313,27 @@ async fn english_is_chosen_once_and_remembered_and_the_api_answers_in_it() {
     browser.photograph("sign-in").await;
 
     // The API's problem in the chosen language, beside the form.
-    browser.fill("E-mail address", "nobody@dealer.example").await;
+    browser
+        .fill("E-mail address", "nobody@dealer.example")
+        .await;
     browser.fill("Password", PASSWORD).await;
     browser.click("button[type=submit]", "Sign in").await;
     browser
         .wait_text(".problem", "The e-mail address or password is wrong.")
         .await;
-    browser.wait_text(".problem strong", "Invalid credentials").await;
+    browser
+        .wait_text(".problem strong", "Invalid credentials")
+        .await;
     browser.axe("/sign-in (en, refused)").await;
 
     // Every public page, in English, passes axe.
     for (path, heading) in [
         ("/register", "Create an account"),
         ("/forgot-password", "Reset your password"),
-        ("/reset-password?token=abc&invited=1", "Welcome! Please set your password"),
+        (
+            "/reset-password?token=abc&invited=1",
+            "Welcome! Please set your password",
+        ),
         ("/accept-invitation?token=abc", "Accept the invitation"),
         ("/verify-email", "Confirm your e-mail address"),
     ] {
@@ -376,12 +386,20 @@ async fn staff_filter_the_list_work_the_queue_and_read_an_application() {
     browser.photograph("staff-applications").await;
 
     // The status filter: only the submitted one (staff see the internal status).
-    let status = browser.client.find(Locator::Id("field-status")).await.unwrap();
+    let status = browser
+        .client
+        .find(Locator::Id("field-status"))
+        .await
+        .unwrap();
     status.select_by_value("submitted").await.unwrap();
     browser.click("button[type=submit]", "应用筛选").await;
     browser.rows(1).await;
     browser.wait_text("tbody tr", "苏州").await;
-    let city = browser.client.find(Locator::Id("field-city")).await.unwrap();
+    let city = browser
+        .client
+        .find(Locator::Id("field-city"))
+        .await
+        .unwrap();
     city.select_by_value("330200").await.unwrap();
     status.select_by_value("").await.unwrap();
     browser.click("button[type=submit]", "应用筛选").await;

@@ -124,12 +124,14 @@ pub(crate) fn link_path(mail: &ReceivedMail) -> String {
 }
 
 db_test!(
-    async fn each_route_of_the_app_is_its_page_with_headers_for_links_that_carry_tokens(app: TestApp) {
+    async fn each_route_is_the_page_with_headers_for_links_with_tokens(app: TestApp) {
         for page in PAGES {
             let html = assert_page(app.get(page, None).await).await;
             // The policy refuses inline code: every script and style is a file of this server.
             assert!(
-                !html.contains("<script>") && !html.contains("<style") && !html.contains("importmap"),
+                !html.contains("<script>")
+                    && !html.contains("<style")
+                    && !html.contains("importmap"),
                 "{page}"
             );
             for handler in ["onclick=", "onload=", "onsubmit=", "style="] {
@@ -137,8 +139,14 @@ db_test!(
             }
             // Relative, so that the page also works under a path prefix, and versioned.
             let base = Url::parse(&app.url(page)).unwrap();
-            for file in attributes(&html, "src").into_iter().chain(attributes(&html, "href")) {
-                assert!(!file.starts_with('/') && !file.contains("//"), "{page}: {file}");
+            for file in attributes(&html, "src")
+                .into_iter()
+                .chain(attributes(&html, "href"))
+            {
+                assert!(
+                    !file.starts_with('/') && !file.contains("//"),
+                    "{page}: {file}"
+                );
                 let url = base.join(file).unwrap();
                 assert!(url.path().starts_with("/assets/"), "{page}: {url}");
                 let res = app.client.get(url.clone()).send().await.unwrap();
@@ -169,13 +177,20 @@ db_test!(
                 continue;
             }
             let res = app.client.get(url.clone()).send().await.unwrap();
-            let content_type = if url.path().ends_with(".css") { STYLE } else { SCRIPT };
+            let content_type = if url.path().ends_with(".css") {
+                STYLE
+            } else {
+                SCRIPT
+            };
             let body = assert_asset(res, content_type).await;
             bytes += body.len();
             // Text from the API goes in as text, never as markup (the app's own code).
             if !url.path().contains("/vendor/") {
                 assert!(!body.contains("innerHTML"), "{url}");
-                assert!(!body.contains("document.write") && !body.contains("eval("), "{url}");
+                assert!(
+                    !body.contains("document.write") && !body.contains("eval("),
+                    "{url}"
+                );
             }
             for import in imports(&body) {
                 to_load.push(url.join(import).unwrap());
@@ -183,10 +198,23 @@ db_test!(
             loaded.push(url);
         }
         let files: Vec<&str> = loaded.iter().map(Url::path).collect();
-        for needed in ["/app.css", "/app/main.js", "/vendor/preact.mjs", "/vendor/hooks.mjs", "/vendor/htm.mjs", "/app/words.js"] {
-            assert!(files.iter().any(|f| f.ends_with(needed)), "{needed} in {files:?}");
+        for needed in [
+            "/app.css",
+            "/app/main.js",
+            "/vendor/preact.mjs",
+            "/vendor/hooks.mjs",
+            "/vendor/htm.mjs",
+            "/app/words.js",
+        ] {
+            assert!(
+                files.iter().any(|f| f.ends_with(needed)),
+                "{needed} in {files:?}"
+            );
         }
-        assert!(bytes < FIRST_LOAD_LIMIT, "the first load is {bytes} bytes: {files:?}");
+        assert!(
+            bytes < FIRST_LOAD_LIMIT,
+            "the first load is {bytes} bytes: {files:?}"
+        );
 
         // The tokens stay in the tab's session (or memory), never in local storage or a cookie;
         // the language is what local storage keeps.
@@ -196,7 +224,12 @@ db_test!(
         assert!(api.contains("sessionStorage") && !api.contains("localStorage"));
         assert!(!api.contains("cookie") && api.contains("credentials: \"omit\""));
         assert!(api.contains("Accept-Language") && api.contains("auth/refresh"));
-        let i18n = app.get(&script("i18n.js"), None).await.text().await.unwrap();
+        let i18n = app
+            .get(&script("i18n.js"), None)
+            .await
+            .text()
+            .await
+            .unwrap();
         assert!(i18n.contains("localStorage") && i18n.contains("Asia/Shanghai"));
 
         // Another version names files this binary does not have.
@@ -269,7 +302,9 @@ db_test!(
 db_test!(
     async fn paths_beside_the_app_are_still_not_found_and_the_api_is_untouched(app: TestApp) {
         let index = app.get("/", None).await.text().await.unwrap();
-        let css = attributes(&index, "href")[0].trim_start_matches("./").to_owned();
+        let css = attributes(&index, "href")[0]
+            .trim_start_matches("./")
+            .to_owned();
         let version = css.split('/').nth(1).unwrap().to_owned();
         for path in [
             "/index.html".to_owned(),
@@ -298,7 +333,8 @@ db_test!(
         }
         assert_asset(app.get(&format!("/{css}"), None).await, STYLE).await;
         assert_asset(
-            app.get(&format!("/assets/{version}/vendor/LICENSE-preact"), None).await,
+            app.get(&format!("/assets/{version}/vendor/LICENSE-preact"), None)
+                .await,
             "text/plain; charset=utf-8",
         )
         .await;
@@ -319,7 +355,10 @@ db_test!(
 db_test!(
     async fn the_app_answers_only_get(app: TestApp) {
         let index = app.get("/", None).await.text().await.unwrap();
-        let css = format!("/{}", attributes(&index, "href")[0].trim_start_matches("./"));
+        let css = format!(
+            "/{}",
+            attributes(&index, "href")[0].trim_start_matches("./")
+        );
         for path in PAGES.into_iter().chain([css.as_str()]) {
             for method in [Method::HEAD, Method::POST, Method::PUT, Method::DELETE] {
                 let res = app
