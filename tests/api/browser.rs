@@ -449,3 +449,55 @@ async fn staff_filter_the_list_work_the_queue_and_read_an_application() {
     browser.close().await;
     app.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invitation_opened_before_signing_in_is_accepted_after_it() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let Some(browser) = Browser::start(&app).await else {
+        return app.finish().await;
+    };
+    let (owner, group) = app
+        .applicant_with_group("owner@dealer.example", "91320500123456788")
+        .await;
+    let invitee = "zhang.min@dealer.example";
+    app.applicant(invitee, "zh-CN").await;
+    let res = app
+        .post(
+            &format!("/api/v1/dealer-groups/{group}/members"),
+            Some(&owner),
+            &json!({"email": invitee, "role": "editor"}),
+        )
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::CREATED);
+    let mail = app.smtp.wait_for(invitee, "邀请您加入").await;
+    app.ignore_mail();
+
+    browser.open(&link_path(&mail)).await;
+    browser.heading("接受邀请").await;
+    browser.axe("/accept-invitation (signed out)").await;
+    browser.click(".actions a", "登录").await;
+    browser.heading("登录").await;
+    browser.fill("电子邮箱", invitee).await;
+    browser.fill("密码", PASSWORD).await;
+    browser.click("button[type=submit]", "登录").await;
+    browser.heading("接受邀请").await;
+    browser.click("button[type=submit]", "接受邀请").await;
+    browser.wait_text(".notice", "角色：编辑").await;
+    browser.axe("/accept-invitation (accepted)").await;
+    browser.photograph("accept-invitation").await;
+    let me = app
+        .get_json(
+            "/api/v1/me",
+            Some(&access_token(&app.tokens(invitee, PASSWORD).await)),
+        )
+        .await;
+    assert_eq!(me["dealer_group_id"], group.as_str());
+    assert_eq!(me["group_role"], "editor");
+
+    // The group's applications are the new member's too.
+    browser.click("main a", "我的申请").await;
+    browser.heading("我的申请").await;
+    browser.wait_text(".empty", "您还没有任何申请。").await;
+    browser.close().await;
+    app.finish().await;
+}
