@@ -285,8 +285,49 @@ async fn registers_in_chinese_confirms_the_address_signs_in_and_sees_no_applicat
     assert_eq!(stored[0], true);
     assert!(!stored[1].to_string().contains("session"), "{stored}");
 
+    // An access token the API refuses is renewed with the refresh token, unseen.
+    let renewed = browser
+        .client
+        .execute(
+            "const s = JSON.parse(sessionStorage.getItem('dealer-portal.session'));
+             const old = s.access_token; s.access_token = 'expired';
+             sessionStorage.setItem('dealer-portal.session', JSON.stringify(s)); return old;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.open("/").await;
+    browser.heading("我的申请").await;
+    browser.wait_text(".who", DISPLAY_NAME).await;
+    let now = browser
+        .client
+        .execute(
+            "return JSON.parse(sessionStorage.getItem('dealer-portal.session')).access_token",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(now != renewed && now != "expired", "{now}");
+
+    // Signing out revokes the refresh token.
+    let refresh = browser
+        .client
+        .execute(
+            "return JSON.parse(sessionStorage.getItem('dealer-portal.session')).refresh_token",
+            vec![],
+        )
+        .await
+        .unwrap();
     browser.click("button", "退出登录").await;
     browser.heading("登录").await;
+    let res = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            &json!({"refresh_token": refresh}),
+        )
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::UNAUTHORIZED);
     browser.close().await;
     app.finish().await;
 }
