@@ -29,11 +29,15 @@ const WAIT: Duration = Duration::from_secs(15);
 const WIDE: (u32, u32) = (1280, 900);
 const NARROW: (u32, u32) = (390, 844);
 
+/// One browser at a time: Chromium is heavy, and the other tests share the machine.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Headless Chromium on a page of `app`, and the chromedriver that drives it.
 struct Browser {
     client: Client,
     driver: Child,
     base: String,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 impl Browser {
@@ -54,6 +58,7 @@ impl Browser {
             );
             return None;
         }
+        let turn = ONE_AT_A_TIME.lock().await;
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .unwrap()
@@ -91,6 +96,7 @@ impl Browser {
                         client,
                         driver,
                         base: app.address.clone(),
+                        _turn: turn,
                     });
                 }
                 Err(error) => last_error = Some(error),
