@@ -7,7 +7,7 @@
 //! Without `/usr/bin/chromium` or `/usr/bin/chromedriver` the tests say so and pass, unless
 //! `REQUIRE_BROWSER=1` (CI sets it).
 
-use std::net::TcpListener;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -59,16 +59,29 @@ impl Browser {
             return None;
         }
         let turn = ONE_AT_A_TIME.lock().await;
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .unwrap()
-            .port();
-        let driver = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
+        // chromedriver picks a free port itself and says which: no window in which another
+        // test's server could take a port picked here.
+        let mut driver = Command::new(CHROMEDRIVER)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
+        let stdout = driver.stdout.take().expect("chromedriver's output");
+        let (told, port) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            // Reads on to the end, so that chromedriver never blocks on a full pipe.
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("started successfully on port ").nth(1) {
+                    let _ = told.send(rest.trim_end_matches('.').parse::<u16>().ok());
+                }
+            }
+        });
+        let port = port
+            .recv_timeout(WAIT)
+            .ok()
+            .flatten()
+            .expect("chromedriver says its port");
         let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
