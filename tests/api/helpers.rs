@@ -148,10 +148,6 @@ impl TestApp {
             address,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
-                // Below the server's keep-alive (5 s): a connection the server is closing is never
-                // reused (a test that waits for mail, slowed by a busy machine, would read an
-                // incomplete message).
-                .pool_idle_timeout(Duration::from_secs(2))
                 .build()
                 .unwrap(),
             smtp,
