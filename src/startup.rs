@@ -200,7 +200,7 @@ impl Application {
 
 /// Each registered path's methods, for the `Allow` of a 405: the documented operations, which come
 /// from the same registration as the routes, and the pages served beside them (the document, its
-/// interactive pages, and the pages the links in e-mails open).
+/// interactive pages, and the web front end: its routes and its assets).
 fn route_methods() -> problem::RouteMethods {
     let documented = openapi::document()
         .paths

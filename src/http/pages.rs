@@ -1,13 +1,22 @@
-//! The pages the links in e-mails open (`/verify-email?token=`, `/reset-password?token=`,
-//! `/accept-invitation?token=`, `/applications/{id}`), until the web front end serves them: small static pages that call the
-//! public API from the browser. They are not API operations, so they stay out of the OpenAPI
-//! document; `startup` tells the 405 fallback about their paths (`PATHS`).
+//! The web front end (`web/` in the repository): one page, `index.html`, served at `/` and at
+//! every path the single-page app routes itself (among them those the links in e-mails open:
+//! `/verify-email?token=`, `/reset-password?token=`, `/accept-invitation?token=`,
+//! `/applications/{id}`), and the files it loads under `/assets/{version}/`. Everything is
+//! embedded in the binary: no build step, no file system, no network.
 //!
-//! The links carry one-time tokens, so nothing is cached or sent on as a referrer, and the policy
-//! lets the pages load and call only this origin.
+//! `{version}` is a hash of every asset, so the files can be cached for good (a new binary
+//! with other files has another version) while `index.html` is never stored: its URLs carry
+//! one-time tokens, so nothing is cached or sent on as a referrer either. These are not API
+//! operations, so they stay out of the OpenAPI document; `startup` tells the 405 fallback
+//! about their paths (`paths`).
+
+use std::sync::OnceLock;
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
 
 /// Only this origin's scripts, styles and API; no inline code, no frames, no form posts (the
 /// scripts send the forms: without them a form would put a password in the address).
@@ -16,96 +25,143 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
 const HTML: &str = "text/html; charset=utf-8";
 const SCRIPT: &str = "text/javascript; charset=utf-8";
 const STYLE: &str = "text/css; charset=utf-8";
+const TEXT: &str = "text/plain; charset=utf-8";
 
-/// One file served at one path (GET only).
-struct Page {
-    path: &'static str,
-    content_type: &'static str,
-    body: &'static str,
+/// The paths the app routes itself, each answered with `index.html`. Application ids only when
+/// shaped like a UUID: other paths stay 404, as in the API.
+const APP_PATHS: [&str; 9] = [
+    "/",
+    "/sign-in",
+    "/register",
+    "/verify-email",
+    "/forgot-password",
+    "/reset-password",
+    "/accept-invitation",
+    "/applications/{id:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}}",
+    "/queue",
+];
+
+/// Where the assets are served: `{version}` must be the current one.
+const ASSETS_PATH: &str = "/assets/{version}/{file:.+}";
+
+/// `index.html`, with `{{root}}` (the relative way back to the app's root from the requested
+/// path) and `{{version}}` filled in per request.
+const INDEX: &str = include_str!("../../web/index.html");
+
+/// One file under `/assets/{version}/`.
+pub struct Asset {
+    pub file: &'static str,
+    pub content_type: &'static str,
+    pub body: &'static [u8],
 }
 
-/// Every page and what the pages load. The pages refer to their files by relative URLs, so that
-/// they also work under a path prefix.
-const PAGES: [Page; 10] = [
-    Page {
-        path: "/verify-email",
-        content_type: HTML,
-        body: include_str!("pages/verify-email.html"),
-    },
-    Page {
-        path: "/reset-password",
-        content_type: HTML,
-        body: include_str!("pages/reset-password.html"),
-    },
-    Page {
-        path: "/accept-invitation",
-        content_type: HTML,
-        body: include_str!("pages/accept-invitation.html"),
-    },
-    // Only ids shaped like a UUID: other paths stay 404, as in the API.
-    Page {
-        path: "/applications/{id:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}}",
-        content_type: HTML,
-        body: include_str!("pages/application.html"),
-    },
-    Page {
-        path: "/pages/pages.css",
-        content_type: STYLE,
-        body: include_str!("pages/pages.css"),
-    },
-    Page {
-        path: "/pages/common.js",
-        content_type: SCRIPT,
-        body: include_str!("pages/common.js"),
-    },
-    Page {
-        path: "/pages/verify-email.js",
-        content_type: SCRIPT,
-        body: include_str!("pages/verify-email.js"),
-    },
-    Page {
-        path: "/pages/reset-password.js",
-        content_type: SCRIPT,
-        body: include_str!("pages/reset-password.js"),
-    },
-    Page {
-        path: "/pages/accept-invitation.js",
-        content_type: SCRIPT,
-        body: include_str!("pages/accept-invitation.js"),
-    },
-    Page {
-        path: "/pages/application.js",
-        content_type: SCRIPT,
-        body: include_str!("pages/application.js"),
-    },
+macro_rules! asset {
+    ($file:literal, $content_type:expr) => {
+        Asset {
+            file: $file,
+            content_type: $content_type,
+            body: include_bytes!(concat!("../../web/", $file)),
+        }
+    };
+}
+
+/// Every file the app may load. The app's modules import each other by relative URLs.
+pub const ASSETS: [Asset; 17] = [
+    asset!("app.css", STYLE),
+    asset!("app/main.js", SCRIPT),
+    asset!("app/i18n.js", SCRIPT),
+    asset!("app/words.js", SCRIPT),
+    asset!("app/api.js", SCRIPT),
+    asset!("app/router.js", SCRIPT),
+    asset!("app/ui.js", SCRIPT),
+    asset!("app/auth.js", SCRIPT),
+    asset!("app/account.js", SCRIPT),
+    asset!("app/applications.js", SCRIPT),
+    asset!("app/staff.js", SCRIPT),
+    asset!("app/invitation.js", SCRIPT),
+    asset!("vendor/preact.mjs", SCRIPT),
+    asset!("vendor/hooks.mjs", SCRIPT),
+    asset!("vendor/htm.mjs", SCRIPT),
+    asset!("vendor/LICENSE-preact", TEXT),
+    asset!("vendor/LICENSE-htm", TEXT),
 ];
+
+/// The assets' version: the first 16 hex digits of a SHA-256 over every asset's name and bytes.
+pub fn version() -> &'static str {
+    static VERSION: OnceLock<String> = OnceLock::new();
+    VERSION.get_or_init(|| {
+        let mut hash = Sha256::new();
+        for asset in &ASSETS {
+            hash.update(asset.file.as_bytes());
+            hash.update([0]);
+            hash.update((asset.body.len() as u64).to_be_bytes());
+            hash.update(asset.body);
+        }
+        hash.finalize()
+            .iter()
+            .take(8)
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    })
+}
 
 /// The path patterns served here, each for GET.
 pub fn paths() -> impl Iterator<Item = &'static str> {
-    PAGES.iter().map(|page| page.path)
+    APP_PATHS.into_iter().chain([ASSETS_PATH])
 }
 
-/// Registers every page, outside `/api/v1` and the OpenAPI document.
+/// Registers the app's paths and its assets, outside `/api/v1` and the OpenAPI document.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    for page in &PAGES {
-        // The GET guard goes on the resource, so other methods fall through to the 405 fallback.
-        cfg.route(
-            page.path,
-            web::get().to(move || async move { page.serve() }),
-        );
+    // The GET guard goes on the resource, so other methods fall through to the 405 fallback.
+    for path in APP_PATHS {
+        cfg.route(path, web::get().to(index));
     }
+    cfg.route(ASSETS_PATH, web::get().to(asset));
 }
 
-impl Page {
-    fn serve(&self) -> HttpResponse {
-        HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, self.content_type))
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .insert_header((header::REFERRER_POLICY, "no-referrer"))
-            .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
-            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-            .insert_header((header::X_FRAME_OPTIONS, "DENY"))
-            .body(self.body)
+async fn index(req: HttpRequest) -> HttpResponse {
+    let body = INDEX
+        .replace("{{root}}", &root_from(req.path()))
+        .replace("{{version}}", version());
+    headers(HttpResponse::Ok(), HTML)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
+async fn asset(path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (requested, file) = path.into_inner();
+    let asset = ASSETS
+        .iter()
+        .find(|asset| asset.file == file && requested == version())
+        .ok_or(AppError::NotFound)?;
+    Ok(headers(HttpResponse::Ok(), asset.content_type)
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .body(asset.body))
+}
+
+/// The headers of every page and file: this origin only, no referrer, no sniffing, no frames.
+fn headers(
+    mut response: actix_web::HttpResponseBuilder,
+    content_type: &str,
+) -> actix_web::HttpResponseBuilder {
+    response
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::X_FRAME_OPTIONS, "DENY"));
+    response
+}
+
+/// The relative URL of the app's root seen from `path` (`./` from `/` and `/sign-in`, `../`
+/// from `/applications/{id}`), so that the page also works behind a proxy that serves it under a
+/// path prefix.
+fn root_from(path: &str) -> String {
+    let depth = path.matches('/').count().saturating_sub(1);
+    if depth == 0 {
+        "./".to_owned()
+    } else {
+        "../".repeat(depth)
     }
 }
 
@@ -115,67 +171,125 @@ mod tests {
 
     use super::*;
 
-    /// The keys of the word list for `language` in a script: the lines `key: "…"` (or
-    /// `"key": "…"`) of the block that opens with `language: {`, up to its closing line.
-    fn words(script: &str, language: &str) -> BTreeSet<String> {
-        let mut lines = script
+    #[test]
+    fn the_root_is_relative_to_the_requested_path() {
+        assert_eq!(root_from("/"), "./");
+        assert_eq!(root_from("/sign-in"), "./");
+        assert_eq!(root_from("/applications/abc"), "../");
+    }
+
+    #[test]
+    fn the_version_names_the_assets() {
+        assert_eq!(version().len(), 16);
+        assert!(version().chars().all(|c| c.is_ascii_hexdigit()));
+    }
+
+    /// Every file the app's modules import is served (a missing one would break the app only in
+    /// a browser).
+    #[test]
+    fn every_import_is_an_asset() {
+        for asset in ASSETS.iter().filter(|a| a.content_type == SCRIPT) {
+            let text = std::str::from_utf8(asset.body).unwrap_or_default();
+            let dir = asset.file.rsplit_once('/').map_or("", |(dir, _)| dir);
+            for import in imports(text) {
+                let target = resolve(dir, import);
+                assert!(
+                    ASSETS.iter().any(|a| a.file == target),
+                    "{} imports {import} ({target}), which is not an asset",
+                    asset.file
+                );
+            }
+        }
+    }
+
+    fn text_of(file: &str) -> &'static str {
+        ASSETS
+            .iter()
+            .find(|a| a.file == file)
+            .and_then(|a| std::str::from_utf8(a.body).ok())
+            .unwrap_or_default()
+    }
+
+    /// The keys of one language's dictionary in `words.js`: the lines `key: "…",` of the block
+    /// that opens with `{language}: {`.
+    fn words(language: &str) -> BTreeSet<String> {
+        text_of("app/words.js")
             .lines()
-            .skip_while(|line| line.trim() != format!("{language}: {{"));
-        let opening = lines.next().unwrap_or_default();
-        let indent = opening.len() - opening.trim_start().len();
-        let closing = format!("{}}},", " ".repeat(indent));
-        lines
-            .take_while(|line| *line != closing)
-            .filter(|line| line.len() - line.trim_start().len() == indent + 2)
+            .skip_while(|line| line.trim() != format!("{language}: {{"))
+            .skip(1)
+            .take_while(|line| line.trim() != "},")
             .filter_map(|line| line.trim().split_once(':'))
             .map(|(key, _)| key.trim_matches('"').to_owned())
             .collect()
     }
 
-    fn file(path: &str) -> &'static str {
-        PAGES
-            .iter()
-            .find(|page| page.path == path)
-            .map(|page| page.body)
-            .unwrap_or_default()
+    /// Both languages have every word, and every word the app asks for (`t("key"` in its
+    /// modules, `t("status_" + …)` for each status) is in them.
+    #[test]
+    fn every_word_is_there_in_both_languages() {
+        let zh = words("\"zh-CN\"");
+        let en = words("en");
+        assert!(zh.contains("brand") && zh.len() > 50, "{zh:?}");
+        assert_eq!(zh, en);
+        for asset in ASSETS.iter().filter(|a| a.file.starts_with("app/")) {
+            let text = std::str::from_utf8(asset.body).unwrap_or_default();
+            for (at, _) in text.match_indices("t(\"") {
+                let before = text[..at].chars().next_back().unwrap_or(' ');
+                if before.is_alphanumeric() || before == '_' || before == '.' {
+                    continue; // `split("`, `get("`, …
+                }
+                let used = &text[at + 3..];
+                let key = used.split('"').next().unwrap_or_default();
+                if key.ends_with('_') {
+                    continue; // a prefix: checked below
+                }
+                assert!(zh.contains(key), "{} asks for {key:?}", asset.file);
+            }
+        }
+        let statuses = text_of("app/staff.js");
+        let listed = statuses
+            .split("STATUSES = [")
+            .nth(1)
+            .and_then(|rest| rest.split(']').next())
+            .unwrap_or_default();
+        let statuses: Vec<&str> = listed
+            .split(',')
+            .map(|s| s.trim().trim_matches('"'))
+            .filter(|s| !s.is_empty())
+            .collect();
+        assert_eq!(statuses.len(), 15, "{statuses:?}");
+        for status in statuses {
+            assert!(zh.contains(&format!("status_{status}")), "{status}");
+        }
     }
 
-    /// The values of `data-t="…"` in a page.
-    fn named_words(html: &str) -> BTreeSet<String> {
-        html.split("data-t=\"")
+    /// The relative specifiers of `from "…"` in a module.
+    fn imports(text: &str) -> Vec<&str> {
+        text.split("from")
             .skip(1)
-            .filter_map(|rest| rest.split('"').next())
-            .map(str::to_owned)
+            .filter_map(|rest| {
+                let rest = rest.trim_start();
+                let quote = rest.chars().next()?;
+                if quote != '"' && quote != '\'' {
+                    return None;
+                }
+                rest[1..].split(quote).next()
+            })
+            .filter(|spec| spec.starts_with("./") || spec.starts_with("../"))
             .collect()
     }
 
-    #[test]
-    fn every_word_is_there_in_both_languages() {
-        let common = file("/pages/common.js");
-        let common_words = words(common, "\"zh-CN\"");
-        assert!(common_words.contains("brand"), "{common_words:?}");
-        assert_eq!(common_words, words(common, "en"));
-        for (page, script) in [
-            ("/verify-email", "/pages/verify-email.js"),
-            ("/reset-password", "/pages/reset-password.js"),
-            (PAGES[3].path, "/pages/application.js"),
-            ("/accept-invitation", "/pages/accept-invitation.js"),
-        ] {
-            let zh = words(file(script), "\"zh-CN\"");
-            let en = words(file(script), "en");
-            assert!(
-                zh.contains("title") && zh.contains("heading"),
-                "{script}: {zh:?}"
-            );
-            assert_eq!(zh, en, "{script}");
-            let known: BTreeSet<String> = common_words.union(&zh).cloned().collect();
-            let named = named_words(file(page));
-            assert!(named.contains("brand"), "{page}");
-            let unknown: Vec<&String> = named.difference(&known).collect();
-            assert!(
-                unknown.is_empty(),
-                "{page} names words no list has: {unknown:?}"
-            );
+    fn resolve(dir: &str, spec: &str) -> String {
+        let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+        for part in spec.split('/') {
+            match part {
+                "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                other => parts.push(other),
+            }
         }
+        parts.join("/")
     }
 }

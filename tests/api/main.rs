@@ -13,6 +13,7 @@ mod accounts;
 mod affiliation;
 mod api_clients;
 mod applications;
+mod browser;
 mod cities;
 mod cli;
 mod cors;

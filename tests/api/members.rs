@@ -244,7 +244,8 @@ db_test!(
         // The invitee registers with the address, confirms it, signs in and follows the link.
         let page = app.get(&link.replace("http://portal.test", ""), None).await;
         assert_eq!(page.status(), StatusCode::OK);
-        assert!(page.text().await.unwrap().contains("accept-invitation.js"));
+        // The web front end's page, which accepts it (tests/api/browser.rs).
+        assert!(page.text().await.unwrap().contains("app/main.js"));
         let invitee = app.applicant("zhang.min@dealer.example", "en").await;
         let res = accept(app, &invitee.token, &mail.token()).await;
         assert_eq!(

@@ -1,0 +1,90 @@
+// The applicant's list of the group's applications, and one application read-only: its status
+// and its timeline. Staff open the same page from their lists.
+import { currentLanguage, formatDate, formatDateTime, formatMoney, formatNumber, t } from "./i18n.js";
+import { Link, Loading, More, Page, Problem, html, useApi, usePages } from "./ui.js";
+
+// The cities by code, for names in the reader's language.
+export function useCities() {
+  const cities = useApi("cities");
+  const byCode = {};
+  (cities.data || []).forEach((city) => {
+    byCode[city.code] = city;
+  });
+  return byCode;
+}
+
+export function cityName(cities, code) {
+  const city = cities[code];
+  if (!city) return code;
+  return currentLanguage() === "en" ? city.name_en : city.name_zh;
+}
+
+export function StatusBadge({ application }) {
+  return html`<span class=${"status status-" + application.status}>${application.status_label}</span>`;
+}
+
+export function MyApplications() {
+  const list = usePages("applications?limit=20");
+  const cities = useCities();
+  return html`<${Page} title=${t("my_applications_title")}>
+    ${!list.loading && !list.error && list.items.length === 0 &&
+    html`<p class="empty">${t("my_applications_empty")}</p>`}
+    ${list.items.length > 0 &&
+    html`<ul class="cards">
+      ${list.items.map(
+        (a) => html`<li key=${a.id} class="card">
+          <h2><${Link} to=${"/applications/" + a.id}>${cityName(cities, a.city_code)}<//></h2>
+          <p><${StatusBadge} application=${a} /></p>
+          <p class="meta">${t("col_updated")}: ${formatDateTime(a.updated_at)}</p>
+        </li>`,
+      )}
+    </ul>`}
+    <${More} list=${list} />
+  <//>`;
+}
+
+function Row({ label, children }) {
+  return html`<div class="row"><dt>${label}</dt><dd>${children}</dd></div>`;
+}
+
+export function ApplicationPage({ id }) {
+  const application = useApi("applications/" + encodeURIComponent(id));
+  const events = usePages("applications/" + encodeURIComponent(id) + "/events?limit=100");
+  const cities = useCities();
+  const a = application.data;
+  return html`<${Page} title=${t("application_title")} wide>
+    ${application.loading && html`<${Loading} />`}
+    <${Problem} error=${application.error} />
+    ${a &&
+    html`<dl class="facts">
+      <${Row} label=${t("application_status")}><${StatusBadge} application=${a} /><//>
+      <${Row} label=${t("application_city")}>${cityName(cities, a.city_code)}<//>
+      <${Row} label=${t("application_group")}>${a.dealer_group_name || t("none")}<//>
+      <${Row} label=${t("application_format")}>${a.store_format || t("none")}<//>
+      <${Row} label=${t("application_investment")}>${formatMoney(a.investment_cny)}<//>
+      <${Row} label=${t("application_opening")}>${formatDate(a.planned_opening)}<//>
+      ${a.score !== null && a.score !== undefined &&
+      html`<${Row} label=${t("application_score")}>${formatNumber(a.score)}<//>`}
+      <${Row} label=${t("application_created")}>${formatDateTime(a.created_at)}<//>
+      <${Row} label=${t("application_submitted")}>
+        ${a.submitted_at ? formatDateTime(a.submitted_at) : t("not_submitted")}
+      <//>
+      <${Row} label=${t("application_updated")}>${formatDateTime(a.updated_at)}<//>
+    </dl>`}
+    ${a &&
+    html`<h2>${t("timeline_title")}</h2>
+      ${!events.loading && !events.error && events.items.length === 0 &&
+      html`<p class="empty">${t("timeline_empty")}</p>`}
+      <ol class="timeline">
+        ${events.items.map(
+          (e) => html`<li key=${e.id}>
+            <time datetime=${e.at}>${formatDateTime(e.at)}</time>
+            <span class="action">${e.action_label}</span>
+            ${e.to_status_label && html`<span class="meta">→ ${e.to_status_label}</span>`}
+            ${e.reason && html`<p class="meta">${e.reason}</p>`}
+          </li>`,
+        )}
+      </ol>
+      <${More} list=${events} />`}
+  <//>`;
+}

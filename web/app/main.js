@@ -1,0 +1,122 @@
+// The app: the header (brand, navigation, language switch, sign out), the screen of the
+// current route, and who is signed in.
+import { render } from "../vendor/preact.mjs";
+import { useEffect, useState } from "../vendor/hooks.mjs";
+import { onSession, signOut, signedIn } from "./api.js";
+import { isStaff, loadAccount, rememberNext } from "./account.js";
+import { ApplicationPage, MyApplications } from "./applications.js";
+import { ForgotPassword, Register, ResetPassword, SignIn, VerifyEmail } from "./auth.js";
+import { currentLanguage, onLanguage, setLanguage, t } from "./i18n.js";
+import { AcceptInvitation } from "./invitation.js";
+import { currentRoute, match, navigate, onRoute } from "./router.js";
+import { Queue, StaffApplications } from "./staff.js";
+import { Link, Loading, Page, html } from "./ui.js";
+
+// Screens anyone may open, signed in or not.
+const PUBLIC = {
+  "/sign-in": SignIn,
+  "/register": Register,
+  "/verify-email": VerifyEmail,
+  "/forgot-password": ForgotPassword,
+  "/reset-password": ResetPassword,
+  "/accept-invitation": AcceptInvitation,
+};
+
+function NotFound() {
+  return html`<${Page} title=${t("not_found_title")}>
+    <p>${t("not_found")}</p>
+    <p><${Link} to="/">${t("back_home")}<//></p>
+  <//>`;
+}
+
+// The screen of a route that needs a session, with the data in the reader's language.
+function signedInScreen(path, account) {
+  const application = match("/applications/:id", path);
+  if (application) return html`<${ApplicationPage} id=${application.id} />`;
+  if (path === "/queue" && isStaff(account)) return html`<${Queue} />`;
+  if (path === "/") return isStaff(account) ? html`<${StaffApplications} />` : html`<${MyApplications} />`;
+  return html`<${NotFound} />`;
+}
+
+function Header({ account, onSignOut }) {
+  const other = currentLanguage() === "en" ? "zh-CN" : "en";
+  return html`<header class="top">
+    <a class="skip" href="#main">${t("skip_to_content")}</a>
+    <${Link} to="/" class="brand">${t("brand")}<//>
+    <nav aria-label=${t("main_navigation")}>
+      <ul>
+        ${account && !isStaff(account) && html`<li><${Link} to="/">${t("nav_my_applications")}<//></li>`}
+        ${isStaff(account) && html`<li><${Link} to="/">${t("nav_applications")}<//></li>`}
+        ${isStaff(account) && html`<li><${Link} to="/queue">${t("nav_queue")}<//></li>`}
+        ${!account && html`<li><${Link} to="/sign-in">${t("sign_in")}<//></li>`}
+        ${!account && html`<li><${Link} to="/register">${t("register")}<//></li>`}
+      </ul>
+    </nav>
+    <div class="tools">
+      ${account && html`<span class="who">${t("signed_in_as", { name: account.display_name })}</span>`}
+      <button type="button" class="link" id="language" lang=${other} title=${t("switch_language_label")}
+        onClick=${() => setLanguage(other)}>${t("switch_language")}</button>
+      ${account && html`<button type="button" class="link" onClick=${onSignOut}>${t("sign_out")}</button>`}
+    </div>
+  </header>`;
+}
+
+function App() {
+  const [route, setRoute] = useState(currentRoute());
+  const [language, setLang] = useState(currentLanguage());
+  // undefined: not known yet; null: nobody signed in.
+  const [account, setAccount] = useState(signedIn() ? undefined : null);
+
+  const refreshAccount = () =>
+    loadAccount().then(
+      (me) => setAccount(me),
+      () => setAccount(null),
+    );
+
+  useEffect(() => {
+    const stops = [
+      onRoute(() => setRoute(currentRoute())),
+      onLanguage((next) => setLang(next)),
+      onSession((now) => {
+        if (!now) setAccount(null);
+      }),
+    ];
+    // A screen may have moved before this ran (children's effects run first).
+    setRoute(currentRoute());
+    if (signedIn()) refreshAccount();
+    return () => stops.forEach((stop) => stop());
+  }, []);
+
+  const leave = async () => {
+    await signOut();
+    setAccount(null);
+    navigate("/sign-in");
+  };
+
+  const Public = PUBLIC[route.path];
+  let screen;
+  if (account === undefined) screen = html`<${Loading} />`;
+  else if (Public)
+    screen = html`<${Public} query=${route.query} account=${account} onSignedIn=${refreshAccount}
+      onJoined=${refreshAccount} />`;
+  else if (!account) screen = html`<${SignInFirst} route=${route} />`;
+  // Data screens load again in the new language (status labels come from the API).
+  else screen = html`<div key=${language}>${signedInScreen(route.path, account)}</div>`;
+
+  return html`<${Header} account=${account} onSignOut=${leave} />
+    <main id="main" tabindex="-1">${screen}</main>`;
+}
+
+// A route that needs a session, opened without one: sign in, then come back.
+function SignInFirst({ route }) {
+  useEffect(() => {
+    const back = route.path + (route.query.toString() ? "?" + route.query.toString() : "");
+    if (route.path !== "/") rememberNext(back);
+    navigate("/sign-in", { replace: true });
+  }, [route.path]);
+  return html`<${Loading} />`;
+}
+
+const root = document.getElementById("app");
+root.replaceChildren();
+render(html`<${App} />`, root);

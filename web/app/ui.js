@@ -1,0 +1,186 @@
+// Building blocks every screen uses: the markup function, labelled fields with their errors
+// beside them, the box that shows a failed call, pages with a heading that takes the focus, and
+// the hooks that load and send.
+import { h } from "../vendor/preact.mjs";
+import { useEffect, useRef, useState } from "../vendor/hooks.mjs";
+import htm from "../vendor/htm.mjs";
+import { ApiError, api } from "./api.js";
+import { t } from "./i18n.js";
+import { href, navigate } from "./router.js";
+
+export const html = htm.bind(h);
+
+// A link between the app's routes that does not load the page again.
+export function Link({ to, children, ...rest }) {
+  const follow = (event) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate(to);
+  };
+  return html`<a href=${href(to)} onClick=${follow} ...${rest}>${children}</a>`;
+}
+
+// A screen: its heading takes the focus when the screen opens (screen readers announce it, the
+// keyboard starts there), and the document is titled after it.
+export function Page({ title, children, wide }) {
+  const heading = useRef(null);
+  useEffect(() => {
+    document.title = title + " · " + t("brand");
+    if (heading.current) heading.current.focus({ preventScroll: true });
+  }, [title]);
+  return html`<section class=${wide ? "page wide" : "page"}>
+    <h1 tabindex="-1" ref=${heading}>${title}</h1>
+    ${children}
+  </section>`;
+}
+
+// The errors of `error` about `field`.
+function errorsOf(error, field) {
+  return error instanceof ApiError ? error.fieldErrors.filter((e) => e.field === field) : [];
+}
+
+// A labelled input; the API's errors about `name` are shown under it and tied to it.
+export function Field({ name, label, type, value, onInput, error, hint, autocomplete, required }) {
+  const id = "field-" + name;
+  const errors = errorsOf(error, name);
+  const described = [hint ? id + "-hint" : null, errors.length ? id + "-errors" : null]
+    .filter(Boolean)
+    .join(" ");
+  return html`<div class=${errors.length ? "field invalid" : "field"}>
+    <label for=${id}>${label}</label>
+    ${hint && html`<p class="hint" id=${id + "-hint"}>${hint}</p>`}
+    <input
+      id=${id}
+      name=${name}
+      type=${type || "text"}
+      value=${value}
+      autocomplete=${autocomplete || "off"}
+      required=${required !== false}
+      aria-invalid=${errors.length ? "true" : undefined}
+      aria-describedby=${described || undefined}
+      onInput=${(event) => onInput(event.currentTarget.value)}
+    />
+    ${errors.length > 0 &&
+    html`<ul class="field-errors" id=${id + "-errors"}>
+      ${errors.map((e) => html`<li key=${e.code + e.message}>${e.message}</li>`)}
+    </ul>`}
+  </div>`;
+}
+
+// A labelled choice among `options` (`[{value, label}]`).
+export function Select({ name, label, value, options, onChange }) {
+  const id = "field-" + name;
+  return html`<div class="field">
+    <label for=${id}>${label}</label>
+    <select id=${id} name=${name} value=${value} onChange=${(e) => onChange(e.currentTarget.value)}>
+      ${options.map((o) => html`<option key=${o.value} value=${o.value}>${o.label}</option>`)}
+    </select>
+  </div>`;
+}
+
+// A failed call: the problem's title and detail as the server wrote them (in the language the
+// call was made in), the field errors no field on the screen shows, and the request's reference.
+export function Problem({ error, fields }) {
+  if (!error) return null;
+  const problem = error instanceof ApiError ? error.problem : null;
+  if (!problem) {
+    const words = error instanceof ApiError && error.status === 0 ? t("network_error") : t("unexpected_error");
+    return html`<div class="problem" role="alert"><strong>${words}</strong></div>`;
+  }
+  const shown = new Set(fields || []);
+  const others = error.fieldErrors.filter((e) => !shown.has(e.field));
+  return html`<div class="problem" role="alert">
+    <strong>${problem.title}</strong>
+    ${problem.detail && html`<p>${problem.detail}</p>`}
+    ${others.length > 0 &&
+    html`<ul>
+      ${others.map((e) => html`<li key=${e.field + e.code}>${e.field ? e.field + ": " : ""}${e.message}</li>`)}
+    </ul>`}
+    ${problem.request_id && html`<p class="reference">${t("reference", { id: problem.request_id })}</p>`}
+  </div>`;
+}
+
+// A polite announcement (success, progress).
+export function Notice({ children }) {
+  return html`<div class="notice" role="status">${children}</div>`;
+}
+
+export function Loading() {
+  return html`<p class="loading" role="status">${t("loading")}</p>`;
+}
+
+// Sends something: `run(work)` remembers whether it is underway and what failed.
+export function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const run = async (work) => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}
+
+// A form whose submission calls `onSubmit` (never a browser form post).
+export function Form({ onSubmit, busy, submit, children }) {
+  const send = (event) => {
+    event.preventDefault();
+    onSubmit();
+  };
+  return html`<form onSubmit=${send} novalidate>
+    ${children}
+    <button type="submit" class="primary" disabled=${busy} aria-busy=${busy ? "true" : undefined}>
+      ${submit}
+    </button>
+  </form>`;
+}
+
+// Loads `path` (with the token) again whenever one of `keys` changes: `{data, error}`.
+export function useApi(path, keys) {
+  const [state, setState] = useState({ data: null, error: null, loading: true });
+  useEffect(() => {
+    let current = true;
+    setState({ data: null, error: null, loading: true });
+    api("GET", path, { auth: true }).then(
+      (data) => current && setState({ data, error: null, loading: false }),
+      (error) => current && setState({ data: null, error, loading: false }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [path, ...(keys || [])]);
+  return state;
+}
+
+// Pages of a list (`{items, next_cursor}`): the items so far, and `more()` for the next page.
+export function usePages(path, keys) {
+  const [state, setState] = useState({ items: [], next: null, error: null, loading: true });
+  const load = (cursor, items) => {
+    setState((s) => ({ ...s, loading: true, error: null }));
+    const separator = path.includes("?") ? "&" : "?";
+    const url = cursor ? path + separator + "cursor=" + encodeURIComponent(cursor) : path;
+    return api("GET", url, { auth: true }).then(
+      (page) => setState({ items: items.concat(page.items), next: page.next_cursor, error: null, loading: false }),
+      (error) => setState({ items, next: cursor, error, loading: false }),
+    );
+  };
+  useEffect(() => {
+    load(null, []);
+  }, [path, ...(keys || [])]);
+  return { ...state, more: () => load(state.next, state.items) };
+}
+
+// A list's "load more" button and its state.
+export function More({ list }) {
+  return html`${list.error && html`<${Problem} error=${list.error} />`}
+    ${list.loading && html`<${Loading} />`}
+    ${!list.loading && list.next &&
+    html`<button type="button" class="secondary" onClick=${list.more}>${t("load_more")}</button>`}`;
+}
