@@ -148,6 +148,10 @@ impl TestApp {
             address,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                // Reuse only connections idle well under the server's keep-alive (actix: 5 s):
+                // a test that waits on a mail for seconds would otherwise send on a connection
+                // the server is closing at that moment (`IncompleteMessage`).
+                .pool_idle_timeout(std::time::Duration::from_secs(2))
                 .build()
                 .unwrap(),
             smtp,
