@@ -14,6 +14,7 @@ use crate::http::concurrency::{IfMatch, ok_with_etag};
 use crate::http::merge_patch::MergePatch;
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::workflow::accounts;
 
 /// A signed-in person's own account, with its settings and version.
 #[derive(Debug, Serialize, ToSchema)]
@@ -180,13 +181,7 @@ pub async fn update_me(
                 locale: body.locale,
                 daily_digest: body.daily_digest,
             };
-            let now = work.now();
-            if !users::update_own(work, id, account.version, &changes, now)? {
-                return Err(AppError::VersionMismatch);
-            }
-            // The cached caller carries the name and the language.
-            work.forget(id);
-            users::find(work, id)?.ok_or(AppError::NotFound)
+            accounts::update_own(work, &account, &changes)
         })
         .await?;
     let response = AccountResponse::from(account);

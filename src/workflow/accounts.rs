@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::unit::Work;
 use crate::db::one_time_tokens::{self, Purpose};
-use crate::db::users::{self, NewUser, StaffChanges, User};
+use crate::db::users::{self, NewUser, OwnChanges, StaffChanges, User};
 use crate::db::{DbConnection, cities, refresh_tokens};
 use crate::domain::account::{EmailAddress, Role};
 use crate::error::{AppError, FieldError, ProblemCode};
@@ -209,4 +209,20 @@ fn check_city_codes(conn: &mut DbConnection, codes: &[String]) -> Result<(), App
             .map(|(i, _)| FieldError::new(format!("city_codes[{i}]"), "unknown_city"))
             .collect(),
     ))
+}
+
+/// Writes a person's changes to its own account (`PATCH /me`) if it is still at the version read
+/// (412 otherwise), and answers the account as it is now. The cached caller carries the name and
+/// the language, so it is forgotten.
+pub fn update_own(
+    work: &mut Work<'_>,
+    account: &User,
+    changes: &OwnChanges<'_>,
+) -> Result<User, AppError> {
+    let now = work.now();
+    if !users::update_own(work, account.id, account.version, changes, now)? {
+        return Err(AppError::VersionMismatch);
+    }
+    work.forget(account.id);
+    users::find(work, account.id)?.ok_or(AppError::NotFound)
 }
