@@ -29,7 +29,7 @@ const TEXT: &str = "text/plain; charset=utf-8";
 
 /// The paths the app routes itself, each answered with `index.html`. Application ids only when
 /// shaped like a UUID: other paths stay 404, as in the API.
-const APP_PATHS: [&str; 9] = [
+const APP_PATHS: [&str; 16] = [
     "/",
     "/sign-in",
     "/register",
@@ -38,7 +38,14 @@ const APP_PATHS: [&str; 9] = [
     "/reset-password",
     "/accept-invitation",
     "/applications/{id:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}}",
+    "/applications/{id:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}}/letter",
     "/queue",
+    "/group",
+    "/group/members",
+    "/account",
+    "/reports",
+    "/admin",
+    "/admin/{section:[a-z-]+}",
 ];
 
 /// Where the assets are served: `{version}` must be the current one.
@@ -66,11 +73,16 @@ macro_rules! asset {
 }
 
 /// Every file the app may load. The app's modules import each other by relative URLs.
-pub const ASSETS: [Asset; 17] = [
+pub const ASSETS: [Asset; 35] = [
     asset!("app.css", STYLE),
     asset!("app/main.js", SCRIPT),
     asset!("app/i18n.js", SCRIPT),
     asset!("app/words.js", SCRIPT),
+    asset!("app/words/common.js", SCRIPT),
+    asset!("app/words/applicant.js", SCRIPT),
+    asset!("app/words/review.js", SCRIPT),
+    asset!("app/words/admin.js", SCRIPT),
+    asset!("app/words/reports.js", SCRIPT),
     asset!("app/api.js", SCRIPT),
     asset!("app/router.js", SCRIPT),
     asset!("app/ui.js", SCRIPT),
@@ -79,6 +91,19 @@ pub const ASSETS: [Asset; 17] = [
     asset!("app/applications.js", SCRIPT),
     asset!("app/staff.js", SCRIPT),
     asset!("app/invitation.js", SCRIPT),
+    asset!("app/moves.js", SCRIPT),
+    asset!("app/eligibility.js", SCRIPT),
+    asset!("app/group.js", SCRIPT),
+    asset!("app/draft.js", SCRIPT),
+    asset!("app/documents.js", SCRIPT),
+    asset!("app/messages.js", SCRIPT),
+    asset!("app/review.js", SCRIPT),
+    asset!("app/letter.js", SCRIPT),
+    asset!("app/onboarding.js", SCRIPT),
+    asset!("app/reports.js", SCRIPT),
+    asset!("app/admin.js", SCRIPT),
+    asset!("app/members.js", SCRIPT),
+    asset!("app/settings.js", SCRIPT),
     asset!("vendor/preact.mjs", SCRIPT),
     asset!("vendor/hooks.mjs", SCRIPT),
     asset!("vendor/htm.mjs", SCRIPT),
@@ -210,10 +235,15 @@ mod tests {
             .unwrap_or_default()
     }
 
-    /// The keys of one language's dictionary in `words.js`: the lines `key: "…",` of the block
-    /// that opens with `{language}: {`.
-    fn words(language: &str) -> BTreeSet<String> {
-        text_of("app/words.js")
+    /// The dictionaries of `words/`, one per area of the app.
+    fn word_files() -> impl Iterator<Item = &'static Asset> {
+        ASSETS.iter().filter(|a| a.file.starts_with("app/words/"))
+    }
+
+    /// The keys of one language's dictionary in a file of `words/`: the lines `key: "…",` of
+    /// the block that opens with `{language}: {`.
+    fn keys_in(file: &str, language: &str) -> Vec<String> {
+        text_of(file)
             .lines()
             .skip_while(|line| line.trim() != format!("{language}: {{"))
             .skip(1)
@@ -221,6 +251,23 @@ mod tests {
             .filter_map(|line| line.trim().split_once(':'))
             .map(|(key, _)| key.trim_matches('"').to_owned())
             .collect()
+    }
+
+    /// Every key of one language, across the files; a key in two files would hide one of them.
+    fn words(language: &str) -> BTreeSet<String> {
+        let mut all = BTreeSet::new();
+        for file in word_files() {
+            let keys = keys_in(file.file, language);
+            assert!(!keys.is_empty(), "{}: no {language} words", file.file);
+            for key in keys {
+                assert!(
+                    all.insert(key.clone()),
+                    "{key:?} is in two files ({})",
+                    file.file
+                );
+            }
+        }
+        all
     }
 
     /// Both languages have every word, and every word the app asks for (`t("key"` in its

@@ -54,16 +54,40 @@ export function onSession(listener) {
   return () => listeners.delete(listener);
 }
 
-async function send(method, path, body, token) {
+function endpoint(path) {
+  return new URL("api/v1/" + path.replace(/^\//, ""), ROOT);
+}
+
+// The request's headers; `extra.ifMatch` is the version the caller read (`*`: any).
+function headersFor(token, extra) {
   const headers = {
-    Accept: "application/json, application/problem+json",
+    Accept: (extra && extra.accept) || "application/json, application/problem+json",
     "Accept-Language": currentLanguage(),
   };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = "Bearer " + token;
+  if (extra && extra.ifMatch !== undefined && extra.ifMatch !== null) {
+    headers["If-Match"] = extra.ifMatch === "*" ? "*" : '"' + extra.ifMatch + '"';
+  }
+  return headers;
+}
+
+async function problemOf(response) {
+  if (!(response.headers.get("Content-Type") || "").includes("json")) return null;
+  try {
+    return await response.json();
+  } catch (_) {
+    return null;
+  }
+}
+
+async function send(method, path, body, token, extra) {
+  const headers = headersFor(token, extra);
+  if (body !== undefined) {
+    headers["Content-Type"] = (extra && extra.contentType) || "application/json";
+  }
   let response;
   try {
-    response = await fetch(new URL("api/v1/" + path.replace(/^\//, ""), ROOT), {
+    response = await fetch(endpoint(path), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -74,15 +98,7 @@ async function send(method, path, body, token) {
   } catch (_) {
     return { status: 0, body: null };
   }
-  let parsed = null;
-  if ((response.headers.get("Content-Type") || "").includes("json")) {
-    try {
-      parsed = await response.json();
-    } catch (_) {
-      parsed = null;
-    }
-  }
-  return { status: response.status, ok: response.ok, body: parsed };
+  return { status: response.status, ok: response.ok, body: await problemOf(response) };
 }
 
 let refreshing = null;
@@ -92,7 +108,7 @@ async function refresh() {
   if (!tokens) return false;
   if (!refreshing) {
     const refreshToken = tokens.refresh_token;
-    refreshing = send("POST", "auth/refresh", { refresh_token: refreshToken }).then((result) => {
+    refreshing = send("POST", "auth/refresh", { refresh_token: refreshToken }, null).then((result) => {
       refreshing = null;
       if (result.ok && result.body) {
         keepTokens(result.body);
@@ -106,15 +122,92 @@ async function refresh() {
 }
 
 // Calls the API: the parsed body of a 2xx (null when there is none), else throws ApiError.
-// `options.auth` sends the access token.
+// `options.auth` sends the access token; `options.ifMatch` the version the caller read (a 412
+// then means someone else changed it since); `options.contentType` another JSON type (merge
+// patches send `application/merge-patch+json`).
 export async function api(method, path, options) {
   const opts = options || {};
-  let result = await send(method, path, opts.body, opts.auth && tokens ? tokens.access_token : null);
-  if (result.status === 401 && opts.auth && tokens && (await refresh())) {
-    result = await send(method, path, opts.body, tokens.access_token);
-  }
+  const call = () => send(method, path, opts.body, opts.auth && tokens ? tokens.access_token : null, opts);
+  let result = await call();
+  if (result.status === 401 && opts.auth && tokens && (await refresh())) result = await call();
   if (result.ok) return result.body;
   throw new ApiError(result.status, result.body);
+}
+
+// A merge patch (RFC 7396) of what the caller read at `version`: the resource as it is now.
+export function patch(path, changes, version) {
+  return api("PATCH", path, {
+    auth: true,
+    body: changes,
+    ifMatch: version,
+    contentType: "application/merge-patch+json",
+  });
+}
+
+// A file the API serves (a document's bytes, the letter of intent, a CSV export) as a Blob,
+// with the token; `accept` asks for one of its types. Throws ApiError.
+export async function download(path, accept) {
+  const get = async () => {
+    try {
+      return await fetch(endpoint(path), {
+        headers: headersFor(tokens ? tokens.access_token : null, { accept: accept || "*/*" }),
+        credentials: "omit",
+        cache: "no-store",
+        referrerPolicy: "no-referrer",
+      });
+    } catch (_) {
+      return null;
+    }
+  };
+  let response = await get();
+  if (response && response.status === 401 && tokens && (await refresh())) response = await get();
+  if (!response) throw new ApiError(0, null);
+  if (!response.ok) throw new ApiError(response.status, await problemOf(response));
+  return response.blob();
+}
+
+// Sends `form` (multipart) with the token, reporting `onProgress(sent, total)` as it goes up
+// (fetch cannot report an upload's progress; XMLHttpRequest can): the parsed 2xx body, else
+// throws ApiError.
+export async function upload(path, form, onProgress) {
+  const attempt = () =>
+    new Promise((resolve) => {
+      const request = new XMLHttpRequest();
+      request.open("POST", endpoint(path));
+      const headers = headersFor(tokens ? tokens.access_token : null);
+      Object.keys(headers).forEach((name) => request.setRequestHeader(name, headers[name]));
+      request.upload.onprogress = (event) => {
+        if (onProgress && event.lengthComputable) onProgress(event.loaded, event.total);
+      };
+      request.onload = () => {
+        let body = null;
+        try {
+          body = JSON.parse(request.responseText);
+        } catch (_) {
+          body = null;
+        }
+        resolve({ status: request.status, ok: request.status >= 200 && request.status < 300, body });
+      };
+      request.onerror = () => resolve({ status: 0, body: null });
+      request.send(form);
+    });
+  let result = await attempt();
+  if (result.status === 401 && tokens && (await refresh())) result = await attempt();
+  if (result.ok) return result.body;
+  throw new ApiError(result.status, result.body);
+}
+
+// Offers `blob` to the person as a file named `filename` (a download, not a navigation: the
+// page's CSP lets nothing else open).
+export function saveFile(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
 export async function signIn(email, password) {

@@ -1,6 +1,18 @@
-// The applicant's list of the group's applications, and one application read-only: its status
-// and its timeline. Staff open the same page from their lists.
+// The applicant's list of the group's applications, and one application's page, which
+// applicants and staff both open: its facts, the moves the reader may make, and the sections
+// each of them works in (every section decides from the application and the reader's role
+// whether it shows), then the timeline.
+import { useState } from "../vendor/hooks.mjs";
+import { isStaff } from "./account.js";
+import { Documents } from "./documents.js";
+import { DraftEditor, NewApplication } from "./draft.js";
+import { GroupCard } from "./group.js";
 import { currentLanguage, formatDate, formatDateTime, formatMoney, formatNumber, t } from "./i18n.js";
+import { Letter } from "./letter.js";
+import { Messages } from "./messages.js";
+import { Moves } from "./moves.js";
+import { Onboarding } from "./onboarding.js";
+import { Review } from "./review.js";
 import { Link, Loading, More, Page, Problem, html, useApi, usePages } from "./ui.js";
 
 // The cities by code, for names in the reader's language.
@@ -23,10 +35,12 @@ export function StatusBadge({ application }) {
   return html`<span class=${"status status-" + application.status}>${application.status_label}</span>`;
 }
 
-export function MyApplications() {
+export function MyApplications({ account, onAccount }) {
   const list = usePages("applications?limit=20");
   const cities = useCities();
   return html`<${Page} title=${t("my_applications_title")}>
+    <${GroupCard} account=${account} onAccount=${onAccount} />
+    ${account.dealer_group_id && html`<${NewApplication} account=${account} cities=${cities} />`}
     ${!list.loading && !list.error && list.items.length === 0 &&
     html`<p class="empty">${t("my_applications_empty")}</p>`}
     ${list.items.length > 0 &&
@@ -47,13 +61,22 @@ function Row({ label, children }) {
   return html`<div class="row"><dt>${label}</dt><dd>${children}</dd></div>`;
 }
 
-export function ApplicationPage({ id }) {
+// `round` counts the changes made on this page, so the timeline loads again after each.
+export function ApplicationPage({ id, account }) {
+  const [round, setRound] = useState(0);
   const application = useApi("applications/" + encodeURIComponent(id));
-  const events = usePages("applications/" + encodeURIComponent(id) + "/events?limit=100");
+  const events = usePages("applications/" + encodeURIComponent(id) + "/events?limit=100", [round]);
   const cities = useCities();
   const a = application.data;
+  // A section changed the application: show what the write answered, or load it again.
+  const changed = (updated) => {
+    if (updated && updated.id === id) application.replace(updated);
+    else application.reload();
+    setRound((r) => r + 1);
+  };
+  const section = { application: a, account, onChanged: changed };
   return html`<${Page} title=${t("application_title")} wide>
-    ${application.loading && html`<${Loading} />`}
+    ${application.loading && !a && html`<${Loading} />`}
     <${Problem} error=${application.error} />
     ${a &&
     html`<dl class="facts">
@@ -71,6 +94,13 @@ export function ApplicationPage({ id }) {
       <//>
       <${Row} label=${t("application_updated")}>${formatDateTime(a.updated_at)}<//>
     </dl>`}
+    ${a && html`<${Moves} application=${a} onMoved=${changed} />`}
+    ${a && !isStaff(account) && html`<${DraftEditor} ...${section} cities=${cities} />`}
+    ${a && isStaff(account) && html`<${Review} ...${section} />`}
+    ${a && html`<${Documents} ...${section} />`}
+    ${a && html`<${Letter} ...${section} />`}
+    ${a && html`<${Onboarding} ...${section} />`}
+    ${a && html`<${Messages} ...${section} />`}
     ${a &&
     html`<h2>${t("timeline_title")}</h2>
       ${!events.loading && !events.error && events.items.length === 0 &&

@@ -10,6 +10,12 @@ import { currentLanguage, onLanguage, setLanguage, t } from "./i18n.js";
 import { AcceptInvitation } from "./invitation.js";
 import { currentRoute, match, navigate, onRoute } from "./router.js";
 import { Queue, StaffApplications } from "./staff.js";
+import { Admin } from "./admin.js";
+import { GroupProfile } from "./group.js";
+import { LetterPage } from "./letter.js";
+import { Members } from "./members.js";
+import { Reports } from "./reports.js";
+import { Settings } from "./settings.js";
 import { Link, Loading, Page, html } from "./ui.js";
 
 // Screens anyone may open, signed in or not.
@@ -30,12 +36,41 @@ function NotFound() {
 }
 
 // The screen of a route that needs a session, with the data in the reader's language.
-function signedInScreen(path, account) {
+// `onAccount` asks for `/me` again (after the person's group or settings change).
+function signedInScreen(route, account, onAccount) {
+  const { path, query } = route;
+  const props = { account, query, onAccount };
+  const letter = match("/applications/:id/letter", path);
+  if (letter) return html`<${LetterPage} id=${letter.id} ...${props} />`;
   const application = match("/applications/:id", path);
-  if (application) return html`<${ApplicationPage} id=${application.id} />`;
-  if (path === "/queue" && isStaff(account)) return html`<${Queue} />`;
-  if (path === "/") return isStaff(account) ? html`<${StaffApplications} />` : html`<${MyApplications} />`;
+  if (application) return html`<${ApplicationPage} id=${application.id} ...${props} />`;
+  if (path === "/account") return html`<${Settings} ...${props} />`;
+  if (isStaff(account)) {
+    if (path === "/") return html`<${StaffApplications} ...${props} />`;
+    if (path === "/queue") return html`<${Queue} ...${props} />`;
+    if (path === "/reports") return html`<${Reports} ...${props} />`;
+    const admin = match("/admin/:section", path);
+    if (account.role === "admin" && path === "/admin") return html`<${Admin} section="cities" ...${props} />`;
+    if (account.role === "admin" && admin) return html`<${Admin} section=${admin.section} ...${props} />`;
+  } else {
+    if (path === "/") return html`<${MyApplications} ...${props} />`;
+    if (path === "/group") return html`<${GroupProfile} ...${props} />`;
+    if (path === "/group/members" && account.dealer_group_id) return html`<${Members} ...${props} />`;
+  }
   return html`<${NotFound} />`;
+}
+
+// The header's links for who is signed in: `[route, word]`.
+function navigation(account) {
+  if (!account) return [["/sign-in", "sign_in"], ["/register", "register"]];
+  if (isStaff(account)) {
+    const links = [["/", "nav_applications"], ["/queue", "nav_queue"], ["/reports", "nav_reports"]];
+    if (account.role === "admin") links.push(["/admin", "nav_admin"]);
+    return links.concat([["/account", "nav_account"]]);
+  }
+  const links = [["/", "nav_my_applications"], ["/group", "nav_group"]];
+  if (account.dealer_group_id) links.push(["/group/members", "nav_members"]);
+  return links.concat([["/account", "nav_account"]]);
 }
 
 function Header({ account, onSignOut }) {
@@ -45,11 +80,7 @@ function Header({ account, onSignOut }) {
     <${Link} to="/" class="brand">${t("brand")}<//>
     <nav aria-label=${t("main_navigation")}>
       <ul>
-        ${account && !isStaff(account) && html`<li><${Link} to="/">${t("nav_my_applications")}<//></li>`}
-        ${isStaff(account) && html`<li><${Link} to="/">${t("nav_applications")}<//></li>`}
-        ${isStaff(account) && html`<li><${Link} to="/queue">${t("nav_queue")}<//></li>`}
-        ${!account && html`<li><${Link} to="/sign-in">${t("sign_in")}<//></li>`}
-        ${!account && html`<li><${Link} to="/register">${t("register")}<//></li>`}
+        ${navigation(account).map(([to, word]) => html`<li key=${to}><${Link} to=${to}>${t(word)}<//></li>`)}
       </ul>
     </nav>
     <div class="tools">
@@ -101,7 +132,7 @@ function App() {
       onJoined=${refreshAccount} />`;
   else if (!account) screen = html`<${SignInFirst} route=${route} />`;
   // Data screens load again in the new language (status labels come from the API).
-  else screen = html`<div key=${language}>${signedInScreen(route.path, account)}</div>`;
+  else screen = html`<div key=${language}>${signedInScreen(route, account, refreshAccount)}</div>`;
 
   return html`<${Header} account=${account} onSignOut=${leave} />
     <main id="main" tabindex="-1">${screen}</main>`;

@@ -40,7 +40,7 @@ function errorsOf(error, field) {
 }
 
 // A labelled input; the API's errors about `name` are shown under it and tied to it.
-export function Field({ name, label, type, value, onInput, error, hint, autocomplete, required }) {
+export function Field({ name, label, type, value, onInput, error, hint, autocomplete, required, ...rest }) {
   const id = "field-" + name;
   const errors = errorsOf(error, name);
   const described = [hint ? id + "-hint" : null, errors.length ? id + "-errors" : null]
@@ -59,23 +59,48 @@ export function Field({ name, label, type, value, onInput, error, hint, autocomp
       aria-invalid=${errors.length ? "true" : undefined}
       aria-describedby=${described || undefined}
       onInput=${(event) => onInput(event.currentTarget.value)}
+      ...${rest}
     />
-    ${errors.length > 0 &&
-    html`<ul class="field-errors" id=${id + "-errors"}>
-      ${errors.map((e) => html`<li key=${e.code + e.message}>${e.message}</li>`)}
-    </ul>`}
+    <${FieldErrors} id=${id + "-errors"} errors=${errors} />
   </div>`;
 }
 
-// A labelled choice among `options` (`[{value, label}]`).
-export function Select({ name, label, value, options, onChange }) {
+// A labelled choice among `options` (`[{value, label}]`); the API's errors about `name` under it.
+export function Select({ name, label, value, options, onChange, error, hint }) {
   const id = "field-" + name;
-  return html`<div class="field">
+  const errors = errorsOf(error, name);
+  return html`<div class=${errors.length ? "field invalid" : "field"}>
     <label for=${id}>${label}</label>
-    <select id=${id} name=${name} value=${value} onChange=${(e) => onChange(e.currentTarget.value)}>
+    ${hint && html`<p class="hint" id=${id + "-hint"}>${hint}</p>`}
+    <select id=${id} name=${name} value=${value} onChange=${(e) => onChange(e.currentTarget.value)}
+      aria-invalid=${errors.length ? "true" : undefined}
+      aria-describedby=${[hint ? id + "-hint" : null, errors.length ? id + "-errors" : null].filter(Boolean).join(" ") || undefined}>
       ${options.map((o) => html`<option key=${o.value} value=${o.value}>${o.label}</option>`)}
     </select>
+    <${FieldErrors} id=${id + "-errors"} errors=${errors} />
   </div>`;
+}
+
+// A labelled text area; the API's errors about `name` under it.
+export function TextArea({ name, label, value, onInput, error, hint, required, rows }) {
+  const id = "field-" + name;
+  const errors = errorsOf(error, name);
+  return html`<div class=${errors.length ? "field invalid" : "field"}>
+    <label for=${id}>${label}</label>
+    ${hint && html`<p class="hint" id=${id + "-hint"}>${hint}</p>`}
+    <textarea id=${id} name=${name} rows=${rows || 4} value=${value} required=${Boolean(required)}
+      aria-invalid=${errors.length ? "true" : undefined}
+      aria-describedby=${[hint ? id + "-hint" : null, errors.length ? id + "-errors" : null].filter(Boolean).join(" ") || undefined}
+      onInput=${(event) => onInput(event.currentTarget.value)}></textarea>
+    <${FieldErrors} id=${id + "-errors"} errors=${errors} />
+  </div>`;
+}
+
+function FieldErrors({ id, errors }) {
+  if (!errors.length) return null;
+  return html`<ul class="field-errors" id=${id}>
+    ${errors.map((e) => html`<li key=${e.code + e.message}>${e.message}</li>`)}
+  </ul>`;
 }
 
 // A failed call: the problem's title and detail as the server wrote them (in the language the
@@ -142,12 +167,14 @@ export function Form({ onSubmit, busy, submit, children }) {
   </form>`;
 }
 
-// Loads `path` (with the token) again whenever one of `keys` changes: `{data, error}`.
+// Loads `path` (with the token) again whenever one of `keys` changes, or `reload()` is called:
+// `{data, error, loading, reload}`. A reload keeps the data shown until the new one is there.
 export function useApi(path, keys) {
   const [state, setState] = useState({ data: null, error: null, loading: true });
+  const [round, setRound] = useState(0);
   useEffect(() => {
     let current = true;
-    setState({ data: null, error: null, loading: true });
+    setState((s) => ({ data: round ? s.data : null, error: null, loading: true }));
     api("GET", path, { auth: true }).then(
       (data) => current && setState({ data, error: null, loading: false }),
       (error) => current && setState({ data: null, error, loading: false }),
@@ -155,8 +182,13 @@ export function useApi(path, keys) {
     return () => {
       current = false;
     };
-  }, [path, ...(keys || [])]);
-  return state;
+  }, [path, round, ...(keys || [])]);
+  return {
+    ...state,
+    reload: () => setRound((r) => r + 1),
+    // Shows `data` (what a write answered) without loading again.
+    replace: (data) => setState({ data, error: null, loading: false }),
+  };
 }
 
 // Pages of a list (`{items, next_cursor}`): the items so far, and `more()` for the next page.

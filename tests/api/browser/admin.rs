@@ -1,0 +1,1 @@
+//! Administration: cities, eligibility criteria, staff, integrator clients, webhooks and SLA.

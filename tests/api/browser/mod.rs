@@ -1,0 +1,246 @@
+//! The web front end in a real browser: Debian's headless Chromium driven over WebDriver
+//! (`chromedriver`) against the real server and its SMTP server. Each page the tests open is
+//! checked with axe-core (injected by the test, never served to users: no serious or critical
+//! violation), and the main pages are photographed into `docs/screenshots/` (zh-CN and English,
+//! 390 and 1280 px wide).
+//!
+//! Without `/usr/bin/chromium` or `/usr/bin/chromedriver` the tests say so and pass, unless
+//! `REQUIRE_BROWSER=1` (CI sets it).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+// The tests, by who uses the screens. Each file may add its own `impl Browser` block for the
+// steps only its tests take.
+mod admin;
+mod applicant;
+mod entry;
+mod reports;
+mod review;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// axe-core, pinned and fetched by `scripts/fetch-web-vendor.sh`.
+const AXE: &str = include_str!("../vendor/axe.min.js");
+const WAIT: Duration = Duration::from_secs(15);
+const WIDE: (u32, u32) = (1280, 900);
+const NARROW: (u32, u32) = (390, 844);
+
+/// One browser at a time: Chromium is heavy, and the other tests share the machine.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Headless Chromium on a page of `app`, and the chromedriver that drives it.
+struct Browser {
+    client: Client,
+    driver: Child,
+    base: String,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+}
+
+impl Browser {
+    /// None (after saying why) when Chromium or chromedriver is not installed and the browser is
+    /// not required.
+    async fn start(app: &TestApp) -> Option<Self> {
+        let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
+            .into_iter()
+            .filter(|path| !Path::new(path).exists())
+            .collect();
+        if !missing.is_empty() {
+            assert!(
+                std::env::var("REQUIRE_BROWSER").as_deref() != Ok("1"),
+                "REQUIRE_BROWSER=1 but {missing:?} missing (apt-get install chromium chromium-driver)"
+            );
+            eprintln!(
+                "browser tests skipped: {missing:?} missing (apt-get install chromium chromium-driver)"
+            );
+            return None;
+        }
+        let turn = ONE_AT_A_TIME.lock().await;
+        // chromedriver picks a free port itself and says which: no window in which another
+        // test's server could take a port picked here.
+        let mut driver = Command::new(CHROMEDRIVER)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let stdout = driver.stdout.take().expect("chromedriver's output");
+        let (told, port) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            // Reads on to the end, so that chromedriver never blocks on a full pipe.
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("started successfully on port ").nth(1) {
+                    let _ = told.send(rest.trim_end_matches('.').parse::<u16>().ok());
+                }
+            }
+        });
+        let port = port
+            .recv_timeout(WAIT)
+            .ok()
+            .flatten()
+            .expect("chromedriver says its port");
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--hide-scrollbars", "--lang=zh-CN", "--window-size=1280,900",
+                ],
+            },
+        });
+        let capabilities = match capabilities {
+            Value::Object(map) => map,
+            _ => unreachable!(),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_error = None;
+        for _ in 0..100 {
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Some(Self {
+                        client,
+                        driver,
+                        base: app.address.clone(),
+                        _turn: turn,
+                    });
+                }
+                Err(error) => last_error = Some(error),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("chromedriver on {url} did not answer: {last_error:?}");
+    }
+
+    async fn open(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap();
+    }
+
+    /// Waits for an element of `css` whose text contains `text`.
+    async fn wait_text(&self, css: &str, text: &str) -> Element {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        let mut seen = Vec::new();
+        while tokio::time::Instant::now() < deadline {
+            seen.clear();
+            if let Ok(elements) = self.client.find_all(Locator::Css(css)).await {
+                for element in elements {
+                    let shown = element.text().await.unwrap_or_default();
+                    if shown.contains(text) {
+                        return element;
+                    }
+                    seen.push(shown);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let url = self.client.current_url().await.map(|u| u.to_string());
+        let page = match self.client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        panic!("no {css} with {text:?} on {url:?}; seen {seen:?}; the page says {page:?}");
+    }
+
+    /// Waits for the table to have `count` rows.
+    async fn rows(&self, count: usize) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        let mut found = 0;
+        while tokio::time::Instant::now() < deadline {
+            found = self
+                .client
+                .find_all(Locator::Css("tbody tr"))
+                .await
+                .map_or(0, |rows| rows.len());
+            if found == count {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{found} rows, not {count}");
+    }
+
+    async fn heading(&self, text: &str) {
+        self.wait_text("h1", text).await;
+    }
+
+    /// Types `value` into the field labelled `label` (the label's `for` names it).
+    async fn fill(&self, label: &str, value: &str) {
+        let label = self.wait_text("label", label).await;
+        let id = label
+            .attr("for")
+            .await
+            .unwrap()
+            .expect("the label names its control");
+        let input = self.client.find(Locator::Id(&id)).await.unwrap();
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+
+    async fn click(&self, css: &str, text: &str) {
+        self.wait_text(css, text).await.click().await.unwrap();
+    }
+
+    /// Runs axe-core on the page: no serious or critical violation.
+    async fn axe(&self, page: &str) {
+        self.client.execute(AXE, vec![]).await.unwrap();
+        let found = self
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                axe.run(document, { resultTypes: ["violations"] })
+                  .then((r) => done(r.violations
+                    .filter((v) => v.impact === "serious" || v.impact === "critical")
+                    .map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html) }))))
+                  .catch((e) => done("axe failed: " + e));"#,
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(found, json!([]), "axe on {page}");
+    }
+
+    /// Saves the page at both widths as `docs/screenshots/{name}-{language}-{width}.png`.
+    async fn photograph(&self, name: &str) {
+        let language = self
+            .client
+            .execute("return document.documentElement.lang", vec![])
+            .await
+            .unwrap();
+        let language = language.as_str().unwrap_or("unknown").to_owned();
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        for (width, height) in [NARROW, WIDE] {
+            self.client.set_window_size(width, height).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let png = self.client.screenshot().await.unwrap();
+            std::fs::write(dir.join(format!("{name}-{language}-{width}.png")), png).unwrap();
+        }
+    }
+
+    async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+/// chromedriver ends with the test, passed or failed (Chromium ends with it).
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
