@@ -204,11 +204,7 @@ async fn staff_filter_the_list_work_the_queue_and_read_an_application() {
     let draft = app.draft_application(&owner, "330200").await;
     app.ignore_mail();
 
-    browser.open("/").await;
-    browser.heading("登录").await;
-    browser.fill("电子邮箱", "lead@maker.example").await;
-    browser.fill("密码", PASSWORD).await;
-    browser.click("button[type=submit]", "登录").await;
+    browser.sign_in_at("/", "lead@maker.example").await;
     browser.heading("申请列表").await;
     browser.wait_text("tbody tr", "苏州").await;
     browser.rows(2).await;

@@ -16,7 +16,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::helpers::{PASSWORD, TestApp};
 
 // The tests, by who uses the screens. Each file may add its own `impl Browser` block for the
 // steps only its tests take.
@@ -42,7 +42,8 @@ struct Browser {
     client: Client,
     driver: Child,
     base: String,
-    _turn: tokio::sync::MutexGuard<'static, ()>,
+    /// The first browser of a test holds the turn; a second one beside it (`beside`) does not.
+    _turn: Option<tokio::sync::MutexGuard<'static, ()>>,
 }
 
 impl Browser {
@@ -64,6 +65,16 @@ impl Browser {
             return None;
         }
         let turn = ONE_AT_A_TIME.lock().await;
+        Some(Self::launch(app, Some(turn)).await)
+    }
+
+    /// A second browser in the same test (another person, signed in separately), on the turn
+    /// this one holds.
+    async fn beside(&self, app: &TestApp) -> Self {
+        Self::launch(app, None).await
+    }
+
+    async fn launch(app: &TestApp, turn: Option<tokio::sync::MutexGuard<'static, ()>>) -> Self {
         // chromedriver picks a free port itself and says which: no window in which another
         // test's server could take a port picked here.
         let mut driver = Command::new(CHROMEDRIVER)
@@ -110,12 +121,12 @@ impl Browser {
                 .await
             {
                 Ok(client) => {
-                    return Some(Self {
+                    return Self {
                         client,
                         driver,
                         base: app.address.clone(),
                         _turn: turn,
-                    });
+                    };
                 }
                 Err(error) => last_error = Some(error),
             }
@@ -193,6 +204,82 @@ impl Browser {
 
     async fn click(&self, css: &str, text: &str) {
         self.wait_text(css, text).await.click().await.unwrap();
+    }
+
+    /// Opens `path` signed out, which asks to sign in first, and signs in there as `email` (with
+    /// the tests' password), in Chinese; the app then comes back to `path`.
+    async fn sign_in_at(&self, path: &str, email: &str) {
+        self.open(path).await;
+        self.heading("登录").await;
+        self.fill("电子邮箱", email).await;
+        self.fill("密码", PASSWORD).await;
+        self.click("button[type=submit]", "登录").await;
+        self.wait_text(".who", "").await;
+    }
+
+    async fn sign_in(&self, email: &str) {
+        self.sign_in_at("/sign-in", email).await;
+    }
+
+    async fn sign_out(&self) {
+        self.click("button", "退出登录").await;
+        self.heading("登录").await;
+    }
+
+    /// Types `value` into the field whose id is `id` (where labels repeat on the page).
+    async fn fill_id(&self, id: &str, value: &str) {
+        self.wait_text(&format!("[id='{id}']"), "").await;
+        let input = self.client.find(Locator::Id(id)).await.unwrap();
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+
+    /// Sets the date field `id`: Chromium's date inputs take keys by the locale's segments, so
+    /// the value is set as a picker would and the input event the page listens to is sent.
+    async fn set_date(&self, id: &str, value: &str) {
+        self.wait_text(&format!("[id='{id}']"), "").await;
+        self.client
+            .execute(
+                "const input = document.getElementById(arguments[0]); input.value = arguments[1];
+                 input.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![json!(id), json!(value)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Chooses `value` in the select whose id is `id`.
+    async fn choose(&self, id: &str, value: &str) {
+        self.wait_text(&format!("[id='{id}']"), "").await;
+        let select = self.client.find(Locator::Id(id)).await.unwrap();
+        select.select_by_value(value).await.unwrap();
+    }
+
+    /// Clicks the button of the move `action` in the moves panel.
+    async fn move_button(&self, action: &str) {
+        self.click(&format!("button[data-action={action}]"), "")
+            .await;
+    }
+
+    /// How many elements of `css` the page has now.
+    async fn count(&self, css: &str) -> usize {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .map_or(0, |found| found.len())
+    }
+
+    /// Waits until the page has `count` elements of `css`.
+    async fn wait_count(&self, css: &str, count: usize) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while self.count(css).await != count {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{} of {css}, not {count}",
+                self.count(css).await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Runs axe-core on the page: no serious or critical violation.
