@@ -7,8 +7,8 @@ use serde_json::json;
 
 use super::{Browser, WAIT};
 use crate::helpers::*;
-use crate::review::{act, moved, put_review, scorecard};
-use crate::stories::{Review, signature};
+use crate::review::{act, moved, put_review, read, scorecard};
+use crate::stories::{Review, SUZHOU, signature};
 
 const OWNER: &str = "owner@dealer.example";
 const ADMIN: &str = "lead@maker.example";
@@ -57,6 +57,18 @@ impl Browser {
         }
     }
 
+    /// Brings the element of `css` to the top of the window (before a photograph).
+    async fn scroll_to(&self, css: &str) {
+        self.wait_text(css, "").await;
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView()",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap();
+    }
+
     /// Ticks, one by one, every onboarding task the reader may tick; returns how many.
     async fn tick_my_tasks(&self) -> usize {
         let mine = self.count("button[data-done]").await;
@@ -95,8 +107,7 @@ async fn a_reviewer_starts_review_files_a_blind_scorecard_notes_and_asks_for_inf
     browser.wait_text(".review-part", "91320500123456788").await;
     browser.wait_text(".blind-note", "还有 1 份").await;
     assert_eq!(
-        app.get_json(&format!("/api/v1/applications/{}", r.id), Some(&r.reviewer))
-            .await["status"],
+        read(&app, &r.reviewer, &r.id).await["status"],
         "under_review"
     );
     browser.axe("/applications/{id} (review)").await;
@@ -158,6 +169,7 @@ async fn a_reviewer_starts_review_files_a_blind_scorecard_notes_and_asks_for_inf
     browser
         .axe("/applications/{id} (scorecard filed, note)")
         .await;
+    browser.scroll_to("#scorecards-heading").await;
     browser.photograph("review").await;
 
     // Asking for information: the message goes by mail to the applicant.
@@ -173,8 +185,7 @@ async fn a_reviewer_starts_review_files_a_blind_scorecard_notes_and_asks_for_inf
     let mail = app.smtp.wait_for(OWNER, "More information needed").await;
     assert!(mail.body.contains(message), "{}", mail.body);
     assert_eq!(
-        app.get_json(&format!("/api/v1/applications/{}", r.id), Some(&r.reviewer))
-            .await["status"],
+        read(&app, &r.reviewer, &r.id).await["status"],
         "info_requested"
     );
 
@@ -218,11 +229,35 @@ async fn an_admin_offers_the_letter_and_the_owner_reads_verifies_and_signs_it() 
     let res = put_review(&app, &r.reviewer, &r, &scorecard(4, "yes")).await;
     assert!(res.status().is_success());
 
+    let second = app
+        .reviewer(&r.admin, "second@maker.example", &[SUZHOU])
+        .await;
+    let second_id = app.get_json("/api/v1/me", Some(&second)).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The admin reads the reviewer's card and assigns a second reviewer of the city.
     let page = format!("/applications/{}", r.id);
     browser.sign_in_at(&page, ADMIN).await;
     browser.heading("申请详情").await;
     browser.wait_text(".scorecard", "Reviewer").await;
-    browser.wait_text("#assignees-heading", "审核负责人").await;
+    browser.wait_count(".assignees li", 1).await;
+    browser
+        .client
+        .find(Locator::Id("field-user_id"))
+        .await
+        .unwrap()
+        .select_by_value(&second_id)
+        .await
+        .unwrap();
+    browser.click("button[type=submit]", "指派").await;
+    browser.wait_count(".assignees li", 2).await;
+    let assigned = app.get_json(&r.path("/assignees"), Some(&r.admin)).await;
+    assert_eq!(assigned["items"][1]["user_id"], second_id.as_str());
+    app.smtp
+        .wait_for("second@maker.example", "You have been assigned")
+        .await;
     browser.move_button("shortlist").await;
     browser.move_button("offer_loi").await;
     browser.fill("签署期限", "14").await;
@@ -289,11 +324,7 @@ async fn an_admin_offers_the_letter_and_the_owner_reads_verifies_and_signs_it() 
     assert_eq!(signed["status"], "signed");
     assert_eq!(signed["signer_name"], DISPLAY_NAME);
     assert_eq!(signed["signer_title"], "总经理");
-    assert_eq!(
-        app.get_json(&format!("/api/v1/applications/{}", r.id), Some(&r.owner))
-            .await["status"],
-        "loi_signed"
-    );
+    assert_eq!(read(&app, &r.owner, &r.id).await["status"], "loi_signed");
     browser.axe("/applications/{id}/letter (signed)").await;
 
     // In English too.
@@ -374,6 +405,7 @@ async fn both_sides_tick_their_onboarding_tasks_and_the_admin_activates() {
     browser
         .axe("/applications/{id} (onboarding, partner)")
         .await;
+    browser.scroll_to("#onboarding-heading").await;
     browser.photograph("onboarding").await;
     let partner = browser.tick_my_tasks().await;
     assert_eq!(maker + partner, tasks);
@@ -396,11 +428,7 @@ async fn both_sides_tick_their_onboarding_tasks_and_the_admin_activates() {
     browser.move_button("activate").await;
     browser.wait_count("button[data-action=activate]", 0).await;
     browser.wait_count("button[data-done]", 0).await;
-    assert_eq!(
-        app.get_json(&format!("/api/v1/applications/{}", r.id), Some(&r.admin))
-            .await["status"],
-        "active"
-    );
+    assert_eq!(read(&app, &r.admin, &r.id).await["status"], "active");
     browser.axe("/applications/{id} (active)").await;
     browser.close().await;
     app.finish().await;
