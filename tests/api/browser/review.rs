@@ -361,10 +361,16 @@ async fn both_sides_tick_their_onboarding_tasks_and_the_admin_activates() {
     let page = format!("/applications/{}", r.id);
     browser.sign_in_at(&page, ADMIN).await;
     browser.heading("申请详情").await;
+    // Started 20 days ago (by the server's clock, for this step only), the first task, due
+    // after 14 days, is overdue.
+    app.clock.advance(chrono::Duration::days(-20));
     browser.move_button("start_onboarding").await;
     browser
         .wait_text("#onboarding-heading", "开业筹备清单")
         .await;
+    app.clock.advance(chrono::Duration::days(20));
+    browser.wait_text(".task.overdue", "已逾期").await;
+    assert_eq!(browser.count(".task.overdue").await, 1);
     browser
         .wait_text(".onboarding-progress", "已完成 0 /")
         .await;
