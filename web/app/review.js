@@ -87,7 +87,9 @@ function Scorecards({ application, account, keys }) {
     ${cards && open && html`<${ScorecardForm} application=${application} own=${own} onFiled=${list.reload} />`}
     ${own && !open && html`<${ScorecardCard} card=${own} mine />`}
     ${cards && cards.hidden > 0 &&
-    html`<p class="blind-note">${t("review_blind", { count: formatNumber(cards.hidden) })}</p>`}
+    html`<p class="blind-note">
+      ${t(IN_REVIEW.has(application.status) ? "review_blind" : "review_blind_closed", { count: formatNumber(cards.hidden) })}
+    </p>`}
     ${cards && cards.hidden === 0 && others.length === 0 &&
     html`<p class="empty">${t("review_no_other_cards")}</p>`}
     ${others.map((card) => html`<${ScorecardCard} key=${card.reviewer_id} card=${card} />`)}

@@ -301,7 +301,22 @@ async fn an_admin_offers_the_letter_and_the_owner_reads_verifies_and_signs_it() 
             .await,
         0
     );
-    browser.wait_text("button", "打印").await;
+    // Printing is the browser's own dialog: the button opens it.
+    browser
+        .client
+        .execute(
+            "window.printed = 0; window.print = () => { window.printed += 1; };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.click("button", "打印").await;
+    let printed = browser
+        .client
+        .execute("return window.printed", vec![])
+        .await
+        .unwrap();
+    assert_eq!(printed, 1);
     browser.axe("/applications/{id}/letter").await;
     browser.photograph("letter").await;
 
@@ -320,6 +335,9 @@ async fn an_admin_offers_the_letter_and_the_owner_reads_verifies_and_signs_it() 
     browser.click("button[type=submit]", "签署").await;
     browser.wait_text(".facts", "总经理").await;
     browser.wait_count(".sign-form", 0).await;
+    browser
+        .wait_text(".letter-document", "2S 合作门店合作意向书")
+        .await;
     let signed = letter_of(&app, &r.owner, &r).await;
     assert_eq!(signed["status"], "signed");
     assert_eq!(signed["signer_name"], DISPLAY_NAME);
