@@ -1,11 +1,10 @@
-//! Staff's screens on an application: the eligibility report, scorecards, moves with reasons, notes, the letter of intent (offered, read, signed, printed) and onboarding.
-
-use std::time::Duration;
+//! Staff's screens on an application: the eligibility report, scorecards, moves with reasons,
+//! notes, the letter of intent (offered, read, signed, printed) and onboarding.
 
 use fantoccini::Locator;
 use serde_json::json;
 
-use super::{Browser, WAIT};
+use super::Browser;
 use crate::helpers::*;
 use crate::review::{act, moved, put_review, read, scorecard};
 use crate::stories::{Review, SUZHOU, signature};
@@ -16,47 +15,6 @@ const REVIEWER: &str = "reviewer@maker.example";
 
 /// The steps only these tests take.
 impl Browser {
-    /// Opens `path` signed out, signs in as `email` there and comes back to it.
-    async fn sign_in_at(&self, path: &str, email: &str) {
-        self.open(path).await;
-        self.heading("登录").await;
-        self.fill("电子邮箱", email).await;
-        self.fill("密码", PASSWORD).await;
-        self.click("button[type=submit]", "登录").await;
-    }
-
-    async fn sign_out(&self) {
-        self.click("button", "退出登录").await;
-        self.heading("登录").await;
-    }
-
-    /// Clicks the move `action` of the moves panel.
-    async fn move_button(&self, action: &str) {
-        self.click(&format!("button[data-action={action}]"), "")
-            .await;
-    }
-
-    /// How many elements of `css` the page has now.
-    async fn count(&self, css: &str) -> usize {
-        self.client
-            .find_all(Locator::Css(css))
-            .await
-            .map_or(0, |found| found.len())
-    }
-
-    /// Waits until the page has `count` elements of `css`.
-    async fn wait_count(&self, css: &str, count: usize) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while self.count(css).await != count {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{} of {css}, not {count}",
-                self.count(css).await
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
     /// Brings the element of `css` to the top of the window (before a photograph).
     async fn scroll_to(&self, css: &str) {
         self.wait_text(css, "").await;
