@@ -13,9 +13,9 @@ use crate::i18n::Locale;
 /// - `owner`: everything: the profile, identity changes, submitting, withdrawing, declining and
 ///   signing letters of intent, and the members and their invitations. A group may have several.
 /// - `editor`: makes and edits drafts (and previews them), uploads and removes documents,
-///   answers a request for information (`resubmit`) and ticks the partner's onboarding tasks.
-/// - `signatory`: what an editor does, and signs letters of intent; has a `title` on record,
-///   which the signature must carry.
+///   and answers a request for information (`resubmit`).
+/// - `signatory`: what an editor does, and signs letters of intent and ticks the partner's
+///   onboarding tasks; has a `title` on record, which the signature must carry.
 ///
 /// Every member reads all of the group's applications, documents, letters, events and members.
 #[derive(

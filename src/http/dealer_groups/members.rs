@@ -94,9 +94,9 @@ pub struct MemberList {
 /// Everyone in the list acts for the group in its `role`: `owner` (everything: the profile,
 /// identity changes, submitting, withdrawing, declining and signing letters of intent, the
 /// members and their invitations; a group may have several), `editor` (creates and edits
-/// drafts and previews them, uploads and removes documents, answers a request for information,
-/// ticks the partner's onboarding tasks) and `signatory` (an editor who also signs letters of
-/// intent, with the `title` on record). Every member reads all of the group's applications,
+/// drafts and previews them, uploads and removes documents, answers a request for information)
+/// and `signatory` (an editor who also signs letters of intent, with the `title` on record, and
+/// ticks the partner's onboarding tasks). Every member reads all of the group's applications,
 /// documents, letters, events and members.
 #[utoipa::path(
     tag = "dealer-groups",
