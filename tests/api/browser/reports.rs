@@ -56,6 +56,15 @@ impl Browser {
         self.click("button[type=submit]", "保存").await;
     }
 
+    /// Photographs the page from its top (the focus may have scrolled it).
+    async fn photograph_top(&self, name: &str) {
+        self.client
+            .execute("window.scrollTo(0, 0)", vec![])
+            .await
+            .unwrap();
+        self.photograph(name).await;
+    }
+
     /// Whether anything on the page matches `css`.
     async fn shows(&self, css: &str) -> bool {
         !self
@@ -175,7 +184,7 @@ async fn staff_read_the_funnel_rank_a_city_and_export_its_applications() {
     assert_eq!(row("已提交"), "2");
     assert!(browser.shows("svg.funnel-chart[aria-hidden=true]").await);
     browser.axe("/reports").await;
-    browser.photograph("reports").await;
+    browser.photograph_top("reports").await;
 
     // A city: its own funnel and its candidates, best first, each opening the application.
     browser.choose("field-city", SUZHOU).await;
@@ -248,7 +257,7 @@ async fn staff_read_the_funnel_rank_a_city_and_export_its_applications() {
     browser.heading("Reports").await;
     browser.wait_text(".funnel-table", "Submitted").await;
     browser.axe("/reports (en)").await;
-    browser.photograph("reports").await;
+    browser.photograph_top("reports").await;
     browser.close().await;
     app.finish().await;
 }
@@ -317,7 +326,7 @@ async fn an_owner_invites_changes_and_removes_members_and_the_others_only_read()
         .collect();
     assert_eq!(invited, [(signatory, "signatory"), (editor, "editor")]);
     browser.axe("/group/members (invited)").await;
-    browser.photograph("members").await;
+    browser.photograph_top("members").await;
     app.smtp.wait_for(signatory, "").await;
 
     // The editor accepts by the mailed link, and sees the members without managing them.
@@ -411,6 +420,45 @@ async fn an_owner_invites_changes_and_removes_members_and_the_others_only_read()
     assert_eq!(invitations["items"], json!([]));
     browser.wait_text(".group-events", "").await;
     browser.axe("/group/members (removed)").await;
+
+    // The only owner cannot leave either.
+    browser.click("button", "退出集团").await;
+    browser.click("button", "确认退出").await;
+    browser
+        .wait_text("section .warning", "集团至少需要一名负责人")
+        .await;
+    browser.axe("/group/members (the last owner stays)").await;
+
+    // Any member may leave: then the group's screens are gone for them.
+    let leaver = app.applicant("leaver@dealer.example", "zh-CN").await;
+    let res = app
+        .post(
+            &format!("/api/v1/dealer-groups/{group}/members"),
+            Some(&owner),
+            &json!({"email": leaver.email, "role": "editor"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let mail = app.smtp.wait_for(&leaver.email, "邀请您加入").await;
+    let res = app
+        .post(
+            "/api/v1/invitations/accept",
+            Some(&leaver.token),
+            &json!({"token": mail.token()}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    browser.sign_out().await;
+    browser.sign_in_as(&leaver.email).await;
+    browser.click("nav a", "成员管理").await;
+    browser.heading("成员管理").await;
+    browser.click("button", "退出集团").await;
+    browser.click("button", "确认退出").await;
+    browser.heading("我的申请").await;
+    assert!(!browser.shows("a[href$='/group/members']").await);
+    let me = app.get_json("/api/v1/me", Some(&leaver.token)).await;
+    assert_eq!(me["dealer_group_id"], Value::Null);
+    assert_eq!(members(&app, &group, &owner).await.len(), 1);
     browser.close().await;
     app.ignore_mail();
     app.finish().await;
@@ -431,7 +479,7 @@ async fn staff_change_their_name_language_and_digest_and_the_app_follows() {
     browser.heading("账户设置").await;
     browser.wait_text(".facts", "已确认").await;
     browser.axe("/account (staff)").await;
-    browser.photograph("account").await;
+    browser.photograph_top("account").await;
 
     // Changed elsewhere meanwhile: said so; the page takes the news and saves next time.
     let res = app
@@ -462,7 +510,7 @@ async fn staff_change_their_name_language_and_digest_and_the_app_follows() {
     assert_eq!(me["locale"], "en");
     assert_eq!(me["daily_digest"], !digest);
     browser.axe("/account (en)").await;
-    browser.photograph("account").await;
+    browser.photograph_top("account").await;
     browser.close().await;
     app.finish().await;
 }
