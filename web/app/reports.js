@@ -47,6 +47,8 @@ function CityReport({ code, cities }) {
 
 function Funnel({ funnel }) {
   const counts = funnel.totals.by_status;
+  // A reviewer given no city yet has nothing to count.
+  if (funnel.cities.length === 0) return html`<p class="empty">${t("reports_no_cities")}</p>`;
   return html`<section aria-labelledby="funnel-heading">
     <h2 id="funnel-heading">${t("reports_funnel")}</h2>
     <p>${t("reports_funnel_summary", {
@@ -79,8 +81,8 @@ function FunnelChart({ counts }) {
   </svg>`;
 }
 
-// States down, cities across (each city's name heads its column), then the totals, the cities'
-// quotas and the store points committed.
+// States down (every state, in the API's order), cities across (each city's name heads its
+// column), then the totals, the cities' quotas and the store points committed.
 function FunnelTable({ funnel }) {
   const cities = funnel.cities;
   const many = cities.length > 1;
@@ -102,8 +104,8 @@ function FunnelTable({ funnel }) {
         </tr>
       </thead>
       <tbody>
-        ${STATUSES.map(
-          (status) => html`<tr key=${status}>
+        ${funnel.totals.by_status.map(
+          ({ status }) => html`<tr key=${status}>
             <th scope="row">${t("status_" + status)}</th>
             ${cities.map((c) => html`<td key=${c.city_code} class="number">${formatNumber(countOf(c, status))}</td>`)}
             ${many && html`<td class="number">${formatNumber(countOf(funnel.totals, status))}</td>`}

@@ -258,7 +258,32 @@ async fn staff_read_the_funnel_rank_a_city_and_export_its_applications() {
     browser.wait_text(".funnel-table", "Submitted").await;
     browser.axe("/reports (en)").await;
     browser.photograph_top("reports").await;
+
+    // A reviewer counts only the cities they review: one column, one city to choose.
+    app.reviewer(&admin, "reviewer@maker.example", &[SUZHOU])
+        .await;
+    browser.click("button", "Sign out").await;
+    browser.heading("Sign in").await;
+    browser
+        .fill("E-mail address", "reviewer@maker.example")
+        .await;
+    browser.fill("Password", PASSWORD).await;
+    browser.click("button[type=submit]", "Sign in").await;
+    browser.click("nav a", "Reports").await;
+    browser.heading("Reports").await;
+    browser.wait_text(".funnel-table thead", "Suzhou").await;
+    assert!(!browser.shows(".funnel-table thead th:nth-child(3)").await);
+    browser.wait_row("Submitted", "2").await;
+    let options = browser
+        .client
+        .find_all(Locator::Css("#field-city option"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(options, 2, "all of the reviewer's cities, and Suzhou");
+    browser.axe("/reports (reviewer)").await;
     browser.close().await;
+    app.ignore_mail();
     app.finish().await;
 }
 
