@@ -12,13 +12,22 @@ use crate::stories::SUZHOU;
 
 /// The steps only these tests take.
 impl Browser {
-    /// Signs in through the page as `email` (with the tests' password).
+    /// Signs in through the page as `email` (with the tests' password), in either language.
     async fn sign_in_as(&self, email: &str) {
         self.open("/sign-in").await;
-        self.heading("登录").await;
-        self.fill("电子邮箱", email).await;
-        self.fill("密码", PASSWORD).await;
-        self.click("button[type=submit]", "登录").await;
+        self.wait_text("h1", "").await;
+        for (id, value) in [("field-email", email), ("field-password", PASSWORD)] {
+            let input = self.client.find(Locator::Id(id)).await.unwrap();
+            input.clear().await.unwrap();
+            input.send_keys(value).await.unwrap();
+        }
+        self.client
+            .find(Locator::Css("button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         self.wait_text(".who", "").await;
     }
 
@@ -65,14 +74,13 @@ impl Browser {
         self.photograph(name).await;
     }
 
-    /// Whether anything on the page matches `css`.
+    /// How many elements on the page match `css`.
+    async fn count(&self, css: &str) -> usize {
+        self.client.find_all(Locator::Css(css)).await.unwrap().len()
+    }
+
     async fn shows(&self, css: &str) -> bool {
-        !self
-            .client
-            .find_all(Locator::Css(css))
-            .await
-            .unwrap()
-            .is_empty()
+        self.count(css).await > 0
     }
 
     /// The funnel table's rows: the row's heading and its last cell (the total when there are
@@ -129,7 +137,7 @@ impl Browser {
     }
 }
 
-fn count(statuses: &Value, status: &str) -> String {
+fn count_of(statuses: &Value, status: &str) -> String {
     statuses
         .as_array()
         .unwrap()
@@ -178,8 +186,8 @@ async fn staff_read_the_funnel_rank_a_city_and_export_its_applications() {
             .clone()
     };
     let totals = &funnel["totals"];
-    assert_eq!(row("已提交"), count(&totals["by_status"], "submitted"));
-    assert_eq!(row("草稿"), count(&totals["by_status"], "draft"));
+    assert_eq!(row("已提交"), count_of(&totals["by_status"], "submitted"));
+    assert_eq!(row("草稿"), count_of(&totals["by_status"], "draft"));
     assert_eq!(row("合计"), totals["total"].to_string());
     assert_eq!(row("已提交"), "2");
     assert!(browser.shows("svg.funnel-chart[aria-hidden=true]").await);
@@ -203,13 +211,7 @@ async fn staff_read_the_funnel_rank_a_city_and_export_its_applications() {
             first["dealer_group_name"].as_str().unwrap(),
         )
         .await;
-    let shown = browser
-        .client
-        .find_all(Locator::Css(".ranking-table tbody tr"))
-        .await
-        .unwrap()
-        .len();
-    assert_eq!(shown, 2);
+    assert_eq!(browser.count(".ranking-table tbody tr").await, 2);
     assert_eq!(ranking["candidates"].as_array().unwrap().len(), 2);
     // Suzhou's own counts: its two applications are in, the drafts are Ningbo's.
     browser.wait_row("草稿", "0").await;
@@ -264,23 +266,17 @@ async fn staff_read_the_funnel_rank_a_city_and_export_its_applications() {
         .await;
     browser.click("button", "Sign out").await;
     browser.heading("Sign in").await;
-    browser
-        .fill("E-mail address", "reviewer@maker.example")
-        .await;
-    browser.fill("Password", PASSWORD).await;
-    browser.click("button[type=submit]", "Sign in").await;
+    browser.sign_in_as("reviewer@maker.example").await;
     browser.click("nav a", "Reports").await;
     browser.heading("Reports").await;
     browser.wait_text(".funnel-table thead", "Suzhou").await;
     assert!(!browser.shows(".funnel-table thead th:nth-child(3)").await);
     browser.wait_row("Submitted", "2").await;
-    let options = browser
-        .client
-        .find_all(Locator::Css("#field-city option"))
-        .await
-        .unwrap()
-        .len();
-    assert_eq!(options, 2, "all of the reviewer's cities, and Suzhou");
+    assert_eq!(
+        browser.count("#field-city option").await,
+        2,
+        "all of the reviewer's cities, and Suzhou"
+    );
     browser.axe("/reports (reviewer)").await;
     browser.close().await;
     app.ignore_mail();
