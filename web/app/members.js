@@ -2,7 +2,7 @@
 // group; owners also invite (a signatory needs a job title), revoke invitations, change a
 // member's role or title (with the member's version: someone else's change since is a 412) and
 // remove members. The group's last owner can neither go nor be demoted (409 `last_owner`).
-import { useState } from "../vendor/hooks.mjs";
+import { useEffect, useRef, useState } from "../vendor/hooks.mjs";
 import { api, patch } from "./api.js";
 import { formatDateTime, t } from "./i18n.js";
 import { navigate } from "./router.js";
@@ -125,6 +125,11 @@ function EditMember({ member, group, onCancel, onChanged, onStale }) {
   const [role, setRole] = useState(member.role);
   const [title, setTitle] = useState(member.title || "");
   const send = useSubmit();
+  // The form opens below the list: the keyboard and screen readers are taken there.
+  const heading = useRef(null);
+  useEffect(() => {
+    if (heading.current) heading.current.focus();
+  }, []);
   const save = () =>
     send.run(async () => {
       try {
@@ -137,7 +142,7 @@ function EditMember({ member, group, onCancel, onChanged, onStale }) {
       }
     });
   return html`<section class="panel" aria-labelledby="edit-heading">
-    <h2 id="edit-heading">${t("members_edit_title", { name: member.display_name })}</h2>
+    <h2 id="edit-heading" tabindex="-1" ref=${heading}>${t("members_edit_title", { name: member.display_name })}</h2>
     <${Refusal} error=${send.error} fields=${["role", "title"]} />
     <${Form} onSubmit=${save} busy=${send.busy} submit=${t("members_save")}>
       <${Select} name="role" label=${t("members_role")} value=${role} options=${roleOptions()} onChange=${setRole}

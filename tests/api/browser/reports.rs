@@ -514,7 +514,15 @@ async fn staff_change_their_name_language_and_digest_and_the_app_follows() {
     assert_eq!(res.status(), StatusCode::OK);
     browser.fill("姓名", "王芳").await;
     browser.choose("field-locale", "en").await;
-    browser.click("#field-daily_digest", "").await;
+    // The digest by keyboard: the space bar ticks a checkbox.
+    browser
+        .client
+        .find(Locator::Id("field-daily_digest"))
+        .await
+        .unwrap()
+        .send_keys(" ")
+        .await
+        .unwrap();
     browser.click("button[type=submit]", "保存设置").await;
     browser.wait_text(".warning", "其他地方被更改").await;
     browser.axe("/account (stale)").await;
