@@ -207,13 +207,13 @@ impl Browser {
     }
 
     /// Opens `path` signed out, which asks to sign in first, and signs in there as `email` (with
-    /// the tests' password), in Chinese; the app then comes back to `path`.
+    /// the tests' password), in either language; the app then comes back to `path`.
     async fn sign_in_at(&self, path: &str, email: &str) {
         self.open(path).await;
-        self.heading("登录").await;
-        self.fill("电子邮箱", email).await;
-        self.fill("密码", PASSWORD).await;
-        self.click("button[type=submit]", "登录").await;
+        self.wait_text("#field-password", "").await;
+        self.fill_id("field-email", email).await;
+        self.fill_id("field-password", PASSWORD).await;
+        self.click("button[type=submit]", "").await;
         self.wait_text(".who", "").await;
     }
 

@@ -1,4 +1,5 @@
-//! Reports and the group's own screens: the funnel chart, a city's ranking, the CSV export, the group's members and invitations, and one's account settings.
+//! Reports and the group's own screens: the funnel chart, a city's ranking, the CSV export, the
+//! group's members and invitations, and one's account settings.
 
 use fantoccini::Locator;
 use reqwest::{Method, StatusCode};
@@ -12,41 +13,6 @@ use crate::stories::SUZHOU;
 
 /// The steps only these tests take.
 impl Browser {
-    /// Signs in through the page as `email` (with the tests' password), in either language.
-    async fn sign_in_as(&self, email: &str) {
-        self.open("/sign-in").await;
-        self.wait_text("h1", "").await;
-        for (id, value) in [("field-email", email), ("field-password", PASSWORD)] {
-            let input = self.client.find(Locator::Id(id)).await.unwrap();
-            input.clear().await.unwrap();
-            input.send_keys(value).await.unwrap();
-        }
-        self.client
-            .find(Locator::Css("button[type=submit]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        self.wait_text(".who", "").await;
-    }
-
-    async fn sign_out(&self) {
-        self.click("button", "退出登录").await;
-        self.heading("登录").await;
-    }
-
-    /// Chooses `value` in the select whose id is `id`.
-    async fn choose(&self, id: &str, value: &str) {
-        self.client
-            .find(Locator::Id(id))
-            .await
-            .unwrap()
-            .select_by_value(value)
-            .await
-            .unwrap();
-    }
-
     /// Clicks the button saying `text` in the table row that mentions `row`.
     async fn click_in_row(&self, row: &str, text: &str) {
         let row = self.wait_text("tbody tr", row).await;
@@ -72,11 +38,6 @@ impl Browser {
             .await
             .unwrap();
         self.photograph(name).await;
-    }
-
-    /// How many elements on the page match `css`.
-    async fn count(&self, css: &str) -> usize {
-        self.client.find_all(Locator::Css(css)).await.unwrap().len()
     }
 
     async fn shows(&self, css: &str) -> bool {
@@ -172,7 +133,7 @@ async fn staff_read_the_funnel_rank_a_city_and_export_its_applications() {
     app.ignore_mail();
     let funnel = app.get_json("/api/v1/reports/funnel", Some(&admin)).await;
 
-    browser.sign_in_as("lead@maker.example").await;
+    browser.sign_in("lead@maker.example").await;
     browser.click("nav a", "统计报表").await;
     browser.heading("统计报表").await;
     browser.wait_text(".funnel-table", "已提交").await;
@@ -266,7 +227,7 @@ async fn staff_read_the_funnel_rank_a_city_and_export_its_applications() {
         .await;
     browser.click("button", "Sign out").await;
     browser.heading("Sign in").await;
-    browser.sign_in_as("reviewer@maker.example").await;
+    browser.sign_in("reviewer@maker.example").await;
     browser.click("nav a", "Reports").await;
     browser.heading("Reports").await;
     browser.wait_text(".funnel-table thead", "Suzhou").await;
@@ -311,7 +272,7 @@ async fn an_owner_invites_changes_and_removes_members_and_the_others_only_read()
     app.applicant(editor, "zh-CN").await;
     let signatory = "zhang.min@dealer.example";
 
-    browser.sign_in_as(owner_email).await;
+    browser.sign_in(owner_email).await;
     browser.click("nav a", "成员管理").await;
     browser.heading("成员管理").await;
     browser.wait_text("tbody tr", owner_email).await;
@@ -373,7 +334,7 @@ async fn an_owner_invites_changes_and_removes_members_and_the_others_only_read()
     browser.sign_out().await;
 
     // The owner makes the editor a signatory: a title is needed, then it holds.
-    browser.sign_in_as(owner_email).await;
+    browser.sign_in(owner_email).await;
     browser.open("/group/members").await;
     browser.heading("成员管理").await;
     browser.change_role(editor, "signatory").await;
@@ -470,7 +431,7 @@ async fn an_owner_invites_changes_and_removes_members_and_the_others_only_read()
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     browser.sign_out().await;
-    browser.sign_in_as(&leaver.email).await;
+    browser.sign_in(&leaver.email).await;
     browser.click("nav a", "成员管理").await;
     browser.heading("成员管理").await;
     browser.click("button", "退出集团").await;
@@ -495,7 +456,7 @@ async fn staff_change_their_name_language_and_digest_and_the_app_follows() {
     let before = app.get_json("/api/v1/me", Some(&admin)).await;
     let digest = before["daily_digest"].as_bool().unwrap();
 
-    browser.sign_in_as("lead@maker.example").await;
+    browser.sign_in("lead@maker.example").await;
     browser.click("nav a", "账户设置").await;
     browser.heading("账户设置").await;
     browser.wait_text(".facts", "已确认").await;
@@ -553,7 +514,7 @@ async fn an_unverified_applicant_asks_for_the_confirmation_again_until_told_to_w
     let email = "new@dealer.example";
     app.registered(email).await;
 
-    browser.sign_in_as(email).await;
+    browser.sign_in(email).await;
     browser.click("nav a", "账户设置").await;
     browser.heading("账户设置").await;
     browser.wait_text(".facts", "尚未确认").await;
