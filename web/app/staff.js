@@ -1,9 +1,10 @@
-// Staff's lists: the applications of their cities with the list's filters (`city`, `status`),
-// and their queue (`/api/v1/me/queue`), each opening the application's page.
+// Staff's lists: the applications of their cities with the list's filters and sorts, and their
+// queue (`/api/v1/me/queue`), each opening the application's page.
 import { useState } from "../vendor/hooks.mjs";
 import { cityName, StatusBadge, useCities } from "./applications.js";
-import { currentLanguage, formatDateTime, t } from "./i18n.js";
-import { Link, More, Page, Select, html, usePages } from "./ui.js";
+import { currentLanguage, formatDateTime, formatNumber, t } from "./i18n.js";
+import { navigate } from "./router.js";
+import { Field, Link, More, Page, Problem, Select, html, usePages } from "./ui.js";
 
 export const STATUSES = [
   "draft", "submitted", "under_review", "info_requested", "shortlisted", "loi_offered",
@@ -11,18 +12,42 @@ export const STATUSES = [
   "loi_rescinded", "terminated",
 ];
 
-function query(filters) {
-  const params = new URLSearchParams({ limit: "20" });
-  if (filters.city) params.set("city", filters.city);
-  if (filters.status) params.set("status", filters.status);
+// The list's filters and sort, as the API names them; they live in the page's address, so a
+// filtered list can be reloaded, bookmarked and left with the back button.
+const FILTERS = ["city", "status", "q", "min_score", "assigned_to", "overdue", "sort"];
+const SORTS = ["-submitted_at", "-score", "created_at"];
+
+function filtersFrom(query) {
+  const filters = {};
+  FILTERS.forEach((name) => {
+    filters[name] = query.get(name) || "";
+  });
+  return filters;
+}
+
+function search(filters) {
+  const params = new URLSearchParams();
+  FILTERS.forEach((name) => {
+    if (filters[name]) params.set(name, filters[name]);
+  });
   return params.toString();
 }
 
-export function StaffApplications() {
+function Checkbox({ name, label, checked, onChange }) {
+  return html`<div class="field check-field">
+    <input type="checkbox" id=${"field-" + name} name=${name} checked=${checked}
+      onChange=${(event) => onChange(event.currentTarget.checked)} />
+    <label for=${"field-" + name}>${label}</label>
+  </div>`;
+}
+
+export function StaffApplications({ query }) {
   const cities = useCities();
-  const [draft, setDraft] = useState({ city: "", status: "" });
-  const [filters, setFilters] = useState(draft);
-  const list = usePages("applications?" + query(filters));
+  const filters = filtersFrom(query);
+  const [draft, setDraft] = useState(filters);
+  const shown = search(filters);
+  const list = usePages("applications?limit=20" + (shown ? "&" + shown : ""));
+  const set = (name) => (value) => setDraft({ ...draft, [name]: value });
   const cityOptions = [{ value: "", label: t("filter_any") }].concat(
     Object.keys(cities)
       .sort()
@@ -31,27 +56,43 @@ export function StaffApplications() {
   const statusOptions = [{ value: "", label: t("filter_any") }].concat(
     STATUSES.map((status) => ({ value: status, label: t("status_" + status) })),
   );
+  const sortOptions = [{ value: "", label: t("sort_default") }].concat(
+    SORTS.map((sort) => ({ value: sort, label: t("sort_" + sort.replace("-", "")) })),
+  );
   const apply = (event) => {
     event.preventDefault();
-    setFilters(draft);
+    const next = search(draft);
+    navigate(next ? "/?" + next : "/");
   };
   return html`<${Page} title=${t("applications_title")} wide>
     <form class="filters" onSubmit=${apply} role="search" aria-label=${t("filters")}>
+      <${Field} name="q" type="search" label=${t("filter_q")} value=${draft.q} onInput=${set("q")}
+        required=${false} />
       <${Select} name="city" label=${t("filter_city")} value=${draft.city} options=${cityOptions}
-        onChange=${(city) => setDraft({ ...draft, city })} />
+        onChange=${set("city")} />
       <${Select} name="status" label=${t("filter_status")} value=${draft.status}
-        options=${statusOptions} onChange=${(status) => setDraft({ ...draft, status })} />
+        options=${statusOptions} onChange=${set("status")} />
+      <${Field} name="min_score" type="number" min="0" max="100" inputmode="numeric"
+        label=${t("filter_min_score")} value=${draft.min_score} onInput=${set("min_score")}
+        required=${false} />
+      <${Select} name="sort" label=${t("sort_label")} value=${draft.sort} options=${sortOptions}
+        onChange=${set("sort")} />
+      <${Checkbox} name="assigned_to" label=${t("filter_assigned_to_me")} checked=${draft.assigned_to === "me"}
+        onChange=${(on) => setDraft({ ...draft, assigned_to: on ? "me" : "" })} />
+      <${Checkbox} name="overdue" label=${t("filter_overdue")} checked=${draft.overdue === "true"}
+        onChange=${(on) => setDraft({ ...draft, overdue: on ? "true" : "" })} />
       <button type="submit" class="secondary">${t("filter_apply")}</button>
     </form>
+    <${Problem} error=${list.error} fields=${FILTERS} />
     ${!list.loading && !list.error && list.items.length === 0 &&
     html`<p class="empty">${t("applications_empty")}</p>`}
     ${list.items.length > 0 &&
-    html`<${ApplicationTable} items=${list.items} cities=${cities} when="submitted_at" />`}
-    <${More} list=${list} />
+    html`<${ApplicationTable} items=${list.items} cities=${cities} when="submitted_at" score />`}
+    ${list.error ? null : html`<${More} list=${list} />`}
   <//>`;
 }
 
-function ApplicationTable({ items, cities, when, due }) {
+function ApplicationTable({ items, cities, when, due, score }) {
   return html`<div class="table-scroll">
     <table>
       <thead>
@@ -61,6 +102,7 @@ function ApplicationTable({ items, cities, when, due }) {
           <th scope="col">${t("col_status")}</th>
           <th scope="col">${when === "waiting_since" ? t("col_waiting_since") : t("col_submitted")}</th>
           ${due && html`<th scope="col">${t("col_due")}</th>`}
+          ${score && html`<th scope="col">${t("col_score")}</th>`}
         </tr>
       </thead>
       <tbody>
@@ -73,6 +115,7 @@ function ApplicationTable({ items, cities, when, due }) {
             ${due &&
             html`<td>${formatDateTime(a.due_at)}
               ${a.overdue && html` <strong class="flag">${t("overdue")}</strong>`}</td>`}
+            ${score && html`<td>${a.score === null || a.score === undefined ? t("none") : formatNumber(a.score)}</td>`}
           </tr>`,
         )}
       </tbody>

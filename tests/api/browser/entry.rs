@@ -231,6 +231,18 @@ async fn staff_filter_the_list_work_the_queue_and_read_an_application() {
     browser.click("button[type=submit]", "应用筛选").await;
     browser.wait_text("tbody tr", "宁波").await;
     browser.rows(1).await;
+    // The filters are in the address: a reload keeps them.
+    let url = browser.client.current_url().await.unwrap();
+    assert_eq!(url.query(), Some("city=330200"));
+    browser.client.refresh().await.unwrap();
+    browser.wait_text("tbody tr", "宁波").await;
+    browser.rows(1).await;
+    // A name that no group has, sorted by score: nothing found, said so.
+    browser.fill("集团名称", "没有这家").await;
+    browser.choose("field-sort", "-score").await;
+    browser.click("button[type=submit]", "应用筛选").await;
+    browser.wait_text(".empty", "").await;
+    browser.axe("/ (staff, nothing found)").await;
 
     browser.click("nav a", "待办队列").await;
     browser.heading("待办队列").await;
