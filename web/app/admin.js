@@ -1,4 +1,5 @@
-// Admins' screens: cities, eligibility criteria, staff, integrator clients, webhooks and SLA,
+// Admins' screens: cities, eligibility criteria, staff, integrator clients, webhooks, SLA and
+// the national ranking lists,
 // one section per route `/admin/:section` (each in `admin/<section>.js`), with a sub-navigation
 // between them. main.js opens this for admins only; anyone else gets "not found" there.
 import { t } from "./i18n.js";
@@ -9,6 +10,7 @@ import { Staff } from "./admin/staff.js";
 import { Clients } from "./admin/clients.js";
 import { Webhooks } from "./admin/webhooks.js";
 import { Sla } from "./admin/sla.js";
+import { Rankings } from "./admin/rankings.js";
 
 // The sections in the order the sub-navigation lists them: `[route segment, screen]`.
 const SECTIONS = [
@@ -18,6 +20,7 @@ const SECTIONS = [
   ["clients", Clients],
   ["webhooks", Webhooks],
   ["sla", Sla],
+  ["rankings", Rankings],
 ];
 
 function SectionNav({ current }) {

@@ -369,3 +369,94 @@ async fn an_admin_creates_a_client_sees_its_secret_once_and_follows_a_webhook() 
     browser.close().await;
     app.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_imports_a_ranking_list_from_a_csv_file_and_reads_the_screens_in_english() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let Some(browser) = Browser::start(&app).await else {
+        return app.finish().await;
+    };
+    let admin = app.admin(ADMIN).await;
+    let dir = std::env::temp_dir().join(format!("admin-rankings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wrong = dir.join("wrong.csv");
+    std::fs::write(&wrong, "名次,名称\n1,华东汽车\n").unwrap();
+    let refused = dir.join("refused.csv");
+    std::fs::write(&refused, "rank,name,uscc\n1,华东汽车集团,123\n").unwrap();
+    let list = dir.join("list.csv");
+    std::fs::write(
+        &list,
+        "\u{feff}rank,name,uscc\r\n1,江苏华东汽车销售服务集团有限公司,91320500MA1MQ7K23W\r\n2,\"上海浦江汽车服务有限公司, 上海\",\r\n",
+    )
+    .unwrap();
+
+    browser.sign_in_as_staff(ADMIN).await;
+    browser.open("/admin/rankings").await;
+    browser.heading("排名榜单").await;
+    browser.fill("年度", "2025").await;
+    browser.click("button[type=submit]", "查看榜单").await;
+    browser.wait_text(".empty", "尚未导入").await;
+    browser.axe("/admin/rankings").await;
+
+    // A file without the header is refused here; one the API refuses, with its reasons.
+    browser
+        .fill_id("field-ranking-file", wrong.to_str().unwrap())
+        .await;
+    browser.click("button[type=submit]", "导入并替换").await;
+    browser.wait_text(".problem", "rank,name,uscc").await;
+    browser
+        .fill_id("field-ranking-file", refused.to_str().unwrap())
+        .await;
+    browser.click("button[type=submit]", "导入并替换").await;
+    browser.wait_text(".problem", "uscc").await;
+    browser.axe("/admin/rankings (refused)").await;
+
+    browser
+        .fill_id("field-ranking-file", list.to_str().unwrap())
+        .await;
+    browser.click("button[type=submit]", "导入并替换").await;
+    browser.wait_text(".notice", "共 2 家").await;
+    browser.rows(2).await;
+    browser
+        .wait_text("tbody tr", "上海浦江汽车服务有限公司, 上海")
+        .await;
+    browser.axe("/admin/rankings (imported)").await;
+    browser.photograph("admin-rankings").await;
+    let stored = app.get_json("/api/v1/rankings/2025", Some(&admin)).await;
+    assert_eq!(
+        stored["entries"],
+        json!([
+            {"rank": 1, "name": "江苏华东汽车销售服务集团有限公司", "uscc": "91320500MA1MQ7K23W"},
+            {"rank": 2, "name": "上海浦江汽车服务有限公司, 上海", "uscc": null},
+        ])
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // In English, every section, its words and the API's.
+    browser.click("#language", "English").await;
+    browser.heading("Rankings").await;
+    for (path, heading) in [
+        ("/admin", "Cities"),
+        ("/admin/criteria", "Eligibility criteria"),
+        ("/admin/staff", "Staff"),
+        ("/admin/clients", "Integrator clients"),
+        ("/admin/webhooks", "Webhooks"),
+        ("/admin/sla", "SLA"),
+    ] {
+        browser.open(path).await;
+        browser.heading(heading).await;
+        browser.wait_text(".admin-section", "").await;
+        browser.axe(path).await;
+    }
+    browser.open("/admin/cities").await;
+    browser.wait_text("tr[data-city='320500']", "Open").await;
+    browser.photograph("admin-cities").await;
+    browser.open("/admin/criteria").await;
+    browser.wait_text(".criteria-version", "Version 1").await;
+    browser.photograph("admin-criteria").await;
+    browser.open("/admin/staff").await;
+    browser.wait_text("tbody tr", ADMIN).await;
+    browser.photograph("admin-staff").await;
+    browser.close().await;
+    app.finish().await;
+}

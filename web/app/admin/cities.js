@@ -5,7 +5,7 @@ import { useState } from "../../vendor/hooks.mjs";
 import { api, patch } from "../api.js";
 import { currentLanguage, formatDate, formatNumber, t } from "../i18n.js";
 import { Field, Form, Notice, Problem, Select, html, useApi, useSubmit } from "../ui.js";
-import { chinaDay, chinaTimestamp, isStale, numberOf } from "./parts.js";
+import { AdminTable, chinaDay, chinaTimestamp, isStale, numberOf } from "./parts.js";
 
 const STATUSES = ["open", "paused", "closed"];
 
@@ -118,39 +118,26 @@ function AddCity({ onSaved, onCancel }) {
 }
 
 function CityTable({ cities, onEdit }) {
-  return html`<div class="table-scroll">
-    <table class="admin-table">
-      <caption class="visually-hidden">${t("admin_cities")}</caption>
-      <thead>
-        <tr>
-          <th scope="col">${t("city_code")}</th>
-          <th scope="col">${t("col_city")}</th>
-          <th scope="col">${t("city_province")}</th>
-          <th scope="col">${t("city_quota")}</th>
-          <th scope="col">${t("city_committed")}</th>
-          <th scope="col">${t("city_status")}</th>
-          <th scope="col">${t("city_window")}</th>
-          <th scope="col"><span class="visually-hidden">${t("admin_actions")}</span></th>
-        </tr>
-      </thead>
-      <tbody>
-        ${cities.map(
-          (city) => html`<tr key=${city.code} data-city=${city.code}>
-            <td>${city.code}</td>
-            <th scope="row">${city.name_zh} · ${city.name_en}</th>
-            <td>${city.province}</td>
-            <td>${formatNumber(city.quota)}</td>
-            <td>${formatNumber(city.committed)}</td>
-            <td><span class=${"status city-" + city.status}>${t("city_status_" + city.status)}</span></td>
-            <td>${windowText(city)}</td>
-            <td><button type="button" class="secondary" onClick=${() => onEdit(city.code)}>
-              ${t("admin_change")}<span class="visually-hidden"> ${cityLabel(city)}</span>
-            </button></td>
-          </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  const columns = [
+    t("city_code"), t("col_city"), t("city_province"), t("city_quota"), t("city_committed"),
+    t("city_status"), t("city_window"),
+  ];
+  return html`<${AdminTable} caption=${t("admin_cities")} columns=${columns}>
+    ${cities.map(
+      (city) => html`<tr key=${city.code} data-city=${city.code}>
+        <td>${city.code}</td>
+        <th scope="row">${city.name_zh} · ${city.name_en}</th>
+        <td>${city.province}</td>
+        <td>${formatNumber(city.quota)}</td>
+        <td>${formatNumber(city.committed)}</td>
+        <td><span class=${"status city-" + city.status}>${t("city_status_" + city.status)}</span></td>
+        <td>${windowText(city)}</td>
+        <td><button type="button" class="secondary" onClick=${() => onEdit(city.code)}>
+          ${t("admin_change")}<span class="visually-hidden"> ${cityLabel(city)}</span>
+        </button></td>
+      </tr>`,
+    )}
+  <//>`;
 }
 
 export function Cities() {

@@ -4,39 +4,25 @@
 import { useState } from "../../vendor/hooks.mjs";
 import { api } from "../api.js";
 import { formatDateTime, t } from "../i18n.js";
-import { Field, Form, More, Notice, Problem, html, usePages, useSubmit } from "../ui.js";
-import { Checkboxes, ConfirmDelete, Secret } from "./parts.js";
+import { More, Notice, Problem, html, usePages, useSubmit } from "../ui.js";
+import { AdminTable, ConfirmDelete, CreateForm, Secret } from "./parts.js";
 
 // The `Scope` enum of the API.
-export const SCOPES = ["applications:read", "webhooks:manage"];
+const SCOPES = ["applications:read", "webhooks:manage"];
 
 function scopeLabel(scope) {
   return t("scope_" + scope.replace(":", "_"));
 }
 
 function NewClient({ onCreated }) {
-  const [form, setForm] = useState({ name: "", scopes: [] });
-  const { busy, error, run } = useSubmit();
-  const create = () =>
-    run(async () => {
-      const created = await api("POST", "api-clients", {
-        auth: true,
-        body: { name: form.name.trim(), scopes: form.scopes },
-      });
-      setForm({ name: "", scopes: [] });
-      onCreated(created);
-    });
-  const options = SCOPES.map((scope) => ({ value: scope, label: scopeLabel(scope) }));
-  return html`<div class="admin-form">
-    <h2>${t("client_new_title")}</h2>
-    <${Problem} error=${error} fields=${["name", "scopes"]} />
-    <${Form} onSubmit=${create} busy=${busy} submit=${t("client_create")}>
-      <${Field} name="name" label=${t("client_name")} hint=${t("client_name_hint")} value=${form.name}
-        error=${error} onInput=${(name) => setForm({ ...form, name })} />
-      <${Checkboxes} name="scopes" legend=${t("client_scopes")} options=${options}
-        values=${form.scopes} error=${error} onChange=${(scopes) => setForm({ ...form, scopes })} />
-    <//>
-  </div>`;
+  return html`<${CreateForm} title=${t("client_new_title")} path="api-clients" submit=${t("client_create")}
+    text=${{ name: "name", label: t("client_name"), hint: t("client_name_hint") }}
+    choices=${{
+      name: "scopes",
+      legend: t("client_scopes"),
+      options: SCOPES.map((scope) => ({ value: scope, label: scopeLabel(scope) })),
+    }}
+    onCreated=${onCreated} />`;
 }
 
 function ClientRow({ client, onDeleted }) {
@@ -78,30 +64,17 @@ export function Clients() {
     ${said && html`<${Notice}>${said}<//>`}
     ${created &&
     html`<${Secret} title=${t("client_created", { name: created.name })} value=${created.client_secret}>
-      <p>${t("client_id")}: <code>${created.client_id}</code></p>
-      <p>${t("client_secret")}:</p>
+      <p>${t("admin_labelled", { label: t("client_id"), value: "" })}<code>${created.client_id}</code></p>
+      <p>${t("admin_labelled", { label: t("client_secret"), value: "" })}</p>
     <//>`}
     <${NewClient} onCreated=${onCreated} />
     <h2>${t("clients_list")}</h2>
     ${!list.loading && !list.error && list.items.length === 0 && html`<p class="empty">${t("clients_empty")}</p>`}
     ${list.items.length > 0 &&
-    html`<div class="table-scroll">
-      <table class="admin-table">
-        <caption class="visually-hidden">${t("clients_list")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">${t("client_name")}</th>
-            <th scope="col">${t("client_id")}</th>
-            <th scope="col">${t("client_scopes")}</th>
-            <th scope="col">${t("admin_created_at")}</th>
-            <th scope="col"><span class="visually-hidden">${t("admin_actions")}</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          ${list.items.map((c) => html`<${ClientRow} key=${c.id} client=${c} onDeleted=${onDeleted} />`)}
-        </tbody>
-      </table>
-    </div>`}
+    html`<${AdminTable} caption=${t("clients_list")}
+      columns=${[t("client_name"), t("client_id"), t("client_scopes"), t("admin_created_at")]}>
+      ${list.items.map((c) => html`<${ClientRow} key=${c.id} client=${c} onDeleted=${onDeleted} />`)}
+    <//>`}
     <${More} list=${list} />
   </div>`;
 }

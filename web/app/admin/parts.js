@@ -1,10 +1,10 @@
 // Pieces the administration sections share: a group of checkboxes with the API's errors under
-// it, a secret the API shows only once, a delete that asks first, and calendar dates in China
-// time for the API's timestamps.
+// it, a secret the API shows only once, a delete that asks first, the sections' tables and
+// creation forms, and calendar dates in China time for the API's timestamps.
 import { useState } from "../../vendor/hooks.mjs";
-import { ApiError } from "../api.js";
+import { ApiError, api } from "../api.js";
 import { t } from "../i18n.js";
-import { html } from "../ui.js";
+import { Field, Form, Problem, html, useSubmit } from "../ui.js";
 
 // The API's errors about `name` or one of its items (`name[2]`).
 function errorsAbout(error, name) {
@@ -108,4 +108,48 @@ export function numberOf(text) {
 // Someone else changed what this screen shows since it was read.
 export function isStale(error) {
   return error instanceof ApiError && error.status === 412;
+}
+
+// A list of the section's things: `columns` head the cells each row gives, and a last, unnamed
+// column holds the row's buttons; the caption names the table for screen readers.
+export function AdminTable({ caption, columns, children }) {
+  return html`<div class="table-scroll">
+    <table class="admin-table">
+      <caption class="visually-hidden">${caption}</caption>
+      <thead>
+        <tr>
+          ${columns.map((column) => html`<th scope="col" key=${column}>${column}</th>`)}
+          <th scope="col"><span class="visually-hidden">${t("admin_actions")}</span></th>
+        </tr>
+      </thead>
+      <tbody>${children}</tbody>
+    </table>
+  </div>`;
+}
+
+// A form that creates something of one text field (`text`: `{name, label, hint, type}`) and a
+// set of checkboxes (`choices`: `{name, legend, options}`) by POSTing both to `path`; the API's
+// answer goes to `onCreated` (it carries the secret shown once).
+export function CreateForm({ title, path, text, choices, submit, onCreated }) {
+  const empty = { [text.name]: "", [choices.name]: [] };
+  const [form, setForm] = useState(empty);
+  const { busy, error, run } = useSubmit();
+  const create = () =>
+    run(async () => {
+      const body = { ...form, [text.name]: form[text.name].trim() };
+      const created = await api("POST", path, { auth: true, body });
+      setForm(empty);
+      onCreated(created);
+    });
+  return html`<div class="admin-form">
+    <h2>${title}</h2>
+    <${Problem} error=${error} fields=${[text.name, choices.name]} />
+    <${Form} onSubmit=${create} busy=${busy} submit=${submit}>
+      <${Field} name=${text.name} type=${text.type || "text"} label=${text.label} hint=${text.hint}
+        value=${form[text.name]} error=${error} onInput=${(value) => setForm({ ...form, [text.name]: value })} />
+      <${Checkboxes} name=${choices.name} legend=${choices.legend} options=${choices.options}
+        values=${form[choices.name]} error=${error}
+        onChange=${(values) => setForm({ ...form, [choices.name]: values })} />
+    <//>
+  </div>`;
 }

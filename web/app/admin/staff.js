@@ -5,7 +5,7 @@ import { useState } from "../../vendor/hooks.mjs";
 import { api, patch } from "../api.js";
 import { currentLanguage, t } from "../i18n.js";
 import { Field, Form, More, Notice, Problem, Select, html, useApi, usePages, useSubmit } from "../ui.js";
-import { Checkboxes, isStale } from "./parts.js";
+import { AdminTable, Checkboxes, isStale } from "./parts.js";
 
 function roleOptions() {
   return ["reviewer", "admin"].map((role) => ({ value: role, label: t("staff_role_" + role) }));
@@ -101,35 +101,21 @@ function EditMember({ member, cities, onDone, onCancel }) {
 }
 
 function StaffTable({ members, cities, onEdit }) {
-  return html`<div class="table-scroll">
-    <table class="admin-table">
-      <caption class="visually-hidden">${t("admin_staff")}</caption>
-      <thead>
-        <tr>
-          <th scope="col">${t("staff_name")}</th>
-          <th scope="col">${t("email")}</th>
-          <th scope="col">${t("staff_role")}</th>
-          <th scope="col">${t("staff_cities")}</th>
-          <th scope="col">${t("staff_state")}</th>
-          <th scope="col"><span class="visually-hidden">${t("admin_actions")}</span></th>
-        </tr>
-      </thead>
-      <tbody>
-        ${members.map(
-          (m) => html`<tr key=${m.id} data-staff=${m.email}>
-            <th scope="row">${m.display_name}</th>
-            <td>${m.email}</td>
-            <td>${t("staff_role_" + m.role)}</td>
-            <td>${m.role === "admin" ? t("staff_all_cities") : cityNames(m.city_codes, cities)}</td>
-            <td>${!m.active ? t("staff_inactive") : m.email_verified ? t("staff_active") : t("staff_pending")}</td>
-            <td><button type="button" class="secondary" onClick=${() => onEdit(m.id)}>
-              ${t("admin_change")}<span class="visually-hidden"> ${m.display_name}</span>
-            </button></td>
-          </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  const columns = [t("staff_name"), t("email"), t("staff_role"), t("staff_cities"), t("staff_state")];
+  return html`<${AdminTable} caption=${t("admin_staff")} columns=${columns}>
+    ${members.map(
+      (m) => html`<tr key=${m.id} data-staff=${m.email}>
+        <th scope="row">${m.display_name}</th>
+        <td>${m.email}</td>
+        <td>${t("staff_role_" + m.role)}</td>
+        <td>${m.role === "admin" ? t("staff_all_cities") : cityNames(m.city_codes, cities)}</td>
+        <td>${!m.active ? t("staff_inactive") : m.email_verified ? t("staff_active") : t("staff_pending")}</td>
+        <td><button type="button" class="secondary" onClick=${() => onEdit(m.id)}>
+          ${t("admin_change")}<span class="visually-hidden"> ${m.display_name}</span>
+        </button></td>
+      </tr>`,
+    )}
+  <//>`;
 }
 
 export function Staff() {

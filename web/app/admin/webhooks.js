@@ -4,8 +4,8 @@
 import { useState } from "../../vendor/hooks.mjs";
 import { api } from "../api.js";
 import { formatDateTime, t } from "../i18n.js";
-import { Field, Form, Loading, More, Notice, Problem, html, useApi, usePages, useSubmit } from "../ui.js";
-import { Checkboxes, ConfirmDelete, Secret } from "./parts.js";
+import { Loading, More, Notice, Problem, html, useApi, usePages, useSubmit } from "../ui.js";
+import { AdminTable, ConfirmDelete, CreateForm, Secret } from "./parts.js";
 
 // The `EventType` enum of the API.
 const EVENTS = [
@@ -23,28 +23,14 @@ function eventLabel(event) {
 }
 
 function NewSubscription({ onCreated }) {
-  const [form, setForm] = useState({ url: "", events: [] });
-  const { busy, error, run } = useSubmit();
-  const create = () =>
-    run(async () => {
-      const created = await api("POST", "webhooks", {
-        auth: true,
-        body: { url: form.url.trim(), events: form.events },
-      });
-      setForm({ url: "", events: [] });
-      onCreated(created);
-    });
-  const options = EVENTS.map((event) => ({ value: event, label: eventLabel(event) }));
-  return html`<div class="admin-form">
-    <h2>${t("webhook_new_title")}</h2>
-    <${Problem} error=${error} fields=${["url", "events"]} />
-    <${Form} onSubmit=${create} busy=${busy} submit=${t("webhook_create")}>
-      <${Field} name="url" type="url" label=${t("webhook_url")} hint=${t("webhook_url_hint")}
-        value=${form.url} error=${error} onInput=${(url) => setForm({ ...form, url })} />
-      <${Checkboxes} name="events" legend=${t("webhook_events")} options=${options}
-        values=${form.events} error=${error} onChange=${(events) => setForm({ ...form, events })} />
-    <//>
-  </div>`;
+  return html`<${CreateForm} title=${t("webhook_new_title")} path="webhooks" submit=${t("webhook_create")}
+    text=${{ name: "url", type: "url", label: t("webhook_url"), hint: t("webhook_url_hint") }}
+    choices=${{
+      name: "events",
+      legend: t("webhook_events"),
+      options: EVENTS.map((event) => ({ value: event, label: eventLabel(event) })),
+    }}
+    onCreated=${onCreated} />`;
 }
 
 function deliveryState(d) {
@@ -88,24 +74,10 @@ function Deliveries({ subscription }) {
     <p><button type="button" class="link" onClick=${() => setRound(round + 1)}>${t("deliveries_refresh")}</button></p>
     ${!list.loading && !list.error && list.items.length === 0 && html`<p class="empty">${t("deliveries_empty")}</p>`}
     ${list.items.length > 0 &&
-    html`<div class="table-scroll">
-      <table class="admin-table">
-        <caption class="visually-hidden">${t("deliveries_title")}: ${subscription.url}</caption>
-        <thead>
-          <tr>
-            <th scope="col">${t("delivery_event")}</th>
-            <th scope="col">${t("delivery_state")}</th>
-            <th scope="col">${t("delivery_last_answer")}</th>
-            <th scope="col">${t("delivery_attempts")}</th>
-            <th scope="col">${t("delivery_next")}</th>
-            <th scope="col"><span class="visually-hidden">${t("admin_actions")}</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          ${list.items.map((d) => html`<${DeliveryRow} key=${d.id} delivery=${d} subscription=${subscription.id} onSent=${sent} />`)}
-        </tbody>
-      </table>
-    </div>`}
+    html`<${AdminTable} caption=${t("admin_labelled", { label: t("deliveries_title"), value: subscription.url })}
+      columns=${[t("delivery_event"), t("delivery_state"), t("delivery_last_answer"), t("delivery_attempts"), t("delivery_next")]}>
+      ${list.items.map((d) => html`<${DeliveryRow} key=${d.id} delivery=${d} subscription=${subscription.id} onSent=${sent} />`)}
+    <//>`}
     <${More} list=${list} />
   </div>`;
 }
@@ -120,8 +92,8 @@ function Subscription({ subscription, onDeleted }) {
     });
   return html`<li class="card subscription">
     <h3 class="webhook-url">${subscription.url}</h3>
-    <p>${t("webhook_events")}: ${subscription.events.map(eventLabel).join("、")}</p>
-    <p class="meta">${t("admin_created_at")}: ${formatDateTime(subscription.created_at)}</p>
+    <p>${t("admin_labelled", { label: t("webhook_events"), value: subscription.events.map(eventLabel).join("、") })}</p>
+    <p class="meta">${t("admin_labelled", { label: t("admin_created_at"), value: formatDateTime(subscription.created_at) })}</p>
     <div class="actions">
       <button type="button" class="secondary" aria-expanded=${showing ? "true" : "false"}
         onClick=${() => setShowing(!showing)}>
@@ -154,7 +126,7 @@ export function Webhooks() {
     ${said && html`<${Notice}>${said}<//>`}
     ${created &&
     html`<${Secret} title=${t("webhook_created", { url: created.url })} value=${created.secret}>
-      <p>${t("webhook_secret")}:</p>
+      <p>${t("admin_labelled", { label: t("webhook_secret"), value: "" })}</p>
     <//>`}
     <${NewSubscription} onCreated=${onCreated} />
     <h2>${t("webhooks_list")}</h2>
