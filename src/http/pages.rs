@@ -73,7 +73,7 @@ macro_rules! asset {
 }
 
 /// Every file the app may load. The app's modules import each other by relative URLs.
-pub const ASSETS: [Asset; 43] = [
+pub const ASSETS: [Asset; 44] = [
     asset!("app.css", STYLE),
     asset!("app/main.js", SCRIPT),
     asset!("app/i18n.js", SCRIPT),
@@ -110,6 +110,7 @@ pub const ASSETS: [Asset; 43] = [
     asset!("app/admin/webhooks.js", SCRIPT),
     asset!("app/admin/sla.js", SCRIPT),
     asset!("app/admin/rankings.js", SCRIPT),
+    asset!("app/admin/groups.js", SCRIPT),
     asset!("app/members.js", SCRIPT),
     asset!("app/settings.js", SCRIPT),
     asset!("vendor/preact.mjs", SCRIPT),

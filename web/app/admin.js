@@ -1,5 +1,5 @@
-// Admins' screens: cities, eligibility criteria, staff, integrator clients, webhooks, SLA and
-// the national ranking lists,
+// Admins' screens: cities, eligibility criteria, staff, integrator clients, webhooks, SLA, the
+// national ranking lists and dealer groups' identity and affiliation,
 // one section per route `/admin/:section` (each in `admin/<section>.js`), with a sub-navigation
 // between them. main.js opens this for admins only; anyone else gets "not found" there.
 import { t } from "./i18n.js";
@@ -11,6 +11,7 @@ import { Clients } from "./admin/clients.js";
 import { Webhooks } from "./admin/webhooks.js";
 import { Sla } from "./admin/sla.js";
 import { Rankings } from "./admin/rankings.js";
+import { Groups } from "./admin/groups.js";
 
 // The sections in the order the sub-navigation lists them: `[route segment, screen]`.
 const SECTIONS = [
@@ -21,6 +22,7 @@ const SECTIONS = [
   ["webhooks", Webhooks],
   ["sla", Sla],
   ["rankings", Rankings],
+  ["groups", Groups],
 ];
 
 function SectionNav({ current }) {

@@ -5,6 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use super::Browser;
+use crate::dealer_groups::uscc;
 use crate::helpers::*;
 use crate::pages::link_path;
 use crate::receiver::Receiver;
@@ -457,6 +458,123 @@ async fn an_admin_imports_a_ranking_list_from_a_csv_file_and_reads_the_screens_i
     browser.open("/admin/staff").await;
     browser.wait_text("tbody tr", ADMIN).await;
     browser.photograph("admin-staff").await;
+    browser.close().await;
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_confirms_a_parent_and_decides_identity_changes() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let Some(browser) = Browser::start(&app).await else {
+        return app.finish().await;
+    };
+    let admin = app.admin(ADMIN).await;
+    let (owner, group) = app
+        .applicant_with_group("owner@dealer.example", "91320500123456788")
+        .await;
+    let group_path = format!("/api/v1/dealer-groups/{group}");
+    let read = app.get_json(&group_path, Some(&owner)).await;
+    let holding = uscc("91320000134567890");
+    let res = app
+        .patch(
+            &group_path,
+            Some(&owner),
+            Some(&format!("\"{}\"", read["version"])),
+            &json!({"parent": {"legal_name": "东方汽车控股集团有限公司", "uscc": holding}}),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let id = app.draft_application(&owner, SUZHOU).await;
+    moved(
+        act(&app, &owner, &id, json!({"action": "submit"})).await,
+        "under_review",
+    )
+    .await;
+    let ask = |name: &'static str, body: &'static str| {
+        let (app, owner, path) = (
+            &app,
+            owner.clone(),
+            format!("{group_path}/identity-changes"),
+        );
+        async move {
+            let res = app
+                .post(
+                    &path,
+                    Some(&owner),
+                    &json!({"legal_name": name, "uscc": uscc(body), "reason": "合并后更名，新营业执照已上传。"}),
+                )
+                .await;
+            assert_eq!(
+                res.status(),
+                StatusCode::CREATED,
+                "{}",
+                res.text().await.unwrap()
+            );
+        }
+    };
+    ask("苏州东方新能源汽车集团有限公司", "91320500123456796").await;
+    app.ignore_mail();
+
+    browser.sign_in_as_staff(ADMIN).await;
+    browser.open("/admin/groups").await;
+    browser.heading("集团身份").await;
+    browser.click("tbody button", "查看").await;
+    browser
+        .wait_text(".group-detail", "东方汽车控股集团有限公司")
+        .await;
+    browser
+        .wait_text(".identity-change", "苏州东方新能源汽车集团有限公司")
+        .await;
+    browser.axe("/admin/groups (a group)").await;
+
+    // The parent, confirmed with a note.
+    browser.click("button[type=submit]", "确认隶属关系").await;
+    browser.wait_text("#field-note-errors", "").await;
+    browser
+        .fill(
+            "核实说明",
+            "已核对 2025 年年报中的股权结构：控股集团持股 100%。",
+        )
+        .await;
+    browser.click("button[type=submit]", "确认隶属关系").await;
+    browser.wait_text(".notice", "已确认隶属关系").await;
+    browser.wait_text(".verified", "已于").await;
+    let read = app.get_json(&group_path, Some(&admin)).await;
+    assert_eq!(read["affiliation"]["verified"], true);
+
+    // A request rejected with a reason, the next one approved.
+    browser.click(".identity-change button", "驳回").await;
+    browser
+        .fill("驳回理由", "新营业执照与申请的名称不一致。")
+        .await;
+    browser
+        .click(".identity-change button[type=submit]", "驳回")
+        .await;
+    browser.wait_text(".notice", "已驳回").await;
+    browser
+        .wait_text(".identity-change", "新营业执照与申请的名称不一致")
+        .await;
+    ask("苏州东方新能源汽车有限公司", "91320500123456796").await;
+    browser.open("/admin/groups").await;
+    browser.click("tbody button", "查看").await;
+    browser
+        .wait_text(".identity-change", "苏州东方新能源汽车有限公司")
+        .await;
+    browser.click(".identity-change button", "批准变更").await;
+    browser.wait_text(".notice", "已批准身份变更").await;
+    browser
+        .wait_text(".group-detail h2", "苏州东方新能源汽车有限公司")
+        .await;
+    browser.axe("/admin/groups (decided)").await;
+    browser.photograph("admin-groups").await;
+    let read = app.get_json(&group_path, Some(&admin)).await;
+    assert_eq!(read["legal_name"], "苏州东方新能源汽车有限公司");
+    assert_eq!(read["uscc"], uscc("91320500123456796"));
     browser.close().await;
     app.finish().await;
 }

@@ -10,12 +10,12 @@ import { AdminTable, chinaDay, chinaTimestamp, isStale, numberOf } from "./parts
 const STATUSES = ["open", "paused", "closed"];
 
 function statusOptions() {
-  return STATUSES.map((s) => ({ value: s, label: t("city_status_" + s) }));
+  return STATUSES.map((s) => ({ value: s, label: t("admin_city_status_" + s) }));
 }
 
 function windowText(city) {
-  if (!city.window_opens_at && !city.window_closes_at) return t("city_window_none");
-  return t("city_window_range", {
+  if (!city.window_opens_at && !city.window_closes_at) return t("admin_city_window_none");
+  return t("admin_city_window_range", {
     from: city.window_opens_at ? formatDate(chinaDay(city.window_opens_at)) : t("none"),
     to: city.window_closes_at ? formatDate(chinaDay(city.window_closes_at)) : t("none"),
   });
@@ -27,10 +27,10 @@ function cityLabel(city) {
 
 // The window fields, shared by adding and changing a city.
 function WindowFields({ form, set, error }) {
-  return html`<${Field} name="window_opens_at" type="date" label=${t("city_opens_on")}
+  return html`<${Field} name="window_opens_at" type="date" label=${t("admin_city_opens_on")}
       value=${form.opens} onInput=${(opens) => set({ ...form, opens })} error=${error}
-      required=${false} hint=${t("city_window_hint")} />
-    <${Field} name="window_closes_at" type="date" label=${t("city_closes_on")}
+      required=${false} hint=${t("admin_city_window_hint")} />
+    <${Field} name="window_closes_at" type="date" label=${t("admin_city_closes_on")}
       value=${form.closes} onInput=${(closes) => set({ ...form, closes })} error=${error}
       required=${false} />`;
 }
@@ -52,7 +52,7 @@ function EditCity({ city, onSaved, onCancel }) {
           window_opens_at: chinaTimestamp(form.opens, false),
           window_closes_at: chinaTimestamp(form.closes, true),
         }, city.version);
-        onSaved(saved, t("city_saved", { city: cityLabel(saved) }));
+        onSaved(saved, t("admin_city_saved", { city: cityLabel(saved) }));
       } catch (failure) {
         if (isStale(failure)) onSaved(null, t("admin_stale"));
         else throw failure;
@@ -60,13 +60,13 @@ function EditCity({ city, onSaved, onCancel }) {
     });
   const fields = ["quota", "status", "window_opens_at", "window_closes_at"];
   return html`<div class="admin-form">
-    <h2>${t("city_edit_title", { city: cityLabel(city) })}</h2>
+    <h2>${t("admin_city_edit_title", { city: cityLabel(city) })}</h2>
     <${Problem} error=${error} fields=${fields} />
     <${Form} onSubmit=${save} busy=${busy} submit=${t("admin_save")}>
-      <${Field} name="quota" type="number" inputmode="numeric" min="0" label=${t("city_quota")}
-        hint=${t("city_quota_hint")} value=${form.quota} error=${error}
+      <${Field} name="quota" type="number" inputmode="numeric" min="0" label=${t("admin_city_quota")}
+        hint=${t("admin_city_quota_hint")} value=${form.quota} error=${error}
         onInput=${(quota) => setForm({ ...form, quota })} />
-      <${Select} name="status" label=${t("city_status")} value=${form.status}
+      <${Select} name="status" label=${t("admin_city_status")} value=${form.status}
         options=${statusOptions()} error=${error} onChange=${(status) => setForm({ ...form, status })} />
       <${WindowFields} form=${form} set=${setForm} error=${error} />
     <//>
@@ -95,21 +95,21 @@ function AddCity({ onSaved, onCancel }) {
           window_closes_at: chinaTimestamp(form.closes, true),
         },
       });
-      onSaved(saved, t("city_added", { city: cityLabel(saved) }));
+      onSaved(saved, t("admin_city_added", { city: cityLabel(saved) }));
     });
   const fields = ["code", "name_zh", "name_en", "province", "quota", "status", "window_opens_at", "window_closes_at"];
   return html`<div class="admin-form">
-    <h2>${t("city_add_title")}</h2>
+    <h2>${t("admin_city_add_title")}</h2>
     <${Problem} error=${error} fields=${fields} />
-    <${Form} onSubmit=${save} busy=${busy} submit=${t("city_add")}>
-      <${Field} name="code" label=${t("city_code")} hint=${t("city_code_hint")} inputmode="numeric"
+    <${Form} onSubmit=${save} busy=${busy} submit=${t("admin_city_add")}>
+      <${Field} name="code" label=${t("admin_city_code")} hint=${t("admin_city_code_hint")} inputmode="numeric"
         value=${form.code} error=${error} onInput=${text("code")} />
-      <${Field} name="name_zh" label=${t("city_name_zh")} value=${form.name_zh} error=${error} onInput=${text("name_zh")} />
-      <${Field} name="name_en" label=${t("city_name_en")} value=${form.name_en} error=${error} onInput=${text("name_en")} />
-      <${Field} name="province" label=${t("city_province")} value=${form.province} error=${error} onInput=${text("province")} />
-      <${Field} name="quota" type="number" inputmode="numeric" min="0" label=${t("city_quota")}
+      <${Field} name="name_zh" label=${t("admin_city_name_zh")} value=${form.name_zh} error=${error} onInput=${text("name_zh")} />
+      <${Field} name="name_en" label=${t("admin_city_name_en")} value=${form.name_en} error=${error} onInput=${text("name_en")} />
+      <${Field} name="province" label=${t("admin_city_province")} value=${form.province} error=${error} onInput=${text("province")} />
+      <${Field} name="quota" type="number" inputmode="numeric" min="0" label=${t("admin_city_quota")}
         value=${form.quota} error=${error} onInput=${text("quota")} />
-      <${Select} name="status" label=${t("city_status")} value=${form.status}
+      <${Select} name="status" label=${t("admin_city_status")} value=${form.status}
         options=${statusOptions()} error=${error} onChange=${text("status")} />
       <${WindowFields} form=${form} set=${setForm} error=${error} />
     <//>
@@ -119,8 +119,8 @@ function AddCity({ onSaved, onCancel }) {
 
 function CityTable({ cities, onEdit }) {
   const columns = [
-    t("city_code"), t("col_city"), t("city_province"), t("city_quota"), t("city_committed"),
-    t("city_status"), t("city_window"),
+    t("admin_city_code"), t("col_city"), t("admin_city_province"), t("admin_city_quota"), t("admin_city_committed"),
+    t("admin_city_status"), t("admin_city_window"),
   ];
   return html`<${AdminTable} caption=${t("admin_cities")} columns=${columns}>
     ${cities.map(
@@ -130,7 +130,7 @@ function CityTable({ cities, onEdit }) {
         <td>${city.province}</td>
         <td>${formatNumber(city.quota)}</td>
         <td>${formatNumber(city.committed)}</td>
-        <td><span class=${"status city-" + city.status}>${t("city_status_" + city.status)}</span></td>
+        <td><span class=${"status city-" + city.status}>${t("admin_city_status_" + city.status)}</span></td>
         <td>${windowText(city)}</td>
         <td><button type="button" class="secondary" onClick=${() => onEdit(city.code)}>
           ${t("admin_change")}<span class="visually-hidden"> ${cityLabel(city)}</span>
@@ -153,7 +153,7 @@ export function Cities() {
   const cities = plan.data || [];
   const editing = cities.find((c) => c.code === open);
   return html`<div class="admin-section">
-    <p>${t("cities_intro")}</p>
+    <p>${t("admin_cities_intro")}</p>
     ${said && html`<${Notice}>${said}<//>`}
     <${Problem} error=${plan.error} />
     ${open === "add" && html`<${AddCity} onSaved=${saved} onCancel=${() => setOpen(null)} />`}
@@ -161,7 +161,7 @@ export function Cities() {
       onSaved=${saved} onCancel=${() => setOpen(null)} />`}
     ${open === null &&
     html`<p><button type="button" class="primary" onClick=${() => { setSaid(null); setOpen("add"); }}>
-      ${t("city_add_title")}</button></p>`}
+      ${t("admin_city_add_title")}</button></p>`}
     ${cities.length > 0 && html`<${CityTable} cities=${cities} onEdit=${(code) => { setSaid(null); setOpen(code); }} />`}
   </div>`;
 }

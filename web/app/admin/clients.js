@@ -11,15 +11,15 @@ import { AdminTable, ConfirmDelete, CreateForm, Secret } from "./parts.js";
 const SCOPES = ["applications:read", "webhooks:manage"];
 
 function scopeLabel(scope) {
-  return t("scope_" + scope.replace(":", "_"));
+  return t("admin_scope_" + scope.replace(":", "_"));
 }
 
 function NewClient({ onCreated }) {
-  return html`<${CreateForm} title=${t("client_new_title")} path="api-clients" submit=${t("client_create")}
-    text=${{ name: "name", label: t("client_name"), hint: t("client_name_hint") }}
+  return html`<${CreateForm} title=${t("admin_client_new_title")} path="api-clients" submit=${t("admin_client_create")}
+    text=${{ name: "name", label: t("admin_client_name"), hint: t("admin_client_name_hint") }}
     choices=${{
       name: "scopes",
-      legend: t("client_scopes"),
+      legend: t("admin_client_scopes"),
       options: SCOPES.map((scope) => ({ value: scope, label: scopeLabel(scope) })),
     }}
     onCreated=${onCreated} />`;
@@ -56,23 +56,23 @@ export function Clients() {
   };
   const onDeleted = (client) => {
     setCreated(null);
-    setSaid(t("client_deleted", { name: client.name }));
+    setSaid(t("admin_client_deleted", { name: client.name }));
     setRound(round + 1);
   };
   return html`<div class="admin-section">
-    <p>${t("clients_intro")}</p>
+    <p>${t("admin_clients_intro")}</p>
     ${said && html`<${Notice}>${said}<//>`}
     ${created &&
-    html`<${Secret} title=${t("client_created", { name: created.name })} value=${created.client_secret}>
-      <p>${t("admin_labelled", { label: t("client_id"), value: "" })}<code>${created.client_id}</code></p>
-      <p>${t("admin_labelled", { label: t("client_secret"), value: "" })}</p>
+    html`<${Secret} title=${t("admin_client_created", { name: created.name })} value=${created.client_secret}>
+      <p>${t("admin_labelled", { label: t("admin_client_id"), value: "" })}<code>${created.client_id}</code></p>
+      <p>${t("admin_labelled", { label: t("admin_client_secret"), value: "" })}</p>
     <//>`}
     <${NewClient} onCreated=${onCreated} />
-    <h2>${t("clients_list")}</h2>
-    ${!list.loading && !list.error && list.items.length === 0 && html`<p class="empty">${t("clients_empty")}</p>`}
+    <h2>${t("admin_clients_list")}</h2>
+    ${!list.loading && !list.error && list.items.length === 0 && html`<p class="empty">${t("admin_clients_empty")}</p>`}
     ${list.items.length > 0 &&
-    html`<${AdminTable} caption=${t("clients_list")}
-      columns=${[t("client_name"), t("client_id"), t("client_scopes"), t("admin_created_at")]}>
+    html`<${AdminTable} caption=${t("admin_clients_list")}
+      columns=${[t("admin_client_name"), t("admin_client_id"), t("admin_client_scopes"), t("admin_created_at")]}>
       ${list.items.map((c) => html`<${ClientRow} key=${c.id} client=${c} onDeleted=${onDeleted} />`)}
     <//>`}
     <${More} list=${list} />

@@ -20,7 +20,7 @@ const ORDER = [
 ];
 
 function label(key) {
-  return t("crit_" + key);
+  return t("admin_crit_" + key);
 }
 
 function isTiers(value) {
@@ -72,7 +72,7 @@ function Tiers({ path, tiers, edit, error }) {
       (tier, i) => html`<div class="tier" key=${i}>
         ${["min", "points"].map(
           (part) => html`<${Field} key=${part} name=${pathName(path.concat([i, part]))} type="number"
-            inputmode="decimal" min="0" label=${t("crit_tier_" + part, { n: i + 1 })}
+            inputmode="decimal" min="0" label=${t("admin_crit_tier_" + part, { n: i + 1 })}
             value=${tier[part]} error=${error} onInput=${(v) => edit(path.concat([i, part]), v)} />`,
         )}
       </div>`,
@@ -116,7 +116,7 @@ function CriteriaForm({ current, onSaved }) {
     });
   const names = Object.keys(rules);
   const ordered = ORDER.filter((k) => names.includes(k)).concat(names.filter((k) => !ORDER.includes(k)));
-  return html`<${Form} onSubmit=${save} busy=${busy} submit=${t("criteria_publish")}>
+  return html`<${Form} onSubmit=${save} busy=${busy} submit=${t("admin_criteria_publish")}>
     ${ordered.map((key) => html`<${Rule} key=${key} path=${[key]} rule=${rules[key]} edit=${edit} error=${error} />`)}
     <${Problem} error=${error} fields=${figureNames(rules, [])} />
   <//>`;
@@ -126,17 +126,17 @@ export function CriteriaSection() {
   const criteria = useApi("eligibility-criteria");
   const [said, setSaid] = useState(null);
   const saved = (data) => {
-    setSaid(t("criteria_saved", { version: data.version }));
+    setSaid(t("admin_criteria_saved", { version: data.version }));
     criteria.replace(data);
   };
   const data = criteria.data;
   return html`<div class="admin-section criteria">
-    <p>${t("criteria_intro")}</p>
+    <p>${t("admin_criteria_intro")}</p>
     ${said && html`<${Notice}>${said}<//>`}
     <${Problem} error=${criteria.error} />
     ${criteria.loading && !data && html`<${Loading} />`}
     ${data &&
-    html`<p class="meta criteria-version">${t("criteria_version", { version: data.version, at: formatDateTime(data.created_at) })}</p>
+    html`<p class="meta criteria-version">${t("admin_criteria_version", { version: data.version, at: formatDateTime(data.created_at) })}</p>
       <${CriteriaForm} key=${data.version} current=${data} onSaved=${saved} />`}
   </div>`;
 }

@@ -46,15 +46,15 @@ function lastYear() {
 }
 
 function Entries({ list }) {
-  if (!list.entries.length) return html`<p class="empty">${t("ranking_empty")}</p>`;
+  if (!list.entries.length) return html`<p class="empty">${t("admin_ranking_empty")}</p>`;
   return html`<div class="table-scroll">
     <table class="admin-table">
-      <caption>${t("ranking_caption", { year: list.year, count: formatNumber(list.entries.length) })}</caption>
+      <caption>${t("admin_ranking_caption", { year: list.year, count: formatNumber(list.entries.length) })}</caption>
       <thead>
         <tr>
-          <th scope="col">${t("ranking_rank")}</th>
-          <th scope="col">${t("ranking_name")}</th>
-          <th scope="col">${t("ranking_uscc")}</th>
+          <th scope="col">${t("admin_ranking_rank")}</th>
+          <th scope="col">${t("admin_ranking_name")}</th>
+          <th scope="col">${t("admin_ranking_uscc")}</th>
         </tr>
       </thead>
       <tbody>
@@ -79,19 +79,19 @@ function Upload({ year, onImported }) {
       setWrong(null);
       const entries = file ? parseList(await file.text()) : null;
       if (!entries) {
-        setWrong(file ? t("ranking_bad_header") : t("ranking_no_file"));
+        setWrong(file ? t("admin_ranking_bad_header") : t("admin_ranking_no_file"));
         return;
       }
       onImported(await api("PUT", "rankings/" + year, { auth: true, body: entries }));
     });
   return html`<div class="admin-form">
-    <h2>${t("ranking_import_title", { year })}</h2>
+    <h2>${t("admin_ranking_import_title", { year })}</h2>
     <${Problem} error=${error} />
     ${wrong && html`<div class="problem" role="alert"><strong>${wrong}</strong></div>`}
-    <${Form} onSubmit=${send} busy=${busy} submit=${t("ranking_import")}>
+    <${Form} onSubmit=${send} busy=${busy} submit=${t("admin_ranking_import")}>
       <div class="field">
-        <label for="field-ranking-file">${t("ranking_file")}</label>
-        <p class="hint" id="field-ranking-file-hint">${t("ranking_file_hint")}</p>
+        <label for="field-ranking-file">${t("admin_ranking_file")}</label>
+        <p class="hint" id="field-ranking-file-hint">${t("admin_ranking_file_hint")}</p>
         <input id="field-ranking-file" type="file" accept=".csv,text/csv" aria-describedby="field-ranking-file-hint"
           onChange=${(e) => setFile(e.currentTarget.files[0] || null)} />
       </div>
@@ -116,14 +116,14 @@ export function Rankings() {
     });
   const imported = (saved) => {
     setList(saved);
-    setSaid(t("ranking_imported", { year: saved.year, count: formatNumber(saved.entries.length) }));
+    setSaid(t("admin_ranking_imported", { year: saved.year, count: formatNumber(saved.entries.length) }));
   };
   return html`<div class="admin-section">
-    <p>${t("rankings_intro")}</p>
+    <p>${t("admin_rankings_intro")}</p>
     ${said && html`<${Notice}>${said}<//>`}
     <${Problem} error=${error} />
-    <${Form} onSubmit=${load} busy=${busy} submit=${t("ranking_show")}>
-      <${Field} name="year" type="number" inputmode="numeric" min="2000" max="2100" label=${t("ranking_year")}
+    <${Form} onSubmit=${load} busy=${busy} submit=${t("admin_ranking_show")}>
+      <${Field} name="year" type="number" inputmode="numeric" min="2000" max="2100" label=${t("admin_ranking_year")}
         value=${year} onInput=${(value) => { setYear(value); setList(null); }} />
     <//>
     ${busy && html`<${Loading} />`}

@@ -20,7 +20,7 @@ function SlaForm({ sla, onSaved }) {
       const body = { days: Object.fromEntries(WAITING.map((s) => [s, numberOf(days[s])])) };
       try {
         const saved = await api("PUT", "sla", { auth: true, body, ifMatch: sla.version });
-        onSaved(saved, t("sla_saved"));
+        onSaved(saved, t("admin_sla_saved"));
       } catch (failure) {
         if (isStale(failure)) onSaved(null, t("admin_stale"));
         else throw failure;
@@ -30,8 +30,8 @@ function SlaForm({ sla, onSaved }) {
     <${Form} onSubmit=${save} busy=${busy} submit=${t("admin_save")}>
       ${WAITING.map(
         (status) => html`<${Field} key=${status} name=${"days." + status} type="number"
-          inputmode="numeric" min="1" max="365" label=${t("sla_days", { status: t("status_" + status) })}
-          hint=${t("sla_hint_" + status)} value=${days[status]} error=${error}
+          inputmode="numeric" min="1" max="365" label=${t("admin_sla_days", { status: t("status_" + status) })}
+          hint=${t("admin_sla_hint_" + status)} value=${days[status]} error=${error}
           onInput=${(value) => setDays({ ...days, [status]: value })} />`,
       )}
     <//>`;
@@ -46,7 +46,7 @@ export function Sla() {
     else sla.reload();
   };
   return html`<div class="admin-section narrow">
-    <p>${t("sla_intro")}</p>
+    <p>${t("admin_sla_intro")}</p>
     ${said && html`<${Notice}>${said}<//>`}
     <${Problem} error=${sla.error} />
     ${sla.loading && !sla.data && html`<${Loading} />`}

@@ -8,7 +8,7 @@ import { Field, Form, More, Notice, Problem, Select, html, useApi, usePages, use
 import { AdminTable, Checkboxes, isStale } from "./parts.js";
 
 function roleOptions() {
-  return ["reviewer", "admin"].map((role) => ({ value: role, label: t("staff_role_" + role) }));
+  return ["reviewer", "admin"].map((role) => ({ value: role, label: t("admin_staff_role_" + role) }));
 }
 
 // The plan's cities as checkbox options, in the reader's language.
@@ -21,7 +21,7 @@ function useCityOptions() {
 }
 
 function cityNames(codes, options) {
-  if (!codes.length) return t("staff_all_cities");
+  if (!codes.length) return t("admin_staff_all_cities");
   return codes.map((code) => (options.find((o) => o.value === code) || { label: code }).label).join("、");
 }
 
@@ -35,26 +35,26 @@ function Invite({ cities, onDone, onCancel }) {
     run(async () => {
       const body = { ...form, email: form.email.trim(), display_name: form.display_name.trim() };
       const member = await api("POST", "staff", { auth: true, body });
-      onDone(t("staff_invited", { email: member.email }));
+      onDone(t("admin_staff_invited", { email: member.email }));
     });
   const languages = [
-    { value: "zh-CN", label: t("staff_locale_zh") },
-    { value: "en", label: t("staff_locale_en") },
+    { value: "zh-CN", label: t("admin_staff_locale_zh") },
+    { value: "en", label: t("admin_staff_locale_en") },
   ];
   return html`<div class="admin-form">
-    <h2>${t("staff_invite_title")}</h2>
-    <p>${t("staff_invite_intro")}</p>
+    <h2>${t("admin_staff_invite_title")}</h2>
+    <p>${t("admin_staff_invite_intro")}</p>
     <${Problem} error=${error} fields=${["email", "display_name", "role", "city_codes", "locale"]} />
-    <${Form} onSubmit=${send} busy=${busy} submit=${t("staff_invite_submit")}>
+    <${Form} onSubmit=${send} busy=${busy} submit=${t("admin_staff_invite_submit")}>
       <${Field} name="email" type="email" label=${t("email")} value=${form.email} error=${error}
         onInput=${set("email")} />
-      <${Field} name="display_name" label=${t("staff_name")} value=${form.display_name}
+      <${Field} name="display_name" label=${t("admin_staff_name")} value=${form.display_name}
         error=${error} onInput=${set("display_name")} />
-      <${Select} name="role" label=${t("staff_role")} value=${form.role} options=${roleOptions()}
+      <${Select} name="role" label=${t("admin_staff_role")} value=${form.role} options=${roleOptions()}
         error=${error} onChange=${set("role")} />
-      <${Checkboxes} name="city_codes" legend=${t("staff_cities")} options=${cities}
+      <${Checkboxes} name="city_codes" legend=${t("admin_staff_cities")} options=${cities}
         values=${form.city_codes} error=${error} onChange=${set("city_codes")} />
-      <${Select} name="locale" label=${t("staff_locale")} value=${form.locale} options=${languages}
+      <${Select} name="locale" label=${t("admin_staff_locale")} value=${form.locale} options=${languages}
         error=${error} onChange=${set("locale")} />
     <//>
     <button type="button" class="link" onClick=${onCancel}>${t("move_cancel")}</button>
@@ -73,27 +73,27 @@ function EditMember({ member, cities, onDone, onCancel }) {
     run(async () => {
       try {
         await patch("staff/" + member.id, form, member.version);
-        onDone(t("staff_saved", { name: member.display_name }));
+        onDone(t("admin_staff_saved", { name: member.display_name }));
       } catch (failure) {
         if (isStale(failure)) onDone(t("admin_stale"));
         else throw failure;
       }
     });
   return html`<div class="admin-form">
-    <h2>${t("staff_edit_title", { name: member.display_name })}</h2>
+    <h2>${t("admin_staff_edit_title", { name: member.display_name })}</h2>
     <${Problem} error=${error} fields=${["role", "city_codes", "active"]} />
     <${Form} onSubmit=${save} busy=${busy} submit=${t("admin_save")}>
-      <${Select} name="role" label=${t("staff_role")} value=${form.role} options=${roleOptions()}
-        error=${error} onChange=${set("role")} hint=${t("staff_role_hint")} />
-      <${Checkboxes} name="city_codes" legend=${t("staff_cities")} options=${cities}
+      <${Select} name="role" label=${t("admin_staff_role")} value=${form.role} options=${roleOptions()}
+        error=${error} onChange=${set("role")} hint=${t("admin_staff_role_hint")} />
+      <${Checkboxes} name="city_codes" legend=${t("admin_staff_cities")} options=${cities}
         values=${form.city_codes} error=${error} onChange=${set("city_codes")} />
       <div class="field">
         <label class="check-option">
           <input type="checkbox" name="active" checked=${form.active}
             onChange=${(e) => set("active")(e.currentTarget.checked)} />
-          <span>${t("staff_active_label")}</span>
+          <span>${t("admin_staff_active_label")}</span>
         </label>
-        <p class="hint">${t("staff_active_hint")}</p>
+        <p class="hint">${t("admin_staff_active_hint")}</p>
       </div>
     <//>
     <button type="button" class="link" onClick=${onCancel}>${t("move_cancel")}</button>
@@ -101,15 +101,15 @@ function EditMember({ member, cities, onDone, onCancel }) {
 }
 
 function StaffTable({ members, cities, onEdit }) {
-  const columns = [t("staff_name"), t("email"), t("staff_role"), t("staff_cities"), t("staff_state")];
+  const columns = [t("admin_staff_name"), t("email"), t("admin_staff_role"), t("admin_staff_cities"), t("admin_staff_state")];
   return html`<${AdminTable} caption=${t("admin_staff")} columns=${columns}>
     ${members.map(
       (m) => html`<tr key=${m.id} data-staff=${m.email}>
         <th scope="row">${m.display_name}</th>
         <td>${m.email}</td>
-        <td>${t("staff_role_" + m.role)}</td>
-        <td>${m.role === "admin" ? t("staff_all_cities") : cityNames(m.city_codes, cities)}</td>
-        <td>${!m.active ? t("staff_inactive") : m.email_verified ? t("staff_active") : t("staff_pending")}</td>
+        <td>${t("admin_staff_role_" + m.role)}</td>
+        <td>${m.role === "admin" ? t("admin_staff_all_cities") : cityNames(m.city_codes, cities)}</td>
+        <td>${!m.active ? t("admin_staff_inactive") : m.email_verified ? t("admin_staff_active") : t("admin_staff_pending")}</td>
         <td><button type="button" class="secondary" onClick=${() => onEdit(m.id)}>
           ${t("admin_change")}<span class="visually-hidden"> ${m.display_name}</span>
         </button></td>
@@ -136,13 +136,13 @@ export function Staff() {
   };
   const editing = list.items.find((m) => m.id === open);
   return html`<div class="admin-section">
-    <p>${t("staff_intro")}</p>
+    <p>${t("admin_staff_intro")}</p>
     ${said && html`<${Notice}>${said}<//>`}
     ${open === "invite" && html`<${Invite} cities=${cities} onDone=${done} onCancel=${() => setOpen(null)} />`}
     ${editing && html`<${EditMember} key=${editing.id + editing.version} member=${editing} cities=${cities}
       onDone=${done} onCancel=${() => setOpen(null)} />`}
     ${open === null &&
-    html`<p><button type="button" class="primary" onClick=${() => start("invite")}>${t("staff_invite_title")}</button></p>`}
+    html`<p><button type="button" class="primary" onClick=${() => start("invite")}>${t("admin_staff_invite_title")}</button></p>`}
     ${list.items.length > 0 &&
     html`<${StaffTable} members=${list.items} cities=${cities}
       onEdit=${start} />`}

@@ -19,24 +19,24 @@ const EVENTS = [
 ];
 
 function eventLabel(event) {
-  return t("event_" + event.replace(".", "_"));
+  return t("admin_event_" + event.replace(".", "_"));
 }
 
 function NewSubscription({ onCreated }) {
-  return html`<${CreateForm} title=${t("webhook_new_title")} path="webhooks" submit=${t("webhook_create")}
-    text=${{ name: "url", type: "url", label: t("webhook_url"), hint: t("webhook_url_hint") }}
+  return html`<${CreateForm} title=${t("admin_webhook_new_title")} path="webhooks" submit=${t("admin_webhook_create")}
+    text=${{ name: "url", type: "url", label: t("admin_webhook_url"), hint: t("admin_webhook_url_hint") }}
     choices=${{
       name: "events",
-      legend: t("webhook_events"),
+      legend: t("admin_webhook_events"),
       options: EVENTS.map((event) => ({ value: event, label: eventLabel(event) })),
     }}
     onCreated=${onCreated} />`;
 }
 
 function deliveryState(d) {
-  if (d.delivered_at) return t("delivery_delivered", { at: formatDateTime(d.delivered_at) });
-  if (d.failed_at) return t("delivery_failed", { at: formatDateTime(d.failed_at) });
-  return t("delivery_pending");
+  if (d.delivered_at) return t("admin_delivery_delivered", { at: formatDateTime(d.delivered_at) });
+  if (d.failed_at) return t("admin_delivery_failed", { at: formatDateTime(d.failed_at) });
+  return t("admin_delivery_pending");
 }
 
 function DeliveryRow({ delivery, subscription, onSent }) {
@@ -54,7 +54,7 @@ function DeliveryRow({ delivery, subscription, onSent }) {
     <td>${delivery.attempts}</td>
     <td>${formatDateTime(delivery.next_attempt_at)}</td>
     <td>
-      <button type="button" class="secondary" disabled=${busy} onClick=${again}>${t("delivery_redeliver")}</button>
+      <button type="button" class="secondary" disabled=${busy} onClick=${again}>${t("admin_delivery_redeliver")}</button>
       <${Problem} error=${error} />
     </td>
   </tr>`;
@@ -65,17 +65,17 @@ function Deliveries({ subscription }) {
   const [said, setSaid] = useState(null);
   const list = usePages("webhooks/" + subscription.id + "/deliveries?limit=20", [round]);
   const sent = () => {
-    setSaid(t("delivery_resent"));
+    setSaid(t("admin_delivery_resent"));
     setRound(round + 1);
   };
   return html`<div class="deliveries">
-    <h4>${t("deliveries_title")}</h4>
+    <h4>${t("admin_deliveries_title")}</h4>
     ${said && html`<${Notice}>${said}<//>`}
-    <p><button type="button" class="link" onClick=${() => setRound(round + 1)}>${t("deliveries_refresh")}</button></p>
-    ${!list.loading && !list.error && list.items.length === 0 && html`<p class="empty">${t("deliveries_empty")}</p>`}
+    <p><button type="button" class="link" onClick=${() => setRound(round + 1)}>${t("admin_deliveries_refresh")}</button></p>
+    ${!list.loading && !list.error && list.items.length === 0 && html`<p class="empty">${t("admin_deliveries_empty")}</p>`}
     ${list.items.length > 0 &&
-    html`<${AdminTable} caption=${t("admin_labelled", { label: t("deliveries_title"), value: subscription.url })}
-      columns=${[t("delivery_event"), t("delivery_state"), t("delivery_last_answer"), t("delivery_attempts"), t("delivery_next")]}>
+    html`<${AdminTable} caption=${t("admin_labelled", { label: t("admin_deliveries_title"), value: subscription.url })}
+      columns=${[t("admin_delivery_event"), t("admin_delivery_state"), t("admin_delivery_last_answer"), t("admin_delivery_attempts"), t("admin_delivery_next")]}>
       ${list.items.map((d) => html`<${DeliveryRow} key=${d.id} delivery=${d} subscription=${subscription.id} onSent=${sent} />`)}
     <//>`}
     <${More} list=${list} />
@@ -92,12 +92,12 @@ function Subscription({ subscription, onDeleted }) {
     });
   return html`<li class="card subscription">
     <h3 class="webhook-url">${subscription.url}</h3>
-    <p>${t("admin_labelled", { label: t("webhook_events"), value: subscription.events.map(eventLabel).join("、") })}</p>
+    <p>${t("admin_labelled", { label: t("admin_webhook_events"), value: subscription.events.map(eventLabel).join("、") })}</p>
     <p class="meta">${t("admin_labelled", { label: t("admin_created_at"), value: formatDateTime(subscription.created_at) })}</p>
     <div class="actions">
       <button type="button" class="secondary" aria-expanded=${showing ? "true" : "false"}
         onClick=${() => setShowing(!showing)}>
-        ${showing ? t("deliveries_hide") : t("deliveries_show")}
+        ${showing ? t("admin_deliveries_hide") : t("admin_deliveries_show")}
       </button>
       <${ConfirmDelete} what=${subscription.url} busy=${busy} onConfirm=${remove} />
     </div>
@@ -117,22 +117,22 @@ export function Webhooks() {
   };
   const onDeleted = (subscription) => {
     setCreated(null);
-    setSaid(t("webhook_deleted", { url: subscription.url }));
+    setSaid(t("admin_webhook_deleted", { url: subscription.url }));
     list.reload();
   };
   const items = (list.data && list.data.items) || [];
   return html`<div class="admin-section">
-    <p>${t("webhooks_intro")}</p>
+    <p>${t("admin_webhooks_intro")}</p>
     ${said && html`<${Notice}>${said}<//>`}
     ${created &&
-    html`<${Secret} title=${t("webhook_created", { url: created.url })} value=${created.secret}>
-      <p>${t("admin_labelled", { label: t("webhook_secret"), value: "" })}</p>
+    html`<${Secret} title=${t("admin_webhook_created", { url: created.url })} value=${created.secret}>
+      <p>${t("admin_labelled", { label: t("admin_webhook_secret"), value: "" })}</p>
     <//>`}
     <${NewSubscription} onCreated=${onCreated} />
-    <h2>${t("webhooks_list")}</h2>
+    <h2>${t("admin_webhooks_list")}</h2>
     <${Problem} error=${list.error} />
     ${list.loading && !list.data && html`<${Loading} />`}
-    ${list.data && items.length === 0 && html`<p class="empty">${t("webhooks_empty")}</p>`}
+    ${list.data && items.length === 0 && html`<p class="empty">${t("admin_webhooks_empty")}</p>`}
     ${items.length > 0 &&
     html`<ul class="cards">
       ${items.map((s) => html`<${Subscription} key=${s.id} subscription=${s} onDeleted=${onDeleted} />`)}
