@@ -570,6 +570,9 @@ async fn an_admin_confirms_a_parent_and_decides_identity_changes() {
     browser
         .wait_text(".group-detail h2", "苏州东方新能源汽车有限公司")
         .await;
+    browser
+        .wait_text("tbody tr", "苏州东方新能源汽车有限公司")
+        .await;
     browser.axe("/admin/groups (decided)").await;
     browser.photograph("admin-groups").await;
     let read = app.get_json(&group_path, Some(&admin)).await;

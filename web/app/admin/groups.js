@@ -67,7 +67,7 @@ function Change({ group, change, onChanged }) {
   </li>`;
 }
 
-function GroupDetail({ id }) {
+function GroupDetail({ id, onChanged }) {
   const group = useApi("dealer-groups/" + id);
   const changes = useApi("dealer-groups/" + id + "/identity-changes");
   const [said, setSaid] = useState(null);
@@ -75,6 +75,7 @@ function GroupDetail({ id }) {
     setSaid(message);
     group.reload();
     changes.reload();
+    onChanged();
   };
   if (!group.data) return html`<${Problem} error=${group.error} />`;
   const items = (changes.data && changes.data.items) || [];
@@ -97,7 +98,9 @@ export function Groups() {
   const [draft, setDraft] = useState("");
   const [q, setQ] = useState("");
   const [open, setOpen] = useState(null);
-  const list = usePages("dealer-groups?limit=20" + (q ? "&q=" + encodeURIComponent(q) : ""));
+  // Counts the decisions made here, so the list shows the groups' new names and standing.
+  const [round, setRound] = useState(0);
+  const list = usePages("dealer-groups?limit=20" + (q ? "&q=" + encodeURIComponent(q) : ""), [round]);
   const columns = [t("admin_ranking_name"), t("admin_ranking_uscc"), t("admin_group_hq"), t("admin_group_rank_verified")];
   return html`<div class="admin-section">
     <p>${t("admin_groups_intro")}</p>
@@ -121,6 +124,6 @@ export function Groups() {
       )}
     <//>`}
     <${More} list=${list} />
-    ${open && html`<${GroupDetail} key=${open} id=${open} />`}
+    ${open && html`<${GroupDetail} key=${open} id=${open} onChanged=${() => setRound((r) => r + 1)} />`}
   </div>`;
 }
