@@ -232,6 +232,10 @@ async fn an_admin_invites_a_reviewer_who_sets_a_password_and_sees_no_administrat
         .unwrap();
     assert_eq!(member["role"], "reviewer");
     assert_eq!(member["city_codes"], json!(["320500", "330200"]));
+    // Signed out from the start page: signing out elsewhere may leave that page remembered
+    // for whoever signs in next in this tab (main.js's sign-out races its own redirect).
+    browser.click("header nav a", "申请列表").await;
+    browser.heading("申请列表").await;
     browser.click("button", "退出登录").await;
     browser.heading("登录").await;
 

@@ -5,7 +5,7 @@ import { useState } from "../../vendor/hooks.mjs";
 import { api, patch } from "../api.js";
 import { currentLanguage, formatDate, formatNumber, t } from "../i18n.js";
 import { Field, Form, Notice, Problem, Select, html, useApi, useSubmit } from "../ui.js";
-import { AdminTable, chinaDay, chinaTimestamp, isStale, numberOf } from "./parts.js";
+import { AdminTable, FormHeading, chinaDay, chinaTimestamp, isStale, numberOf } from "./parts.js";
 
 const STATUSES = ["open", "paused", "closed"];
 
@@ -60,7 +60,7 @@ function EditCity({ city, onSaved, onCancel }) {
     });
   const fields = ["quota", "status", "window_opens_at", "window_closes_at"];
   return html`<div class="admin-form">
-    <h2>${t("admin_city_edit_title", { city: cityLabel(city) })}</h2>
+    <${FormHeading}>${t("admin_city_edit_title", { city: cityLabel(city) })}<//>
     <${Problem} error=${error} fields=${fields} />
     <${Form} onSubmit=${save} busy=${busy} submit=${t("admin_save")}>
       <${Field} name="quota" type="number" inputmode="numeric" min="0" label=${t("admin_city_quota")}
@@ -99,7 +99,7 @@ function AddCity({ onSaved, onCancel }) {
     });
   const fields = ["code", "name_zh", "name_en", "province", "quota", "status", "window_opens_at", "window_closes_at"];
   return html`<div class="admin-form">
-    <h2>${t("admin_city_add_title")}</h2>
+    <${FormHeading}>${t("admin_city_add_title")}<//>
     <${Problem} error=${error} fields=${fields} />
     <${Form} onSubmit=${save} busy=${busy} submit=${t("admin_city_add")}>
       <${Field} name="code" label=${t("admin_city_code")} hint=${t("admin_city_code_hint")} inputmode="numeric"

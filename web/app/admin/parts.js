@@ -1,7 +1,7 @@
 // Pieces the administration sections share: a group of checkboxes with the API's errors under
 // it, a secret the API shows only once, a delete that asks first, the sections' tables and
 // creation forms, and calendar dates in China time for the API's timestamps.
-import { useState } from "../../vendor/hooks.mjs";
+import { useEffect, useRef, useState } from "../../vendor/hooks.mjs";
 import { ApiError, api } from "../api.js";
 import { t } from "../i18n.js";
 import { Field, Form, Problem, html, useSubmit } from "../ui.js";
@@ -58,25 +58,43 @@ export function Secret({ title, value, children }) {
   </div>`;
 }
 
-// A delete button that asks to confirm, in place (no browser dialog).
-export function ConfirmDelete({ what, onConfirm, busy }) {
-  const [asking, setAsking] = useState(false);
-  if (!asking) {
-    return html`<button type="button" class="secondary" onClick=${() => setAsking(true)}>
-      ${t("admin_delete")}<span class="visually-hidden"> ${what}</span>
-    </button>`;
-  }
+// Takes the keyboard's focus when it appears (a form opened from a row far down a table, the
+// confirmation that replaced the button just pressed), so nobody has to look for it.
+function useFocusOnMount() {
+  const element = useRef(null);
+  useEffect(() => {
+    if (element.current) element.current.focus();
+  }, []);
+  return element;
+}
+
+// The heading of a form that opens on request: it takes the focus, and the screen scrolls to it.
+export function FormHeading({ children }) {
+  return html`<h2 tabindex="-1" ref=${useFocusOnMount()}>${children}</h2>`;
+}
+
+function Confirm({ what, onConfirm, onCancel, busy }) {
+  const yes = useFocusOnMount();
   return html`<div class="confirm" role="group" aria-label=${t("admin_delete_confirm", { what })}>
     <p class="warning">${t("admin_delete_confirm", { what })}</p>
     <div class="actions">
-      <button type="button" class="danger" disabled=${busy} onClick=${onConfirm}>
+      <button type="button" class="danger" ref=${yes} disabled=${busy} onClick=${onConfirm}>
         ${t("admin_delete_yes")}
       </button>
-      <button type="button" class="secondary" onClick=${() => setAsking(false)}>
-        ${t("move_cancel")}
-      </button>
+      <button type="button" class="secondary" onClick=${onCancel}>${t("move_cancel")}</button>
     </div>
   </div>`;
+}
+
+// A delete button that asks to confirm, in place (no browser dialog).
+export function ConfirmDelete({ what, onConfirm, busy }) {
+  const [asking, setAsking] = useState(false);
+  if (asking) {
+    return html`<${Confirm} what=${what} busy=${busy} onConfirm=${onConfirm} onCancel=${() => setAsking(false)} />`;
+  }
+  return html`<button type="button" class="secondary" onClick=${() => setAsking(true)}>
+    ${t("admin_delete")}<span class="visually-hidden"> ${what}</span>
+  </button>`;
 }
 
 // The China calendar day (`YYYY-MM-DD`, for `<input type="date">`) of an API timestamp.

@@ -5,7 +5,7 @@ import { useState } from "../../vendor/hooks.mjs";
 import { api, patch } from "../api.js";
 import { currentLanguage, t } from "../i18n.js";
 import { Field, Form, More, Notice, Problem, Select, html, useApi, usePages, useSubmit } from "../ui.js";
-import { AdminTable, Checkboxes, isStale } from "./parts.js";
+import { AdminTable, Checkboxes, FormHeading, isStale } from "./parts.js";
 
 function roleOptions() {
   return ["reviewer", "admin"].map((role) => ({ value: role, label: t("admin_staff_role_" + role) }));
@@ -42,7 +42,7 @@ function Invite({ cities, onDone, onCancel }) {
     { value: "en", label: t("admin_staff_locale_en") },
   ];
   return html`<div class="admin-form">
-    <h2>${t("admin_staff_invite_title")}</h2>
+    <${FormHeading}>${t("admin_staff_invite_title")}<//>
     <p>${t("admin_staff_invite_intro")}</p>
     <${Problem} error=${error} fields=${["email", "display_name", "role", "city_codes", "locale"]} />
     <${Form} onSubmit=${send} busy=${busy} submit=${t("admin_staff_invite_submit")}>
@@ -80,7 +80,7 @@ function EditMember({ member, cities, onDone, onCancel }) {
       }
     });
   return html`<div class="admin-form">
-    <h2>${t("admin_staff_edit_title", { name: member.display_name })}</h2>
+    <${FormHeading}>${t("admin_staff_edit_title", { name: member.display_name })}<//>
     <${Problem} error=${error} fields=${["role", "city_codes", "active"]} />
     <${Form} onSubmit=${save} busy=${busy} submit=${t("admin_save")}>
       <${Select} name="role" label=${t("admin_staff_role")} value=${form.role} options=${roleOptions()}
