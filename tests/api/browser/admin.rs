@@ -109,6 +109,26 @@ async fn an_admin_changes_a_city_publishes_criteria_and_sets_the_sla() {
     assert_eq!(city["status"], "paused");
     assert_eq!(city["window_closes_at"], "2026-12-31T15:59:59Z");
 
+    // Someone else's change between reading and saving: said, and theirs is shown.
+    browser.click("tr[data-city='320500'] button", "修改").await;
+    let res = app
+        .patch(
+            "/api/v1/cities/320500",
+            Some(&admin),
+            Some(&format!("\"{}\"", city["version"])),
+            &json!({"quota": 6}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    browser.fill("名额（门店数）", "4").await;
+    browser.click("button[type=submit]", "保存").await;
+    browser
+        .wait_text(".notice", "其他人刚刚修改了这项内容")
+        .await;
+    browser.wait_text("tr[data-city='320500'] td", "6").await;
+    let city = app.get_json("/api/v1/cities/320500", None).await;
+    assert_eq!(city["quota"], 6);
+
     // The criteria: a refused figure beside its field, then a new version.
     browser.section("资格标准").await;
     browser.wait_text(".criteria-version", "第 1 版").await;
