@@ -284,6 +284,24 @@ async fn an_admin_invites_a_reviewer_who_sets_a_password_and_sees_no_administrat
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // The admin deactivates the account: it can no longer sign in.
+    browser.click("header nav a", "申请列表").await;
+    browser.heading("申请列表").await;
+    browser.click("button", "退出登录").await;
+    browser.sign_in_as_staff(ADMIN).await;
+    browser.open("/admin/staff").await;
+    browser
+        .click(&format!("tr[data-staff='{reviewer}'] button"), "修改")
+        .await;
+    browser.click("label.check-option", "账号可用").await;
+    browser.click("button[type=submit]", "保存").await;
+    browser.wait_text(".notice", "已保存 张敏 的修改").await;
+    browser
+        .wait_text(&format!("tr[data-staff='{reviewer}']"), "已停用")
+        .await;
+    let res = app.login(reviewer, PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     browser.close().await;
     app.finish().await;
 }
