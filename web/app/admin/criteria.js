@@ -5,7 +5,7 @@
 // JSON path (`rules.customer_resources.active_customers[1].min`), as the API names its errors.
 import { useState } from "../../vendor/hooks.mjs";
 import { api } from "../api.js";
-import { formatDateTime, t } from "../i18n.js";
+import { formatDateTime, formatMoney, t } from "../i18n.js";
 import { Field, Form, Loading, Notice, Problem, html, useApi, useSubmit } from "../ui.js";
 import { numberOf } from "./parts.js";
 
@@ -61,6 +61,12 @@ function setAt(rules, path, value) {
   return copy;
 }
 
+// An amount in yuan written out (¥500,000,000), under a field of one, so its zeros are counted.
+function moneyHint(key, text) {
+  const amount = numberOf(text);
+  return key.endsWith("_cny") && typeof amount === "number" ? formatMoney(amount) : undefined;
+}
+
 function pathName(path) {
   return "rules" + path.map((p) => (typeof p === "number" ? "[" + p + "]" : "." + p)).join("");
 }
@@ -73,6 +79,7 @@ function Tiers({ path, tiers, edit, error }) {
         ${["min", "points"].map(
           (part) => html`<${Field} key=${part} name=${pathName(path.concat([i, part]))} type="number"
             inputmode="decimal" min="0" label=${t("admin_crit_tier_" + part, { n: i + 1 })}
+            hint=${part === "min" ? moneyHint(path[path.length - 1], tier[part]) : undefined}
             value=${tier[part]} error=${error} onInput=${(v) => edit(path.concat([i, part]), v)} />`,
         )}
       </div>`,
@@ -82,7 +89,7 @@ function Tiers({ path, tiers, edit, error }) {
 
 // The codes of a list the form does not change (site types, lease statuses), in words.
 function Codes({ name, codes }) {
-  return html`<p class="codes"><strong>${label(name)}</strong>: ${codes.map(label).join("、")}</p>`;
+  return html`<p class="codes"><strong>${label(name)}</strong>${t("admin_colon")}${codes.map(label).join("、")}</p>`;
 }
 
 // One rule (or a part of one, like the showroom point's standard): its figures, its tiers and
@@ -97,7 +104,8 @@ function Rule({ path, rule, edit, error }) {
       if (Array.isArray(value)) return html`<${Codes} key=${key} name=${key} codes=${value} />`;
       if (value && typeof value === "object") return html`<${Rule} key=${key} path=${at} rule=${value} edit=${edit} error=${error} />`;
       return html`<${Field} key=${key} name=${pathName(at)} type="number" inputmode="decimal" min="0"
-        label=${label(key)} value=${value} error=${error} onInput=${(v) => edit(at, v)} />`;
+        label=${label(key)} hint=${moneyHint(key, value)} value=${value} error=${error}
+        onInput=${(v) => edit(at, v)} />`;
     })}
   </fieldset>`;
 }
