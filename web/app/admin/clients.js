@@ -5,7 +5,7 @@ import { useState } from "../../vendor/hooks.mjs";
 import { api } from "../api.js";
 import { formatDateTime, t } from "../i18n.js";
 import { More, Notice, Problem, html, usePages, useSubmit } from "../ui.js";
-import { AdminTable, ConfirmDelete, CreateForm, Secret } from "./parts.js";
+import { AdminTable, ConfirmDelete, CreateForm, Secret, listed } from "./parts.js";
 
 // The `Scope` enum of the API.
 const SCOPES = ["applications:read", "webhooks:manage"];
@@ -35,7 +35,7 @@ function ClientRow({ client, onDeleted }) {
   return html`<tr data-client=${client.name}>
     <th scope="row">${client.name}</th>
     <td><code>${client.client_id}</code></td>
-    <td>${client.scopes.map(scopeLabel).join("、")}</td>
+    <td>${listed(client.scopes.map(scopeLabel))}</td>
     <td>${formatDateTime(client.created_at)}</td>
     <td>
       <${ConfirmDelete} what=${client.name} busy=${busy} onConfirm=${remove} />

@@ -7,7 +7,7 @@ import { useState } from "../../vendor/hooks.mjs";
 import { api } from "../api.js";
 import { formatDateTime, formatMoney, t } from "../i18n.js";
 import { Field, Form, Loading, Notice, Problem, html, useApi, useSubmit } from "../ui.js";
-import { numberOf } from "./parts.js";
+import { listed, numberOf } from "./parts.js";
 
 // The rules in the order applicants meet them: the required ones, then the scored ones.
 const ORDER = [
@@ -89,7 +89,7 @@ function Tiers({ path, tiers, edit, error }) {
 
 // The codes of a list the form does not change (site types, lease statuses), in words.
 function Codes({ name, codes }) {
-  return html`<p class="codes"><strong>${label(name)}</strong>${t("admin_colon")}${codes.map(label).join("、")}</p>`;
+  return html`<p class="codes"><strong>${label(name)}</strong>${t("admin_colon")}${listed(codes.map(label))}</p>`;
 }
 
 // One rule (or a part of one, like the showroom point's standard): its figures, its tiers and

@@ -12,7 +12,7 @@ function errorsAbout(error, name) {
   return error.fieldErrors.filter((e) => e.field === name || e.field.startsWith(name + "["));
 }
 
-export function ErrorList({ id, errors }) {
+function ErrorList({ id, errors }) {
   if (!errors.length) return null;
   return html`<ul class="field-errors" id=${id}>
     ${errors.map((e) => html`<li key=${e.field + e.code}>${e.message}</li>`)}
@@ -43,8 +43,9 @@ export function Checkboxes({ name, legend, options, values, onChange, error }) {
 // A secret the API gives only at creation: shown with a warning and a copy button.
 export function Secret({ title, value, children }) {
   const [copied, setCopied] = useState(null);
+  // The clipboard is there on HTTPS and localhost only.
   const copy = () =>
-    navigator.clipboard.writeText(value).then(
+    (navigator.clipboard ? navigator.clipboard.writeText(value) : Promise.reject()).then(
       () => setCopied(t("admin_copied")),
       () => setCopied(t("admin_copy_failed")),
     );
@@ -121,6 +122,11 @@ export function chinaTimestamp(day, end) {
 export function numberOf(text) {
   const trimmed = String(text).trim();
   return trimmed !== "" && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
+}
+
+// Items of a list in a sentence, as the reader's language separates them.
+export function listed(items) {
+  return items.join(t("admin_separator"));
 }
 
 // Someone else changed what this screen shows since it was read.

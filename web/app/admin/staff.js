@@ -5,7 +5,7 @@ import { useState } from "../../vendor/hooks.mjs";
 import { api, patch } from "../api.js";
 import { currentLanguage, t } from "../i18n.js";
 import { Field, Form, More, Notice, Problem, Select, html, useApi, usePages, useSubmit } from "../ui.js";
-import { AdminTable, Checkboxes, FormHeading, isStale } from "./parts.js";
+import { AdminTable, Checkboxes, FormHeading, isStale, listed } from "./parts.js";
 
 function roleOptions() {
   return ["reviewer", "admin"].map((role) => ({ value: role, label: t("admin_staff_role_" + role) }));
@@ -22,7 +22,7 @@ function useCityOptions() {
 
 function cityNames(codes, options) {
   if (!codes.length) return t("admin_staff_all_cities");
-  return codes.map((code) => (options.find((o) => o.value === code) || { label: code }).label).join("、");
+  return listed(codes.map((code) => (options.find((o) => o.value === code) || { label: code }).label));
 }
 
 const EMPTY_INVITE = { email: "", display_name: "", role: "reviewer", city_codes: [], locale: "zh-CN" };

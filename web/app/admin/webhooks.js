@@ -5,7 +5,7 @@ import { useState } from "../../vendor/hooks.mjs";
 import { api } from "../api.js";
 import { formatDateTime, t } from "../i18n.js";
 import { Loading, More, Notice, Problem, html, useApi, usePages, useSubmit } from "../ui.js";
-import { AdminTable, ConfirmDelete, CreateForm, Secret } from "./parts.js";
+import { AdminTable, ConfirmDelete, CreateForm, Secret, listed } from "./parts.js";
 
 // The `EventType` enum of the API.
 const EVENTS = [
@@ -92,7 +92,7 @@ function Subscription({ subscription, onDeleted }) {
     });
   return html`<li class="card subscription">
     <h3 class="webhook-url">${subscription.url}</h3>
-    <p>${t("admin_labelled", { label: t("admin_webhook_events"), value: subscription.events.map(eventLabel).join("、") })}</p>
+    <p>${t("admin_labelled", { label: t("admin_webhook_events"), value: listed(subscription.events.map(eventLabel)) })}</p>
     <p class="meta">${t("admin_labelled", { label: t("admin_created_at"), value: formatDateTime(subscription.created_at) })}</p>
     <div class="actions">
       <button type="button" class="secondary" aria-expanded=${showing ? "true" : "false"}
