@@ -129,6 +129,25 @@ async fn an_admin_changes_a_city_publishes_criteria_and_sets_the_sla() {
     let city = app.get_json("/api/v1/cities/320500", None).await;
     assert_eq!(city["quota"], 6);
 
+    // A new city: a code that is not one refused beside it, then added.
+    browser.click("button", "添加城市").await;
+    browser.wait_text("h2", "添加城市").await;
+    browser.fill("城市代码", "33010").await;
+    browser.fill("中文名称", "杭州").await;
+    browser.fill("英文名称", "Hangzhou").await;
+    browser.fill("省份", "Zhejiang").await;
+    browser.fill("名额（门店数）", "3").await;
+    browser.click("button[type=submit]", "添加").await;
+    browser.wait_text("#field-code-errors", "").await;
+    browser.axe("/admin/cities (new city refused)").await;
+    browser.fill("城市代码", "330100").await;
+    browser.click("button[type=submit]", "添加").await;
+    browser.wait_text(".notice", "已添加城市：杭州").await;
+    browser.wait_text("tr[data-city='330100']", "杭州").await;
+    let city = app.get_json("/api/v1/cities/330100", None).await;
+    assert_eq!(city["quota"], 3);
+    assert_eq!(city["status"], "open");
+
     // The criteria: a refused figure beside its field, then a new version.
     browser.section("资格标准").await;
     browser.wait_text(".criteria-version", "第 1 版").await;
