@@ -47,9 +47,11 @@ function lastYear() {
 
 function Entries({ list }) {
   if (!list.entries.length) return html`<p class="empty">${t("admin_ranking_empty")}</p>`;
-  return html`<div class="table-scroll">
+  const caption = t("admin_ranking_caption", { year: list.year, count: formatNumber(list.entries.length) });
+  // Focusable, so that keyboards can scroll a list wider than a phone (it holds no buttons).
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label=${caption}>
     <table class="admin-table">
-      <caption>${t("admin_ranking_caption", { year: list.year, count: formatNumber(list.entries.length) })}</caption>
+      <caption>${caption}</caption>
       <thead>
         <tr>
           <th scope="col">${t("admin_ranking_rank")}</th>
