@@ -73,7 +73,7 @@ macro_rules! asset {
 }
 
 /// Every file the app may load. The app's modules import each other by relative URLs.
-pub const ASSETS: [Asset; 35] = [
+pub const ASSETS: [Asset; 44] = [
     asset!("app.css", STYLE),
     asset!("app/main.js", SCRIPT),
     asset!("app/i18n.js", SCRIPT),
@@ -102,6 +102,15 @@ pub const ASSETS: [Asset; 35] = [
     asset!("app/onboarding.js", SCRIPT),
     asset!("app/reports.js", SCRIPT),
     asset!("app/admin.js", SCRIPT),
+    asset!("app/admin/parts.js", SCRIPT),
+    asset!("app/admin/cities.js", SCRIPT),
+    asset!("app/admin/criteria.js", SCRIPT),
+    asset!("app/admin/staff.js", SCRIPT),
+    asset!("app/admin/clients.js", SCRIPT),
+    asset!("app/admin/webhooks.js", SCRIPT),
+    asset!("app/admin/sla.js", SCRIPT),
+    asset!("app/admin/rankings.js", SCRIPT),
+    asset!("app/admin/groups.js", SCRIPT),
     asset!("app/members.js", SCRIPT),
     asset!("app/settings.js", SCRIPT),
     asset!("vendor/preact.mjs", SCRIPT),

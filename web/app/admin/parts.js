@@ -1,0 +1,179 @@
+// Pieces the administration sections share: a group of checkboxes with the API's errors under
+// it, a secret the API shows only once, a delete that asks first, the sections' tables and
+// creation forms, and calendar dates in China time for the API's timestamps.
+import { useEffect, useRef, useState } from "../../vendor/hooks.mjs";
+import { ApiError, api } from "../api.js";
+import { t } from "../i18n.js";
+import { Field, Form, Problem, html, useSubmit } from "../ui.js";
+
+// The API's errors about `name` or one of its items (`name[2]`).
+function errorsAbout(error, name) {
+  if (!(error instanceof ApiError)) return [];
+  return error.fieldErrors.filter((e) => e.field === name || e.field.startsWith(name + "["));
+}
+
+function ErrorList({ id, errors }) {
+  if (!errors.length) return null;
+  return html`<ul class="field-errors" id=${id}>
+    ${errors.map((e) => html`<li key=${e.field + e.code}>${e.message}</li>`)}
+  </ul>`;
+}
+
+// Checkboxes for a list field of the API (`values` is the list); labelled by a legend.
+export function Checkboxes({ name, legend, options, values, onChange, error }) {
+  const errors = errorsAbout(error, name);
+  const toggle = (value, on) =>
+    onChange(on ? values.concat([value]) : values.filter((v) => v !== value));
+  return html`<fieldset class=${errors.length ? "checks-field invalid" : "checks-field"}
+      aria-describedby=${errors.length ? "field-" + name + "-errors" : undefined}>
+    <legend>${legend}</legend>
+    <div class="check-options">
+      ${options.map(
+        (o) => html`<label key=${o.value} class="check-option">
+          <input type="checkbox" name=${name} value=${o.value} checked=${values.includes(o.value)}
+            onChange=${(e) => toggle(o.value, e.currentTarget.checked)} />
+          <span>${o.label}</span>
+        </label>`,
+      )}
+    </div>
+    <${ErrorList} id=${"field-" + name + "-errors"} errors=${errors} />
+  </fieldset>`;
+}
+
+// A secret the API gives only at creation: shown with a warning and a copy button.
+export function Secret({ title, value, children }) {
+  const [copied, setCopied] = useState(null);
+  // The clipboard is there on HTTPS and localhost only.
+  const copy = () =>
+    (navigator.clipboard ? navigator.clipboard.writeText(value) : Promise.reject()).then(
+      () => setCopied(t("admin_copied")),
+      () => setCopied(t("admin_copy_failed")),
+    );
+  return html`<div class="secret-once" role="status">
+    <h3>${title}</h3>
+    <p class="warning">${t("admin_secret_once")}</p>
+    ${children}
+    <p><code class="secret-value">${value}</code></p>
+    <button type="button" class="secondary" onClick=${copy}>${t("admin_copy")}</button>
+    ${copied && html` <span class="copied">${copied}</span>`}
+  </div>`;
+}
+
+// Takes the keyboard's focus when it appears (a form opened from a row far down a table, the
+// confirmation that replaced the button just pressed), so nobody has to look for it.
+function useFocusOnMount() {
+  const element = useRef(null);
+  useEffect(() => {
+    if (element.current) element.current.focus();
+  }, []);
+  return element;
+}
+
+// The heading of a form that opens on request: it takes the focus, and the screen scrolls to it.
+export function FormHeading({ children }) {
+  return html`<h2 tabindex="-1" ref=${useFocusOnMount()}>${children}</h2>`;
+}
+
+function Confirm({ what, onConfirm, onCancel, busy }) {
+  const yes = useFocusOnMount();
+  return html`<div class="confirm" role="group" aria-label=${t("admin_delete_confirm", { what })}>
+    <p class="warning">${t("admin_delete_confirm", { what })}</p>
+    <div class="actions">
+      <button type="button" class="danger" ref=${yes} disabled=${busy} onClick=${onConfirm}>
+        ${t("admin_delete_yes")}
+      </button>
+      <button type="button" class="secondary" onClick=${onCancel}>${t("move_cancel")}</button>
+    </div>
+  </div>`;
+}
+
+// A delete button that asks to confirm, in place (no browser dialog).
+export function ConfirmDelete({ what, onConfirm, busy }) {
+  const [asking, setAsking] = useState(false);
+  if (asking) {
+    return html`<${Confirm} what=${what} busy=${busy} onConfirm=${onConfirm} onCancel=${() => setAsking(false)} />`;
+  }
+  return html`<button type="button" class="secondary" onClick=${() => setAsking(true)}>
+    ${t("admin_delete")}<span class="visually-hidden"> ${what}</span>
+  </button>`;
+}
+
+// The China calendar day (`YYYY-MM-DD`, for `<input type="date">`) of an API timestamp.
+export function chinaDay(timestamp) {
+  if (!timestamp) return "";
+  // en-CA writes dates as ISO does.
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Asia/Shanghai",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date(timestamp));
+}
+
+// The timestamp of a China calendar day: its first second, or with `end` its last (a window
+// that closes "on" a day stays open through it); null for no day.
+export function chinaTimestamp(day, end) {
+  if (!day) return null;
+  return new Date(day + (end ? "T23:59:59+08:00" : "T00:00:00+08:00")).toISOString();
+}
+
+// A number typed into a field: a number when it reads as one, else the text (the API then says
+// what is wrong with it beside the field).
+export function numberOf(text) {
+  const trimmed = String(text).trim();
+  return trimmed !== "" && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
+}
+
+// Items of a list in a sentence, as the reader's language separates them.
+export function listed(items) {
+  return items.join(t("admin_separator"));
+}
+
+// Someone else changed what this screen shows since it was read.
+export function isStale(error) {
+  return error instanceof ApiError && error.status === 412;
+}
+
+// A list of the section's things: `columns` head the cells each row gives, and a last, unnamed
+// column holds the row's buttons; the caption names the table for screen readers.
+export function AdminTable({ caption, columns, children }) {
+  return html`<div class="table-scroll">
+    <table class="admin-table">
+      <caption class="visually-hidden">${caption}</caption>
+      <thead>
+        <tr>
+          ${columns.map((column) => html`<th scope="col" key=${column}>${column}</th>`)}
+          <th scope="col"><span class="visually-hidden">${t("admin_actions")}</span></th>
+        </tr>
+      </thead>
+      <tbody>${children}</tbody>
+    </table>
+  </div>`;
+}
+
+// A form that creates something of one text field (`text`: `{name, label, hint, type}`) and a
+// set of checkboxes (`choices`: `{name, legend, options}`) by POSTing both to `path`; the API's
+// answer goes to `onCreated` (it carries the secret shown once).
+export function CreateForm({ title, path, text, choices, submit, onCreated }) {
+  const empty = { [text.name]: "", [choices.name]: [] };
+  const [form, setForm] = useState(empty);
+  const { busy, error, run } = useSubmit();
+  const create = () =>
+    run(async () => {
+      const body = { ...form, [text.name]: form[text.name].trim() };
+      const created = await api("POST", path, { auth: true, body });
+      setForm(empty);
+      onCreated(created);
+    });
+  return html`<div class="admin-form">
+    <h2>${title}</h2>
+    <${Problem} error=${error} fields=${[text.name, choices.name]} />
+    <${Form} onSubmit=${create} busy=${busy} submit=${submit}>
+      <${Field} name=${text.name} type=${text.type || "text"} label=${text.label} hint=${text.hint}
+        value=${form[text.name]} error=${error} onInput=${(value) => setForm({ ...form, [text.name]: value })} />
+      <${Checkboxes} name=${choices.name} legend=${choices.legend} options=${choices.options}
+        values=${form[choices.name]} error=${error}
+        onChange=${(values) => setForm({ ...form, [choices.name]: values })} />
+    <//>
+  </div>`;
+}
