@@ -73,14 +73,29 @@ function navigation(account) {
   return links.concat([["/account", "nav_account"]]);
 }
 
-function Header({ account, onSignOut }) {
+// The header link of the screen being shown: the longest that is the path or lies above it
+// (`/` only for itself).
+function currentLink(links, path) {
+  const above = links
+    .map(([to]) => to)
+    .filter((to) => (to === "/" ? path === "/" : path === to || path.startsWith(to + "/")));
+  return above.sort((a, b) => b.length - a.length)[0];
+}
+
+function Header({ account, path, onSignOut }) {
   const other = currentLanguage() === "en" ? "zh-CN" : "en";
+  const links = navigation(account);
+  const current = currentLink(links, path);
   return html`<header class="top">
     <a class="skip" href="#main">${t("skip_to_content")}</a>
     <${Link} to="/" class="brand">${t("brand")}<//>
     <nav aria-label=${t("main_navigation")}>
       <ul>
-        ${navigation(account).map(([to, word]) => html`<li key=${to}><${Link} to=${to}>${t(word)}<//></li>`)}
+        ${links.map(
+          ([to, word]) => html`<li key=${to}>
+            <${Link} to=${to} aria-current=${to === current ? "page" : undefined}>${t(word)}<//>
+          </li>`,
+        )}
       </ul>
     </nav>
     <div class="tools">
@@ -118,10 +133,11 @@ function App() {
     return () => stops.forEach((stop) => stop());
   }, []);
 
+  // Off the page first: signed out on it, the app would remember it for whoever signs in next.
   const leave = async () => {
+    navigate("/sign-in");
     await signOut();
     setAccount(null);
-    navigate("/sign-in");
   };
 
   const Public = PUBLIC[route.path];
@@ -134,7 +150,7 @@ function App() {
   // Data screens load again in the new language (status labels come from the API).
   else screen = html`<div key=${language}>${signedInScreen(route, account, refreshAccount)}</div>`;
 
-  return html`<${Header} account=${account} onSignOut=${leave} />
+  return html`<${Header} account=${account} path=${route.path} onSignOut=${leave} />
     <main id="main" tabindex="-1">${screen}</main>`;
 }
 

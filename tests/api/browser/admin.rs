@@ -17,40 +17,8 @@ const ADMIN: &str = "lead@maker.example";
 impl Browser {
     /// Signs in through the page as `email` and waits for the staff's start page.
     async fn sign_in_as_staff(&self, email: &str) {
-        self.open("/sign-in").await;
-        self.heading("登录").await;
-        self.fill("电子邮箱", email).await;
-        self.fill("密码", PASSWORD).await;
-        self.click("button[type=submit]", "登录").await;
+        self.sign_in(email).await;
         self.heading("申请列表").await;
-    }
-
-    /// Types `value` into the field whose id is `id` (for fields whose label repeats on the
-    /// page, like the criteria's figures of both site standards).
-    async fn fill_id(&self, id: &str, value: &str) {
-        self.wait_text(&format!("[id='{id}']"), "").await;
-        let input = self.client.find(Locator::Id(id)).await.unwrap();
-        input.clear().await.unwrap();
-        input.send_keys(value).await.unwrap();
-    }
-
-    /// Sets the date field `id` (Chromium's date inputs take typed keys by the locale's
-    /// segments; the page reads the input event either way).
-    async fn set_date(&self, id: &str, value: &str) {
-        self.wait_text(&format!("[id='{id}']"), "").await;
-        self.client
-            .execute(
-                "const input = document.getElementById(arguments[0]); input.value = arguments[1];
-                 input.dispatchEvent(new Event('input', { bubbles: true }));",
-                vec![json!(id), json!(value)],
-            )
-            .await
-            .unwrap();
-    }
-
-    async fn choose(&self, id: &str, value: &str) {
-        let select = self.client.find(Locator::Id(id)).await.unwrap();
-        select.select_by_value(value).await.unwrap();
     }
 
     /// Opens an administration section from the sub-navigation, which marks it as current.
