@@ -73,7 +73,7 @@ macro_rules! asset {
 }
 
 /// Every file the app may load. The app's modules import each other by relative URLs.
-pub const ASSETS: [Asset; 44] = [
+pub const ASSETS: [Asset; 45] = [
     asset!("app.css", STYLE),
     asset!("app/main.js", SCRIPT),
     asset!("app/i18n.js", SCRIPT),
@@ -89,6 +89,7 @@ pub const ASSETS: [Asset; 44] = [
     asset!("app/auth.js", SCRIPT),
     asset!("app/account.js", SCRIPT),
     asset!("app/applications.js", SCRIPT),
+    asset!("app/application.js", SCRIPT),
     asset!("app/staff.js", SCRIPT),
     asset!("app/invitation.js", SCRIPT),
     asset!("app/moves.js", SCRIPT),
@@ -319,20 +320,25 @@ mod tests {
         }
     }
 
-    /// The relative specifiers of `from "…"` in a module.
+    /// The relative specifiers of a module's imports: static (`from "…"`) and dynamic
+    /// (`import("…")`, the screens that load when first opened).
     fn imports(text: &str) -> Vec<&str> {
         text.split("from")
             .skip(1)
-            .filter_map(|rest| {
-                let rest = rest.trim_start();
-                let quote = rest.chars().next()?;
-                if quote != '"' && quote != '\'' {
-                    return None;
-                }
-                rest[1..].split(quote).next()
-            })
+            .chain(text.split("import(").skip(1))
+            .filter_map(quoted)
             .filter(|spec| spec.starts_with("./") || spec.starts_with("../"))
             .collect()
+    }
+
+    /// The string literal `rest` starts with (after spaces).
+    fn quoted(rest: &str) -> Option<&str> {
+        let rest = rest.trim_start();
+        let quote = rest.chars().next()?;
+        if quote != '"' && quote != '\'' {
+            return None;
+        }
+        rest[1..].split(quote).next()
     }
 
     fn resolve(dir: &str, spec: &str) -> String {

@@ -94,7 +94,8 @@ fn attributes<'h>(html: &'h str, attribute: &str) -> Vec<&'h str> {
         .collect()
 }
 
-/// The relative modules a script imports (`from "./x.js"`, `from"./x.mjs"`).
+/// The relative modules a script imports statically (`from "./x.js"`, `from"./x.mjs"`): what the
+/// browser loads with it. (`import("./x.js")` loads a screen when it is first opened.)
 fn imports(script: &str) -> Vec<&str> {
     script
         .split("from")

@@ -1,22 +1,56 @@
 // The app: the header (brand, navigation, language switch, sign out), the screen of the
-// current route, and who is signed in.
-import { render } from "../vendor/preact.mjs";
+// current route, and who is signed in. The first load is the shell and the screens a visitor
+// may open signed out; every other screen loads when first opened, with its area's words.
+import { h, render } from "../vendor/preact.mjs";
 import { useEffect, useState } from "../vendor/hooks.mjs";
 import { onSession, signOut, signedIn } from "./api.js";
 import { isStaff, loadAccount, rememberNext } from "./account.js";
-import { ApplicationPage, MyApplications } from "./applications.js";
 import { ForgotPassword, Register, ResetPassword, SignIn, VerifyEmail } from "./auth.js";
 import { currentLanguage, onLanguage, setLanguage, t } from "./i18n.js";
 import { AcceptInvitation } from "./invitation.js";
 import { currentRoute, match, navigate, onRoute } from "./router.js";
-import { Queue, StaffApplications } from "./staff.js";
-import { Admin } from "./admin.js";
-import { GroupProfile } from "./group.js";
-import { LetterPage } from "./letter.js";
-import { Members } from "./members.js";
-import { Reports } from "./reports.js";
-import { Settings } from "./settings.js";
 import { Link, Loading, Page, html } from "./ui.js";
+import { addWords } from "./words.js";
+
+// A screen whose module (and the words it needs) loads when it is first shown: `load` resolves
+// to the module and then the area word files, `name` is the component's export.
+function lazy(load, name) {
+  let loaded = null;
+  return function Screen(props) {
+    const [component, setComponent] = useState(() => loaded);
+    const [failed, setFailed] = useState(false);
+    useEffect(() => {
+      if (loaded) return;
+      load().then(
+        ([module, ...areas]) => {
+          areas.forEach((area) => addWords(area.default));
+          loaded = module[name];
+          setComponent(() => loaded);
+        },
+        () => setFailed(true),
+      );
+    }, []);
+    if (failed) return html`<div class="problem" role="alert"><strong>${t("network_error")}</strong></div>`;
+    return component ? h(component, props) : html`<${Loading} />`;
+  };
+}
+
+const applicantWords = () => import("./words/applicant.js");
+const reviewWords = () => import("./words/review.js");
+const reportsWords = () => import("./words/reports.js");
+const ApplicationPage = lazy(
+  () => Promise.all([import("./application.js"), applicantWords(), reviewWords()]),
+  "ApplicationPage",
+);
+const LetterPage = lazy(() => Promise.all([import("./letter.js"), reviewWords()]), "LetterPage");
+const MyApplications = lazy(() => Promise.all([import("./applications.js"), applicantWords()]), "MyApplications");
+const GroupProfile = lazy(() => Promise.all([import("./group.js"), applicantWords()]), "GroupProfile");
+const StaffApplications = lazy(() => Promise.all([import("./staff.js")]), "StaffApplications");
+const Queue = lazy(() => Promise.all([import("./staff.js")]), "Queue");
+const Reports = lazy(() => Promise.all([import("./reports.js"), reportsWords()]), "Reports");
+const Members = lazy(() => Promise.all([import("./members.js"), reportsWords()]), "Members");
+const Settings = lazy(() => Promise.all([import("./settings.js"), reportsWords()]), "Settings");
+const Admin = lazy(() => Promise.all([import("./admin.js"), import("./words/admin.js")]), "Admin");
 
 // Screens anyone may open, signed in or not.
 const PUBLIC = {

@@ -1,15 +1,17 @@
-// Every word the app shows, one dictionary per language (zh-CN first, the default), put
-// together from one file per area under `words/`. Both languages have the same keys, and no key
-// is in two files (tests in src/http/pages.rs check both). `{name}` is filled in by `t`.
+// Every word the app shows, one dictionary per language (zh-CN first, the default). The words
+// of the screens every visitor may see first are here from the start (`words/common.js`); each
+// other area's file under `words/` is added when its screens load (main.js), so the first load
+// stays small. Both languages have the same keys, and no key is in two files (tests in
+// src/http/pages.rs check both). `{name}` is filled in by `t`.
 import common from "./words/common.js";
-import applicant from "./words/applicant.js";
-import review from "./words/review.js";
-import admin from "./words/admin.js";
-import reports from "./words/reports.js";
-
-const AREAS = [common, applicant, review, admin, reports];
 
 export const WORDS = {
-  "zh-CN": Object.assign({}, ...AREAS.map((area) => area["zh-CN"])),
-  en: Object.assign({}, ...AREAS.map((area) => area.en)),
+  "zh-CN": { ...common["zh-CN"] },
+  en: { ...common.en },
 };
+
+// Adds an area's dictionaries (the default export of a file under `words/`).
+export function addWords(area) {
+  Object.assign(WORDS["zh-CN"], area["zh-CN"]);
+  Object.assign(WORDS.en, area.en);
+}

@@ -2,7 +2,6 @@
 // webhooks and SLA.
 export default {
   "zh-CN": {
-    nav_admin: "系统管理",
     admin_sections: "系统管理栏目",
     admin_cities: "城市计划",
     admin_criteria: "资格标准",
@@ -214,7 +213,6 @@ export default {
     admin_identity_rejected: "已驳回身份变更申请。",
   },
   en: {
-    nav_admin: "Administration",
     admin_sections: "Administration sections",
     admin_cities: "Cities",
     admin_criteria: "Eligibility criteria",

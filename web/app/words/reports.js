@@ -1,8 +1,6 @@
 // The words of the reports, the group's members and one's own account.
 export default {
   "zh-CN": {
-    nav_reports: "统计报表",
-    nav_members: "成员管理",
     reports_title: "统计报表",
     reports_filter: "报表范围",
     reports_all_cities: "全部城市",
@@ -88,8 +86,6 @@ export default {
     settings_resend_wait: "发送过于频繁，请稍后再试。",
   },
   en: {
-    nav_reports: "Reports",
-    nav_members: "Members",
     reports_title: "Reports",
     reports_filter: "Report scope",
     reports_all_cities: "All cities",
