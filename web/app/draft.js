@@ -84,6 +84,8 @@ function bodyOf(f) {
 
 // What a field path is called on screen (`proposed_sites[0].frontage_m` → "Site 1 · Frontage").
 export function fieldLabel(path) {
+  const ack = /^acknowledgements\.(\w+)$/.exec(path);
+  if (ack) return t("app_acknowledgements") + " · " + t("ack_short_" + ack[1]);
   const site = /^proposed_sites\[(\d+)\]\.(\w+)$/.exec(path);
   if (site) return t("site_n", { n: Number(site[1]) + 1 }) + " · " + t("site_" + site[2]);
   const words = { "customer_base.active_customers": "app_active_customers", "customer_base.annual_service_visits": "app_annual_service_visits" };
@@ -296,8 +298,12 @@ function Preview({ application, round }) {
       setError,
     );
   }, [application.id, round]);
+  // An incomplete draft has no report yet: say when it comes rather than show a failure.
+  const incomplete = error && error.problem && error.problem.code === "incomplete";
   return html`<aside class="draft-preview" aria-label=${t("preview_heading")}>
-    <${Problem} error=${error} />
-    <${EligibilityReport} report=${report} heading=${t("preview_heading")} />
+    ${incomplete
+      ? html`<h2>${t("preview_heading")}</h2><p class="meta">${t("preview_incomplete")}</p>`
+      : html`<${Problem} error=${error} />`}
+    ${!error && html`<${EligibilityReport} report=${report} heading=${t("preview_heading")} />`}
   </aside>`;
 }

@@ -153,6 +153,9 @@ export default {
     messages_sent: "留言已发送。",
     message_side_applicant: "经销商集团",
     message_side_maker: "厂家",
+    preview_incomplete: "填写完整后，这里会显示如果现在提交的资格评估结果。",
+    ack_short_agency_sales_no_resale: "代理销售、不转售",
+    ack_short_no_vehicle_delivery: "门店不交车",
   },
   en: {
     nav_group: "Group profile",
@@ -307,5 +310,8 @@ export default {
     messages_sent: "Message sent.",
     message_side_applicant: "Dealer group",
     message_side_maker: "The maker",
+    preview_incomplete: "Once the form is complete, the eligibility report submitting now would make is shown here.",
+    ack_short_agency_sales_no_resale: "agency sales, no resale",
+    ack_short_no_vehicle_delivery: "no vehicle delivery",
   },
 };
