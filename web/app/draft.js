@@ -128,7 +128,9 @@ function useAutosave(application, onChanged, onSaved) {
       saved.current = { body: bodyOf(formOf(updated)), version: updated.version };
       setError(null);
       setStale(null);
-      setState({ kind: "saved", at: new Date().toISOString() });
+      // Typed on meanwhile: not all saved yet (the timer or the queued save sends the rest).
+      const dirty = Object.keys(changesOf(bodyOf(latest.current), saved.current.body)).length > 0;
+      setState(dirty ? { kind: "pending" } : { kind: "saved", at: new Date().toISOString() });
       onChanged(updated);
       onSaved();
     } catch (failure) {
@@ -160,6 +162,7 @@ function useAutosave(application, onChanged, onSaved) {
 
   const edit = (change) => {
     setForm((f) => change(f));
+    setState((s) => (s.kind === "pending" ? s : { kind: "pending" }));
     clearTimeout(timer.current);
     timer.current = setTimeout(save, SAVE_AFTER_MS);
   };
@@ -220,7 +223,8 @@ function shownFields(form) {
 function SaveState({ draft }) {
   const { state, stale } = draft;
   let words = "";
-  if (state.kind === "saving") words = t("draft_saving");
+  if (state.kind === "pending") words = t("draft_pending");
+  else if (state.kind === "saving") words = t("draft_saving");
   else if (state.kind === "saved") words = t("draft_saved", { time: formatDateTime(state.at) });
   else if (state.kind === "failed" && !stale) words = t("draft_not_saved");
   return html`<div>

@@ -5,7 +5,6 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use super::Browser;
-use crate::applications::application;
 use crate::dealer_groups::uscc;
 use crate::helpers::*;
 use crate::review::{act, moved};
@@ -44,15 +43,33 @@ impl Browser {
         self.wait_text(&css, "").await.text().await.unwrap()
     }
 
-    /// Types a date into the date input labelled `label`, segment by segment as the keyboard
-    /// does it (year, month, day in Chinese order; the right arrow moves on).
-    async fn type_date(&self, label: &str, year: &str, month: &str, day: &str) {
+    /// Replaces what the field labelled `label` holds with `value` as a person does: select
+    /// all, type over it. (WebDriver's clear sends no input event, so a form that re-renders
+    /// meanwhile would put the old text back.)
+    async fn retype(&self, label: &str, value: &str) {
         let label = self.wait_text("label", label).await;
         let id = label.attr("for").await.unwrap().unwrap();
         let input = self.client.find(Locator::Id(&id)).await.unwrap();
-        let next = "\u{E014}";
+        input.click().await.unwrap();
         input
-            .send_keys(&format!("{year}{next}{month}{next}{day}"))
+            .send_keys(&format!("\u{E009}a\u{E009}{value}"))
+            .await
+            .unwrap();
+    }
+
+    /// Puts `date` (YYYY-MM-DD) into the date input labelled `label` as the browser's date
+    /// picker does: the value, then an input event. (Typing into the segments depends on the
+    /// platform's date order, which headless Chromium does not take from `--lang`.)
+    async fn pick_date(&self, label: &str, date: &str) {
+        let label = self.wait_text("label", label).await;
+        let id = label.attr("for").await.unwrap().unwrap();
+        self.client
+            .execute(
+                "const input = document.getElementById(arguments[0]); input.focus();
+                 input.value = arguments[1];
+                 input.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![json!(id), json!(date)],
+            )
             .await
             .unwrap();
     }
@@ -148,8 +165,8 @@ async fn an_applicant_creates_the_group_profile_after_fixing_the_uscc_and_the_ph
     let me = app.get_json("/api/v1/me", Some(&owner.token)).await;
     assert!(me["dealer_group_id"].is_null());
 
-    browser.fill("统一社会信用代码", &good).await;
-    browser.fill("联系人手机号", "13912345678").await;
+    browser.retype("统一社会信用代码", &good).await;
+    browser.retype("联系人手机号", "13912345678").await;
     browser.click("button[type=submit]", "保存集团资料").await;
     browser.wait_value("field-uscc", &good).await;
     browser.wait_text("h1", "集团资料").await;
@@ -179,7 +196,7 @@ async fn an_applicant_creates_the_group_profile_after_fixing_the_uscc_and_the_ph
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    browser.fill("门店总数", "13").await;
+    browser.retype("门店总数", "13").await;
     browser.click("button[type=submit]", "保存修改").await;
     browser
         .wait_text(".problem", "其他人刚刚修改了集团资料")
@@ -196,7 +213,7 @@ async fn an_applicant_creates_the_group_profile_after_fixing_the_uscc_and_the_ph
     assert_eq!(group["stores_total"], 12);
 
     // Saved again, it goes through; the home page shows the group.
-    browser.fill("门店总数", "13").await;
+    browser.retype("门店总数", "13").await;
     browser.click("button[type=submit]", "保存修改").await;
     browser.wait_text(".notice", "集团资料已保存").await;
     let group = app.get_json(&path, Some(&owner.token)).await;
@@ -240,24 +257,26 @@ async fn a_draft_is_saved_as_one_types_with_its_preview_beside_it_and_documents_
 
     // Typing saves: no button to press.
     browser.choose("field-store_format", "2S").await;
-    browser.fill("计划投资（元）", "30000000").await;
-    browser.type_date("计划开业日期", "2027", "06", "01").await;
-    browser.fill("现有活跃客户数", "25000").await;
+    browser.retype("计划投资（元）", "30000000").await;
+    browser.pick_date("计划开业日期", "2027-06-01").await;
+    browser.retype("现有活跃客户数", "25000").await;
     browser.click("button", "添加店址").await;
-    browser.fill("店址 1 · 详细地址", "星湖街 88 号").await;
-    browser.fill("店址 1 · 所在区县", "姑苏区").await;
-    browser.fill("店址 1 · 区县代码（可选）", "12").await;
+    browser.retype("店址 1 · 详细地址", "星湖街 88 号").await;
+    browser.retype("店址 1 · 所在区县", "姑苏区").await;
+    browser.retype("店址 1 · 区县代码（可选）", "12").await;
     browser
         .choose(
             "field-proposed_sites[0].site_type",
             "auto_business_district",
         )
         .await;
-    browser.fill("店址 1 · 场地面积（平方米）", "3200").await;
-    browser.fill("店址 1 · 临街面宽（米）", "30").await;
-    browser.fill("店址 1 · 展厅层高（米）", "6.5").await;
-    browser.fill("店址 1 · 展厅面积（平方米）", "450").await;
-    browser.fill("店址 1 · 维修车间面积（平方米）", "800").await;
+    browser.retype("店址 1 · 场地面积（平方米）", "3200").await;
+    browser.retype("店址 1 · 临街面宽（米）", "30").await;
+    browser.retype("店址 1 · 展厅层高（米）", "6.5").await;
+    browser.retype("店址 1 · 展厅面积（平方米）", "450").await;
+    browser
+        .retype("店址 1 · 维修车间面积（平方米）", "800")
+        .await;
     browser
         .choose("field-proposed_sites[0].lease_status", "leased")
         .await;
@@ -271,7 +290,7 @@ async fn a_draft_is_saved_as_one_types_with_its_preview_beside_it_and_documents_
     );
     browser.wait_text(".save-state", "未保存").await;
     browser.axe("/applications/{id} (refused field)").await;
-    browser.fill("店址 1 · 区县代码（可选）", "320508").await;
+    browser.retype("店址 1 · 区县代码（可选）", "320508").await;
     browser.tick("不自行采购车辆再转售").await;
     browser.tick("2S 门店不负责交车").await;
     browser.saved().await;
@@ -308,7 +327,7 @@ async fn a_draft_is_saved_as_one_types_with_its_preview_beside_it_and_documents_
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    browser.fill("计划投资（元）", "35000000").await;
+    browser.retype("计划投资（元）", "35000000").await;
     browser
         .wait_text(".draft .problem", "其他人刚刚修改了这份申请")
         .await;
@@ -321,7 +340,7 @@ async fn a_draft_is_saved_as_one_types_with_its_preview_beside_it_and_documents_
     browser.axe("/applications/{id} (conflict)").await;
     let held_now = held(&app, &owner.token, &id).await;
     assert_eq!(held_now["investment_cny"], 30_000_000);
-    browser.fill("计划投资（元）", "35000000").await;
+    browser.retype("计划投资（元）", "35000000").await;
     browser.saved().await;
     assert_eq!(
         held(&app, &owner.token, &id).await["investment_cny"],

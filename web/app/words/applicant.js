@@ -156,6 +156,7 @@ export default {
     preview_incomplete: "填写完整后，这里会显示如果现在提交的资格评估结果。",
     ack_short_agency_sales_no_resale: "代理销售、不转售",
     ack_short_no_vehicle_delivery: "门店不交车",
+    draft_pending: "有修改待保存…",
   },
   en: {
     nav_group: "Group profile",
@@ -313,5 +314,6 @@ export default {
     preview_incomplete: "Once the form is complete, the eligibility report submitting now would make is shown here.",
     ack_short_agency_sales_no_resale: "agency sales, no resale",
     ack_short_no_vehicle_delivery: "no vehicle delivery",
+    draft_pending: "Changes waiting to be saved…",
   },
 };
