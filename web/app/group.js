@@ -28,7 +28,7 @@ export function textOf(value) {
 export function Check({ name, label, checked, onChange, error, disabled }) {
   const id = "field-" + name;
   const errors = error instanceof ApiError ? error.fieldErrors.filter((e) => e.field === name) : [];
-  return html`<div class=${errors.length ? "field check invalid" : "field check"}>
+  return html`<div class=${errors.length ? "field checkbox invalid" : "field checkbox"}>
     <input type="checkbox" id=${id} name=${name} checked=${checked} disabled=${disabled}
       aria-describedby=${errors.length ? id + "-errors" : undefined}
       onChange=${(event) => onChange(event.currentTarget.checked)} />

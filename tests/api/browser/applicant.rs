@@ -43,6 +43,18 @@ impl Browser {
         self.wait_text(&css, "").await.text().await.unwrap()
     }
 
+    /// Scrolls the element of `css` to the top of the window (for its photograph).
+    async fn show(&self, css: &str) {
+        self.wait_text(css, "").await;
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView()",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap();
+    }
+
     /// Replaces what the field labelled `label` holds with `value` as a person does: select
     /// all, type over it. (WebDriver's clear sends no input event, so a form that re-renders
     /// meanwhile would put the old text back.)
@@ -314,6 +326,7 @@ async fn a_draft_is_saved_as_one_types_with_its_preview_beside_it_and_documents_
         .wait_text(".draft-preview .verdict", "符合必要条件")
         .await;
     browser.axe("/applications/{id} (draft)").await;
+    browser.show(".draft").await;
     browser.photograph("application-form").await;
 
     // A colleague saves meanwhile: the next save says so, names what was not saved, and
@@ -387,6 +400,7 @@ async fn a_draft_is_saved_as_one_types_with_its_preview_beside_it_and_documents_
         .wait_text(".documents tbody tr", "场地租赁合同")
         .await;
     browser.axe("/applications/{id} (documents)").await;
+    browser.show(".documents").await;
     browser.photograph("documents").await;
     let docs = app
         .get_json(
@@ -438,6 +452,17 @@ async fn an_applicant_submits_answers_a_request_for_information_and_writes_to_st
     let id = app.draft_application(&owner.token, SUZHOU).await;
     app.ignore_mail();
     browser.sign_in(&owner.email).await;
+
+    // A second application for the same city is refused, and the page says why.
+    browser.choose("field-city_code", SUZHOU).await;
+    browser.click("button[type=submit]", "开始申请").await;
+    browser.wait_text(".new-application .problem", "").await;
+    browser.axe("/ (already applied)").await;
+    let list = app
+        .get_json("/api/v1/applications", Some(&owner.token))
+        .await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+
     browser.click(".card a", "苏州").await;
     browser.heading("申请详情").await;
 
@@ -467,6 +492,35 @@ async fn an_applicant_submits_answers_a_request_for_information_and_writes_to_st
             .is_empty()
     );
     browser.axe("/applications/{id} (submitted)").await;
+
+    // Submitted once, the group's legal identity is fixed: shown read-only, the rest saves.
+    browser.click("nav a", "集团资料").await;
+    browser
+        .wait_text(".identity-locked", "苏州东方汽车集团有限公司")
+        .await;
+    assert!(
+        browser
+            .client
+            .find_all(Locator::Id("field-uscc"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    browser.retype("门店总数", "15").await;
+    browser.click("button[type=submit]", "保存修改").await;
+    browser.wait_text(".notice", "集团资料已保存").await;
+    browser.axe("/group (identity fixed)").await;
+    let me = app.get_json("/api/v1/me", Some(&owner.token)).await;
+    let group = app
+        .get_json(
+            &format!(
+                "/api/v1/dealer-groups/{}",
+                me["dealer_group_id"].as_str().unwrap()
+            ),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(group["stores_total"], 15);
 
     // Staff ask for more: the request is shown above the form, the person edits and resubmits.
     let message = "请补充场地租赁合同，并说明展厅层高的测量方式。";
@@ -527,6 +581,7 @@ async fn an_applicant_submits_answers_a_request_for_information_and_writes_to_st
     browser.wait_text(".notice", "留言已发送").await;
     browser.wait_text(".message.mine", "3 月前完成装修").await;
     browser.axe("/applications/{id} (messages)").await;
+    browser.show(".messages").await;
     browser.photograph("messages").await;
     let thread = app
         .get_json(
@@ -544,6 +599,7 @@ async fn an_applicant_submits_answers_a_request_for_information_and_writes_to_st
     browser.heading("Application").await;
     browser.wait_text(".messages h2", "Messages").await;
     browser.axe("/applications/{id} (en)").await;
+    browser.show(".messages").await;
     browser.photograph("messages").await;
     browser.close().await;
     app.finish().await;
