@@ -43,6 +43,12 @@ impl Browser {
         self.wait_text(&css, "").await.text().await.unwrap()
     }
 
+    /// Asserts that nothing on the page matches `css`.
+    async fn absent(&self, css: &str) {
+        let found = self.client.find_all(Locator::Css(css)).await.unwrap();
+        assert!(found.is_empty(), "{css} is on the page");
+    }
+
     /// Scrolls the element of `css` to the top of the window (for its photograph).
     async fn show(&self, css: &str) {
         self.wait_text(css, "").await;
@@ -116,10 +122,26 @@ impl Browser {
     }
 }
 
-/// The owner's token and the application as the API holds it.
+/// The application as the API holds it, read with `token`.
 async fn held(app: &TestApp, token: &str, id: &str) -> Value {
     app.get_json(&format!("/api/v1/applications/{id}"), Some(token))
         .await
+}
+
+/// The application once `settled` holds of it (the page's write may still be on its way).
+async fn held_when(app: &TestApp, token: &str, id: &str, settled: fn(&Value) -> bool) -> Value {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let now = held(app, token, id).await;
+        if settled(&now) {
+            return now;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never settled: {now}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -213,14 +235,7 @@ async fn an_applicant_creates_the_group_profile_after_fixing_the_uscc_and_the_ph
     browser
         .wait_text(".problem", "其他人刚刚修改了集团资料")
         .await;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    while browser.value_of("field-hq_city").await != "无锡" {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the current profile is shown"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    browser.wait_value("field-hq_city", "无锡").await;
     let group = app.get_json(&path, Some(&owner.token)).await;
     assert_eq!(group["stores_total"], 12);
 
@@ -470,27 +485,11 @@ async fn an_applicant_submits_answers_a_request_for_information_and_writes_to_st
     browser
         .click("button[data-action=submit]", "提交申请")
         .await;
-    let submitted = {
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
-        loop {
-            let now = held(&app, &owner.token, &id).await;
-            if now["status"] != "draft" || tokio::time::Instant::now() > deadline {
-                break now;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-    };
+    let submitted = held_when(&app, &owner.token, &id, |a| a["status"] != "draft").await;
     assert_eq!(submitted["status"], "under_review");
     let label = submitted["status_label"].as_str().unwrap().to_owned();
     browser.wait_text(".facts .status", &label).await;
-    assert!(
-        browser
-            .client
-            .find_all(Locator::Css(".draft"))
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    browser.absent(".draft").await;
     browser.axe("/applications/{id} (submitted)").await;
 
     // Submitted once, the group's legal identity is fixed: shown read-only, the rest saves.
@@ -498,14 +497,7 @@ async fn an_applicant_submits_answers_a_request_for_information_and_writes_to_st
     browser
         .wait_text(".identity-locked", "苏州东方汽车集团有限公司")
         .await;
-    assert!(
-        browser
-            .client
-            .find_all(Locator::Id("field-uscc"))
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    browser.absent("#field-uscc").await;
     browser.retype("门店总数", "15").await;
     browser.click("button[type=submit]", "保存修改").await;
     browser.wait_text(".notice", "集团资料已保存").await;
@@ -569,11 +561,7 @@ async fn an_applicant_submits_answers_a_request_for_information_and_writes_to_st
     browser.heading("申请详情").await;
     browser.wait_text(".message.new", "开业时间能否提前").await;
     browser.wait_text(".message.new .meta", "厂家").await;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    while held(&app, &owner.token, &id).await["unread_messages"] != 0 {
-        assert!(tokio::time::Instant::now() < deadline, "marked read");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    held_when(&app, &owner.token, &id, |a| a["unread_messages"] == 0).await;
     browser
         .fill("留言内容", "可以，我们会在 3 月前完成装修。")
         .await;
