@@ -6,19 +6,26 @@ use serde_json::{Value, json};
 
 use super::Browser;
 use crate::dealer_groups::uscc;
+use crate::documents::{pdf, uploaded};
 use crate::helpers::*;
 use crate::review::{act, moved};
 use crate::stories::SUZHOU;
 
 /// The steps only the applicant's tests take.
 impl Browser {
+    /// Signs in (in Chinese) as an applicant, who lands on "my applications".
     async fn sign_in(&self, email: &str) {
+        self.sign_in_to(email, "我的申请").await;
+    }
+
+    /// Signs in (in Chinese) and waits for the home page headed `home`.
+    async fn sign_in_to(&self, email: &str, home: &str) {
         self.open("/sign-in").await;
         self.heading("登录").await;
         self.fill("电子邮箱", email).await;
         self.fill("密码", PASSWORD).await;
         self.click("button[type=submit]", "登录").await;
-        self.heading("我的申请").await;
+        self.heading(home).await;
     }
 
     /// Chooses `value` in the select whose id is `id`.
@@ -465,6 +472,7 @@ async fn an_applicant_submits_answers_a_request_for_information_and_writes_to_st
         )
         .await;
     let id = app.draft_application(&owner.token, SUZHOU).await;
+    uploaded(&app, &owner.token, &id, pdf("营业执照"), "营业执照.pdf").await;
     app.ignore_mail();
     browser.sign_in(&owner.email).await;
 
@@ -565,6 +573,7 @@ async fn an_applicant_submits_answers_a_request_for_information_and_writes_to_st
     browser
         .fill("留言内容", "可以，我们会在 3 月前完成装修。")
         .await;
+    browser.tick("营业执照.pdf").await;
     browser.click("button[type=submit]", "发送留言").await;
     browser.wait_text(".notice", "留言已发送").await;
     browser.wait_text(".message.mine", "3 月前完成装修").await;
@@ -581,6 +590,8 @@ async fn an_applicant_submits_answers_a_request_for_information_and_writes_to_st
     assert_eq!(items.len(), 2);
     assert_eq!(items[1]["author"]["side"], "applicant");
     assert_eq!(items[1]["body"], "可以，我们会在 3 月前完成装修。");
+    assert_eq!(items[1]["documents"][0]["filename"], "营业执照.pdf");
+    browser.wait_text(".message.mine", "营业执照.pdf").await;
 
     // In English, the same page.
     browser.click("#language", "English").await;
@@ -589,6 +600,25 @@ async fn an_applicant_submits_answers_a_request_for_information_and_writes_to_st
     browser.axe("/applications/{id} (en)").await;
     browser.show(".messages").await;
     browser.photograph("messages").await;
+
+    // Staff read the same documents and thread, and may download, not upload or edit.
+    browser.click("button", "Sign out").await;
+    browser.click("#language", "中文").await;
+    browser
+        .sign_in_to("reviewer@maker.example", "申请列表")
+        .await;
+    browser.open(&format!("/applications/{id}")).await;
+    browser.heading("申请详情").await;
+    browser
+        .wait_text(".documents tbody tr", "营业执照.pdf")
+        .await;
+    browser.wait_text(".message", "3 月前完成装修").await;
+    browser.absent(".upload").await;
+    browser.absent(".draft").await;
+    browser.click(".documents tbody button", "下载").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    browser.absent(".documents .problem").await;
+    browser.axe("/applications/{id} (staff)").await;
     browser.close().await;
     app.finish().await;
 }
