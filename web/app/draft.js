@@ -219,13 +219,18 @@ function shownFields(form) {
   return names;
 }
 
+// The time of day in China (a save is always today's): "14:05".
+function timeOfDay(at) {
+  return new Intl.DateTimeFormat(currentLanguage(), { timeZone: "Asia/Shanghai", timeStyle: "short" }).format(new Date(at));
+}
+
 // The polite line that says whether what was typed is saved.
 function SaveState({ draft }) {
   const { state, stale } = draft;
   let words = "";
   if (state.kind === "pending") words = t("draft_pending");
   else if (state.kind === "saving") words = t("draft_saving");
-  else if (state.kind === "saved") words = t("draft_saved", { time: formatDateTime(state.at) });
+  else if (state.kind === "saved") words = t("draft_saved", { time: timeOfDay(state.at) });
   else if (state.kind === "failed" && !stale) words = t("draft_not_saved");
   return html`<div>
     <p class="save-state" role="status">${words}</p>

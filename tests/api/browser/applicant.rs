@@ -15,17 +15,19 @@ use crate::stories::SUZHOU;
 impl Browser {
     /// Signs in (in Chinese) as an applicant, who lands on "my applications".
     async fn sign_in(&self, email: &str) {
-        self.sign_in_to(email, "我的申请").await;
+        self.sign_in_as(email).await;
+        self.heading("我的申请").await;
     }
 
-    /// Signs in (in Chinese) and waits for the home page headed `home`.
-    async fn sign_in_to(&self, email: &str, home: &str) {
+    /// Signs in (in Chinese) and waits until the header names the person (every test account
+    /// is named in `display_name`, staff "Reviewer").
+    async fn sign_in_as(&self, email: &str) {
         self.open("/sign-in").await;
         self.heading("登录").await;
         self.fill("电子邮箱", email).await;
         self.fill("密码", PASSWORD).await;
         self.click("button[type=submit]", "登录").await;
-        self.heading(home).await;
+        self.wait_text(".who", "当前用户").await;
     }
 
     /// Chooses `value` in the select whose id is `id`.
@@ -56,12 +58,16 @@ impl Browser {
         assert!(found.is_empty(), "{css} is on the page");
     }
 
-    /// Scrolls the element of `css` to the top of the window (for its photograph).
+    /// Scrolls the element of `css` to the top of the window (for its photograph; the focus
+    /// leaves the field typed in last, which the window would otherwise keep in view).
     async fn show(&self, css: &str) {
         self.wait_text(css, "").await;
+        // The photograph starts narrow: scrolled there, the narrow picture shows the section.
+        let (width, height) = super::NARROW;
+        self.client.set_window_size(width, height).await.unwrap();
         self.client
             .execute(
-                "document.querySelector(arguments[0]).scrollIntoView()",
+                "document.activeElement.blur(); document.querySelector(arguments[0]).scrollIntoView()",
                 vec![json!(css)],
             )
             .await
@@ -545,6 +551,7 @@ async fn an_applicant_submits_answers_a_request_for_information_and_writes_to_st
     browser
         .axe("/applications/{id} (information requested)")
         .await;
+    browser.show(".draft").await;
     browser.photograph("information-requested").await;
     browser
         .click("button[data-action=resubmit]", "重新提交")
@@ -604,9 +611,7 @@ async fn an_applicant_submits_answers_a_request_for_information_and_writes_to_st
     // Staff read the same documents and thread, and may download, not upload or edit.
     browser.click("button", "Sign out").await;
     browser.click("#language", "中文").await;
-    browser
-        .sign_in_to("reviewer@maker.example", "申请列表")
-        .await;
+    browser.sign_in_as("reviewer@maker.example").await;
     browser.open(&format!("/applications/{id}")).await;
     browser.heading("申请详情").await;
     browser
