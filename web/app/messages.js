@@ -40,13 +40,12 @@ function MessageItem({ message, mine, isNew }) {
   const author = message.author.display_name || t("message_side_" + message.author.side);
   return html`<li class=${"message" + (mine ? " mine" : "") + (isNew ? " new" : "")}>
     <p class="meta">
-      <strong>${author}</strong>${mine ? " · " + t("messages_you") : ""} ·
-      <time datetime=${message.created_at}>${formatDateTime(message.created_at)}</time>
+      <strong>${author}</strong>${mine ? " · " + t("messages_you") : ""}${" · "}<time datetime=${message.created_at}>${formatDateTime(message.created_at)}</time>
       ${isNew && html` <span class="badge">${t("messages_new")}</span>`}
     </p>
     <p class="body">${message.body}</p>
-    ${message.documents.length > 0 && html`<p class="meta">${t("messages_attached")}:
-      ${message.documents.map((d) => d.filename).join("、")}</p>`}
+    ${message.documents.length > 0 &&
+    html`<p class="meta">${t("messages_attached", { files: message.documents.map((d) => d.filename).join("、") })}</p>`}
   </li>`;
 }
 
@@ -72,7 +71,9 @@ function Compose({ application, onSent }) {
     });
   };
   const toggle = (id) => (on) => setAttached((list) => (on ? list.concat([id]) : list.filter((x) => x !== id)));
-  return html`<form class="compose" onSubmit=${submit} novalidate>
+  // Documents uploaded since the page opened can go too: the list is read again on writing.
+  const writing = (event) => event.target.name === "body" && documents.reload();
+  return html`<form class="compose" onSubmit=${submit} onFocusIn=${writing} novalidate>
     ${sent && html`<${Notice}>${t("messages_sent")}<//>`}
     <${Problem} error=${send.error} fields=${["body"]} />
     <${TextArea} name="body" label=${t("messages_body")} value=${body} onInput=${setBody} error=${send.error} required />

@@ -266,6 +266,14 @@ async fn an_applicant_creates_the_group_profile_after_fixing_the_uscc_and_the_ph
         .wait_text(".group-card", "全国百强排名：未核实")
         .await;
     browser.axe("/ (with a group)").await;
+
+    // In English, the same profile.
+    browser.click("#language", "English").await;
+    browser.click("nav a", "Group profile").await;
+    browser.heading("Group profile").await;
+    browser.wait_value("field-stores_total", "13").await;
+    browser.axe("/group (en)").await;
+    browser.photograph("group-profile").await;
     browser.close().await;
     app.finish().await;
 }
