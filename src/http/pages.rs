@@ -73,7 +73,7 @@ macro_rules! asset {
 }
 
 /// Every file the app may load. The app's modules import each other by relative URLs.
-pub const ASSETS: [Asset; 45] = [
+pub const ASSETS: [Asset; 46] = [
     asset!("app.css", STYLE),
     asset!("app/main.js", SCRIPT),
     asset!("app/i18n.js", SCRIPT),
@@ -90,6 +90,7 @@ pub const ASSETS: [Asset; 45] = [
     asset!("app/account.js", SCRIPT),
     asset!("app/applications.js", SCRIPT),
     asset!("app/application.js", SCRIPT),
+    asset!("app/cities.js", SCRIPT),
     asset!("app/staff.js", SCRIPT),
     asset!("app/invitation.js", SCRIPT),
     asset!("app/moves.js", SCRIPT),
@@ -226,7 +227,10 @@ mod tests {
         for asset in ASSETS.iter().filter(|a| a.content_type == SCRIPT) {
             let text = std::str::from_utf8(asset.body).unwrap_or_default();
             let dir = asset.file.rsplit_once('/').map_or("", |(dir, _)| dir);
-            for import in imports(text) {
+            let imports = static_imports(text)
+                .into_iter()
+                .chain(dynamic_imports(text));
+            for import in imports {
                 let target = resolve(dir, import);
                 assert!(
                     ASSETS.iter().any(|a| a.file == target),
@@ -289,17 +293,7 @@ mod tests {
         assert!(zh.contains("brand") && zh.len() > 50, "{zh:?}");
         assert_eq!(zh, en);
         for asset in ASSETS.iter().filter(|a| a.file.starts_with("app/")) {
-            let text = std::str::from_utf8(asset.body).unwrap_or_default();
-            for (at, _) in text.match_indices("t(\"") {
-                let before = text[..at].chars().next_back().unwrap_or(' ');
-                if before.is_alphanumeric() || before == '_' || before == '.' {
-                    continue; // `split("`, `get("`, …
-                }
-                let used = &text[at + 3..];
-                let key = used.split('"').next().unwrap_or_default();
-                if key.ends_with('_') {
-                    continue; // a prefix: checked below
-                }
+            for key in asked_for(text_of(asset.file)) {
                 assert!(zh.contains(key), "{} asks for {key:?}", asset.file);
             }
         }
@@ -320,12 +314,73 @@ mod tests {
         }
     }
 
-    /// The relative specifiers of a module's imports: static (`from "…"`) and dynamic
-    /// (`import("…")`, the screens that load when first opened).
-    fn imports(text: &str) -> Vec<&str> {
-        text.split("from")
-            .skip(1)
-            .chain(text.split("import(").skip(1))
+    /// The app's modules that `file` loads with it (itself included).
+    fn loaded_with(file: &str) -> BTreeSet<String> {
+        let mut loaded = BTreeSet::new();
+        let mut to_load = vec![file.to_owned()];
+        while let Some(file) = to_load.pop() {
+            if !file.starts_with("app/") || !loaded.insert(file.clone()) {
+                continue;
+            }
+            let dir = file.rsplit_once('/').map_or("", |(dir, _)| dir).to_owned();
+            for import in static_imports(text_of(&file)) {
+                to_load.push(resolve(&dir, import));
+            }
+        }
+        loaded
+    }
+
+    /// The words a module asks for by name (`t("key"`, not `split("`; prefixes like
+    /// `t("status_" + …)` aside: the statuses are checked on their own).
+    fn asked_for(text: &str) -> Vec<&str> {
+        text.match_indices("t(\"")
+            .filter(|(at, _)| {
+                let before = text[..*at].chars().next_back().unwrap_or(' ');
+                !(before.is_alphanumeric() || before == '_' || before == '.')
+            })
+            .filter_map(|(at, _)| text[at + 3..].split('"').next())
+            .filter(|key| !key.ends_with('_'))
+            .collect()
+    }
+
+    /// The first load and each screen that loads when first opened (`import("…")` in main.js)
+    /// bring the dictionaries of every word their modules ask for: a screen never shows a key.
+    #[test]
+    fn every_screen_brings_its_words() {
+        let screens = dynamic_imports(text_of("app/main.js"))
+            .into_iter()
+            .map(|spec| resolve("app", spec));
+        for screen in screens.chain(["app/main.js".to_owned()]) {
+            let modules = loaded_with(&screen);
+            let words: BTreeSet<String> = modules
+                .iter()
+                .filter(|file| file.starts_with("app/words/"))
+                .flat_map(|file| keys_in(file, "en"))
+                .collect();
+            for module in &modules {
+                for key in asked_for(text_of(module)) {
+                    assert!(
+                        words.contains(key),
+                        "{screen}: {module} asks for {key:?}, whose words it does not load"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The relative specifiers of a module's static imports (`from "…"`): what loads with it.
+    fn static_imports(text: &str) -> Vec<&str> {
+        relative(text.split("from").skip(1))
+    }
+
+    /// The relative specifiers of a module's dynamic imports (`import("…")`): the screens that
+    /// load when first opened.
+    fn dynamic_imports(text: &str) -> Vec<&str> {
+        relative(text.split("import(").skip(1))
+    }
+
+    fn relative<'a>(rests: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+        rests
             .filter_map(quoted)
             .filter(|spec| spec.starts_with("./") || spec.starts_with("../"))
             .collect()

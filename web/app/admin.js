@@ -12,6 +12,10 @@ import { Webhooks } from "./admin/webhooks.js";
 import { Sla } from "./admin/sla.js";
 import { Rankings } from "./admin/rankings.js";
 import { Groups } from "./admin/groups.js";
+import { addWords } from "./words.js";
+import words from "./words/admin.js";
+
+addWords(words);
 
 // The sections in the order the sub-navigation lists them: `[route segment, screen]`.
 const SECTIONS = [

@@ -3,7 +3,7 @@
 // application and the reader's role whether it shows), then the timeline.
 import { useState } from "../vendor/hooks.mjs";
 import { isStaff } from "./account.js";
-import { StatusBadge, cityName, useCities } from "./applications.js";
+import { cityName, useCities } from "./cities.js";
 import { Documents } from "./documents.js";
 import { DraftEditor } from "./draft.js";
 import { formatDate, formatDateTime, formatMoney, formatNumber, t } from "./i18n.js";
@@ -12,7 +12,7 @@ import { Messages } from "./messages.js";
 import { Moves } from "./moves.js";
 import { Onboarding } from "./onboarding.js";
 import { Review } from "./review.js";
-import { Loading, More, Page, Problem, html, useApi, usePages } from "./ui.js";
+import { Loading, More, Page, Problem, StatusBadge, html, useApi, usePages } from "./ui.js";
 
 function Row({ label, children }) {
   return html`<div class="row"><dt>${label}</dt><dd>${children}</dd></div>`;

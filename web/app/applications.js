@@ -1,29 +1,10 @@
 // The applicant's home: the group's card, starting an application, and the group's
-// applications; and what every list of applications shows (city names, status badges).
+// applications.
+import { cityName, useCities } from "./cities.js";
 import { NewApplication } from "./draft.js";
 import { GroupCard } from "./group.js";
-import { currentLanguage, formatDateTime, t } from "./i18n.js";
-import { Link, More, Page, html, useApi, usePages } from "./ui.js";
-
-// The cities by code, for names in the reader's language.
-export function useCities() {
-  const cities = useApi("cities");
-  const byCode = {};
-  (cities.data || []).forEach((city) => {
-    byCode[city.code] = city;
-  });
-  return byCode;
-}
-
-export function cityName(cities, code) {
-  const city = cities[code];
-  if (!city) return code;
-  return currentLanguage() === "en" ? city.name_en : city.name_zh;
-}
-
-export function StatusBadge({ application }) {
-  return html`<span class=${"status status-" + application.status}>${application.status_label}</span>`;
-}
+import { formatDateTime, t } from "./i18n.js";
+import { Link, More, Page, StatusBadge, html, usePages } from "./ui.js";
 
 export function MyApplications({ account, onAccount }) {
   const list = usePages("applications?limit=20");

@@ -7,6 +7,10 @@ import { useEffect, useRef, useState } from "../vendor/hooks.mjs";
 import { api, download } from "./api.js";
 import { formatDateTime, formatNumber, t } from "./i18n.js";
 import { Field, Form, Link, Loading, Notice, Page, Problem, html, useApi, useSubmit } from "./ui.js";
+import { addWords } from "./words.js";
+import words from "./words/review.js";
+
+addWords(words);
 
 // Where a letter may exist: from the offer on, including the ends that can follow it.
 const WITH_LETTER = new Set(["loi_offered", "loi_signed", "onboarding", "active", "loi_declined", "loi_expired", "loi_rescinded", "terminated"]);

@@ -10,10 +10,9 @@ import { currentLanguage, onLanguage, setLanguage, t } from "./i18n.js";
 import { AcceptInvitation } from "./invitation.js";
 import { currentRoute, match, navigate, onRoute } from "./router.js";
 import { Link, Loading, Page, html } from "./ui.js";
-import { addWords } from "./words.js";
 
-// A screen whose module (and the words it needs) loads when it is first shown: `load` resolves
-// to the module and then the area word files, `name` is the component's export.
+// A screen whose module loads when it is first shown (each module brings the words of its area,
+// `words.js`); `name` is the component's export.
 function lazy(load, name) {
   let loaded = null;
   return function Screen(props) {
@@ -22,8 +21,7 @@ function lazy(load, name) {
     useEffect(() => {
       if (loaded) return;
       load().then(
-        ([module, ...areas]) => {
-          areas.forEach((area) => addWords(area.default));
+        (module) => {
           loaded = module[name];
           setComponent(() => loaded);
         },
@@ -35,22 +33,16 @@ function lazy(load, name) {
   };
 }
 
-const applicantWords = () => import("./words/applicant.js");
-const reviewWords = () => import("./words/review.js");
-const reportsWords = () => import("./words/reports.js");
-const ApplicationPage = lazy(
-  () => Promise.all([import("./application.js"), applicantWords(), reviewWords()]),
-  "ApplicationPage",
-);
-const LetterPage = lazy(() => Promise.all([import("./letter.js"), reviewWords()]), "LetterPage");
-const MyApplications = lazy(() => Promise.all([import("./applications.js"), applicantWords()]), "MyApplications");
-const GroupProfile = lazy(() => Promise.all([import("./group.js"), applicantWords()]), "GroupProfile");
-const StaffApplications = lazy(() => Promise.all([import("./staff.js")]), "StaffApplications");
-const Queue = lazy(() => Promise.all([import("./staff.js")]), "Queue");
-const Reports = lazy(() => Promise.all([import("./reports.js"), reportsWords()]), "Reports");
-const Members = lazy(() => Promise.all([import("./members.js"), reportsWords()]), "Members");
-const Settings = lazy(() => Promise.all([import("./settings.js"), reportsWords()]), "Settings");
-const Admin = lazy(() => Promise.all([import("./admin.js"), import("./words/admin.js")]), "Admin");
+const ApplicationPage = lazy(() => import("./application.js"), "ApplicationPage");
+const LetterPage = lazy(() => import("./letter.js"), "LetterPage");
+const MyApplications = lazy(() => import("./applications.js"), "MyApplications");
+const GroupProfile = lazy(() => import("./group.js"), "GroupProfile");
+const StaffApplications = lazy(() => import("./staff.js"), "StaffApplications");
+const Queue = lazy(() => import("./staff.js"), "Queue");
+const Reports = lazy(() => import("./reports.js"), "Reports");
+const Members = lazy(() => import("./members.js"), "Members");
+const Settings = lazy(() => import("./settings.js"), "Settings");
+const Admin = lazy(() => import("./admin.js"), "Admin");
 
 // Screens anyone may open, signed in or not.
 const PUBLIC = {

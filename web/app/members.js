@@ -7,6 +7,10 @@ import { api, patch } from "./api.js";
 import { formatDateTime, t } from "./i18n.js";
 import { navigate } from "./router.js";
 import { Field, Form, Loading, More, Notice, Page, Problem, Select, html, useApi, usePages, useSubmit } from "./ui.js";
+import { addWords } from "./words.js";
+import words from "./words/reports.js";
+
+addWords(words);
 
 const ROLES = ["owner", "editor", "signatory"];
 

@@ -8,6 +8,10 @@ import { isStaff } from "./account.js";
 import { api } from "./api.js";
 import { formatDate, formatDateTime, formatNumber, t } from "./i18n.js";
 import { Loading, Problem, html, useApi, useSubmit } from "./ui.js";
+import { addWords } from "./words.js";
+import words from "./words/review.js";
+
+addWords(words);
 
 const WITH_CHECKLIST = new Set(["onboarding", "active", "terminated"]);
 

@@ -3,10 +3,14 @@
 // candidates by score, and the application list as a CSV file.
 import { useState } from "../vendor/hooks.mjs";
 import { download, saveFile } from "./api.js";
-import { cityName } from "./applications.js";
+import { cityName } from "./cities.js";
 import { formatDateTime, formatNumber, t } from "./i18n.js";
 import { STATUSES } from "./staff.js";
 import { Link, Loading, Notice, Page, Problem, Select, html, useApi, useSubmit } from "./ui.js";
+import { addWords } from "./words.js";
+import words from "./words/reports.js";
+
+addWords(words);
 
 // The funnel's own city names (it carries both languages), keyed like `useCities`.
 function citiesOf(funnel) {

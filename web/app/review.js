@@ -8,19 +8,23 @@ import { api } from "./api.js";
 import { EligibilityReport } from "./eligibility.js";
 import { formatDateTime, formatNumber, t } from "./i18n.js";
 import { Form, Loading, More, Notice, Problem, Select, TextArea, html, useApi, usePages, useSubmit } from "./ui.js";
+import { addWords } from "./words.js";
+import words from "./words/review.js";
+
+addWords(words);
 
 const CRITERIA = ["district_resources", "customer_resources", "nev_experience", "after_sales", "financial_strength"];
 const RECOMMENDATIONS = ["strong_yes", "yes", "no", "strong_no"];
 // Scorecards and assignments are possible only while the application is in review.
 const IN_REVIEW = new Set(["submitted", "under_review", "info_requested", "shortlisted"]);
 
-export function Review({ application, account }) {
+export function Review({ application, account, onChanged }) {
   if (!isStaff(account)) return null;
   const keys = [application.status, application.version];
   return html`<div class="review">
     ${application.submitted_at && html`<${StoredReport} id=${application.id} keys=${keys} />`}
     ${application.dealer_group_id && html`<${GroupBrief} id=${application.dealer_group_id} />`}
-    <${Scorecards} application=${application} account=${account} keys=${keys} />
+    <${Scorecards} application=${application} account=${account} keys=${keys} onChanged=${onChanged} />
     <${Notes} application=${application} keys=${keys} />
     <${Assignees} application=${application} account=${account} keys=${keys} />
   </div>`;
@@ -74,7 +78,8 @@ function rankWords(group) {
 }
 
 // The caller's own scorecard and, once it is filed, everyone else's.
-function Scorecards({ application, account, keys }) {
+// A first card may unblock the shortlist: the page loads the application's moves again.
+function Scorecards({ application, account, keys, onChanged }) {
   const list = useApi("applications/" + application.id + "/reviews", keys);
   const cards = list.data;
   const own = cards && cards.items.find((card) => card.reviewer_id === account.id);
@@ -84,7 +89,12 @@ function Scorecards({ application, account, keys }) {
     <h2 id="scorecards-heading">${t("review_scorecards_title")}</h2>
     ${list.loading && !cards && html`<${Loading} />`}
     <${Problem} error=${list.error} />
-    ${cards && open && html`<${ScorecardForm} application=${application} own=${own} onFiled=${list.reload} />`}
+    ${cards && open &&
+    html`<${ScorecardForm} application=${application} own=${own}
+      onFiled=${() => {
+        list.reload();
+        if (!own) onChanged(null);
+      }} />`}
     ${own && !open && html`<${ScorecardCard} card=${own} mine />`}
     ${cards && cards.hidden > 0 &&
     html`<p class="blind-note">

@@ -6,6 +6,10 @@ import { api, patch } from "./api.js";
 import { isStaff } from "./account.js";
 import { setLanguage, t } from "./i18n.js";
 import { Field, Form, Notice, Page, Problem, Select, html, useSubmit } from "./ui.js";
+import { addWords } from "./words.js";
+import words from "./words/reports.js";
+
+addWords(words);
 
 const LANGUAGE_OPTIONS = [
   { value: "zh-CN", label: "简体中文" },

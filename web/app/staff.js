@@ -1,10 +1,10 @@
 // Staff's lists: the applications of their cities with the list's filters and sorts, and their
 // queue (`/api/v1/me/queue`), each opening the application's page.
 import { useState } from "../vendor/hooks.mjs";
-import { cityName, StatusBadge, useCities } from "./applications.js";
+import { cityName, useCities } from "./cities.js";
 import { currentLanguage, formatDateTime, formatNumber, t } from "./i18n.js";
 import { navigate } from "./router.js";
-import { Field, Link, More, Page, Problem, Select, html, usePages } from "./ui.js";
+import { Field, Link, More, Page, Problem, Select, StatusBadge, html, usePages } from "./ui.js";
 
 export const STATUSES = [
   "draft", "submitted", "under_review", "info_requested", "shortlisted", "loi_offered",

@@ -104,7 +104,8 @@ function FieldErrors({ id, errors }) {
 }
 
 // A failed call: the problem's title and detail as the server wrote them (in the language the
-// call was made in), the field errors no field on the screen shows, and the request's reference.
+// call was made in; a refused field's detail only points to the errors, shown here instead), the
+// field errors no field on the screen shows, and the request's reference.
 export function Problem({ error, fields }) {
   if (!error) return null;
   const problem = error instanceof ApiError ? error.problem : null;
@@ -116,13 +117,18 @@ export function Problem({ error, fields }) {
   const others = error.fieldErrors.filter((e) => !shown.has(e.field));
   return html`<div class="problem" role="alert">
     <strong>${problem.title}</strong>
-    ${problem.detail && html`<p>${problem.detail}</p>`}
+    ${problem.detail && error.fieldErrors.length === 0 && html`<p>${problem.detail}</p>`}
     ${others.length > 0 &&
     html`<ul>
       ${others.map((e) => html`<li key=${e.field + e.code}>${e.field ? e.field + ": " : ""}${e.message}</li>`)}
     </ul>`}
     ${problem.request_id && html`<p class="reference">${t("reference", { id: problem.request_id })}</p>`}
   </div>`;
+}
+
+// An application's status as the reader should read it (the API's `status_label`).
+export function StatusBadge({ application }) {
+  return html`<span class=${"status status-" + application.status}>${application.status_label}</span>`;
 }
 
 // A polite announcement (success, progress).

@@ -23,6 +23,7 @@ use crate::helpers::{PASSWORD, TestApp};
 mod admin;
 mod applicant;
 mod entry;
+mod journey;
 mod reports;
 mod review;
 
@@ -202,8 +203,22 @@ impl Browser {
         input.send_keys(value).await.unwrap();
     }
 
+    /// Clicks the element of `css` with `text`; when the page redraws it between finding and
+    /// clicking (a stale element), finds it again.
     async fn click(&self, css: &str, text: &str) {
-        self.wait_text(css, text).await.click().await.unwrap();
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            match self.wait_text(css, text).await.click().await {
+                Ok(()) => return,
+                Err(fantoccini::error::CmdError::Standard(error))
+                    if error.error == fantoccini::error::ErrorStatus::StaleElementReference
+                        && tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(error) => panic!("clicking {css} with {text:?}: {error}"),
+            }
+        }
     }
 
     /// Opens `path` signed out, which asks to sign in first, and signs in there as `email` (with
@@ -253,6 +268,63 @@ impl Browser {
         self.wait_text(&format!("[id='{id}']"), "").await;
         let select = self.client.find(Locator::Id(id)).await.unwrap();
         select.select_by_value(value).await.unwrap();
+    }
+
+    /// Ticks the checkbox labelled `label` by clicking its label, as a person does.
+    async fn tick(&self, label: &str) {
+        self.click("label", label).await;
+    }
+
+    /// Waits until the form says everything typed is saved.
+    async fn saved(&self) {
+        self.wait_text(".save-state", "所有修改已保存").await;
+    }
+
+    /// Replaces what the field labelled `label` holds with `value` as a person does: select
+    /// all, type over it. (WebDriver's clear sends no input event, so a form that re-renders
+    /// meanwhile would put the old text back.)
+    async fn retype(&self, label: &str, value: &str) {
+        let label = self.wait_text("label", label).await;
+        let id = label.attr("for").await.unwrap().unwrap();
+        let input = self.client.find(Locator::Id(&id)).await.unwrap();
+        input.click().await.unwrap();
+        input
+            .send_keys(&format!("\u{E009}a\u{E009}{value}"))
+            .await
+            .unwrap();
+    }
+
+    /// Puts `date` (YYYY-MM-DD) into the date input labelled `label` as the browser's date
+    /// picker does: the value, then an input event. (Typing into the segments depends on the
+    /// platform's date order, which headless Chromium does not take from `--lang`.)
+    async fn pick_date(&self, label: &str, date: &str) {
+        let label = self.wait_text("label", label).await;
+        let id = label.attr("for").await.unwrap().unwrap();
+        self.client
+            .execute(
+                "const input = document.getElementById(arguments[0]); input.focus();
+                 input.value = arguments[1];
+                 input.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![json!(id), json!(date)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// The id of the application whose page is open.
+    async fn application_id(&self) -> String {
+        let url = self.client.current_url().await.unwrap();
+        url.path().rsplit('/').next().unwrap().to_owned()
+    }
+
+    /// Ticks, one by one, every onboarding task the reader may tick; returns how many.
+    async fn tick_my_tasks(&self) -> usize {
+        let mine = self.count("button[data-done]").await;
+        for left in (0..mine).rev() {
+            self.click("button[data-done]", "").await;
+            self.wait_count("button[data-done]", left).await;
+        }
+        mine
     }
 
     /// Clicks the button of the move `action` in the moves panel.

@@ -26,16 +26,6 @@ impl Browser {
             .await
             .unwrap();
     }
-
-    /// Ticks, one by one, every onboarding task the reader may tick; returns how many.
-    async fn tick_my_tasks(&self) -> usize {
-        let mine = self.count("button[data-done]").await;
-        for left in (0..mine).rev() {
-            self.click("button[data-done]", "").await;
-            self.wait_count("button[data-done]", left).await;
-        }
-        mine
-    }
 }
 
 async fn letter_of(app: &TestApp, token: &str, r: &Review) -> serde_json::Value {
