@@ -158,7 +158,7 @@ impl Application {
                 // rendered (a 429 brings those of the limit that refused it).
                 .wrap(from_fn(rate_limit::add_headers))
                 .wrap(from_fn(http::metrics::record))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
         })
         .listen(listener)?
         .shutdown_timeout(SHUTDOWN_GRACE)
