@@ -103,7 +103,8 @@ async function send(method, path, body, token, extra) {
 
 let refreshing = null;
 
-// Renews the tokens once for all callers waiting on it; false when the session is over.
+// Renews the tokens once for all callers waiting on it; false when it could not (the session is
+// over only when the server refused the refresh token).
 async function refresh() {
   if (!tokens) return false;
   if (!refreshing) {
@@ -114,7 +115,8 @@ async function refresh() {
         keepTokens(result.body);
         return true;
       }
-      keepTokens(null);
+      // Refused: the session is over. Unreachable or failing: keep it, the next call tries again.
+      if (result.status >= 400 && result.status < 500) keepTokens(null);
       return false;
     });
   }

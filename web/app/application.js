@@ -1,11 +1,11 @@
 // One application's page, which applicants and staff both open: its facts, the moves the
 // reader may make, and the sections each of them works in (every section decides from the
 // application and the reader's role whether it shows), then the timeline.
-import { useState } from "../vendor/hooks.mjs";
+import { useRef, useState } from "../vendor/hooks.mjs";
 import { isStaff } from "./account.js";
 import { cityName, useCities } from "./cities.js";
 import { Documents } from "./documents.js";
-import { DraftEditor } from "./draft.js";
+import { DraftEditor, fieldLabel } from "./draft.js";
 import { formatDate, formatDateTime, formatMoney, formatNumber, t } from "./i18n.js";
 import { Letter } from "./letter.js";
 import { Messages } from "./messages.js";
@@ -32,6 +32,9 @@ export function ApplicationPage({ id, account }) {
     setRound((r) => r + 1);
   };
   const section = { application: a, account, onChanged: changed };
+  // The form's way to save what is typed, while it is shown: a move waits for it.
+  const flushDraft = useRef(null);
+  const beforeMove = () => (flushDraft.current ? flushDraft.current() : Promise.resolve(null));
   return html`<${Page} title=${t("application_title")} wide>
     ${application.loading && !a && html`<${Loading} />`}
     <${Problem} error=${application.error} />
@@ -51,8 +54,9 @@ export function ApplicationPage({ id, account }) {
       <//>
       <${Row} label=${t("application_updated")}>${formatDateTime(a.updated_at)}<//>
     </dl>`}
-    ${a && html`<${Moves} application=${a} onMoved=${changed} />`}
-    ${a && !isStaff(account) && html`<${DraftEditor} ...${section} cities=${cities} />`}
+    ${a && html`<${Moves} application=${a} onMoved=${changed} beforeMove=${beforeMove} labelOf=${fieldLabel} />`}
+    ${a && !isStaff(account) &&
+    html`<${DraftEditor} ...${section} cities=${cities} onFlush=${(flush) => (flushDraft.current = flush)} />`}
     ${a && isStaff(account) && html`<${Review} ...${section} />`}
     ${a && html`<${Documents} ...${section} />`}
     ${a && html`<${Letter} ...${section} />`}

@@ -3,7 +3,7 @@ import { useState } from "../vendor/hooks.mjs";
 import { api, signIn } from "./api.js";
 import { takeNext } from "./account.js";
 import { currentLanguage, t } from "./i18n.js";
-import { navigate } from "./router.js";
+import { navigate, useLinkToken } from "./router.js";
 import { Field, Form, Link, Notice, Page, Problem, html, useSubmit } from "./ui.js";
 
 export function SignIn({ onSignedIn }) {
@@ -65,7 +65,7 @@ export function Register() {
 
 // The e-mailed link. Opening it spends nothing (mail scanners open links): the button does.
 export function VerifyEmail({ query }) {
-  const token = query.get("token") || "";
+  const token = useLinkToken(query);
   const [done, setDone] = useState(false);
   const send = useSubmit();
   const submit = () =>
@@ -108,7 +108,7 @@ export function ForgotPassword() {
 
 // The e-mailed link (also the one that invites new staff: `invited=1` greets them).
 export function ResetPassword({ query }) {
-  const token = query.get("token") || "";
+  const token = useLinkToken(query);
   const invited = query.get("invited") === "1";
   const [password, setPassword] = useState("");
   const [done, setDone] = useState(false);

@@ -38,7 +38,7 @@ function DocumentTable({ path, items, editable, onRemoved }) {
   const fetching = useSubmit();
   const get = (doc) => fetching.run(async () => saveFile(await download(path + "/" + doc.id + "/content"), doc.filename));
   return html`<${Problem} error=${fetching.error} />
-    <div class="table-scroll">
+    <div class="table-scroll" tabindex="0" role="region" aria-label=${t("documents_title")}>
       <table>
         <caption class="visually-hidden">${t("documents_title")}</caption>
         <thead>

@@ -105,8 +105,8 @@ function useAutosave(application, onChanged, onSaved) {
   const saved = useRef({ body: bodyOf(formOf(application)), version: application.version });
   const latest = useRef(form);
   const timer = useRef(null);
-  const running = useRef(false);
-  const again = useRef(false);
+  // Saves run one after another: each starts from what the one before it saved.
+  const queue = useRef(Promise.resolve());
   latest.current = form;
 
   // Moved or changed elsewhere on the page (a move): show it, unless something is unsaved.
@@ -117,44 +117,53 @@ function useAutosave(application, onChanged, onSaved) {
     setForm(formOf(application));
   }, [application.version]);
 
-  const save = async () => {
-    clearTimeout(timer.current);
-    if (running.current) {
-      again.current = true;
-      return;
-    }
-    const changes = changesOf(bodyOf(latest.current), saved.current.body);
+  const unsaved = () => changesOf(bodyOf(latest.current), saved.current.body);
+
+  const saveNow = async () => {
+    const changes = unsaved();
     if (Object.keys(changes).length === 0) return;
-    running.current = true;
     setState({ kind: "saving" });
     try {
       const updated = await patch("applications/" + application.id, changes, saved.current.version);
       saved.current = { body: bodyOf(formOf(updated)), version: updated.version };
       setError(null);
       setStale(null);
-      // Typed on meanwhile: not all saved yet (the timer or the queued save sends the rest).
-      const dirty = Object.keys(changesOf(bodyOf(latest.current), saved.current.body)).length > 0;
+      // Typed on meanwhile: not all saved yet (the timer sends the rest).
+      const dirty = Object.keys(unsaved()).length > 0;
       setState(dirty ? { kind: "pending" } : { kind: "saved", at: new Date().toISOString() });
       onChanged(updated);
       onSaved();
     } catch (failure) {
       if (failure.status === 412) await reload(Object.keys(changes));
-      else {
-        setError(failure);
-        setState({ kind: "failed" });
-      }
-    } finally {
-      running.current = false;
+      else fail(failure);
     }
-    if (again.current) {
-      again.current = false;
-      save();
-    }
+  };
+
+  const fail = (failure) => {
+    setError(failure);
+    setState({ kind: "failed" });
+  };
+
+  // Saves what is typed now, after any save underway; resolves once it is done, to whether
+  // everything typed is saved and the version that holds it (a move waits for this).
+  const save = () => {
+    clearTimeout(timer.current);
+    queue.current = queue.current.then(saveNow);
+    return queue.current.then(() => ({
+      saved: Object.keys(unsaved()).length === 0,
+      version: saved.current.version,
+    }));
   };
 
   // Someone else saved first: show their version, and say which of ours did not go through.
   const reload = async (lost) => {
-    const current = await api("GET", "applications/" + application.id, { auth: true });
+    let current;
+    try {
+      current = await api("GET", "applications/" + application.id, { auth: true });
+    } catch (failure) {
+      fail(failure);
+      return;
+    }
     saved.current = { body: bodyOf(formOf(current)), version: current.version };
     setForm(formOf(current));
     setStale(lost);
@@ -174,14 +183,22 @@ function useAutosave(application, onChanged, onSaved) {
   return { form, edit, flush: save, state, error, stale };
 }
 
-export function DraftEditor({ application, account, onChanged }) {
+// `onFlush(save)` hands the page the way to save what is typed before a move (submitting right
+// after typing must submit what was typed, with the version that holds it).
+export function DraftEditor({ application, account, onChanged, onFlush }) {
   if (account.role !== "applicant" || !EDITABLE.includes(application.status)) return null;
-  return html`<${Editor} application=${application} onChanged=${onChanged} />`;
+  return html`<${Editor} application=${application} onChanged=${onChanged} onFlush=${onFlush} />`;
 }
 
-function Editor({ application, onChanged }) {
+function Editor({ application, onChanged, onFlush }) {
   const [previewRound, setPreviewRound] = useState(0);
   const draft = useAutosave(application, onChanged, () => setPreviewRound((r) => r + 1));
+  const flush = useRef(draft.flush);
+  flush.current = draft.flush;
+  useEffect(() => {
+    onFlush(() => flush.current());
+    return () => onFlush(null);
+  }, []);
   const { form, edit, error } = draft;
   const set = (key) => (value) => edit((f) => ({ ...f, [key]: value }));
   return html`<section class="draft" aria-labelledby="draft-heading">
@@ -191,7 +208,7 @@ function Editor({ application, onChanged }) {
     <div class="draft-columns">
       <div class="draft-form" onFocusOut=${draft.flush}>
         <${SaveState} draft=${draft} />
-        <${Problem} error=${error} fields=${shownFields(form)} />
+        <${Problem} error=${error} fields=${shownFields(form)} labelOf=${fieldLabel} />
         <${Select} name="store_format" label=${t("app_store_format")} value=${form.store_format} error=${error}
           options=${[{ value: "", label: t("form_choose") }, { value: "2S", label: t("store_format_2s") }]} onChange=${set("store_format")} />
         <${Field} name="investment_cny" label=${t("app_investment_cny")} type="number" inputmode="numeric" min="0" required=${false}

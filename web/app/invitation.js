@@ -4,10 +4,11 @@ import { useState } from "../vendor/hooks.mjs";
 import { api } from "./api.js";
 import { rememberNext } from "./account.js";
 import { t } from "./i18n.js";
+import { useLinkToken } from "./router.js";
 import { Form, Link, Notice, Page, Problem, html, useSubmit } from "./ui.js";
 
 export function AcceptInvitation({ query, account, onJoined }) {
-  const token = query.get("token") || "";
+  const token = useLinkToken(query);
   const [joined, setJoined] = useState(null);
   const send = useSubmit();
   const submit = () =>

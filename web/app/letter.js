@@ -15,12 +15,14 @@ addWords(words);
 // Where a letter may exist: from the offer on, including the ends that can follow it.
 const WITH_LETTER = new Set(["loi_offered", "loi_signed", "onboarding", "active", "loi_declined", "loi_expired", "loi_rescinded", "terminated"]);
 
-export function Letter({ application, account, onChanged }) {
+export function Letter({ application }) {
   if (!WITH_LETTER.has(application.status)) return null;
-  return html`<${LetterSection} application=${application} account=${account} onChanged=${onChanged} />`;
+  return html`<${LetterSection} application=${application} />`;
 }
 
-function LetterSection({ application, account, onChanged }) {
+// Signing happens on the letter's page only, where the signer has the document itself before
+// them and its hash is the one computed from what they were shown.
+function LetterSection({ application }) {
   const loi = useApi("applications/" + application.id + "/loi", [application.status, application.version]);
   // Terminated before any offer: there is no letter.
   if (loi.error && loi.error.status === 404) return null;
@@ -31,10 +33,12 @@ function LetterSection({ application, account, onChanged }) {
     <${Problem} error=${loi.error} />
     ${letter &&
     html`<${LetterFacts} letter=${letter} />
-      <p><${Link} to=${"/applications/" + application.id + "/letter"} class="button secondary">${t("letter_open")}<//></p>
-      ${canSign(application) &&
-      html`<${SignForm} id=${application.id} account=${account} sha256=${letter.document_sha256}
-        onSigned=${() => onChanged(null)} />`}`}
+      <p>
+        <${Link} to=${"/applications/" + application.id + "/letter"}
+          class=${canSign(application) ? "button primary" : "button secondary"}>
+          ${canSign(application) ? t("letter_open_to_sign") : t("letter_open")}
+        <//>
+      </p>`}
   </section>`;
 }
 
@@ -150,18 +154,19 @@ function HashCheck({ expected, actual }) {
     <p><code class="hash">${actual}</code></p></div>`;
 }
 
-// The parts of HTML a letter is made of; everything else (scripts, styles, links, images,
-// forms, event handlers, inline styles) is left out. Headings move one level down, under the
-// page's own heading.
+// The parts of HTML a letter is made of. An element of any other kind keeps its text, as a
+// `span` (a word of the letter must not vanish while its hash still matches), except those whose
+// content is not text to read (scripts, styles, frames, embedded documents), which go whole.
+// Only `lang` and the known classes are copied: no links, images, handlers or inline styles.
+// Headings move one level down, under the page's own heading.
 const KEPT = { section: "section", p: "p", dl: "dl", dt: "dt", dd: "dd", ol: "ol", ul: "ul", li: "li", strong: "strong", em: "em", b: "b", i: "i", br: "br", span: "span", div: "div", h1: "h2", h2: "h3", h3: "h4", h4: "h5" };
+const DROPPED = new Set(["script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math", "head", "title", "link", "meta"]);
 const KEPT_CLASSES = new Set(["ref"]);
 
 function rebuild(node) {
   if (node.nodeType === Node.TEXT_NODE) return document.createTextNode(node.textContent);
-  if (node.nodeType !== Node.ELEMENT_NODE) return null;
-  const tag = KEPT[node.localName];
-  if (!tag) return null;
-  const copy = document.createElement(tag);
+  if (node.nodeType !== Node.ELEMENT_NODE || DROPPED.has(node.localName)) return null;
+  const copy = document.createElement(KEPT[node.localName] || "span");
   const lang = node.getAttribute("lang");
   if (lang) copy.setAttribute("lang", lang);
   node.classList.forEach((name) => KEPT_CLASSES.has(name) && copy.classList.add("letter-" + name));

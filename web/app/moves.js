@@ -4,7 +4,7 @@
 // by the caller (withdrawing, declining the letter) opens a short form first. Every move sends
 // the version the page shows: if someone else moved the application meanwhile, the page says so
 // and shows it as it is now.
-import { useState } from "../vendor/hooks.mjs";
+import { useEffect, useRef, useState } from "../vendor/hooks.mjs";
 import { api } from "./api.js";
 import { t } from "./i18n.js";
 import { Field, Form, Problem, Select, TextArea, html, useSubmit } from "./ui.js";
@@ -27,9 +27,21 @@ const FORMS = {
 // Signing the letter is done on the letter itself (letter.js), not here.
 const ELSEWHERE = new Set(["sign_loi"]);
 
-export function Moves({ application, onMoved }) {
+// `beforeMove()` saves what the page has unsaved first (the application form): it resolves to
+// null (nothing to save) or `{saved, version}`; a move waits for it and sends that version, and
+// does not go when something typed could not be saved (the form says why).
+// `labelOf(path)` names a refused field (submitting lists what is missing).
+export function Moves({ application, onMoved, beforeMove, labelOf }) {
   const [open, setOpen] = useState(null);
   const [stale, setStale] = useState(false);
+  const [unsaved, setUnsaved] = useState(false);
+  // The pressed button goes when its form opens, and the form when it closes: the keyboard
+  // carries on from the form's heading, then from this section's.
+  const heading = useRef(null);
+  const close = () => {
+    setOpen(null);
+    if (heading.current) heading.current.focus();
+  };
   const send = useSubmit();
   const allowed = (application.allowed_actions || []).filter((action) => !ELSEWHERE.has(action));
   const blocked = (application.blocked_actions || []).filter((b) => !ELSEWHERE.has(b.action));
@@ -38,18 +50,21 @@ export function Moves({ application, onMoved }) {
   const move = (action, extra) =>
     send.run(async () => {
       setStale(false);
+      const draft = beforeMove ? await beforeMove() : null;
+      setUnsaved(Boolean(draft && !draft.saved));
+      if (draft && !draft.saved) return;
       try {
         const moved = await api("POST", "applications/" + application.id + "/transitions", {
           auth: true,
           body: { action, ...extra },
-          ifMatch: application.version,
+          ifMatch: draft ? draft.version : application.version,
         });
-        setOpen(null);
+        close();
         onMoved(moved);
       } catch (error) {
         if (error.status === 412) {
           setStale(true);
-          setOpen(null);
+          close();
           onMoved(null);
           return;
         }
@@ -58,12 +73,13 @@ export function Moves({ application, onMoved }) {
     });
 
   return html`<section class="moves" aria-labelledby="moves-heading">
-    <h2 id="moves-heading">${t("moves_title")}</h2>
+    <h2 id="moves-heading" tabindex="-1" ref=${heading}>${t("moves_title")}</h2>
     ${stale && html`<div class="problem" role="alert">${t("moves_stale")}</div>`}
-    ${!open && html`<${Problem} error=${send.error} />`}
+    ${unsaved && html`<div class="problem" role="alert">${t("moves_unsaved")}</div>`}
+    ${!open && html`<${Problem} error=${send.error} labelOf=${labelOf} />`}
     ${open
       ? html`<${MoveForm} action=${open} busy=${send.busy} error=${send.error}
-          onSend=${(extra) => move(open, extra)} onCancel=${() => setOpen(null)} />`
+          onSend=${(extra) => move(open, extra)} onCancel=${close} />`
       : html`<div class="actions">
           ${allowed.map(
             (action) => html`<button key=${action} type="button"
@@ -84,6 +100,10 @@ export function Moves({ application, onMoved }) {
 // The form of one move; `onSend` gets the request's other fields.
 function MoveForm({ action, busy, error, onSend, onCancel }) {
   const form = FORMS[action];
+  const heading = useRef(null);
+  useEffect(() => {
+    if (heading.current) heading.current.focus();
+  }, []);
   const [reasonCode, setReasonCode] = useState("");
   const [reason, setReason] = useState("");
   const [message, setMessage] = useState("");
@@ -104,7 +124,7 @@ function MoveForm({ action, busy, error, onSend, onCancel }) {
   };
   const fields = ["reason_code", "reason", "message", "loi.valid_days", "loi.stores", "loi.terms_note"];
   return html`<div class="move-form">
-    <h3>${t("action_" + action)}</h3>
+    <h3 tabindex="-1" ref=${heading}>${t("action_" + action)}</h3>
     ${form.warning && html`<p class="warning">${t(form.warning)}</p>`}
     <${Problem} error=${error} fields=${fields} />
     <${Form} onSubmit=${submit} busy=${busy} submit=${t("move_confirm", { action: t("action_" + action) })}>

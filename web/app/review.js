@@ -209,7 +209,7 @@ function Notes({ application, keys }) {
     <${More} list=${notes} />
     <${Problem} error=${send.error} fields=${["body"]} />
     <${Form} onSubmit=${submit} busy=${send.busy} submit=${t("review_note_add")}>
-      <${TextArea} name="body" label=${t("review_note_label")} value=${body} onInput=${setBody} error=${send.error} required />
+      <${TextArea} name="body" id="field-note-body" label=${t("review_note_label")} value=${body} onInput=${setBody} error=${send.error} required />
     <//>
   </section>`;
 }

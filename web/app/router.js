@@ -1,6 +1,8 @@
 // Client-side routes: the server answers every route of the app with the same page, and links
 // move between them without loading it again. The app may live under a path prefix: ROOT is
 // where it starts (this file is `<root>assets/<version>/app/router.js`).
+import { useEffect, useState } from "../vendor/hooks.mjs";
+
 export const ROOT = new URL("../../../", import.meta.url);
 
 const listeners = new Set();
@@ -42,4 +44,19 @@ export function match(pattern, path) {
     else if (want[i] !== got[i]) return null;
   }
   return params;
+}
+
+// The one-time token of an e-mailed link (`?token=`): kept by the screen that reads it, and taken
+// out of the address at once, so that it stays out of the history and of an address copied or
+// shared.
+export function useLinkToken(query) {
+  const [token] = useState(() => query.get("token") || "");
+  useEffect(() => {
+    if (!query.has("token")) return;
+    const rest = new URLSearchParams(query);
+    rest.delete("token");
+    const search = rest.toString();
+    window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
+  }, []);
+  return token;
 }

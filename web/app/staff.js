@@ -87,13 +87,14 @@ export function StaffApplications({ query }) {
     ${!list.loading && !list.error && list.items.length === 0 &&
     html`<p class="empty">${t("applications_empty")}</p>`}
     ${list.items.length > 0 &&
-    html`<${ApplicationTable} items=${list.items} cities=${cities} when="submitted_at" score />`}
+    html`<${ApplicationTable} label=${t("applications_title")} items=${list.items} cities=${cities} when="submitted_at" score />`}
     ${list.error ? null : html`<${More} list=${list} />`}
   <//>`;
 }
 
-function ApplicationTable({ items, cities, when, due, score }) {
-  return html`<div class="table-scroll">
+// A scroll box the keyboard can reach (a phone scrolls the table sideways).
+function ApplicationTable({ label, items, cities, when, due, score }) {
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label=${label}>
     <table>
       <thead>
         <tr>
@@ -131,7 +132,7 @@ export function Queue() {
     ${!list.loading && !list.error && list.items.length === 0 &&
     html`<p class="empty">${t("queue_empty")}</p>`}
     ${list.items.length > 0 &&
-    html`<${ApplicationTable} items=${list.items} cities=${cities} when="waiting_since" due />`}
+    html`<${ApplicationTable} label=${t("queue_title")} items=${list.items} cities=${cities} when="waiting_since" due />`}
     <${More} list=${list} />
   <//>`;
 }

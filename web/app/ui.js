@@ -82,8 +82,9 @@ export function Select({ name, label, value, options, onChange, error, hint }) {
 }
 
 // A labelled text area; the API's errors about `name` under it.
-export function TextArea({ name, label, value, onInput, error, hint, required, rows }) {
-  const id = "field-" + name;
+// `id` when two areas of one page send the same field (a note and a message both send `body`).
+export function TextArea({ name, label, value, onInput, error, hint, required, rows, id: given }) {
+  const id = given || "field-" + name;
   const errors = errorsOf(error, name);
   return html`<div class=${errors.length ? "field invalid" : "field"}>
     <label for=${id}>${label}</label>
@@ -105,8 +106,9 @@ function FieldErrors({ id, errors }) {
 
 // A failed call: the problem's title and detail as the server wrote them (in the language the
 // call was made in; a refused field's detail only points to the errors, shown here instead), the
-// field errors no field on the screen shows, and the request's reference.
-export function Problem({ error, fields }) {
+// field errors no field on the screen shows (named by `labelOf(path)` where the screen can name
+// them: a JSON path means nothing to a person), and the request's reference.
+export function Problem({ error, fields, labelOf }) {
   if (!error) return null;
   const problem = error instanceof ApiError ? error.problem : null;
   if (!problem) {
@@ -120,7 +122,9 @@ export function Problem({ error, fields }) {
     ${problem.detail && error.fieldErrors.length === 0 && html`<p>${problem.detail}</p>`}
     ${others.length > 0 &&
     html`<ul>
-      ${others.map((e) => html`<li key=${e.field + e.code}>${e.field ? e.field + ": " : ""}${e.message}</li>`)}
+      ${others.map(
+        (e) => html`<li key=${e.field + e.code}>${e.field && labelOf ? labelOf(e.field) + t("label_separator") : ""}${e.message}</li>`,
+      )}
     </ul>`}
     ${problem.request_id && html`<p class="reference">${t("reference", { id: problem.request_id })}</p>`}
   </div>`;
@@ -200,16 +204,22 @@ export function useApi(path, keys) {
 // Pages of a list (`{items, next_cursor}`): the items so far, and `more()` for the next page.
 export function usePages(path, keys) {
   const [state, setState] = useState({ items: [], next: null, error: null, loading: true });
+  // Only the answers to the list now shown count: a slower answer to an earlier list is dropped.
+  const shown = useRef(0);
   const load = (cursor, items) => {
+    const round = shown.current;
     setState((s) => ({ ...s, loading: true, error: null }));
     const separator = path.includes("?") ? "&" : "?";
     const url = cursor ? path + separator + "cursor=" + encodeURIComponent(cursor) : path;
     return api("GET", url, { auth: true }).then(
-      (page) => setState({ items: items.concat(page.items), next: page.next_cursor, error: null, loading: false }),
-      (error) => setState({ items, next: cursor, error, loading: false }),
+      (page) =>
+        round === shown.current &&
+        setState({ items: items.concat(page.items), next: page.next_cursor, error: null, loading: false }),
+      (error) => round === shown.current && setState({ items, next: cursor, error, loading: false }),
     );
   };
   useEffect(() => {
+    shown.current += 1;
     load(null, []);
   }, [path, ...(keys || [])]);
   return { ...state, more: () => load(state.next, state.items) };

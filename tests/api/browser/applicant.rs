@@ -559,8 +559,13 @@ async fn an_applicant_submits_answers_a_request_for_information_and_writes_to_st
     browser.wait_text(".message", "3 月前完成装修").await;
     browser.absent(".upload").await;
     browser.absent(".draft").await;
+    // Downloading hands the browser the very bytes that were uploaded.
+    browser.catch_exports().await;
     browser.click(".documents tbody button", "下载").await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        browser.exported().await,
+        String::from_utf8(pdf("营业执照")).unwrap()
+    );
     browser.absent(".documents .problem").await;
     browser.axe("/applications/{id} (staff)").await;
     browser.close().await;

@@ -42,6 +42,9 @@ async fn registers_in_chinese_confirms_the_address_signs_in_and_sees_no_applicat
     assert!(link.starts_with("/verify-email?token="), "{link}");
     browser.open(&link).await;
     browser.heading("确认电子邮箱").await;
+    // The token leaves the address once read (history, a copied address).
+    let url = browser.client.current_url().await.unwrap();
+    assert_eq!(url.query(), None, "{url}");
     browser.axe("/verify-email").await;
     browser.click("button[type=submit]", "确认我的邮箱").await;
     browser.wait_text(".notice", "已确认").await;

@@ -117,13 +117,10 @@ async fn a_dealer_goes_from_registering_to_an_active_partner_in_chinese() {
         .choose("field-proposed_sites[0].lease_status", "leased")
         .await;
     dealer.tick("不自行采购车辆再转售").await;
-    dealer.tick("2S 门店不负责交车").await;
     dealer.saved().await;
-    dealer
-        .wait_text(".draft-preview .verdict", "符合必要条件")
-        .await;
 
-    // The business licence, then submitting.
+    // The business licence, then the last tick and submitting at once: the move waits for the
+    // form to save what was just typed, and sends the version that holds it.
     let dir = std::env::temp_dir().join(format!("journey-{id}"));
     std::fs::create_dir_all(&dir).unwrap();
     let licence = dir.join("营业执照.pdf");
@@ -136,8 +133,16 @@ async fn a_dealer_goes_from_registering_to_an_active_partner_in_chinese() {
         .wait_text(".documents tbody tr", "营业执照.pdf")
         .await;
     std::fs::remove_dir_all(&dir).unwrap();
+    dealer.tick("2S 门店不负责交车").await;
     dealer.move_button("submit").await;
     dealer.wait_count("button[data-action=submit]", 0).await;
+    let submitted = app
+        .get_json(&format!("/api/v1/applications/{id}"), Some(&token))
+        .await;
+    assert_eq!(
+        submitted["acknowledgements"],
+        serde_json::json!(["agency_sales_no_resale", "no_vehicle_delivery"])
+    );
     // The dealer reads "in review" for what staff know as submitted.
     assert_eq!(status_of(&app, &token, &id).await, "under_review");
     assert_eq!(status_of(&app, &admin, &id).await, "submitted");
@@ -178,7 +183,7 @@ async fn a_dealer_goes_from_registering_to_an_active_partner_in_chinese() {
     // The dealer reads the letter, checked against its hash, and signs it.
     app.smtp.wait_for(DEALER, "意向书").await;
     dealer.client.refresh().await.unwrap();
-    dealer.click(".letter a", "阅读意向书全文").await;
+    dealer.click(".letter a", "阅读并签署意向书").await;
     dealer.heading("合作意向书").await;
     dealer.wait_text(".notice", "校验通过").await;
     dealer.fill("签署人姓名", DEALER_NAME).await;

@@ -31,7 +31,10 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// axe-core, pinned and fetched by `scripts/fetch-web-vendor.sh`.
 const AXE: &str = include_str!("../vendor/axe.min.js");
-const WAIT: Duration = Duration::from_secs(15);
+const WAIT: Duration = Duration::from_secs(30);
+/// How long chromedriver and Chromium may take to start: longer than a page's wait, as they start
+/// while the rest of the suite keeps both cores busy.
+const STARTUP: Duration = Duration::from_secs(90);
 const WIDE: (u32, u32) = (1280, 900);
 const NARROW: (u32, u32) = (390, 844);
 
@@ -94,11 +97,11 @@ impl Browser {
                 }
             }
         });
-        let port = port
-            .recv_timeout(WAIT)
-            .ok()
-            .flatten()
-            .expect("chromedriver says its port");
+        let Some(port) = port.recv_timeout(STARTUP).ok().flatten() else {
+            let _ = driver.kill();
+            let _ = driver.wait();
+            panic!("chromedriver did not say its port in {STARTUP:?}");
+        };
         let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -115,7 +118,8 @@ impl Browser {
         };
         let url = format!("http://127.0.0.1:{port}");
         let mut last_error = None;
-        for _ in 0..100 {
+        let deadline = tokio::time::Instant::now() + STARTUP;
+        while tokio::time::Instant::now() < deadline {
             match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
                 .capabilities(capabilities.clone())
                 .connect(&url)
@@ -133,6 +137,8 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let _ = driver.kill();
+        let _ = driver.wait();
         panic!("chromedriver on {url} did not answer: {last_error:?}");
     }
 
@@ -325,6 +331,33 @@ impl Browser {
             self.wait_count("button[data-done]", left).await;
         }
         mine
+    }
+
+    /// Keeps the next file the page hands to the browser, to read it with `exported`.
+    async fn catch_exports(&self) {
+        self.client
+            .execute(
+                "const make = URL.createObjectURL;
+                 URL.createObjectURL = (blob) => { window.exported = blob; return make(blob); };",
+                vec![],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// The text of the file the page handed over (waiting for it).
+    async fn exported(&self) -> String {
+        let text = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const read = () => window.exported ? window.exported.text().then(done) : setTimeout(read, 50);
+                 read();",
+                vec![],
+            )
+            .await
+            .unwrap();
+        text.as_str().unwrap().to_owned()
     }
 
     /// Clicks the button of the move `action` in the moves panel.

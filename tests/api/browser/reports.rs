@@ -72,30 +72,6 @@ impl Browser {
         }
         panic!("no row {heading} of {value} in {rows:?}");
     }
-
-    /// Keeps the next file the page hands to the browser, to read it with `exported`.
-    async fn catch_exports(&self) {
-        self.client
-            .execute(
-                "const make = URL.createObjectURL;
-                 URL.createObjectURL = (blob) => { window.exported = blob; return make(blob); };",
-                vec![],
-            )
-            .await
-            .unwrap();
-    }
-
-    async fn exported(&self) -> String {
-        let text = self
-            .client
-            .execute_async(
-                "const done = arguments[arguments.length - 1]; window.exported.text().then(done);",
-                vec![],
-            )
-            .await
-            .unwrap();
-        text.as_str().unwrap().to_owned()
-    }
 }
 
 fn count_of(statuses: &Value, status: &str) -> String {

@@ -232,7 +232,9 @@ async fn an_admin_offers_the_letter_and_the_owner_reads_verifies_and_signs_it() 
     browser.sign_in_at(&page, OWNER).await;
     browser.heading("申请详情").await;
     browser.wait_text(".letter .hash", &sha256).await;
-    browser.click(".letter a", "阅读意向书全文").await;
+    // Signed only where the document itself is before the signer.
+    assert_eq!(browser.count(".sign-form").await, 0);
+    browser.click(".letter a", "阅读并签署意向书").await;
     browser.heading("合作意向书").await;
     browser
         .wait_text(".letter-document h2", "2S 合作门店合作意向书")

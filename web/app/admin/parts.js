@@ -137,7 +137,7 @@ export function isStale(error) {
 // A list of the section's things: `columns` head the cells each row gives, and a last, unnamed
 // column holds the row's buttons; the caption names the table for screen readers.
 export function AdminTable({ caption, columns, children }) {
-  return html`<div class="table-scroll">
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label=${caption}>
     <table class="admin-table">
       <caption class="visually-hidden">${caption}</caption>
       <thead>

@@ -88,7 +88,7 @@ function Upload({ year, onImported }) {
     });
   return html`<div class="admin-form">
     <h2>${t("admin_ranking_import_title", { year })}</h2>
-    <${Problem} error=${error} />
+    <${Problem} error=${error} labelOf=${lineOf} />
     ${wrong && html`<div class="problem" role="alert"><strong>${wrong}</strong></div>`}
     <${Form} onSubmit=${send} busy=${busy} submit=${t("admin_ranking_import")}>
       <div class="field">
@@ -99,6 +99,12 @@ function Upload({ year, onImported }) {
       </div>
     <//>
   </div>`;
+}
+
+// A refused entry (`[i].uscc`) as the file's line and column (line 1 is the header).
+function lineOf(path) {
+  const entry = /^\[(\d+)\]\.(\w+)$/.exec(path);
+  return entry ? t("admin_ranking_line", { line: Number(entry[1]) + 2, column: entry[2] }) : path;
 }
 
 export function Rankings() {

@@ -157,7 +157,7 @@ async fn an_admin_imports_a_ranking_list_from_a_csv_file_and_reads_the_screens_i
         .fill_id("field-ranking-file", refused.to_str().unwrap())
         .await;
     browser.click("button[type=submit]", "导入并替换").await;
-    browser.wait_text(".problem", "uscc").await;
+    browser.wait_text(".problem", "行 uscc 列").await;
     browser.axe("/admin/rankings (refused)").await;
 
     browser
