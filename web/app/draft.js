@@ -6,10 +6,10 @@
 import { useEffect, useRef, useState } from "../vendor/hooks.mjs";
 import { api, patch } from "./api.js";
 import { EligibilityReport } from "./eligibility.js";
-import { Check, changesOf, numberOrNull, textOf } from "./group.js";
+import { changesOf, numberOrNull, textOf } from "./group.js";
 import { currentLanguage, formatDateTime, t } from "./i18n.js";
 import { navigate } from "./router.js";
-import { Field, Problem, Select, TextArea, html, useSubmit } from "./ui.js";
+import { Checkbox, Field, Problem, Select, TextArea, html, useSubmit } from "./ui.js";
 import { addWords } from "./words.js";
 import words from "./words/applicant.js";
 
@@ -211,19 +211,19 @@ function Editor({ application, onChanged, onFlush }) {
         <${Problem} error=${error} fields=${shownFields(form)} labelOf=${fieldLabel} />
         <${Select} name="store_format" label=${t("app_store_format")} value=${form.store_format} error=${error}
           options=${[{ value: "", label: t("form_choose") }, { value: "2S", label: t("store_format_2s") }]} onChange=${set("store_format")} />
-        <${Field} name="investment_cny" label=${t("app_investment_cny")} type="number" inputmode="numeric" min="0" required=${false}
+        <${Field} name="investment_cny" label=${t("app_investment_cny")} inputmode="numeric" required=${false}
           value=${form.investment_cny} onInput=${set("investment_cny")} error=${error} />
         <${Field} name="planned_opening" label=${t("app_planned_opening")} type="date" required=${false}
           value=${form.planned_opening} onInput=${set("planned_opening")} error=${error} />
-        <${Field} name="customer_base.active_customers" label=${t("app_active_customers")} type="number" min="0" required=${false}
+        <${Field} name="customer_base.active_customers" label=${t("app_active_customers")} inputmode="numeric" required=${false}
           value=${form.active_customers} onInput=${set("active_customers")} error=${error} />
-        <${Field} name="customer_base.annual_service_visits" label=${t("app_annual_service_visits")} type="number" min="0"
+        <${Field} name="customer_base.annual_service_visits" label=${t("app_annual_service_visits")} inputmode="numeric"
           required=${false} value=${form.annual_service_visits} onInput=${set("annual_service_visits")} error=${error} />
         <${Sites} sites=${form.sites} edit=${edit} error=${error} />
         <${TextArea} name="notes" label=${t("app_notes")} value=${form.notes} onInput=${set("notes")} error=${error} />
         <fieldset>
           <legend>${t("app_acknowledgements")}</legend>
-          ${ACKNOWLEDGEMENTS.map((k) => html`<${Check} key=${k} name=${"acknowledgements." + k} label=${t("ack_" + k)}
+          ${ACKNOWLEDGEMENTS.map((k) => html`<${Checkbox} key=${k} name=${"acknowledgements." + k} label=${t("ack_" + k)}
             checked=${form.acknowledgements.includes(k)} error=${error}
             onChange=${(on) => edit((f) => ({ ...f, acknowledgements: on ? f.acknowledgements.concat([k]) : f.acknowledgements.filter((x) => x !== k) }))} />`)}
         </fieldset>
@@ -275,7 +275,7 @@ function Sites({ sites, edit, error }) {
           hint=${k === "district_code" ? t("site_district_code_hint") : null} value=${site[k]} onInput=${change(i, k)} error=${error} />`)}
         <${Select} name=${name("site_type")} label=${label("site_type")} value=${site.site_type}
           options=${choices(SITE_TYPES, "site_type_")} onChange=${change(i, "site_type")} error=${error} />
-        ${SITE_NUMBERS.map((k) => html`<${Field} key=${k} name=${name(k)} label=${label(k)} type="number" min="0" step="0.1"
+        ${SITE_NUMBERS.map((k) => html`<${Field} key=${k} name=${name(k)} label=${label(k)} inputmode="decimal"
           inputmode="decimal" required=${false} value=${site[k]} onInput=${change(i, k)} error=${error} />`)}
         <${Select} name=${name("lease_status")} label=${label("lease_status")} value=${site.lease_status}
           options=${choices(LEASE, "lease_")} onChange=${change(i, "lease_status")} error=${error} />

@@ -4,9 +4,9 @@
 // application its legal name and USCC are fixed: they are then shown read-only and left out of
 // the patch, so the other fields still save.
 import { useEffect, useState } from "../vendor/hooks.mjs";
-import { ApiError, api, patch } from "./api.js";
+import { api, patch } from "./api.js";
 import { t } from "./i18n.js";
-import { Field, Form, Link, Loading, Notice, Page, Problem, Select, html, useSubmit } from "./ui.js";
+import { Checkbox, Field, Form, Link, Loading, Notice, Page, Problem, Select, html, useSubmit } from "./ui.js";
 import { addWords } from "./words.js";
 import words from "./words/applicant.js";
 
@@ -16,7 +16,9 @@ const SEGMENTS = ["nev", "luxury", "mainstream_ice"];
 const IDENTITY = ["legal_name", "uscc"];
 
 // A number as the API wants it: null when left empty, the text itself when it is no number (so
-// the API names the field), else the number.
+// the API names the field), else the number. Numbers are typed into text fields with a digit
+// keyboard (`inputmode`): a number field hands over nothing for what it cannot read, which would
+// clear the stored value without a word.
 export function numberOrNull(text) {
   const trimmed = String(text === null || text === undefined ? "" : text).trim();
   if (trimmed === "") return null;
@@ -26,20 +28,6 @@ export function numberOrNull(text) {
 
 export function textOf(value) {
   return value === null || value === undefined ? "" : String(value);
-}
-
-// A labelled checkbox; the API's errors about `name` under it.
-export function Check({ name, label, checked, onChange, error, disabled }) {
-  const id = "field-" + name;
-  const errors = error instanceof ApiError ? error.fieldErrors.filter((e) => e.field === name) : [];
-  return html`<div class=${errors.length ? "field checkbox invalid" : "field checkbox"}>
-    <input type="checkbox" id=${id} name=${name} checked=${checked} disabled=${disabled}
-      aria-describedby=${errors.length ? id + "-errors" : undefined}
-      onChange=${(event) => onChange(event.currentTarget.checked)} />
-    <label for=${id}>${label}</label>
-    ${errors.length > 0 &&
-    html`<ul class="field-errors" id=${id + "-errors"}>${errors.map((e) => html`<li key=${e.code}>${e.message}</li>`)}</ul>`}
-  </div>`;
 }
 
 // The form's text for a profile (or an empty one).
@@ -274,7 +262,7 @@ function Identity({ form, set, error, locked }) {
 
 function Company({ form, set, error }) {
   const number = (name, label, extra) =>
-    html`<${Field} name=${name} label=${label} type="number" inputmode="numeric" min="0" value=${form[name]}
+    html`<${Field} name=${name} label=${label} inputmode="numeric" value=${form[name]}
       onInput=${set(name)} error=${error} ...${extra || {}} />`;
   return html`<fieldset>
     <legend>${t("group_company")}</legend>
@@ -284,9 +272,9 @@ function Company({ form, set, error }) {
     ${number("registered_capital_cny", t("group_registered_capital"))}
     ${number("annual_revenue_cny", t("group_annual_revenue"))}
     ${number("stores_total", t("group_stores_total"))}
-    <${Field} name="national_rank_claim.year" label=${t("group_rank_year")} hint=${t("group_rank_hint")} type="number"
+    <${Field} name="national_rank_claim.year" label=${t("group_rank_year")} hint=${t("group_rank_hint")} inputmode="numeric"
       required=${false} value=${form.rank_year} onInput=${set("rank_year")} error=${error} />
-    <${Field} name="national_rank_claim.rank" label=${t("group_rank")} type="number" min="1" required=${false}
+    <${Field} name="national_rank_claim.rank" label=${t("group_rank")} inputmode="numeric" required=${false}
       value=${form.rank_rank} onInput=${set("rank_rank")} error=${error} />
     <${Field} name="parent.legal_name" label=${t("group_parent_name")} hint=${t("group_parent_hint")} required=${false}
       value=${form.parent_legal_name} onInput=${set("parent_legal_name")} error=${error} />
@@ -306,7 +294,7 @@ function Rows({ form, set, error, editable }) {
       ${form.provinces.map((row, i) => html`<div class="repeat-row" key=${"p" + i}>
         <${Field} name=${`provinces[${i}].province`} label=${t("group_province_n", { n: i + 1 })} value=${row.province}
           onInput=${change("provinces", i, "province")} error=${error} />
-        <${Field} name=${`provinces[${i}].stores`} label=${t("group_province_stores_n", { n: i + 1 })} type="number" min="0"
+        <${Field} name=${`provinces[${i}].stores`} label=${t("group_province_stores_n", { n: i + 1 })} inputmode="numeric"
           value=${row.stores} onInput=${change("provinces", i, "stores")} error=${error} />
         ${editable && html`<button type="button" class="secondary" onClick=${() => remove("provinces", i)}>
           ${t("group_remove_province", { n: i + 1 })}</button>`}
@@ -321,9 +309,9 @@ function Rows({ form, set, error, editable }) {
           onInput=${change("brands", i, "brand")} error=${error} />
         <${Select} name=${`brands[${i}].segment`} label=${t("group_segment_n", { n: i + 1 })} value=${row.segment}
           options=${segments} onChange=${change("brands", i, "segment")} error=${error} />
-        <${Field} name=${`brands[${i}].years`} label=${t("group_brand_years_n", { n: i + 1 })} type="number" min="0"
+        <${Field} name=${`brands[${i}].years`} label=${t("group_brand_years_n", { n: i + 1 })} inputmode="numeric"
           value=${row.years} onInput=${change("brands", i, "years")} error=${error} />
-        <${Field} name=${`brands[${i}].annual_units`} label=${t("group_brand_units_n", { n: i + 1 })} type="number" min="0"
+        <${Field} name=${`brands[${i}].annual_units`} label=${t("group_brand_units_n", { n: i + 1 })} inputmode="numeric"
           value=${row.annual_units} onInput=${change("brands", i, "annual_units")} error=${error} />
         ${editable && html`<button type="button" class="secondary" onClick=${() => remove("brands", i)}>
           ${t("group_remove_brand", { n: i + 1 })}</button>`}
@@ -340,9 +328,9 @@ function AfterSales({ form, set, error }) {
   );
   return html`<fieldset>
     <legend>${t("group_after_sales")}</legend>
-    <${Check} name="after_sales.mechanical" label=${t("group_mechanical")} checked=${form.mechanical} onChange=${set("mechanical")} error=${error} />
-    <${Check} name="after_sales.sheet_metal" label=${t("group_sheet_metal")} checked=${form.sheet_metal} onChange=${set("sheet_metal")} error=${error} />
-    <${Check} name="after_sales.paint" label=${t("group_paint")} checked=${form.paint} onChange=${set("paint")} error=${error} />
+    <${Checkbox} name="after_sales.mechanical" label=${t("group_mechanical")} checked=${form.mechanical} onChange=${set("mechanical")} error=${error} />
+    <${Checkbox} name="after_sales.sheet_metal" label=${t("group_sheet_metal")} checked=${form.sheet_metal} onChange=${set("sheet_metal")} error=${error} />
+    <${Checkbox} name="after_sales.paint" label=${t("group_paint")} checked=${form.paint} onChange=${set("paint")} error=${error} />
     <${Select} name="after_sales.repair_class" label=${t("group_repair_class")} hint=${t("group_repair_class_hint")}
       value=${form.repair_class} options=${classes} onChange=${set("repair_class")} error=${error} />
   </fieldset>`;

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from "../vendor/hooks.mjs";
 import { api, download } from "./api.js";
 import { formatDateTime, formatNumber, t } from "./i18n.js";
-import { Field, Form, Link, Loading, Notice, Page, Problem, html, useApi, useSubmit } from "./ui.js";
+import { Checkbox, Field, Form, Link, Loading, Notice, Page, Problem, html, useApi, useSubmit } from "./ui.js";
 import { addWords } from "./words.js";
 import words from "./words/review.js";
 
@@ -75,7 +75,6 @@ function SignForm({ id, account, sha256, onSigned }) {
       });
       onSigned(signed);
     });
-  const acceptErrors = send.error && send.error.fieldErrors ? send.error.fieldErrors.filter((e) => e.field === "accept") : [];
   return html`<div class="sign-form">
     <h3>${t("letter_sign_title")}</h3>
     <p class="hint">${t("letter_sign_intro")}</p>
@@ -86,13 +85,7 @@ function SignForm({ id, account, sha256, onSigned }) {
       <${Field} name="signer_title" label=${t("letter_signer_title")} hint=${t("letter_signer_title_hint")}
         value=${title} onInput=${setTitle} error=${send.error} autocomplete="organization-title" />
       <p class="hash-line">${t("letter_sign_hash")} <code class="hash">${sha256}</code></p>
-      <div class=${acceptErrors.length ? "field check-field invalid" : "field check-field"}>
-        <input id="field-accept" type="checkbox" checked=${accept} onChange=${(e) => setAccept(e.currentTarget.checked)}
-          aria-describedby=${acceptErrors.length ? "field-accept-errors" : undefined} />
-        <label for="field-accept">${t("letter_accept")}</label>
-        ${acceptErrors.length > 0 &&
-        html`<ul class="field-errors" id="field-accept-errors">${acceptErrors.map((e) => html`<li key=${e.code}>${e.message}</li>`)}</ul>`}
-      </div>
+      <${Checkbox} name="accept" label=${t("letter_accept")} checked=${accept} onChange=${setAccept} error=${send.error} />
     <//>
   </div>`;
 }

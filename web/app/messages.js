@@ -5,8 +5,7 @@
 import { useEffect, useRef, useState } from "../vendor/hooks.mjs";
 import { api } from "./api.js";
 import { formatDateTime, t } from "./i18n.js";
-import { Check } from "./group.js";
-import { More, Notice, Problem, TextArea, html, useApi, usePages, useSubmit } from "./ui.js";
+import { Checkbox, More, Notice, Problem, TextArea, html, useApi, usePages, useSubmit } from "./ui.js";
 import { addWords } from "./words.js";
 import words from "./words/applicant.js";
 
@@ -83,7 +82,7 @@ function Compose({ application, onSent }) {
     <${TextArea} name="body" label=${t("messages_body")} value=${body} onInput=${setBody} error=${send.error} required />
     ${items.length > 0 && html`<fieldset>
       <legend>${t("messages_attach")}</legend>
-      ${items.map((d) => html`<${Check} key=${d.id} name=${"attach-" + d.id} label=${d.filename}
+      ${items.map((d) => html`<${Checkbox} key=${d.id} name=${"attach-" + d.id} label=${d.filename}
         checked=${attached.includes(d.id)} onChange=${toggle(d.id)} />`)}
     </fieldset>`}
     <button type="submit" class="primary" disabled=${send.busy}>${t("messages_send")}</button>

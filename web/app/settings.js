@@ -5,7 +5,7 @@ import { useEffect, useState } from "../vendor/hooks.mjs";
 import { api, patch } from "./api.js";
 import { isStaff } from "./account.js";
 import { setLanguage, t } from "./i18n.js";
-import { Field, Form, Notice, Page, Problem, Select, html, useSubmit } from "./ui.js";
+import { Checkbox, Field, Form, Notice, Page, Problem, Select, html, useSubmit } from "./ui.js";
 import { addWords } from "./words.js";
 import words from "./words/reports.js";
 
@@ -78,13 +78,8 @@ export function Settings({ account, onAccount }) {
       <${Select} name="locale" label=${t("settings_language")} value=${form.locale} options=${LANGUAGE_OPTIONS}
         onChange=${set("locale")} error=${send.error} hint=${t("settings_language_hint")} />
       ${isStaff(account) &&
-      html`<div class="field checkbox">
-        <input type="checkbox" id="field-daily_digest" name="daily_digest" checked=${form.daily_digest}
-          aria-describedby="field-daily_digest-hint"
-          onChange=${(event) => set("daily_digest")(event.currentTarget.checked)} />
-        <label for="field-daily_digest">${t("settings_digest")}</label>
-        <p class="hint" id="field-daily_digest-hint">${t("settings_digest_hint")}</p>
-      </div>`}
+      html`<${Checkbox} name="daily_digest" label=${t("settings_digest")} hint=${t("settings_digest_hint")}
+        checked=${form.daily_digest} onChange=${set("daily_digest")} error=${send.error} />`}
     <//>
   <//>`;
 }

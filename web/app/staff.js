@@ -4,7 +4,7 @@ import { useState } from "../vendor/hooks.mjs";
 import { cityName, useCities } from "./cities.js";
 import { currentLanguage, formatDateTime, formatNumber, t } from "./i18n.js";
 import { navigate } from "./router.js";
-import { Field, Link, More, Page, Problem, Select, StatusBadge, html, usePages } from "./ui.js";
+import { Checkbox, Field, Link, More, Page, Problem, Select, StatusBadge, html, usePages } from "./ui.js";
 
 export const STATUSES = [
   "draft", "submitted", "under_review", "info_requested", "shortlisted", "loi_offered",
@@ -31,14 +31,6 @@ function search(filters) {
     if (filters[name]) params.set(name, filters[name]);
   });
   return params.toString();
-}
-
-function Checkbox({ name, label, checked, onChange }) {
-  return html`<div class="field check-field">
-    <input type="checkbox" id=${"field-" + name} name=${name} checked=${checked}
-      onChange=${(event) => onChange(event.currentTarget.checked)} />
-    <label for=${"field-" + name}>${label}</label>
-  </div>`;
 }
 
 export function StaffApplications({ query }) {

@@ -81,6 +81,21 @@ export function Select({ name, label, value, options, onChange, error, hint }) {
   </div>`;
 }
 
+// A labelled checkbox, its hint and the API's errors about `name` under it.
+export function Checkbox({ name, label, checked, onChange, error, hint, disabled }) {
+  const id = "field-" + name;
+  const errors = errorsOf(error, name);
+  const described = [hint ? id + "-hint" : null, errors.length ? id + "-errors" : null].filter(Boolean).join(" ");
+  return html`<div class=${errors.length ? "field checkbox invalid" : "field checkbox"}>
+    <input type="checkbox" id=${id} name=${name} checked=${checked} disabled=${disabled}
+      aria-invalid=${errors.length ? "true" : undefined} aria-describedby=${described || undefined}
+      onChange=${(event) => onChange(event.currentTarget.checked)} />
+    <label for=${id}>${label}</label>
+    ${hint && html`<p class="hint" id=${id + "-hint"}>${hint}</p>`}
+    <${FieldErrors} id=${id + "-errors"} errors=${errors} />
+  </div>`;
+}
+
 // A labelled text area; the API's errors about `name` under it.
 // `id` when two areas of one page send the same field (a note and a message both send `body`).
 export function TextArea({ name, label, value, onInput, error, hint, required, rows, id: given }) {

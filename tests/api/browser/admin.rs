@@ -91,7 +91,7 @@ async fn an_admin_changes_a_city_publishes_criteria_and_sets_the_sla() {
     browser.fill("名额（门店数）", "4").await;
     browser.click("button[type=submit]", "保存").await;
     browser
-        .wait_text(".notice", "其他人刚刚修改了这项内容")
+        .wait_text(".problem", "其他人刚刚修改了这项内容")
         .await;
     browser.wait_text("tr[data-city='320500'] td", "6").await;
     let city = app.get_json("/api/v1/cities/320500", None).await;
@@ -168,7 +168,7 @@ async fn an_admin_changes_a_city_publishes_criteria_and_sets_the_sla() {
     browser.fill_id("field-days.shortlisted", "9").await;
     browser.click("button[type=submit]", "保存").await;
     browser
-        .wait_text(".notice", "其他人刚刚修改了这项内容")
+        .wait_text(".problem", "其他人刚刚修改了这项内容")
         .await;
     browser.wait_text(".meta", "第 3 版").await;
     let shown = browser

@@ -353,7 +353,9 @@ async fn both_sides_tick_their_onboarding_tasks_and_the_admin_activates() {
             &format!("已完成 {maker} / {tasks} 项"),
         )
         .await;
-    // The partner's tasks are not the admin's to tick, and activating waits for them.
+    // The partner's tasks are not the admin's to tick, and activating waits for them: the move
+    // is shown blocked, with its rule, and offered as no button.
+    browser.wait_text(".blocked", "确认开业").await;
     assert_eq!(browser.count("button[data-action=activate]").await, 0);
 
     // The owner ticks the partner's, with a note on the first.

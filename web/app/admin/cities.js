@@ -4,8 +4,8 @@
 import { useState } from "../../vendor/hooks.mjs";
 import { api, patch } from "../api.js";
 import { currentLanguage, formatDate, formatNumber, t } from "../i18n.js";
-import { Field, Form, Notice, Problem, Select, html, useApi, useSubmit } from "../ui.js";
-import { AdminTable, FormHeading, chinaDay, chinaTimestamp, isStale, numberOf } from "./parts.js";
+import { Field, Form, Problem, Select, html, useApi, useSubmit } from "../ui.js";
+import { AdminTable, FormHeading, Said, chinaDay, chinaTimestamp, isStale, numberOf } from "./parts.js";
 
 const STATUSES = ["open", "paused", "closed"];
 
@@ -145,16 +145,16 @@ export function Cities() {
   // null, "add", or the code of the city being changed: one form at a time.
   const [open, setOpen] = useState(null);
   const [said, setSaid] = useState(null);
-  const saved = (_city, message) => {
+  const saved = (city, message) => {
     setOpen(null);
-    setSaid(message);
+    setSaid({ message, alert: !city });
     plan.reload();
   };
   const cities = plan.data || [];
   const editing = cities.find((c) => c.code === open);
   return html`<div class="admin-section">
     <p>${t("admin_cities_intro")}</p>
-    ${said && html`<${Notice}>${said}<//>`}
+    <${Said} said=${said} />
     <${Problem} error=${plan.error} />
     ${open === "add" && html`<${AddCity} onSaved=${saved} onCancel=${() => setOpen(null)} />`}
     ${editing && html`<${EditCity} key=${editing.code + editing.version} city=${editing}

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from "../../vendor/hooks.mjs";
 import { ApiError, api } from "../api.js";
 import { t } from "../i18n.js";
-import { Field, Form, Problem, html, useSubmit } from "../ui.js";
+import { Field, Form, Notice, Problem, html, useSubmit } from "../ui.js";
 
 // The API's errors about `name` or one of its items (`name[2]`).
 function errorsAbout(error, name) {
@@ -176,4 +176,12 @@ export function CreateForm({ title, path, text, choices, submit, onCreated }) {
         onChange=${(values) => setForm({ ...form, [choices.name]: values })} />
     <//>
   </div>`;
+}
+
+// What the last save said: a notice, or an alert when it could not go through (someone else
+// changed the thing first: the screen now shows theirs). `said` is `{message, alert}` or null.
+export function Said({ said }) {
+  if (!said) return null;
+  if (said.alert) return html`<div class="problem" role="alert"><strong>${said.message}</strong></div>`;
+  return html`<${Notice}>${said.message}<//>`;
 }

@@ -4,8 +4,8 @@
 import { useState } from "../../vendor/hooks.mjs";
 import { api } from "../api.js";
 import { formatDateTime, t } from "../i18n.js";
-import { Field, Form, Loading, Notice, Problem, html, useApi, useSubmit } from "../ui.js";
-import { isStale, numberOf } from "./parts.js";
+import { Field, Form, Loading, Problem, html, useApi, useSubmit } from "../ui.js";
+import { Said, isStale, numberOf } from "./parts.js";
 
 // The statuses that wait on staff, in the order an application passes them.
 const WAITING = ["submitted", "under_review", "shortlisted", "loi_signed"];
@@ -41,13 +41,13 @@ export function Sla() {
   const sla = useApi("sla");
   const [said, setSaid] = useState(null);
   const saved = (data, message) => {
-    setSaid(message);
+    setSaid({ message, alert: !data });
     if (data) sla.replace(data);
     else sla.reload();
   };
   return html`<div class="admin-section narrow">
     <p>${t("admin_sla_intro")}</p>
-    ${said && html`<${Notice}>${said}<//>`}
+    <${Said} said=${said} />
     <${Problem} error=${sla.error} />
     ${sla.loading && !sla.data && html`<${Loading} />`}
     ${sla.data &&

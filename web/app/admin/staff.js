@@ -4,8 +4,8 @@
 import { useState } from "../../vendor/hooks.mjs";
 import { api, patch } from "../api.js";
 import { currentLanguage, t } from "../i18n.js";
-import { Field, Form, More, Notice, Problem, Select, html, useApi, usePages, useSubmit } from "../ui.js";
-import { AdminTable, Checkboxes, FormHeading, isStale, listed } from "./parts.js";
+import { Field, Form, More, Problem, Select, html, useApi, usePages, useSubmit } from "../ui.js";
+import { AdminTable, Checkboxes, FormHeading, Said, isStale, listed } from "./parts.js";
 
 function roleOptions() {
   return ["reviewer", "admin"].map((role) => ({ value: role, label: t("admin_staff_role_" + role) }));
@@ -75,7 +75,7 @@ function EditMember({ member, cities, onDone, onCancel }) {
         await patch("staff/" + member.id, form, member.version);
         onDone(t("admin_staff_saved", { name: member.display_name }));
       } catch (failure) {
-        if (isStale(failure)) onDone(t("admin_stale"));
+        if (isStale(failure)) onDone(t("admin_stale"), { alert: true });
         else throw failure;
       }
     });
@@ -125,9 +125,9 @@ export function Staff() {
   // null, "invite", or the id of the member being changed: one form at a time.
   const [open, setOpen] = useState(null);
   const [said, setSaid] = useState(null);
-  const done = (message) => {
+  const done = (message, options) => {
     setOpen(null);
-    setSaid(message);
+    setSaid({ message, alert: Boolean(options && options.alert) });
     setRound(round + 1);
   };
   const start = (what) => {
@@ -137,7 +137,7 @@ export function Staff() {
   const editing = list.items.find((m) => m.id === open);
   return html`<div class="admin-section">
     <p>${t("admin_staff_intro")}</p>
-    ${said && html`<${Notice}>${said}<//>`}
+    <${Said} said=${said} />
     ${open === "invite" && html`<${Invite} cities=${cities} onDone=${done} onCancel=${() => setOpen(null)} />`}
     ${editing && html`<${EditMember} key=${editing.id + editing.version} member=${editing} cities=${cities}
       onDone=${done} onCancel=${() => setOpen(null)} />`}
