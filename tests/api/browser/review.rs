@@ -409,3 +409,45 @@ async fn both_sides_tick_their_onboarding_tasks_and_the_admin_activates() {
     browser.close().await;
     app.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_move_on_a_page_someone_else_changed_meanwhile_says_so_and_shows_it_now() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let Some(browser) = Browser::start(&app).await else {
+        return app.finish().await;
+    };
+    let r = app.submitted_review(OWNER, "91320500123456788").await;
+    let page = format!("/applications/{}", r.id);
+    browser.sign_in_at(&page, REVIEWER).await;
+    browser.heading("申请详情").await;
+    browser
+        .wait_text("button[data-action=start_review]", "")
+        .await;
+
+    // The admin starts the review while the reviewer's page still shows it submitted.
+    moved(
+        act(&app, &r.admin, &r.id, json!({"action": "start_review"})).await,
+        "under_review",
+    )
+    .await;
+    browser.move_button("start_review").await;
+    browser
+        .wait_text(".moves .problem", "其他人刚刚更改了这份申请")
+        .await;
+    browser.wait_text(".facts .status", "审核中").await;
+    browser
+        .wait_count("button[data-action=start_review]", 0)
+        .await;
+    browser.axe("/applications/{id} (changed meanwhile)").await;
+    let events = app.get_json(&r.path("/events"), Some(&r.admin)).await;
+    let started = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "start_review")
+        .count();
+    assert_eq!(started, 1, "the reviewer's move did not go through");
+    browser.close().await;
+    app.ignore_mail();
+    app.finish().await;
+}
