@@ -179,7 +179,17 @@ function useAutosave(application, onChanged, onSaved) {
     clearTimeout(timer.current);
     timer.current = setTimeout(save, SAVE_AFTER_MS);
   };
-  useEffect(() => () => clearTimeout(timer.current), []);
+  // Leaving the form (another page, the language switch) saves what is still waiting, rather
+  // than dropping it with the timer.
+  const pending = useRef(save);
+  pending.current = save;
+  useEffect(
+    () => () => {
+      clearTimeout(timer.current);
+      if (Object.keys(unsaved()).length > 0) pending.current();
+    },
+    [],
+  );
   return { form, edit, flush: save, state, error, stale };
 }
 
