@@ -35,8 +35,67 @@ const WAIT: Duration = Duration::from_secs(30);
 /// How long chromedriver and Chromium may take to start: longer than a page's wait, as they start
 /// while the rest of the suite keeps both cores busy.
 const STARTUP: Duration = Duration::from_secs(90);
+/// How long one start of chromedriver may take to say its port before it is started again.
+const DRIVER_START: Duration = Duration::from_secs(20);
 const WIDE: (u32, u32) = (1280, 900);
 const NARROW: (u32, u32) = (390, 844);
+
+/// chromedriver on a port it picks itself and says (no window in which another test's server
+/// could take a port picked here), and that port. A start that says nothing in `DRIVER_START` is
+/// tried again (it happens, rarely, while the rest of the suite keeps both cores busy); after the
+/// last try the panic shows what chromedriver wrote.
+fn start_driver() -> (Child, u16) {
+    let mut said = Vec::new();
+    for _ in 0..3 {
+        let mut driver = Command::new(CHROMEDRIVER)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("chromedriver starts");
+        let (told, heard) = std::sync::mpsc::channel();
+        for output in [
+            driver
+                .stdout
+                .take()
+                .map(|o| Box::new(o) as Box<dyn std::io::Read + Send>),
+            driver
+                .stderr
+                .take()
+                .map(|e| Box::new(e) as Box<dyn std::io::Read + Send>),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let told = told.clone();
+            // Reads on to the end, so that chromedriver never blocks on a full pipe.
+            std::thread::spawn(move || {
+                for line in BufReader::new(output).lines().map_while(Result::ok) {
+                    let _ = told.send(line);
+                }
+            });
+        }
+        let deadline = std::time::Instant::now() + DRIVER_START;
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            let Ok(line) = heard.recv_timeout(left) else {
+                break;
+            };
+            let port = line
+                .split("started successfully on port ")
+                .nth(1)
+                .and_then(|rest| rest.trim_end_matches('.').parse::<u16>().ok())
+                .filter(|port| *port != 0);
+            if let Some(port) = port {
+                return (driver, port);
+            }
+            said.push(line);
+        }
+        let _ = driver.kill();
+        let _ = driver.wait();
+        said.push(format!("(no port in {DRIVER_START:?})"));
+    }
+    panic!("chromedriver did not start: {said:?}");
+}
 
 /// One browser at a time: Chromium is heavy, and the other tests share the machine.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -79,29 +138,7 @@ impl Browser {
     }
 
     async fn launch(app: &TestApp, turn: Option<tokio::sync::MutexGuard<'static, ()>>) -> Self {
-        // chromedriver picks a free port itself and says which: no window in which another
-        // test's server could take a port picked here.
-        let mut driver = Command::new(CHROMEDRIVER)
-            .arg("--port=0")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
-        let stdout = driver.stdout.take().expect("chromedriver's output");
-        let (told, port) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            // Reads on to the end, so that chromedriver never blocks on a full pipe.
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("started successfully on port ").nth(1) {
-                    let _ = told.send(rest.trim_end_matches('.').parse::<u16>().ok());
-                }
-            }
-        });
-        let Some(port) = port.recv_timeout(STARTUP).ok().flatten() else {
-            let _ = driver.kill();
-            let _ = driver.wait();
-            panic!("chromedriver did not say its port in {STARTUP:?}");
-        };
+        let (mut driver, port) = start_driver();
         let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
