@@ -1,5 +1,5 @@
 // The words of the administration screens: cities, criteria, staff, integrator clients,
-// webhooks and SLA.
+// webhooks, SLA, the ranking lists and dealer groups' identity.
 export default {
   "zh-CN": {
     admin_sections: "系统管理栏目",

@@ -1,5 +1,6 @@
-// The words of reviewing: the eligibility report, scorecards, notes and assignment, the letter of
-// intent and onboarding.
+// The words of reviewing (the stored report's heading, the group in brief, scorecards, notes and
+// assignment), the letter of intent and onboarding. The report's own words are common: the
+// applicant's preview shows it too.
 export default {
   "zh-CN": {
     review_report_title: "资格评估报告（提交时生成）",
