@@ -5,7 +5,7 @@
 import { useState } from "../vendor/hooks.mjs";
 import { api, download, saveFile, upload } from "./api.js";
 import { formatDateTime, formatNumber, t } from "./i18n.js";
-import { Loading, Notice, Problem, Select, html, useApi, useSubmit } from "./ui.js";
+import { ConfirmButton, Loading, Notice, Problem, Select, html, useApi, useSubmit } from "./ui.js";
 import { addWords } from "./words.js";
 import words from "./words/applicant.js";
 
@@ -71,24 +71,17 @@ function DocumentTable({ path, items, editable, onRemoved }) {
 
 // Removing asks once more, in the row itself.
 function Remove({ path, doc, onRemoved }) {
-  const [asking, setAsking] = useState(false);
   const send = useSubmit();
   const remove = () =>
     send.run(async () => {
       await api("DELETE", path + "/" + doc.id, { auth: true });
       onRemoved();
     });
-  if (!asking) {
-    return html`<button type="button" class="secondary" onClick=${() => setAsking(true)}
-      aria-label=${t("document_remove_named", { name: doc.filename })}>${t("document_remove")}</button>`;
-  }
-  return html`<div class="confirm" role="group" aria-label=${t("document_remove_named", { name: doc.filename })}>
-    <p>${t("document_remove_confirm", { name: doc.filename })}</p>
-    <${Problem} error=${send.error} />
-    <button type="button" class="primary danger" data-confirm="remove" onClick=${remove} disabled=${send.busy}>
-      ${t("document_remove_yes")}</button>
-    <button type="button" class="secondary" onClick=${() => setAsking(false)}>${t("move_cancel")}</button>
-  </div>`;
+  const named = { name: doc.filename };
+  return html`<${Problem} error=${send.error} />
+    <${ConfirmButton} name="remove" label=${t("document_remove")} ariaLabel=${t("document_remove_named", named)}
+      question=${t("document_remove_confirm", named)} yes=${t("document_remove_yes")} onConfirm=${remove}
+      busy=${send.busy} />`;
 }
 
 function Upload({ path, onUploaded }) {

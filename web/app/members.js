@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from "../vendor/hooks.mjs";
 import { api, patch } from "./api.js";
 import { formatDateTime, t } from "./i18n.js";
 import { navigate } from "./router.js";
-import { Field, Form, Loading, More, Notice, Page, Problem, Select, html, useApi, usePages, useSubmit } from "./ui.js";
+import { ConfirmButton, Field, Form, Loading, More, Notice, Page, Problem, Select, html, useApi, usePages, useSubmit } from "./ui.js";
 import { addWords } from "./words.js";
 import words from "./words/reports.js";
 
@@ -101,7 +101,6 @@ function MemberTable({ members, account, owner, group, onEdit, onChanged }) {
 
 // Change, and remove after a confirmation (one's own removal is leaving, below).
 function MemberActions({ member, self, group, onEdit, onChanged }) {
-  const [confirming, setConfirming] = useState(false);
   const send = useSubmit();
   const remove = () =>
     send.run(async () => {
@@ -110,15 +109,12 @@ function MemberActions({ member, self, group, onEdit, onChanged }) {
     });
   const named = { name: member.display_name };
   return html`<div class="member-actions">
-    ${!confirming &&
-    html`<button type="button" class="secondary" data-member=${member.email} onClick=${() => onEdit(member)}
-        aria-label=${t("members_edit_label", named)}>${t("members_edit")}</button>
-      ${!self && html`<button type="button" class="secondary" onClick=${() => setConfirming(true)}
-        aria-label=${t("members_remove_label", named)}>${t("members_remove")}</button>`}`}
-    ${confirming &&
-    html`<p class="warning">${t("members_remove_confirm", named)}</p>
-      <button type="button" class="primary" onClick=${remove} disabled=${send.busy}>${t("members_remove_yes")}</button>
-      <button type="button" class="secondary" onClick=${() => setConfirming(false)}>${t("move_cancel")}</button>`}
+    <button type="button" class="secondary" data-member=${member.email} onClick=${() => onEdit(member)}
+      aria-label=${t("members_edit_label", named)}>${t("members_edit")}</button>
+    ${!self &&
+    html`<${ConfirmButton} name="remove" label=${t("members_remove")} ariaLabel=${t("members_remove_label", named)}
+      question=${t("members_remove_confirm", named)} yes=${t("members_remove_yes")} onConfirm=${remove}
+      busy=${send.busy} />`}
     <${Refusal} error=${send.error} />
   </div>`;
 }
@@ -231,7 +227,6 @@ function Invitations({ group, round, onChanged }) {
 
 // Leaving, for anyone, after a confirmation; then the account has no group.
 function Leave({ group, account, onAccount }) {
-  const [confirming, setConfirming] = useState(false);
   const send = useSubmit();
   const leave = () =>
     send.run(async () => {
@@ -243,13 +238,8 @@ function Leave({ group, account, onAccount }) {
     <h2 id="leave-heading">${t("members_leave")}</h2>
     <p>${t("members_leave_intro")}</p>
     <${Refusal} error=${send.error} />
-    ${confirming
-      ? html`<p class="warning">${t("members_leave_confirm")}</p>
-          <p class="actions">
-            <button type="button" class="primary" onClick=${leave} disabled=${send.busy}>${t("members_leave_yes")}</button>
-            <button type="button" class="secondary" onClick=${() => setConfirming(false)}>${t("move_cancel")}</button>
-          </p>`
-      : html`<button type="button" class="secondary" onClick=${() => setConfirming(true)}>${t("members_leave")}</button>`}
+    <${ConfirmButton} name="leave" label=${t("members_leave")} question=${t("members_leave_confirm")}
+      yes=${t("members_leave_yes")} onConfirm=${leave} busy=${send.busy} />
   </section>`;
 }
 

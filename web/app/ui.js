@@ -96,6 +96,35 @@ export function Checkbox({ name, label, checked, onChange, error, hint, disabled
   </div>`;
 }
 
+// A button for what cannot be undone: it asks once more in place (no browser dialog), the
+// question and "yes" taking its place; "yes" takes the focus, and cancelling gives it back to
+// the button. `name` marks the "yes" button (`data-confirm`) for tests and styles.
+export function ConfirmButton({ label, ariaLabel, question, yes, onConfirm, busy, name }) {
+  const [asking, setAsking] = useState(false);
+  const button = useRef(null);
+  const confirm = useRef(null);
+  const ask = (now) => {
+    setAsking(now);
+    // After the redraw: the element to focus exists only then.
+    setTimeout(() => {
+      const target = now ? confirm.current : button.current;
+      if (target) target.focus();
+    });
+  };
+  if (!asking) {
+    return html`<button type="button" class="secondary" ref=${button} aria-label=${ariaLabel}
+      onClick=${() => ask(true)}>${label}</button>`;
+  }
+  return html`<div class="confirm" role="group" aria-label=${question}>
+    <p class="warning">${question}</p>
+    <div class="actions">
+      <button type="button" class="danger" ref=${confirm} data-confirm=${name} disabled=${busy}
+        onClick=${onConfirm}>${yes}</button>
+      <button type="button" class="secondary" onClick=${() => ask(false)}>${t("move_cancel")}</button>
+    </div>
+  </div>`;
+}
+
 // A labelled text area; the API's errors about `name` under it.
 // `id` when two areas of one page send the same field (a note and a message both send `body`).
 export function TextArea({ name, label, value, onInput, error, hint, required, rows, id: given }) {

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from "../../vendor/hooks.mjs";
 import { ApiError, api } from "../api.js";
 import { t } from "../i18n.js";
-import { Field, Form, Notice, Problem, html, useSubmit } from "../ui.js";
+import { ConfirmButton, Field, Form, Notice, Problem, html, useSubmit } from "../ui.js";
 
 // The API's errors about `name` or one of its items (`name[2]`).
 function errorsAbout(error, name) {
@@ -74,28 +74,11 @@ export function FormHeading({ children }) {
   return html`<h2 tabindex="-1" ref=${useFocusOnMount()}>${children}</h2>`;
 }
 
-function Confirm({ what, onConfirm, onCancel, busy }) {
-  const yes = useFocusOnMount();
-  return html`<div class="confirm" role="group" aria-label=${t("admin_delete_confirm", { what })}>
-    <p class="warning">${t("admin_delete_confirm", { what })}</p>
-    <div class="actions">
-      <button type="button" class="danger" ref=${yes} disabled=${busy} onClick=${onConfirm}>
-        ${t("admin_delete_yes")}
-      </button>
-      <button type="button" class="secondary" onClick=${onCancel}>${t("move_cancel")}</button>
-    </div>
-  </div>`;
-}
-
 // A delete button that asks to confirm, in place (no browser dialog).
 export function ConfirmDelete({ what, onConfirm, busy }) {
-  const [asking, setAsking] = useState(false);
-  if (asking) {
-    return html`<${Confirm} what=${what} busy=${busy} onConfirm=${onConfirm} onCancel=${() => setAsking(false)} />`;
-  }
-  return html`<button type="button" class="secondary" onClick=${() => setAsking(true)}>
-    ${t("admin_delete")}<span class="visually-hidden"> ${what}</span>
-  </button>`;
+  return html`<${ConfirmButton} label=${t("admin_delete")} ariaLabel=${t("admin_delete") + " " + what}
+    question=${t("admin_delete_confirm", { what })} yes=${t("admin_delete_yes")} onConfirm=${onConfirm}
+    busy=${busy} name="delete" />`;
 }
 
 // The China calendar day (`YYYY-MM-DD`, for `<input type="date">`) of an API timestamp.
