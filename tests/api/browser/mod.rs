@@ -298,7 +298,8 @@ impl Browser {
         self.wait_text(&format!("[id='{id}']"), "").await;
         self.client
             .execute(
-                "const input = document.getElementById(arguments[0]); input.value = arguments[1];
+                "const input = document.getElementById(arguments[0]); input.focus();
+                 input.value = arguments[1];
                  input.dispatchEvent(new Event('input', { bubbles: true }));",
                 vec![json!(id), json!(value)],
             )
@@ -343,15 +344,7 @@ impl Browser {
     async fn pick_date(&self, label: &str, date: &str) {
         let label = self.wait_text("label", label).await;
         let id = label.attr("for").await.unwrap().unwrap();
-        self.client
-            .execute(
-                "const input = document.getElementById(arguments[0]); input.focus();
-                 input.value = arguments[1];
-                 input.dispatchEvent(new Event('input', { bubbles: true }));",
-                vec![json!(id), json!(date)],
-            )
-            .await
-            .unwrap();
+        self.set_date(&id, date).await;
     }
 
     /// The id of the application whose page is open.
