@@ -71,6 +71,31 @@ export function formatDate(value) {
   return new Intl.DateTimeFormat(language, { timeZone: "UTC", dateStyle: "long" }).format(date);
 }
 
+// The China calendar day (`YYYY-MM-DD`, as `<input type="date">` and the API's dates write it) of
+// a timestamp; "" for none.
+export function chinaDay(timestamp) {
+  if (!timestamp) return "";
+  // en-CA writes dates as ISO does.
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: ZONE,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date(timestamp));
+}
+
+// Today in China.
+export function chinaToday() {
+  return chinaDay(new Date().toISOString());
+}
+
+// The timestamp of a China calendar day: its first second, or with `end` its last (a window
+// that closes "on" a day stays open through it); null for no day.
+export function chinaTimestamp(day, end) {
+  if (!day) return null;
+  return new Date(day + (end ? "T23:59:59+08:00" : "T00:00:00+08:00")).toISOString();
+}
+
 export function formatNumber(value) {
   if (value === null || value === undefined) return t("none");
   return new Intl.NumberFormat(language).format(value);

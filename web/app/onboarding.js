@@ -6,7 +6,7 @@
 import { useState } from "../vendor/hooks.mjs";
 import { isStaff } from "./account.js";
 import { api } from "./api.js";
-import { formatDate, formatDateTime, formatNumber, t } from "./i18n.js";
+import { chinaToday, formatDate, formatDateTime, formatNumber, t } from "./i18n.js";
 import { Loading, Problem, html, useApi, useSubmit } from "./ui.js";
 import { addWords } from "./words.js";
 import words from "./words/review.js";
@@ -21,10 +21,6 @@ export function Onboarding({ application, account, onChanged }) {
 }
 
 // Today's date in China, as the API writes dates (`YYYY-MM-DD`).
-function todayInChina() {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
-}
-
 // Whether the reader works on `owner`'s tasks (the API refuses the other side with 403).
 function ticksFor(account, owner) {
   if (owner === "maker") return isStaff(account);
@@ -37,7 +33,7 @@ function Checklist({ application, account, onChanged }) {
   const tasks = list.data ? list.data.tasks : [];
   const done = tasks.filter((task) => task.done_at).length;
   const open = application.status === "onboarding";
-  const today = todayInChina();
+  const today = chinaToday();
   // The write answered the checklist; the application (its moves) is loaded again.
   const ticked = (checklist) => {
     list.replace(checklist);

@@ -4,7 +4,7 @@
 import { useState } from "../vendor/hooks.mjs";
 import { download, saveFile } from "./api.js";
 import { cityName } from "./cities.js";
-import { formatDateTime, formatNumber, t } from "./i18n.js";
+import { chinaToday, formatDateTime, formatNumber, t } from "./i18n.js";
 import { STATUSES } from "./staff.js";
 import { Link, Loading, Notice, Page, Problem, Select, html, useApi, useSubmit } from "./ui.js";
 import { addWords } from "./words.js";
@@ -173,10 +173,6 @@ function Ranking({ code, cities }) {
 }
 
 // Today in China, for the file's name (the portal's days are China's).
-function today() {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
-}
-
 // The list's filters as the export's query: the city chosen above and a state chosen here.
 function Export({ city, cityLabel }) {
   const [status, setStatus] = useState("");
@@ -193,7 +189,7 @@ function Export({ city, cityLabel }) {
       if (status) params.set("status", status);
       const query = params.toString();
       const blob = await download("applications/export.csv" + (query ? "?" + query : ""), "text/csv");
-      const name = "applications-" + today() + ".csv";
+      const name = "applications-" + chinaToday() + ".csv";
       saveFile(blob, name);
       setSaved(name);
     });

@@ -3,9 +3,9 @@
 // window (a merge patch with the version read: someone else's change in between is a 412).
 import { useState } from "../../vendor/hooks.mjs";
 import { api, patch } from "../api.js";
-import { currentLanguage, formatDate, formatNumber, t } from "../i18n.js";
+import { chinaDay, chinaTimestamp, currentLanguage, formatDate, formatNumber, t } from "../i18n.js";
 import { Field, Form, Problem, Select, html, useApi, useSubmit } from "../ui.js";
-import { AdminTable, FormHeading, Said, chinaDay, chinaTimestamp, isStale, numberOf } from "./parts.js";
+import { AdminTable, FormHeading, Said, isStale, numberOf } from "./parts.js";
 
 const STATUSES = ["open", "paused", "closed"];
 

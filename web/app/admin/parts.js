@@ -81,25 +81,6 @@ export function ConfirmDelete({ what, onConfirm, busy }) {
     busy=${busy} name="delete" />`;
 }
 
-// The China calendar day (`YYYY-MM-DD`, for `<input type="date">`) of an API timestamp.
-export function chinaDay(timestamp) {
-  if (!timestamp) return "";
-  // en-CA writes dates as ISO does.
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: "Asia/Shanghai",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(new Date(timestamp));
-}
-
-// The timestamp of a China calendar day: its first second, or with `end` its last (a window
-// that closes "on" a day stays open through it); null for no day.
-export function chinaTimestamp(day, end) {
-  if (!day) return null;
-  return new Date(day + (end ? "T23:59:59+08:00" : "T00:00:00+08:00")).toISOString();
-}
-
 // A number typed into a field: a number when it reads as one, else the text (the API then says
 // what is wrong with it beside the field).
 export function numberOf(text) {

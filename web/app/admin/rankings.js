@@ -3,7 +3,7 @@
 // JSON form of the list: api.js sends JSON bodies only (the API also takes `text/csv`).
 import { useState } from "../../vendor/hooks.mjs";
 import { ApiError, api } from "../api.js";
-import { formatNumber, t } from "../i18n.js";
+import { chinaToday, formatNumber, t } from "../i18n.js";
 import { Field, Form, Loading, Notice, Problem, html, useSubmit } from "../ui.js";
 import { numberOf } from "./parts.js";
 
@@ -42,7 +42,7 @@ function parseList(text) {
 }
 
 function lastYear() {
-  return String(new Date().getFullYear() - 1);
+  return String(Number(chinaToday().slice(0, 4)) - 1);
 }
 
 function Entries({ list }) {
