@@ -1,3 +1,5 @@
+use std::io::{ErrorKind, Write};
+
 use clap::Parser;
 
 use dealer_portal::cli::{Cli, Command};
@@ -8,10 +10,7 @@ use dealer_portal::{commands, openapi, telemetry};
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Openapi => {
-            print!("{}", openapi::document_json());
-            Ok(())
-        }
+        Command::Openapi => print_out(&openapi::document_json()),
         Command::Migrate => {
             telemetry::init();
             commands::migrate()
@@ -32,5 +31,15 @@ fn main() -> anyhow::Result<()> {
                 Application::build(config).await?.run_until_stopped().await
             })
         }
+    }
+}
+
+/// Writes `text` to standard output. A reader that stops early and closes the pipe
+/// (`dealer-portal openapi | head`) has what it wanted: that is no error.
+fn print_out(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(error) if error.kind() == ErrorKind::BrokenPipe => Ok(()),
+        written => Ok(written?),
     }
 }

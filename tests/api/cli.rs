@@ -317,3 +317,35 @@ fn help_names_every_sub_command() {
         assert!(help.contains(command), "{help}");
     }
 }
+
+/// `dealer-portal openapi | head`: the reader closes the pipe after a few lines, and the command
+/// ends quietly and successfully.
+#[test]
+fn openapi_ends_quietly_when_the_reader_closes_the_pipe() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(BINARY)
+        .arg("openapi")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    assert!(
+        first.starts_with(b"{"),
+        "{:?}",
+        String::from_utf8_lossy(&first)
+    );
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{:?}: {said}", output.status);
+    assert!(said.is_empty(), "{said}");
+}
