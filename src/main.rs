@@ -10,7 +10,7 @@ use dealer_portal::{commands, openapi, telemetry};
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Openapi => print_out(&openapi::document_json()),
+        Command::Openapi => print_out(openapi::document_json()),
         Command::Migrate => {
             telemetry::init();
             commands::migrate()
