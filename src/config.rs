@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 /// Where the database lives; the scheme of `DATABASE_URL` picks the backend.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +27,34 @@ impl DatabaseUrl {
             anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://")
         }
     }
+}
+
+impl DatabaseUrl {
+    /// The database as an operator reads it, without credentials: the SQLite file, or the
+    /// PostgreSQL server and database.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("SQLite {}", path.display()),
+            Self::Postgres(url) => format!("PostgreSQL {}", without_credentials(url)),
+        }
+    }
+}
+
+impl MailTransport {
+    /// Where mail goes, without credentials: the SMTP server, or the folder it is written to.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Smtp(url) => format!("SMTP {}", without_credentials(url.expose_secret())),
+            Self::Directory(path) => format!("the folder {}", path.display()),
+        }
+    }
+}
+
+/// `scheme://user:password@host:port/path?query` as `host:port/path`: nothing secret is left.
+fn without_credentials(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    rest.rsplit_once('@').map_or(rest, |(_, host)| host)
 }
 
 /// How the server reaches the mail server, or where it writes mail when there is none.
@@ -356,6 +384,22 @@ fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn descriptions_name_the_database_and_mail_without_credentials() {
+        let postgres = DatabaseUrl::parse(
+            "postgres://app:s3cret@db.internal:5432/portal?sslmode=require&password=x",
+        )
+        .unwrap();
+        assert_eq!(postgres.describe(), "PostgreSQL db.internal:5432/portal");
+        let sqlite = DatabaseUrl::parse("sqlite://data/portal.db").unwrap();
+        assert_eq!(sqlite.describe(), "SQLite data/portal.db");
+        let smtp =
+            MailTransport::Smtp(SecretString::from("smtps://mailer:p%40ss@smtp.example:465"));
+        assert_eq!(smtp.describe(), "SMTP smtp.example:465");
+        let folder = MailTransport::Directory(PathBuf::from("data/mail"));
+        assert_eq!(folder.describe(), "the folder data/mail");
+    }
+
     use super::*;
 
     #[test]

@@ -46,6 +46,8 @@ const DOCS_PAGES: &str = "/docs/{_:.*}";
 
 pub struct Application {
     port: u16,
+    /// Where it serves and what it uses, for the start-up line.
+    serving: Serving,
     server: Server,
     state: web::Data<AppState>,
     jobs: Runner,
@@ -78,6 +80,7 @@ impl Application {
         let listener =
             TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
+        let serving = Serving::new(&config, listener.local_addr()?);
         let mail_worker = MailWorker {
             db: db.clone(),
             sender: Sender::new(&config.mail_transport, &config.mail_from)?,
@@ -166,6 +169,7 @@ impl Application {
 
         Ok(Self {
             port,
+            serving,
             server,
             state,
             jobs,
@@ -190,7 +194,14 @@ impl Application {
     /// stops the background work.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let jobs = self.jobs.start();
-        tracing::info!(port = self.port, "serving");
+        let Serving {
+            front_end,
+            database,
+            mail,
+        } = &self.serving;
+        tracing::info!(
+            "serving the front end at {front_end}, the API's documentation at {front_end}docs/ and metrics at {front_end}metrics; database: {database}; mail: {mail}"
+        );
         let result = self.server.await;
         jobs.stop().await;
         tracing::info!("stopped");
@@ -243,5 +254,31 @@ impl Job for Housekeeping {
             .db
             .run(move |conn| idempotency::prune(conn, now))
             .await
+    }
+}
+
+/// What the start-up line tells an operator: where to open the portal, and what it uses.
+struct Serving {
+    front_end: String,
+    database: String,
+    mail: String,
+}
+
+impl Serving {
+    fn new(config: &Config, address: std::net::SocketAddr) -> Self {
+        // Listening on every interface: this machine's own address opens it.
+        let host = if address.ip().is_unspecified() {
+            std::net::IpAddr::from([127, 0, 0, 1])
+        } else {
+            address.ip()
+        };
+        Self {
+            front_end: format!(
+                "http://{}/",
+                std::net::SocketAddr::new(host, address.port())
+            ),
+            database: config.database_url.describe(),
+            mail: config.mail_transport.describe(),
+        }
     }
 }

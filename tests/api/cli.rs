@@ -349,3 +349,68 @@ fn openapi_ends_quietly_when_the_reader_closes_the_pipe() {
     assert!(output.status.success(), "{:?}: {said}", output.status);
     assert!(said.is_empty(), "{said}");
 }
+
+/// The first minute: one line says where the portal is (front end, documentation, metrics) and
+/// what it uses (the database file, the mail folder).
+#[test]
+fn serve_says_where_it_serves_and_what_it_uses() {
+    use std::io::BufRead;
+
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("portal.db");
+    let mail = dir.path().join("mail");
+    let mut child = Command::new(BINARY)
+        .env("DATABASE_URL", format!("sqlite://{}", database.display()))
+        .env("BIND", "127.0.0.1:0")
+        .env("MAIL_DIR", &mail)
+        .env("UPLOAD_DIR", dir.path().join("uploads"))
+        .env("NO_COLOR", "1")
+        .env("RUST_LOG", "info")
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (told, heard) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = told.send(line);
+        }
+    });
+    let mut said = Vec::new();
+    let serving = loop {
+        match heard.recv_timeout(std::time::Duration::from_secs(30)) {
+            Ok(line) if line.contains("serving the front end at") => break Some(line),
+            Ok(line) => said.push(line),
+            Err(_) => break None,
+        }
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let line = serving.unwrap_or_else(|| panic!("no start-up line in {said:#?}"));
+    let front_end = line
+        .split("serving the front end at ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .unwrap()
+        .to_owned();
+    assert!(front_end.starts_with("http://127.0.0.1:"), "{line}");
+    assert!(
+        !front_end.ends_with(":0/"),
+        "the port it really listens on: {line}"
+    );
+    assert!(line.contains(&format!("{front_end}docs/")), "{line}");
+    assert!(line.contains(&format!("{front_end}metrics")), "{line}");
+    assert!(
+        line.contains(&format!("SQLite {}", database.display())),
+        "{line}"
+    );
+    assert!(
+        line.contains(&format!("the folder {}", mail.display())),
+        "{line}"
+    );
+}
