@@ -139,6 +139,11 @@ impl Db {
     fn open(url: &DatabaseUrl, max_size: u32, min_idle: u32) -> anyhow::Result<Self> {
         if let DatabaseUrl::Sqlite(path) = url {
             private_sqlite_files(path)?;
+            // A fresh file becomes a WAL database here, once, before the pools open connections
+            // side by side: switching the journal mode takes a lock that the busy timeout does not
+            // wait for, and r2d2 would log the refusal ("database is locked") at every fresh start.
+            r2d2::ManageConnection::connect(&ConnectionManager { url: url.clone() })
+                .context("opening the database")?;
         }
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
