@@ -130,7 +130,7 @@ function Upload({ path, onUploaded }) {
     ${percent !== null && html`<div class="progress">
       <label for="upload-progress">${t("upload_progress")}</label>
       <progress id="upload-progress" max="100" value=${percent}>${percent}%</progress>
-      <span role="status">${percent}%</span>
+      <span aria-hidden="true">${percent}%</span>
     </div>`}
     <button type="submit" class="primary" disabled=${send.busy}>${t("upload_submit")}</button>
   </form>`;

@@ -70,8 +70,9 @@ export function Settings({ account, onAccount }) {
     ${!account.email_verified && html`<${Resend} account=${account} />`}
     <h2>${t("settings_profile")}</h2>
     ${saved && html`<${Notice}>${t("settings_saved")}<//>`}
-    ${send.error && send.error.status === 412 && html`<p class="warning" role="alert">${t("settings_stale")}</p>`}
-    <${Problem} error=${send.error} fields=${["display_name", "locale", "daily_digest"]} />
+    ${send.error && send.error.status === 412
+      ? html`<p class="warning" role="alert">${t("settings_stale")}</p>`
+      : html`<${Problem} error=${send.error} fields=${["display_name", "locale", "daily_digest"]} />`}
     <${Form} onSubmit=${save} busy=${send.busy} submit=${t("settings_save")}>
       <${Field} name="display_name" label=${t("display_name")} value=${form.display_name}
         onInput=${set("display_name")} error=${send.error} autocomplete="name" maxlength="100" />
@@ -98,8 +99,9 @@ function Resend({ account }) {
     <h2 id="resend-heading">${t("settings_resend_title")}</h2>
     <p>${t("settings_resend_intro", { email: account.email })}</p>
     ${sent && html`<${Notice}>${t("settings_resend_done", { email: account.email })}<//>`}
-    ${send.error && send.error.status === 429 && html`<p class="warning" role="alert">${t("settings_resend_wait")}</p>`}
-    <${Problem} error=${send.error} />
+    ${send.error && send.error.status === 429
+      ? html`<p class="warning" role="alert">${t("settings_resend_wait")}</p>`
+      : html`<${Problem} error=${send.error} />`}
     <button type="button" class="secondary" onClick=${resend} disabled=${send.busy}
       aria-busy=${send.busy ? "true" : undefined}>${t("settings_resend")}</button>
   </section>`;

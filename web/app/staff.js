@@ -1,6 +1,6 @@
 // Staff's lists: the applications of their cities with the list's filters and sorts, and their
 // queue (`/api/v1/me/queue`), each opening the application's page.
-import { useState } from "../vendor/hooks.mjs";
+import { useEffect, useState } from "../vendor/hooks.mjs";
 import { cityName, useCities } from "./cities.js";
 import { currentLanguage, formatDateTime, formatNumber, t } from "./i18n.js";
 import { navigate } from "./router.js";
@@ -38,6 +38,8 @@ export function StaffApplications({ query }) {
   const filters = filtersFrom(query);
   const [draft, setDraft] = useState(filters);
   const shown = search(filters);
+  // Back and forward change the address: the form follows it.
+  useEffect(() => setDraft(filtersFrom(query)), [shown]);
   const list = usePages("applications?limit=20" + (shown ? "&" + shown : ""));
   const set = (name) => (value) => setDraft({ ...draft, [name]: value });
   const cityOptions = [{ value: "", label: t("filter_any") }].concat(

@@ -246,6 +246,11 @@ async fn staff_filter_the_list_work_the_queue_and_read_an_application() {
     browser.click("button[type=submit]", "应用筛选").await;
     browser.wait_text(".empty", "").await;
     browser.axe("/ (staff, nothing found)").await;
+    // Back: the list and the form follow the address again.
+    browser.client.back().await.unwrap();
+    browser.wait_text("tbody tr", "宁波").await;
+    let search = browser.client.find(Locator::Id("field-q")).await.unwrap();
+    assert_eq!(search.prop("value").await.unwrap().as_deref(), Some(""));
 
     browser.click("nav a", "待办队列").await;
     browser.heading("待办队列").await;

@@ -49,13 +49,16 @@ export function Secret({ title, value, children }) {
       () => setCopied(t("admin_copied")),
       () => setCopied(t("admin_copy_failed")),
     );
-  return html`<div class="secret-once" role="status">
-    <h3>${title}</h3>
-    <p class="warning">${t("admin_secret_once")}</p>
+  // Announced: that it is shown and shown once; not the secret itself, read out loud.
+  return html`<div class="secret-once">
+    <div role="status">
+      <h3>${title}</h3>
+      <p class="warning">${t("admin_secret_once")}</p>
+    </div>
     ${children}
     <p><code class="secret-value">${value}</code></p>
     <button type="button" class="secondary" onClick=${copy}>${t("admin_copy")}</button>
-    ${copied && html` <span class="copied">${copied}</span>`}
+    <span class="copied" role="status">${copied}</span>
   </div>`;
 }
 
