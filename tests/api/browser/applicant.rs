@@ -330,35 +330,17 @@ async fn a_draft_is_saved_as_one_types_with_its_preview_beside_it_and_documents_
     // Documents: a small PDF goes up and is listed; a text file is refused.
     let dir = std::env::temp_dir().join(format!("applicant-{id}"));
     std::fs::create_dir_all(&dir).unwrap();
-    let pdf = dir.join("租赁合同.pdf");
-    std::fs::write(
-        &pdf,
-        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
-    )
-    .unwrap();
+    let lease = dir.join("租赁合同.pdf");
+    std::fs::write(&lease, pdf("租赁合同")).unwrap();
     let text = dir.join("notes.pdf");
     std::fs::write(&text, b"just some words, not a PDF").unwrap();
     browser
         .wait_text(".documents .empty", "尚未上传任何材料")
         .await;
-    browser.choose("field-kind", "site_lease").await;
-    let file = browser
-        .client
-        .find(Locator::Id("field-file"))
-        .await
-        .unwrap();
-    file.send_keys(text.to_str().unwrap()).await.unwrap();
-    browser.click(".upload button[type=submit]", "上传").await;
+    browser.upload("site_lease", &text).await;
     browser.wait_text(".upload .problem", "").await;
     browser.axe("/applications/{id} (upload refused)").await;
-    browser.choose("field-kind", "site_lease").await;
-    let file = browser
-        .client
-        .find(Locator::Id("field-file"))
-        .await
-        .unwrap();
-    file.send_keys(pdf.to_str().unwrap()).await.unwrap();
-    browser.click(".upload button[type=submit]", "上传").await;
+    browser.upload("site_lease", &lease).await;
     browser.wait_text(".upload .notice", "已上传").await;
     browser
         .wait_text(".documents tbody tr", "租赁合同.pdf")

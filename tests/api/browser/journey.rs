@@ -6,7 +6,6 @@
 //! activates the partner. Every step is a person's click or keystroke; the API is read only to
 //! check what it then holds.
 
-use fantoccini::Locator;
 use serde_json::Value;
 
 use super::Browser;
@@ -125,10 +124,7 @@ async fn a_dealer_goes_from_registering_to_an_active_partner_in_chinese() {
     std::fs::create_dir_all(&dir).unwrap();
     let licence = dir.join("营业执照.pdf");
     std::fs::write(&licence, crate::documents::pdf("营业执照")).unwrap();
-    dealer.choose("field-kind", "business_license").await;
-    let file = dealer.client.find(Locator::Id("field-file")).await.unwrap();
-    file.send_keys(licence.to_str().unwrap()).await.unwrap();
-    dealer.click(".upload button[type=submit]", "上传").await;
+    dealer.upload("business_license", &licence).await;
     dealer
         .wait_text(".documents tbody tr", "营业执照.pdf")
         .await;

@@ -390,6 +390,15 @@ impl Browser {
         text.as_str().unwrap().to_owned()
     }
 
+    /// Uploads the file at `path` as a document of `kind` through the application's upload form,
+    /// as a person picks a file.
+    async fn upload(&self, kind: &str, path: &Path) {
+        self.choose("field-kind", kind).await;
+        let file = self.client.find(Locator::Id("field-file")).await.unwrap();
+        file.send_keys(path.to_str().unwrap()).await.unwrap();
+        self.click(".upload button[type=submit]", "上传").await;
+    }
+
     /// Clicks the button of the move `action` in the moves panel.
     async fn move_button(&self, action: &str) {
         self.click(&format!("button[data-action={action}]"), "")
