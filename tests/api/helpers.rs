@@ -148,10 +148,10 @@ impl TestApp {
             address,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
-                // Reuse only connections idle well under the server's keep-alive (actix: 5 s):
-                // a test that waits on a mail for seconds would otherwise send on a connection
-                // the server is closing at that moment (`IncompleteMessage`).
-                .pool_idle_timeout(std::time::Duration::from_secs(2))
+                // A new connection per request: a kept-alive one can be closing on the server's
+                // side just as a request goes out on it (`IncompleteMessage`), and under a busy
+                // suite even a connection idle for under 2 s was (loopback connections are cheap).
+                .pool_max_idle_per_host(0)
                 .build()
                 .unwrap(),
             smtp,
