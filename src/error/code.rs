@@ -603,6 +603,7 @@ mod tests {
                 "already_member",
                 "last_owner",
                 "invitation_expired",
+                "cursor_expired",
                 "invitation_revoked",
                 "invitation_used",
                 "invitation_not_yours",
