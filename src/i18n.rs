@@ -177,6 +177,8 @@ pub fn field_message(code: &str, params: &BTreeMap<String, String>, locale: Loca
         ("idempotency_key_reused", Locale::ZhCn) => "在 24 小时内已用于另一个请求".into(),
         ("invalid_cursor", Locale::En) => "is not a cursor this server issued".into(),
         ("invalid_cursor", Locale::ZhCn) => "不是本服务签发的游标".into(),
+        ("unknown_event_type", Locale::En) => "names an event type that does not exist".into(),
+        ("unknown_event_type", Locale::ZhCn) => "包含不存在的事件类型".into(),
         ("unknown_scope", Locale::En) => "is not a known scope".into(),
         ("unknown_scope", Locale::ZhCn) => "不是已知的权限范围".into(),
         (_, Locale::En) => "is invalid".into(),

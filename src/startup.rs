@@ -21,7 +21,7 @@ use crate::auth::principal_cache::PrincipalCache;
 use crate::auth::rate_limit::{self, AuthRateLimits};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::db::{Db, cities, criteria, idempotency};
+use crate::db::{Db, change_feed, cities, criteria, idempotency};
 use crate::http::{self, problem};
 use crate::jobs::{Job, JobKind, Progress, Runner, Wakers};
 use crate::mail::MailComposer;
@@ -239,7 +239,8 @@ fn route_methods() -> problem::RouteMethods {
     problem::RouteMethods::new(documented.chain(pages))
 }
 
-/// Once a minute: forget idle rate-limit counters and `Idempotency-Key` responses past 24 hours.
+/// Once a minute: forget idle rate-limit counters, `Idempotency-Key` responses past 24 hours,
+/// and the change feed's changes past `CHANGES_KEPT`.
 struct Housekeeping {
     state: web::Data<AppState>,
 }
@@ -252,7 +253,11 @@ impl Job for Housekeeping {
         let now = self.state.clock.now();
         self.state
             .db
-            .run(move |conn| idempotency::prune(conn, now))
+            .run(move |conn| {
+                let keys = idempotency::prune(conn, now)?;
+                let changes = change_feed::prune(conn, now - change_feed::KEPT)?;
+                Ok(keys + changes)
+            })
             .await
     }
 }

@@ -317,6 +317,8 @@ pub struct ListFilter {
     pub province_code: Option<String>,
     /// Only groups with an application in one of these cities (a reviewer's).
     pub cities: Option<Vec<String>>,
+    /// Only groups registered or changed at or after this time.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 /// Groups in creation order after the keyset `after`.
@@ -356,6 +358,9 @@ pub fn list(
     }
     if let Some(code) = &filter.province_code {
         query = query.filter(dealer_groups::hq_province.eq(code.clone()));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(dealer_groups::updated_at.ge(since.naive_utc()));
     }
     if let Some((created_at, id)) = after {
         let created_at = created_at.naive_utc();

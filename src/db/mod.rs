@@ -7,6 +7,7 @@
 pub mod api_clients;
 pub mod applications;
 pub mod assignees;
+pub mod change_feed;
 pub mod cities;
 pub mod criteria;
 pub mod dealer_groups;

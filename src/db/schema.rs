@@ -313,6 +313,15 @@ diesel::table! {
         payload -> Text,
         created_at -> Timestamp,
         dispatched_at -> Nullable<Timestamp>,
+        feed_seq -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    change_feed (id) {
+        id -> Integer,
+        last_seq -> BigInt,
+        pruned_through -> BigInt,
     }
 }
 
@@ -509,6 +518,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     scorecards,
     scorecard_versions,
     webhook_events,
+    change_feed,
     documents,
     lois,
     onboarding_tasks,

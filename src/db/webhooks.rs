@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::api_clients;
+use super::{api_clients, change_feed};
 use super::lease::{self, claimable};
 use super::schema::{webhook_deliveries, webhook_events, webhook_subscriptions};
 use super::{DbConnection, write_transaction};
@@ -209,8 +209,9 @@ pub fn undispatched(conn: &mut DbConnection, limit: i64) -> Result<Vec<Uuid>, Ap
     Ok(ids.into_iter().filter_map(|id| id.parse().ok()).collect())
 }
 
-/// Claims the event and makes one delivery per live subscription that wants its type; does
-/// nothing when another process claimed it first. Call inside a transaction.
+/// Claims the event, makes one delivery per live subscription that wants its type, and
+/// publishes it in the change feed (`change_feed::publish`, last: it holds the feed's lock until
+/// the commit); does nothing when another process claimed it first. Call inside a transaction.
 pub fn dispatch(
     conn: &mut DbConnection,
     event_id: Uuid,
@@ -251,6 +252,7 @@ pub fn dispatch(
             ))
             .execute(conn)?;
     }
+    change_feed::publish(conn, event_id)?;
     Ok(subscribers.len())
 }
 

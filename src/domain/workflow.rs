@@ -457,7 +457,7 @@ impl Guard {
     }
 }
 
-/// What integrators are told about, by webhook.
+/// What integrators are told about, by webhook and in the change feed (`GET /api/v1/changes`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub enum EventType {
     #[serde(rename = "application.submitted")]
@@ -476,10 +476,26 @@ pub enum EventType {
     /// A message was posted on an application (not a move: fired by no transition).
     #[serde(rename = "message.created")]
     MessageCreated,
+    /// A document was added to an application.
+    #[serde(rename = "document.uploaded")]
+    DocumentUploaded,
+    /// A document was removed from an application.
+    #[serde(rename = "document.deleted")]
+    DocumentDeleted,
+    /// An onboarding task was marked done, or not done again.
+    #[serde(rename = "onboarding.task_updated")]
+    OnboardingTaskUpdated,
+    /// A dealer group registered.
+    #[serde(rename = "dealer_group.created")]
+    DealerGroupCreated,
+    /// A dealer group's profile changed (its owners' edits, an approved identity change, an
+    /// admin's confirmation of its parent).
+    #[serde(rename = "dealer_group.updated")]
+    DealerGroupUpdated,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 7] = [
+    pub const ALL: [EventType; 12] = [
         Self::ApplicationSubmitted,
         Self::ApplicationStatusChanged,
         Self::LoiOffered,
@@ -487,14 +503,20 @@ impl EventType {
         Self::PartnerActivated,
         Self::PartnerTerminated,
         Self::MessageCreated,
+        Self::DocumentUploaded,
+        Self::DocumentDeleted,
+        Self::OnboardingTaskUpdated,
+        Self::DealerGroupCreated,
+        Self::DealerGroupUpdated,
     ];
 
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|event| event.as_str() == text)
     }
 
-    /// The scope an integrator client needs to receive this event: what it tells is what
-    /// reading the application would tell. Every event so far is about an application.
+    /// The scope an integrator client needs to receive this event, by webhook or in the feed:
+    /// the one that reading what it tells needs, so that an event carries nothing the client
+    /// could not read.
     pub fn required_scope(self) -> Scope {
         match self {
             Self::ApplicationSubmitted
@@ -502,8 +524,11 @@ impl EventType {
             | Self::LoiOffered
             | Self::LoiSigned
             | Self::PartnerActivated
-            | Self::PartnerTerminated
-            | Self::MessageCreated => Scope::ApplicationsRead,
+            | Self::PartnerTerminated => Scope::ApplicationsRead,
+            Self::MessageCreated => Scope::MessagesRead,
+            Self::DocumentUploaded | Self::DocumentDeleted => Scope::DocumentsRead,
+            Self::OnboardingTaskUpdated => Scope::OnboardingRead,
+            Self::DealerGroupCreated | Self::DealerGroupUpdated => Scope::DealerGroupsRead,
         }
     }
 
@@ -516,6 +541,11 @@ impl EventType {
             Self::PartnerActivated => "partner.activated",
             Self::PartnerTerminated => "partner.terminated",
             Self::MessageCreated => "message.created",
+            Self::DocumentUploaded => "document.uploaded",
+            Self::DocumentDeleted => "document.deleted",
+            Self::OnboardingTaskUpdated => "onboarding.task_updated",
+            Self::DealerGroupCreated => "dealer_group.created",
+            Self::DealerGroupUpdated => "dealer_group.updated",
         }
     }
 }

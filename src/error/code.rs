@@ -51,6 +51,7 @@ pub enum ProblemCode {
     AlreadyMember,
     LastOwner,
     InvitationExpired,
+    CursorExpired,
     InvitationRevoked,
     InvitationUsed,
     InvitationNotYours,
@@ -159,11 +160,11 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
         ProblemCode::InsufficientScope => (
             (
                 "Insufficient scope",
-                "This client's scopes do not cover what it asked for; events about applications need `applications:read`.",
+                "This client's scopes do not cover what it asked for: each event type needs the scope that reading its data needs.",
             ),
             (
                 "权限范围不足",
-                "该客户端的权限范围不包含所请求的内容；申请相关事件需要 `applications:read`。",
+                "该客户端的权限范围不包含所请求的内容：每种事件类型都需要读取其数据所需的权限范围。",
             ),
         ),
         ProblemCode::NotFound => (
@@ -383,6 +384,16 @@ pub fn problem_text(code: ProblemCode, locale: Locale) -> (&'static str, &'stati
             (
                 "最后一位所有者",
                 "集团至少需要一位所有者，请先将其他成员设为所有者。",
+            ),
+        ),
+        ProblemCode::CursorExpired => (
+            (
+                "Cursor expired",
+                "The changes after this cursor are no longer kept: bring your copy up to date from the lists (`updated_since`), then follow the feed again from its start.",
+            ),
+            (
+                "游标已过期",
+                "此游标之后的变更已不再保留：请先通过各列表（`updated_since`）更新本地数据，再从头跟随变更流。",
             ),
         ),
         ProblemCode::InvitationExpired => (

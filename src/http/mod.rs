@@ -8,6 +8,7 @@ pub mod api_clients;
 pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod changes;
 pub mod cities;
 pub mod concurrency;
 pub mod cors;
@@ -124,6 +125,7 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(webhooks::list::delete_webhook)
         .service(webhooks::deliveries::list_deliveries)
         .service(webhooks::deliveries::redeliver)
+        .service(changes::list_changes)
         // Application documents.
         .service(applications::documents::upload::upload_document)
         .service(applications::documents::list::list_documents)

@@ -34,15 +34,18 @@ impl PageParams {
     pub fn after<K: for<'de> Deserialize<'de>>(&self) -> Result<Option<K>, AppError> {
         self.cursor
             .as_deref()
-            .map(|cursor| {
-                URL_SAFE_NO_PAD
-                    .decode(cursor)
-                    .ok()
-                    .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-                    .ok_or_else(|| AppError::field("cursor", "invalid_cursor"))
-            })
+            .map(|cursor| decode_cursor("cursor", cursor))
             .transpose()
     }
+}
+
+/// The key in `cursor`, a parameter named `field`; one the server did not make is a 422 on it.
+pub fn decode_cursor<K: for<'de> Deserialize<'de>>(field: &str, cursor: &str) -> Result<K, AppError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .ok_or_else(|| AppError::field(field, "invalid_cursor"))
 }
 
 pub fn encode_cursor<K: Serialize>(key: &K) -> String {

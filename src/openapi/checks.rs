@@ -9,6 +9,7 @@ use validator::Validate;
 use super::headers::RESOURCE_HEADERS;
 use super::integrators::CLIENT_OPERATIONS;
 use crate::domain::account::EmailAddress;
+use crate::domain::scope::Scope;
 use crate::domain::workflow::EventType;
 use crate::http::extract::parse_json;
 
@@ -446,7 +447,7 @@ fn the_tables_name_real_operations() {
             operation["security"]
                 .as_array()
                 .unwrap()
-                .contains(&json!({super::integrators::SCHEME: [scope.as_str()]})),
+                .contains(&json!({super::integrators::SCHEME: scope.map(Scope::as_str).into_iter().collect::<Vec<_>>()})),
             "{id}"
         );
     }

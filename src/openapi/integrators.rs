@@ -16,26 +16,36 @@ const TOKEN_URL: &str = "/api/v1/auth/token";
 
 /// The operations that admit an integrator client, by operation id, with the scope each needs;
 /// every other operation refuses a client's token (403). It follows from the handlers' policies:
-/// `Authorized<AnyPrincipal>` and `workflow::Access::of`, which wants `applications:read`, and
-/// `Authorized<WebhookManager>`, which wants `webhooks:manage`. `tests/api/openapi.rs` calls every
-/// operation with clients of each scope and holds this list to what they are answered.
-pub const CLIENT_OPERATIONS: [(&str, Scope); 14] = [
-    ("list_applications", Scope::ApplicationsRead),
-    ("get_application", Scope::ApplicationsRead),
-    ("list_events", Scope::ApplicationsRead),
-    ("list_messages", Scope::ApplicationsRead),
-    ("get_message", Scope::ApplicationsRead),
-    ("get_eligibility", Scope::ApplicationsRead),
-    ("list_documents", Scope::ApplicationsRead),
-    ("get_document", Scope::ApplicationsRead),
-    ("download_document", Scope::ApplicationsRead),
-    // Subscribing to application events takes `applications:read` as well (403
-    // `insufficient_scope`): a rule about the body, told in the operation's description.
-    ("create_webhook", Scope::WebhooksManage),
-    ("list_webhooks", Scope::WebhooksManage),
-    ("delete_webhook", Scope::WebhooksManage),
-    ("list_deliveries", Scope::WebhooksManage),
-    ("redeliver", Scope::WebhooksManage),
+/// `Authorized<AnyPrincipal>` with `workflow::Access::reading` (or `groups::readable`) and the
+/// scope it names, `Authorized<WebhookManager>`, which wants `webhooks:manage`, and
+/// `Authorized<FeedReader>`, which admits every client and lists the event types its scopes
+/// allow. `tests/api/openapi.rs` calls every operation with clients of each scope and holds
+/// this list to what they are answered.
+pub const CLIENT_OPERATIONS: [(&str, Option<Scope>); 20] = [
+    ("list_applications", Some(Scope::ApplicationsRead)),
+    ("get_application", Some(Scope::ApplicationsRead)),
+    ("get_eligibility", Some(Scope::ApplicationsRead)),
+    ("list_events", Some(Scope::EventsRead)),
+    ("list_messages", Some(Scope::MessagesRead)),
+    ("get_message", Some(Scope::MessagesRead)),
+    ("list_documents", Some(Scope::DocumentsRead)),
+    ("get_document", Some(Scope::DocumentsRead)),
+    ("download_document", Some(Scope::DocumentsRead)),
+    ("get_loi", Some(Scope::LettersRead)),
+    ("get_loi_document", Some(Scope::LettersRead)),
+    ("get_onboarding", Some(Scope::OnboardingRead)),
+    ("list_dealer_groups", Some(Scope::DealerGroupsRead)),
+    ("get_dealer_group", Some(Scope::DealerGroupsRead)),
+    // Subscribing to an event type takes that type's scope as well (403 `insufficient_scope`):
+    // a rule about the body, told in the operation's description.
+    ("create_webhook", Some(Scope::WebhooksManage)),
+    ("list_webhooks", Some(Scope::WebhooksManage)),
+    ("delete_webhook", Some(Scope::WebhooksManage)),
+    ("list_deliveries", Some(Scope::WebhooksManage)),
+    ("redeliver", Some(Scope::WebhooksManage)),
+    // Any scope: the feed lists the event types the client's scopes allow (403
+    // `insufficient_scope` when they allow none).
+    ("list_changes", None),
 ];
 
 /// Declares the client-credentials scheme and lists it on the operations clients may call.
@@ -60,7 +70,10 @@ pub fn add(doc: &mut OpenApi) {
             operation
                 .security
                 .get_or_insert_with(Vec::new)
-                .push(SecurityRequirement::new(SCHEME, [scope.as_str()]));
+                .push(SecurityRequirement::new(
+                    SCHEME,
+                    scope.map(Scope::as_str).into_iter(),
+                ));
         }
     }
 }

@@ -24,7 +24,9 @@ use utoipa::openapi::{ComponentsBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa_actix_web::AppExt;
 
 use crate::error::{Problem, ProblemField};
-use crate::webhooks::payload::{MessageCreated, StatusChange};
+use crate::webhooks::payload::{
+    DealerGroupChange, DocumentChange, MessageCreated, OnboardingTaskChange, StatusChange,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -42,7 +44,15 @@ origin gets 403 and no CORS headers. Responses to a listed origin, errors includ
 Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, X-Request-Id, \
 Idempotent-Replayed`. Callers send bearer tokens, never cookies: credentialed requests are not allowed.",
     ),
-    components(schemas(Problem, ProblemField, StatusChange, MessageCreated)),
+    components(schemas(
+        Problem,
+        ProblemField,
+        StatusChange,
+        MessageCreated,
+        DocumentChange,
+        OnboardingTaskChange,
+        DealerGroupChange
+    )),
     tags(
         (name = "auth", description = "Sign-up, sign-in, tokens and password reset"),
         (name = "accounts", description = "The caller's own account"),
@@ -56,6 +66,7 @@ Idempotent-Replayed`. Callers send bearer tokens, never cookies: credentialed re
         (name = "letters-of-intent", description = "The letter of intent: the fixed document, its signature"),
         (name = "onboarding", description = "The checklist from a signed letter to an open store"),
         (name = "webhooks", description = "Signed event deliveries to integrators: subscriptions, their delivery logs, and (under `webhooks`) what is delivered"),
+        (name = "changes", description = "The change feed: every event the webhooks deliver, in order, for integrators that poll"),
         (name = "audit", description = "Checks of the tamper-evident audit trail (admins)"),
         (name = "reports", description = "Recruitment figures for staff: the funnel and city rankings"),
         (name = "operations", description = "Health, readiness and metrics"),

@@ -17,9 +17,15 @@ use utoipa::openapi::{
 };
 use utoipa::{PartialSchema, ToSchema};
 
+use crate::db::documents::Document;
+use crate::domain::document::DocumentKind;
+use crate::domain::loi::TaskOwner;
 use crate::domain::message::Side;
 use crate::domain::workflow::{Effect, EventType, TRANSITIONS, Transition};
-use crate::webhooks::payload::{Envelope, MessageCreated, PostedMessage, StatusChange};
+use crate::webhooks::payload::{
+    ChecklistTask, DealerGroupChange, DocumentChange, Envelope, MessageCreated,
+    OnboardingTaskChange, PostedMessage, StatusChange,
+};
 
 /// What an event tells, and the schema of its `data`: a new event type does not compile until it
 /// is described here.
@@ -45,6 +51,26 @@ fn described(event: EventType) -> (&'static str, RefOr<Schema>) {
         EventType::MessageCreated => (
             "A message was posted on an application",
             Ref::from_schema_name(MessageCreated::name()).into(),
+        ),
+        EventType::DocumentUploaded => (
+            "A document was added to an application",
+            Ref::from_schema_name(DocumentChange::name()).into(),
+        ),
+        EventType::DocumentDeleted => (
+            "A document was removed from an application",
+            Ref::from_schema_name(DocumentChange::name()).into(),
+        ),
+        EventType::OnboardingTaskUpdated => (
+            "An onboarding task was marked done, or not done again",
+            Ref::from_schema_name(OnboardingTaskChange::name()).into(),
+        ),
+        EventType::DealerGroupCreated => (
+            "A dealer group registered",
+            Ref::from_schema_name(DealerGroupChange::name()).into(),
+        ),
+        EventType::DealerGroupUpdated => (
+            "A dealer group's profile changed",
+            Ref::from_schema_name(DealerGroupChange::name()).into(),
         ),
     }
 }
@@ -78,7 +104,40 @@ fn example(event: EventType) -> (Value, String) {
     };
     let application_id = uuid::uuid!("01958a11-6b7c-7d8e-9fa0-b1c2d3e4f5a6");
     let created_at = "2026-03-09T02:41:07.218Z".parse().unwrap_or_default();
+    let document = || {
+        DocumentChange::of(&Document {
+            id: uuid::uuid!("01958c3a-4d5e-7f60-8172-93a4b5c6d7e8"),
+            application_id,
+            kind: DocumentKind::BusinessLicense,
+            filename: "营业执照.pdf".to_owned(),
+            content_type: "application/pdf".to_owned(),
+            size_bytes: 482_113,
+            sha256: "9f2c4e1a7b3d5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8".to_owned(),
+            uploaded_by: uuid::uuid!("019589f0-1b2c-7d3e-8f4a-5b6c7d8e9fa0"),
+            created_at,
+        })
+    };
+    let group = || DealerGroupChange {
+        dealer_group_id: uuid::uuid!("019589f0-2c3d-7e4f-8a5b-6c7d8e9fa0b1"),
+        version: 3,
+    };
     let data = match event {
+        EventType::DocumentUploaded | EventType::DocumentDeleted => {
+            serde_json::to_value(document())
+        }
+        EventType::OnboardingTaskUpdated => serde_json::to_value(OnboardingTaskChange {
+            application_id,
+            task: ChecklistTask {
+                code: "dealer_agreement".to_owned(),
+                owner: TaskOwner::Partner,
+                due_on: chrono::NaiveDate::from_ymd_opt(2026, 3, 23).unwrap_or_default(),
+                done_at: Some(created_at),
+                note: Some("Signed by both parties; the originals are on their way.".to_owned()),
+            },
+        }),
+        EventType::DealerGroupCreated | EventType::DealerGroupUpdated => {
+            serde_json::to_value(group())
+        }
         EventType::MessageCreated => serde_json::to_value(MessageCreated {
             application_id,
             message: PostedMessage {
@@ -180,6 +239,23 @@ fn path_item(event: EventType) -> PathItem {
                                       message on an application; staff are named only as the \
                                       `maker` side. Internal notes are never sent."
             .to_owned(),
+        EventType::DocumentUploaded => {
+            "Sent when a group's member uploads a document to an application.".to_owned()
+        }
+        EventType::DocumentDeleted => {
+            "Sent when a group's member removes a document from an application; its bytes \
+             are no longer served."
+                .to_owned()
+        }
+        EventType::OnboardingTaskUpdated => "Sent when the side a task belongs to marks it \
+                                             done, or not done again (`PATCH .../onboarding/\
+                                             {task_code}`)."
+            .to_owned(),
+        EventType::DealerGroupCreated => "Sent when a dealer group registers.".to_owned(),
+        EventType::DealerGroupUpdated => "Sent when a group's profile changes: its owners' \
+                                          edits, an approved identity change, an admin's \
+                                          confirmation of its parent."
+            .to_owned(),
         _ => {
             let moves: Vec<String> = moves_firing(event)
                 .iter()
@@ -190,6 +266,15 @@ fn path_item(event: EventType) -> PathItem {
     };
     let order = match event {
         EventType::MessageCreated => "`data.message.created_at` orders an application's messages",
+        EventType::DocumentUploaded | EventType::DocumentDeleted => {
+            "a document is uploaded once and deleted at most once"
+        }
+        EventType::OnboardingTaskUpdated => {
+            "the task's state is the one it has now: read the checklist when in doubt"
+        }
+        EventType::DealerGroupCreated | EventType::DealerGroupUpdated => {
+            "`data.version` orders the events of one group"
+        }
         _ => "`data.version` orders the events of one application",
     };
     let (example, signature) = example(event);
@@ -198,11 +283,13 @@ fn path_item(event: EventType) -> PathItem {
         .summary(Some(summary))
         .description(Some(format!(
             "{fired_by} POSTed to each subscription to `{}` whose manager may receive it (an \
-             integrator client needs `applications:read`). Anything but a 2xx within 10 seconds \
+             integrator client needs `{}`), and listed in the change feed \
+             (`GET /api/v1/changes`) with the same `id`. Anything but a 2xx within 10 seconds \
              is retried with exponential back-off and jitter for more than a day, under the same \
              `X-Delivery-Id`: answer at once and do the work afterwards. Deliveries go out \
              concurrently and are retried, so they can arrive out of order; {order}.",
-            event.as_str()
+            event.as_str(),
+            event.required_scope().as_str(),
         )))
         .operation_id(Some(format!(
             "{}_webhook",

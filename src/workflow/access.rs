@@ -32,12 +32,23 @@ pub struct Access {
 }
 
 impl Access {
-    /// The caller's access, in `locale` if asked for (else the account's language). An
-    /// integrator without `applications:read` is refused (403).
+    /// The caller's access to applications, in `locale` if asked for (else the account's
+    /// language). An integrator without `applications:read` is refused (403).
     pub fn of(principal: &Principal, locale: Option<Locale>) -> Result<Self, AppError> {
+        Self::reading(principal, Scope::ApplicationsRead, locale)
+    }
+
+    /// The caller's access to what `scope` covers of the applications (their documents,
+    /// messages, timelines, letters, checklists): people as `of`; an integrator without the
+    /// scope is refused (403).
+    pub fn reading(
+        principal: &Principal,
+        scope: Scope,
+        locale: Option<Locale>,
+    ) -> Result<Self, AppError> {
         match principal {
             Principal::Client(client) => {
-                if !client.scopes.contains(&Scope::ApplicationsRead) {
+                if !client.scopes.contains(&scope) {
                     return Err(AppError::Forbidden);
                 }
                 Ok(Self {

@@ -13,9 +13,10 @@ use crate::db::documents::{self, Document, NewDocument};
 use crate::db::events::NewEvent;
 use crate::domain::document::DocumentKind;
 use crate::domain::event::EventAction;
-use crate::domain::workflow::{Actor, MEMBERS};
+use crate::domain::workflow::{Actor, EventType, MEMBERS};
 use crate::error::{AppError, ProblemCode};
 use crate::storage::{DocumentStore, Staged};
+use crate::webhooks::payload::DocumentChange;
 
 /// An uploaded file, checked and staged on disk, with what the uploader said of it.
 pub struct Upload {
@@ -127,6 +128,7 @@ pub fn attach(
         EventAction::UploadDocument,
         &document,
     ));
+    work.announce(EventType::DocumentUploaded, &DocumentChange::of(&document))?;
     Ok(document)
 }
 
@@ -182,6 +184,7 @@ pub fn remove(
         EventAction::DeleteDocument,
         &document,
     ));
+    work.announce(EventType::DocumentDeleted, &DocumentChange::of(&document))?;
     store
         .remove_if_unreferenced(work, &document.sha256)
         .map(drop)

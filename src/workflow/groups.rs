@@ -6,6 +6,7 @@
 use uuid::Uuid;
 
 use super::unit::Work;
+use crate::auth::Principal;
 use crate::auth::principal::UserPrincipal;
 use crate::db::dealer_groups::{self, Candidate, DealerGroup};
 use crate::db::events::NewEvent;
@@ -15,9 +16,11 @@ use crate::domain::account::Role;
 use crate::domain::dealer_group::{MatchKeys, Profile, SimilarReason};
 use crate::domain::event::EventAction;
 use crate::domain::member::MemberRole;
+use crate::domain::scope::Scope;
 use crate::domain::uscc::Uscc;
-use crate::domain::workflow::Actor;
+use crate::domain::workflow::{Actor, EventType};
 use crate::error::{AppError, FieldError, ProblemCode};
+use crate::webhooks::payload::DealerGroupChange;
 
 /// A profile as checked (USCC normalised, name trimmed), with its soft warnings.
 pub struct CheckedProfile {
@@ -87,7 +90,9 @@ pub fn create(
         now,
     )?;
     work.forget(owner);
-    found(work, id)
+    let group = found(work, id)?;
+    announce(work, EventType::DealerGroupCreated, &group)?;
+    Ok(group)
 }
 
 /// Replaces the profile of `group` (as read, at its version: 412 otherwise) on behalf of its
@@ -154,7 +159,18 @@ pub(super) fn write_profile(
     if !updated {
         return Err(AppError::VersionMismatch);
     }
-    found(work, group.id)
+    let group = found(work, group.id)?;
+    announce(work, EventType::DealerGroupUpdated, &group)?;
+    Ok(group)
+}
+
+/// Tells integrators that `group` was registered or changed.
+fn announce(work: &mut Work<'_>, event: EventType, group: &DealerGroup) -> Result<(), AppError> {
+    let data = DealerGroupChange {
+        dealer_group_id: group.id,
+        version: group.version,
+    };
+    work.announce(event, &data)
 }
 
 /// Records `action` by `by` (an account and its part) with `reason` in the timeline of each of
@@ -255,7 +271,9 @@ pub fn verify_affiliation(
         EventAction::VerifyAffiliation,
         note,
     )?;
-    found(work, id)
+    let group = found(work, id)?;
+    announce(work, EventType::DealerGroupUpdated, &group)?;
+    Ok(group)
 }
 
 /// At most this many related groups are listed.
@@ -298,6 +316,22 @@ pub fn visible(
         return Err(AppError::NotFound);
     }
     found(conn, id)
+}
+
+/// The group, if `principal` may read it: people as `visible`; an integrator client with
+/// `dealer_groups:read` every group (403 without the scope).
+pub fn readable(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<DealerGroup, AppError> {
+    match principal {
+        Principal::User(user) => visible(conn, user, id),
+        Principal::Client(client) if client.scopes.contains(&Scope::DealerGroupsRead) => {
+            found(conn, id)
+        }
+        Principal::Client(_) => Err(AppError::Forbidden),
+    }
 }
 
 /// The group, if `user` may change it: visible to it (404) and one of its owners (403).

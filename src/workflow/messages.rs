@@ -98,8 +98,7 @@ pub fn post(
             created_at: message.created_at,
         },
     };
-    let data = serde_json::to_value(data).map_err(anyhow::Error::from)?;
-    work.announce(EventType::MessageCreated, data);
+    work.announce(EventType::MessageCreated, &data)?;
     Ok(message)
 }
 

@@ -4,7 +4,6 @@
 //! work, so a move is written whole or not at all.
 
 use chrono::{DateTime, Duration, SecondsFormat, SubsecRound, Utc};
-use serde_json::json;
 use strum::VariantArray;
 use uuid::Uuid;
 
@@ -25,6 +24,7 @@ use crate::domain::workflow::{
     self, Action, Actor, Effect, EventType, Guard, Refusal, Status, Transition,
 };
 use crate::error::{AppError, FieldError, ProblemCode};
+use crate::webhooks::payload::StatusChange;
 use crate::loi::LetterFacts;
 use crate::mail::Message;
 use crate::mail::templates::{ApplicationMail, PartnershipStep};
@@ -119,7 +119,7 @@ pub fn perform(
         reason: request.message.or(request.reason).map(str::to_owned),
     });
     notify(work, row, application, mover, request)?;
-    announce(work, row, application);
+    announce(work, row, application)?;
     Ok(row.to)
 }
 
@@ -458,23 +458,28 @@ fn notify(
 
 /// Queues the webhook events of the move: `application.status_changed` always, and
 /// `application.submitted` where the row says so.
-fn announce(work: &mut Work<'_>, row: &Transition, application: &Application) {
-    let data = json!({
-        "application_id": application.id,
-        "dealer_group_id": application.dealer_group_id,
-        "city_code": application.city_code,
-        "action": row.action,
-        "from_status": application.status,
-        "to_status": row.to,
-        "version": application.version + 1,
-    });
+fn announce(
+    work: &mut Work<'_>,
+    row: &Transition,
+    application: &Application,
+) -> Result<(), AppError> {
+    let data = StatusChange {
+        application_id: application.id,
+        dealer_group_id: application.dealer_group_id,
+        city_code: application.city_code.clone(),
+        action: row.action,
+        from_status: application.status,
+        to_status: row.to,
+        version: application.version + 1,
+    };
     let announced = row.effects.iter().filter_map(|effect| match effect {
         Effect::Announce(event) => Some(*event),
         _ => None,
     });
     for event in std::iter::once(EventType::ApplicationStatusChanged).chain(announced) {
-        work.announce(event, data.clone());
+        work.announce(event, &data)?;
     }
+    Ok(())
 }
 
 #[cfg(test)]

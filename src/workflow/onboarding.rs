@@ -9,8 +9,9 @@ use crate::db::applications::Application;
 use crate::db::events::NewEvent;
 use crate::db::onboarding::{self, Task};
 use crate::domain::event::EventAction;
-use crate::domain::workflow::{Actor, Status};
+use crate::domain::workflow::{Actor, EventType, Status};
 use crate::error::{AppError, ProblemCode};
+use crate::webhooks::payload::OnboardingTaskChange;
 
 /// A task the caller's side may change now, found by `changeable_task`.
 pub struct ChangeableTask {
@@ -92,5 +93,13 @@ pub fn update_task(
             None => task.code.clone(),
         }),
     });
-    Ok(())
+    let task = checklist(work, application.id)?
+        .into_iter()
+        .find(|t| t.code == task.code)
+        .ok_or(AppError::NotFound)?;
+    let data = OnboardingTaskChange {
+        application_id: application.id,
+        task: task.into(),
+    };
+    work.announce(EventType::OnboardingTaskUpdated, &data)
 }

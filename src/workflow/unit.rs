@@ -9,6 +9,7 @@
 use std::ops::{Deref, DerefMut};
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -88,9 +89,12 @@ impl<'c> Work<'c> {
         });
     }
 
-    /// Queues an event for the integrators' webhooks.
-    pub fn announce(&mut self, event: EventType, data: Value) {
+    /// Queues an event for the integrators' webhooks and change feed; `data` is its payload
+    /// (a type of `webhooks::payload`).
+    pub fn announce(&mut self, event: EventType, data: &impl Serialize) -> Result<(), AppError> {
+        let data = serde_json::to_value(data).map_err(anyhow::Error::from)?;
         self.effects.announcements.push((event, data));
+        Ok(())
     }
 
     /// Appends an event to the application's audit trail.

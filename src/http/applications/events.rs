@@ -9,6 +9,7 @@ use crate::db::events::{self, Event};
 use crate::domain::event::{ActorRole, EventAction};
 use crate::domain::exit::ReasonCode;
 use crate::domain::workflow::{Action, Status};
+use crate::domain::scope::Scope;
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{Page, PageParams};
@@ -147,7 +148,7 @@ pub async fn list_events(
     let (rows, access) = state
         .db
         .run(move |conn| {
-            let access = Access::of(&principal, locale)?;
+            let access = Access::reading(&principal, Scope::EventsRead, locale)?;
             access.load(conn, id)?;
             let rows = events::list_for(conn, id, &access.unseen_events(), after, limit + 1)?;
             Ok((rows, access))

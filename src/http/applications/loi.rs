@@ -8,10 +8,10 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::client_address::client_address;
-use crate::auth::principal::UserPrincipal;
-use crate::auth::{AnyUser, Authorized, Principal};
+use crate::auth::{AnyPrincipal, AnyUser, Authorized, Principal};
 use crate::db::lois::{self, Loi, Signature};
 use crate::domain::loi::{LoiStatus, LoiTerms};
+use crate::domain::scope::Scope;
 use crate::error::{AppError, Problem};
 use crate::http::extract::ValidatedJson;
 use crate::http::idempotency::{self, IdempotencyKey};
@@ -74,18 +74,18 @@ impl LoiResponse {
     }
 }
 
-/// The letter, if the caller may read the application (the group's members, staff), and the
-/// caller's language (`Accept-Language`'s, else the account's).
+/// The letter, if the caller may read the application (the group's members, staff, integrators
+/// with `letters:read`), and the caller's language (`Accept-Language`'s, else the account's).
 async fn load_letter(
     state: &AppState,
-    user: UserPrincipal,
+    principal: Principal,
     locale: Option<Locale>,
     id: Uuid,
 ) -> Result<(Loi, Locale), AppError> {
     state
         .db
         .run(move |conn| {
-            let access = Access::of(&Principal::User(user), locale)?;
+            let access = Access::reading(&principal, Scope::LettersRead, locale)?;
             access.load(conn, id)?;
             let letter = lois::find(conn, id)?.ok_or(AppError::NotFound)?;
             Ok((letter, access.locale))
@@ -93,7 +93,8 @@ async fn load_letter(
         .await
 }
 
-/// The application's letter of intent (the group's members, staff); 404 before one is offered.
+/// The application's letter of intent (the group's members, staff, integrators with
+/// `letters:read`); 404 before one is offered.
 #[utoipa::path(
     tag = "letters-of-intent",
     params(("id" = Uuid, Path, description = "Application id")),
@@ -102,13 +103,13 @@ async fn load_letter(
 )]
 #[get("/applications/{id}/loi")]
 pub async fn get_loi(
-    Authorized(user): Authorized<AnyUser>,
+    Authorized(principal): Authorized<AnyPrincipal>,
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<LoiResponse>, AppError> {
     let locale = Locale::from_request(&req);
-    let (letter, locale) = load_letter(&state, user, locale, id.into_inner()).await?;
+    let (letter, locale) = load_letter(&state, principal, locale, id.into_inner()).await?;
     Ok(web::Json(LoiResponse::new(letter, locale)))
 }
 
@@ -144,12 +145,12 @@ fn accepts_html(req: &HttpRequest) -> bool {
 )]
 #[get("/applications/{id}/loi/document")]
 pub async fn get_loi_document(
-    Authorized(user): Authorized<AnyUser>,
+    Authorized(principal): Authorized<AnyPrincipal>,
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let (letter, _) = load_letter(&state, user, None, id.into_inner()).await?;
+    let (letter, _) = load_letter(&state, principal, None, id.into_inner()).await?;
     if !accepts_html(&req) {
         return Err(AppError::NotAcceptable);
     }

@@ -14,6 +14,7 @@ use crate::auth::{AnyPrincipal, AnyUser, Authorized, Principal};
 use crate::db::messages::{self, Message};
 use crate::domain::document::DocumentKind;
 use crate::domain::message::{BODY_MAX_CHARS, DOCUMENTS_MAX, Side};
+use crate::domain::scope::Scope;
 use crate::error::{AppError, Problem};
 use crate::http::extract::{ValidatedJson, ValidatedQuery};
 use crate::http::idempotency::{self, IdempotencyKey};
@@ -209,7 +210,7 @@ pub async fn list_messages(
     let (rows, access) = state
         .db
         .run(move |conn| {
-            let access = Access::of(&principal, locale)?;
+            let access = Access::reading(&principal, Scope::MessagesRead, locale)?;
             access.load(conn, id)?;
             Ok((messages::list(conn, id, after, limit + 1)?, access))
         })
@@ -244,7 +245,7 @@ pub async fn get_message(
     let response = state
         .db
         .run(move |conn| {
-            let access = Access::of(&principal, locale)?;
+            let access = Access::reading(&principal, Scope::MessagesRead, locale)?;
             access.load(conn, id)?;
             let message = messages::find(conn, id, message_id)?.ok_or(AppError::NotFound)?;
             Ok(MessageResponse::new(message, &access))

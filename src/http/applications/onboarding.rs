@@ -5,9 +5,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::auth::{AnyUser, Authorized, Principal};
+use crate::auth::{AnyPrincipal, AnyUser, Authorized, Principal};
 use crate::db::onboarding::Task;
 use crate::domain::loi::{ChecklistItem, TaskOwner};
+use crate::domain::scope::Scope;
 use crate::error::{AppError, Problem};
 use crate::http::merge_patch::MergePatch;
 use crate::i18n::Locale;
@@ -60,7 +61,8 @@ fn response(tasks: Vec<Task>, locale: Locale) -> OnboardingResponse {
     }
 }
 
-/// The onboarding checklist (the group's members, staff); 404 before onboarding starts.
+/// The onboarding checklist (the group's members, staff, integrators with `onboarding:read`);
+/// 404 before onboarding starts.
 #[utoipa::path(
     tag = "onboarding",
     params(("id" = Uuid, Path, description = "Application id")),
@@ -69,7 +71,7 @@ fn response(tasks: Vec<Task>, locale: Locale) -> OnboardingResponse {
 )]
 #[get("/applications/{id}/onboarding")]
 pub async fn get_onboarding(
-    Authorized(user): Authorized<AnyUser>,
+    Authorized(principal): Authorized<AnyPrincipal>,
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
@@ -79,7 +81,7 @@ pub async fn get_onboarding(
     let (tasks, access) = state
         .db
         .run(move |conn| {
-            let access = Access::of(&Principal::User(user), locale)?;
+            let access = Access::reading(&principal, Scope::OnboardingRead, locale)?;
             access.load(conn, id)?;
             Ok((onboarding::checklist(conn, id)?, access))
         })

@@ -1,16 +1,19 @@
 use actix_web::{HttpRequest, get, web};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
 
 use super::{DealerGroupResponse, locale_of};
-use crate::auth::{Authorized, Staff};
+use crate::auth::{AnyPrincipal, Authorized, Principal};
 use crate::db::dealer_groups::{self, ListFilter};
 use crate::domain::account::Role;
 use crate::domain::division;
+use crate::domain::scope::Scope;
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
 use crate::http::pagination::{CreatedKey, Page, PageParams};
+use crate::i18n::Locale;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -28,14 +31,17 @@ pub struct DealerGroupFilter {
     )]
     #[param(max_length = 50)]
     pub province: Option<String>,
+    /// Only groups registered or changed at or after this time (for incremental sync).
+    pub updated_since: Option<DateTime<Utc>>,
     #[validate(range(min = 1, max = 100))]
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
 
-/// List dealer groups (staff), oldest first: admins see every group, reviewers those with an
-/// application in one of their cities.
+/// List dealer groups, oldest first: admins and integrators with `dealer_groups:read` see every
+/// group, reviewers those with an application in one of their cities; applicants are refused
+/// (403). Integrators see each group as its members do.
 #[utoipa::path(
     tag = "dealer-groups",
     params(DealerGroupFilter),
@@ -44,7 +50,7 @@ pub struct DealerGroupFilter {
 )]
 #[get("/dealer-groups")]
 pub async fn list_dealer_groups(
-    Authorized(staff): Authorized<Staff>,
+    Authorized(principal): Authorized<AnyPrincipal>,
     req: HttpRequest,
     state: web::Data<AppState>,
     ValidatedQuery(filter): ValidatedQuery<DealerGroupFilter>,
@@ -53,8 +59,19 @@ pub async fn list_dealer_groups(
         limit: filter.limit,
         cursor: filter.cursor,
     };
+    // Who asks decides what is seen: before the query is read.
+    let (locale, role, cities) = match principal {
+        Principal::User(user) if user.role.is_staff() => (
+            locale_of(&req, user.locale),
+            user.role,
+            (user.role != Role::Admin).then_some(user.cities),
+        ),
+        Principal::Client(client) if client.scopes.contains(&Scope::DealerGroupsRead) => {
+            (locale_of(&req, Locale::En), Role::Applicant, None)
+        }
+        _ => return Err(AppError::Forbidden),
+    };
     let after = page.after::<CreatedKey>()?;
-    let (locale, role) = (locale_of(&req, staff.locale), staff.role);
     let limit = page.limit();
     let list_filter = ListFilter {
         q: filter.q,
@@ -63,7 +80,8 @@ pub async fn list_dealer_groups(
             .as_deref()
             .and_then(division::find)
             .map(|d| d.code.to_owned()),
-        cities: (staff.role != Role::Admin).then_some(staff.cities),
+        cities,
+        updated_since: filter.updated_since,
     };
     let rows = state
         .db

@@ -31,8 +31,8 @@ pub struct SubscriptionRequest {
     pub url: String,
     /// The event types to receive.
     // At most one of each: `EventType::ALL`'s length (a test subscribes to all of them).
-    #[validate(length(min = 1, max = 7))]
-    #[schema(min_items = 1, max_items = 7)]
+    #[validate(length(min = 1, max = 12))]
+    #[schema(min_items = 1, max_items = 12)]
     pub events: Vec<EventType>,
 }
 
@@ -56,9 +56,12 @@ pub struct CreatedSubscription {
 
 /// Subscribe a URL to events (admins; integrators with `webhooks:manage`).
 ///
-/// An integrator receives only what it may read: every event is about an application, so a
-/// client needs `applications:read` as well (403 `insufficient_scope` otherwise). A deleted
-/// client's subscriptions end with it, and their pending deliveries are given up.
+/// An integrator receives only what it may read: each event type needs the scope that reading
+/// its data needs (`applications:read` for `application.*`, `loi.*` and `partner.*`,
+/// `messages:read`, `documents:read`, `onboarding:read`, `dealer_groups:read`; the `webhooks`
+/// key of this document names each type's), or the subscription is refused (403
+/// `insufficient_scope`). A deleted client's subscriptions end with it, and their pending
+/// deliveries are given up.
 ///
 /// Each delivery is a POST of `{id, type, created_at, data}` with `X-Delivery-Id` (stable across
 /// retries) and `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. A non-2xx
@@ -71,7 +74,7 @@ pub struct CreatedSubscription {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Subscribed; the secret is shown only now", body = CreatedSubscription),
-        (status = 403, description = "Not a webhook manager (`forbidden`), or a client without the scope the events need, `applications:read` (`insufficient_scope`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a webhook manager (`forbidden`), or a client without the scope one of the event types needs (`insufficient_scope`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/webhooks")]

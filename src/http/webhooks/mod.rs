@@ -28,7 +28,7 @@ pub struct ManagerSubject {
 
 impl ManagerSubject {
     /// Whether the manager may subscribe to `event`: a client needs the scope that reading
-    /// what the event tells would need (`applications:read` for application events).
+    /// what the event tells would need (`EventType::required_scope`).
     pub fn may_receive(&self, event: EventType) -> bool {
         self.scopes
             .as_ref()

@@ -8,6 +8,7 @@ use super::store;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::documents;
 use crate::domain::document::{DocumentType, attachment_disposition, with_extension};
+use crate::domain::scope::Scope;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -62,7 +63,7 @@ pub async fn download_document(
     let document = state
         .db
         .run(move |conn| {
-            let access = Access::of(&principal, locale)?;
+            let access = Access::reading(&principal, Scope::DocumentsRead, locale)?;
             access.load(conn, id)?;
             documents::find(conn, id, doc_id)?.ok_or(AppError::NotFound)
         })

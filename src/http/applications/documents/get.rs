@@ -4,6 +4,7 @@ use uuid::Uuid;
 use super::DocumentResponse;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::documents;
+use crate::domain::scope::Scope;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -33,7 +34,7 @@ pub async fn get_document(
     let document = state
         .db
         .run(move |conn| {
-            let access = Access::of(&principal, locale)?;
+            let access = Access::reading(&principal, Scope::DocumentsRead, locale)?;
             access.load(conn, id)?;
             documents::find(conn, id, doc_id)?.ok_or(AppError::NotFound)
         })

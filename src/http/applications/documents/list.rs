@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::DocumentResponse;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::documents;
+use crate::domain::scope::Scope;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -61,7 +62,7 @@ pub async fn list_documents(
     let documents = state
         .db
         .run(move |conn| {
-            let access = Access::of(&principal, locale)?;
+            let access = Access::reading(&principal, Scope::DocumentsRead, locale)?;
             access.load(conn, id)?;
             documents::list(conn, id)
         })

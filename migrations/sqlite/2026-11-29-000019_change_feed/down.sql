@@ -1,0 +1,2 @@
+-- Forward-only: the feed's numbering is kept.
+SELECT 1;
