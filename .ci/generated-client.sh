@@ -9,11 +9,13 @@
 # failed check; the server's log is printed then.
 #
 # Knobs: CLIENT_PORT (18090), DEALER_PORTAL_BIN (else `cargo build`), KEEP_TMP=1 keeps the
-# temporary directory (with the generated client in client/).
+# temporary directory (with the generated client in client/), CLIENT_DOC (the document to
+# generate from, default openapi/openapi.json; e.g. the output of `dealer-portal openapi`).
 set -euo pipefail
 
 # A relative DEALER_PORTAL_BIN is relative to where the script was started.
 [[ -z "${DEALER_PORTAL_BIN:-}" ]] || DEALER_PORTAL_BIN="$(realpath -m -- "$DEALER_PORTAL_BIN")"
+[[ -z "${CLIENT_DOC:-}" ]] || CLIENT_DOC="$(realpath -m -- "$CLIENT_DOC")"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd)"
 
@@ -24,6 +26,7 @@ ADMIN_EMAIL="admin@example.com"
 ADMIN_PASSWORD="ci-admin-password-123"
 GENERATOR="openapi-python-client==0.29.1"
 VENV="$ROOT/.ci/.venv-client"
+DOC="${CLIENT_DOC:-$ROOT/openapi/openapi.json}"
 
 if [[ ! -x "$VENV/bin/python" ]]; then
     echo "== creating .ci/.venv-client"
@@ -68,11 +71,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== generate the client ($("$VENV/bin/openapi-python-client" --version))"
+echo "== generate the client from ${DOC#"$ROOT"/} ($("$VENV/bin/openapi-python-client" --version))"
 # Through the library rather than the CLI: each warning is matched against the two known ones
 # (the CLI exits 0 on any warning, and --fail-on-warning fails on the known ones too). No
 # post-hooks: ruff is not needed to run the client.
-"$VENV/bin/python" - "$ROOT/openapi/openapi.json" "$tmp/client" <<'EOF'
+"$VENV/bin/python" - "$DOC" "$tmp/client" <<'EOF'
 import re
 import sys
 from pathlib import Path
@@ -185,6 +188,6 @@ fi
 echo "ready"
 
 echo "== journey"
-BASE_URL="$BASE" MAIL_DIR="$tmp/mail" OPENAPI="$ROOT/openapi/openapi.json" \
+BASE_URL="$BASE" MAIL_DIR="$tmp/mail" OPENAPI="$DOC" \
     ADMIN_EMAIL="$ADMIN_EMAIL" ADMIN_PASSWORD="$ADMIN_PASSWORD" \
     timeout 120 "$VENV/bin/python" "$ROOT/tests/integrators/journey.py"

@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from dealer_portal_api_client import AuthenticatedClient, Client
@@ -20,25 +21,34 @@ from dealer_portal_api_client.api.api_clients import create_api_client
 from dealer_portal_api_client.api.applications import (
     create_application, get_application, list_applications, transition)
 from dealer_portal_api_client.api.auth import client_token, login, register, verify_email
-try:  # TEMPORARY until the change feed lands on main
-    from dealer_portal_api_client.api.changes import list_changes
-except ImportError:
-    list_changes = None
+from dealer_portal_api_client.api.changes import list_changes
 from dealer_portal_api_client.api.dealer_groups import create_dealer_group, get_dealer_group
-from dealer_portal_api_client.types import UNSET
 from dealer_portal_api_client.models import (
     Action, ApplicationRequest, ClientTokenRequest, CreateApiClientRequest, GrantType,
     LoginRequest, Problem, Profile, RegisterRequest, Scope, Status, TransitionRequest,
     VerifyEmailRequest)
+from dealer_portal_api_client.types import UNSET
 
 BASE_URL = os.environ["BASE_URL"]
 MAIL_DIR = Path(os.environ["MAIL_DIR"])
 DOC = json.loads(Path(os.environ["OPENAPI"]).read_text(encoding="utf-8"))
 
 
+current_step = "starting"
+
+
 def fail(msg):
-    print(f"FAILED: {msg}", file=sys.stderr)
+    print(f"FAILED in step '{current_step}': {msg}", file=sys.stderr)
     sys.exit(1)
+
+
+def crashed(kind, error, trace):
+    """An exception (e.g. a response the generated models cannot parse) fails the step too."""
+    traceback.print_exception(kind, error, trace)
+    fail(f"{kind.__name__}: {error}")
+
+
+sys.excepthook = crashed
 
 
 def check(cond, msg):
@@ -55,12 +65,19 @@ def expect(resp, status, model=None):
     return resp.parsed
 
 
-def refused(resp, status, code):
+def refused(resp, status, code, field=None):
+    """A problem with `code`, or for a 422 a field error with `code` on `field`."""
     problem = expect(resp, status, Problem)
-    check(problem.code == code, f"expected code {code!r}, got {problem.code!r}")
+    if field is None:
+        check(problem.code == code, f"expected code {code!r}, got {problem.code!r}")
+    else:
+        errors = [(e.field, e.code) for e in problem.errors]
+        check((field, code) in errors, f"expected {code!r} on {field!r}, got {errors}")
 
 
 def step(msg):
+    global current_step
+    current_step = msg
     print(f"-- {msg}", flush=True)
 
 
@@ -109,7 +126,7 @@ def follow(client, after=None, **filters):
     """Follows the feed from `after` until `has_more` is false: (items, the cursor to keep)."""
     items = []
     for _ in range(100):
-        page = expect(list_changes.sync_detailed(client=client, after=after, limit=5, **filters),
+        page = expect(list_changes.sync_detailed(client=client, after=after, limit=2, **filters),
                       200)
         check(page.next_cursor, "next_cursor is never empty")
         items += page.items
@@ -123,8 +140,7 @@ step("the admin signs in")
 admin = sign_in(os.environ["ADMIN_EMAIL"], os.environ["ADMIN_PASSWORD"])
 
 step("the admin creates two integrator clients")
-NEW = "dealer_groups:read" in [s.value for s in Scope]  # TEMPORARY
-crm = integrator(["applications:read", "dealer_groups:read"][:2 if NEW else 1], "CRM mirror")
+crm = integrator(["applications:read", "dealer_groups:read"], "CRM mirror")
 hooks = integrator(["webhooks:manage"], "Webhook receiver")
 
 step("an applicant registers and verifies the address from the e-mail")
@@ -176,42 +192,52 @@ later = app.updated_at + datetime.timedelta(hours=1)
 page = expect(list_applications.sync_detailed(client=crm, updated_since=later), 200)
 check(page.items == [], f"updated_since an hour later still lists {len(page.items)}")
 
-if not NEW:
-    print("SKIPPED: the rest (no dealer_groups:read scope nor change feed yet)")
-    refused(list_applications.sync_detailed(client=hooks), 403, "forbidden")
-    sys.exit(0)
 step("the integrator reads the dealer group; the webhooks-only client may not list applications")
 read_group = expect(get_dealer_group.sync_detailed(group.id, client=crm), 200)
 check(read_group.legal_name == profile.legal_name, f"group: {read_group}")
 refused(list_applications.sync_detailed(client=hooks), 403, "forbidden")
 
 step("the integrator follows the change feed from the start")
+
+
+def about(change):
+    """(event type, the application's id, else the dealer group's) of a change."""
+    data = change.data.to_dict()
+    return change.type_.value, data.get("application_id") or data.get("dealer_group_id")
+
+
 seen, cursor = follow(crm)
-types = {(c.type, str(c.data.to_dict().get("application_id") or c.data.to_dict().get("id")))
-         for c in seen}
+told = {about(c) for c in seen}
 for wanted in [("dealer_group.created", str(group.id)), ("application.submitted", str(app.id)),
                ("application.status_changed", str(app.id))]:
-    check(wanted in types, f"the feed lacks {wanted}: {sorted(types)}")
+    check(wanted in told, f"the feed lacks {wanted}: {sorted(told)}")
 ids = [c.id for c in seen]
 check(len(ids) == len(set(ids)), "the feed repeats a change")
 
-step("the admin moves the application; the feed from the kept cursor has only that")
+step("the admin starts the review; the feed from the kept cursor gives only that change")
 state = expect(get_application.sync_detailed(app.id, client=admin), 200)
+check(state.status == Status.SUBMITTED, f"the admin sees {state.status}")
 check(Action.START_REVIEW in state.allowed_actions, f"admin's moves: {state.allowed_actions}")
 moved = expect(transition.sync_detailed(app.id, client=admin, if_match=f'"{state.version}"',
                                         body=TransitionRequest(action=Action.START_REVIEW)), 200)
 news, cursor = follow(crm, after=cursor)
-check([c.type for c in news] == ["application.status_changed"], f"new changes: {news}")
+check([about(c) for c in news] == [("application.status_changed", str(app.id))],
+      f"new changes: {[about(c) for c in news]}")
 data = news[0].data.to_dict()
-check(data["to_status"] == "under_review" and data["version"] == moved.version, f"{data}")
+check(data["to_status"] == "under_review" and data["version"] == moved.version, f"data: {data}")
 check(news[0].id not in ids, "a change seen before came again")
 again, _ = follow(crm, after=cursor)
-check(again == [], f"nothing new, yet {again}")
+check(again == [], f"nothing new, yet {[about(c) for c in again]}")
 
-step("types=application.submitted filters; types=message.created is refused")
+step("types filters; a type beyond the scopes, an unknown type and a made-up cursor are refused")
 only, _ = follow(crm, types="application.submitted")
-check(only and {c.type for c in only} == {"application.submitted"}, f"filtered: {only}")
+check(only and {about(c) for c in only} == {("application.submitted", str(app.id))},
+      f"filtered: {[about(c) for c in only]}")
 refused(list_changes.sync_detailed(client=crm, types="message.created"), 403,
         "insufficient_scope")
+refused(list_changes.sync_detailed(client=crm, types="application.nothing"), 422,
+        "unknown_event_type", field="types")
+refused(list_changes.sync_detailed(client=crm, after="bm90IGEgY3Vyc29y"), 422, "invalid_cursor",
+        field="after")
 
 print("journey: all checks passed")
