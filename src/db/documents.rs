@@ -97,8 +97,22 @@ pub fn insert(conn: &mut DbConnection, new: &NewDocument<'_>) -> Result<Document
 
 /// The application's documents, oldest first.
 pub fn list(conn: &mut DbConnection, application_id: Uuid) -> Result<Vec<Document>, AppError> {
-    let rows: Vec<Row> = documents::table
+    list_since(conn, application_id, None)
+}
+
+/// The application's documents added at or after `since` (all without it), oldest first.
+pub fn list_since(
+    conn: &mut DbConnection,
+    application_id: Uuid,
+    since: Option<DateTime<Utc>>,
+) -> Result<Vec<Document>, AppError> {
+    let mut query = documents::table
         .filter(documents::application_id.eq(application_id.to_string()))
+        .into_boxed();
+    if let Some(since) = since {
+        query = query.filter(documents::created_at.ge(since.naive_utc()));
+    }
+    let rows: Vec<Row> = query
         .order((documents::created_at.asc(), documents::id.asc()))
         .select(Row::as_select())
         .load(conn)?;

@@ -129,11 +129,17 @@ pub fn list_for(
     conn: &mut DbConnection,
     application_id: Uuid,
     unseen: &[&str],
+    since: Option<DateTime<Utc>>,
     after_seq: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Event>, AppError> {
-    Ok(application_events::table
+    let mut query = application_events::table
         .filter(application_events::application_id.eq(application_id.to_string()))
+        .into_boxed();
+    if let Some(since) = since {
+        query = query.filter(application_events::at.ge(since.naive_utc()));
+    }
+    Ok(query
         .filter(application_events::action.ne_all(unseen))
         .filter(application_events::seq.gt(after_seq.unwrap_or(0)))
         .order(application_events::seq.asc())

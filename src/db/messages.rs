@@ -149,12 +149,18 @@ pub fn find(
 pub fn list(
     conn: &mut DbConnection,
     application_id: Uuid,
+    since: Option<DateTime<Utc>>,
     after_seq: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Message>, AppError> {
-    let rows: Vec<(Row, String)> = messages::table
+    let mut query = messages::table
         .inner_join(users::table)
         .filter(messages::application_id.eq(application_id.to_string()))
+        .into_boxed();
+    if let Some(since) = since {
+        query = query.filter(messages::created_at.ge(since.naive_utc()));
+    }
+    let rows: Vec<(Row, String)> = query
         .filter(messages::seq.gt(after_seq.unwrap_or(0)))
         .order(messages::seq.asc())
         .limit(limit)

@@ -9,10 +9,10 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::{api_clients, change_feed};
 use super::lease::{self, claimable};
 use super::schema::{webhook_deliveries, webhook_events, webhook_subscriptions};
 use super::{DbConnection, write_transaction};
+use super::{api_clients, change_feed};
 use crate::domain::workflow::EventType;
 use crate::error::AppError;
 

@@ -80,9 +80,7 @@ impl Scope {
             Self::LettersRead => {
                 "Read letters of intent, their signature evidence and the letter's exact bytes"
             }
-            Self::OnboardingRead => {
-                "Read onboarding checklists; receive `onboarding.task_updated`"
-            }
+            Self::OnboardingRead => "Read onboarding checklists; receive `onboarding.task_updated`",
             Self::DealerGroupsRead => {
                 "Read dealer groups' profiles; receive `dealer_group.*` events"
             }

@@ -50,7 +50,10 @@ pub struct ChangeQuery {
     /// every type the caller may see. A type the caller's scopes do not allow: 403
     /// `insufficient_scope`; one that does not exist: 422 `unknown_event_type`.
     #[validate(length(max = 1000))]
-    #[param(max_length = 1000, example = "application.submitted,application.status_changed")]
+    #[param(
+        max_length = 1000,
+        example = "application.submitted,application.status_changed"
+    )]
     pub types: Option<String>,
     /// Changes per page, 1 to 100 (default 20).
     #[validate(range(min = 1, max = 100))]
@@ -108,7 +111,7 @@ pub struct ChangePage {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of changes", body = ChangePage),
-        (status = 403, description = "Not an admin or an integrator (`forbidden`), or a client whose scopes allow none of the types asked for (`insufficient_scope`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin or an integrator (`forbidden`), or a client whose scopes do not allow one of the types asked for, or none at all (`insufficient_scope`)", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The changes after `after` are no longer kept (`cursor_expired`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -176,7 +179,11 @@ pub async fn list_changes(
 /// `types` as event types; a name that is none is a 422 on `types`.
 fn parse_types(text: &str) -> Result<Vec<EventType>, AppError> {
     let mut types = Vec::new();
-    for name in text.split(',').map(str::trim).filter(|name| !name.is_empty()) {
+    for name in text
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
         let event =
             EventType::parse(name).ok_or_else(|| AppError::field("types", "unknown_event_type"))?;
         if !types.contains(&event) {

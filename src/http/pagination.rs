@@ -40,12 +40,41 @@ impl PageParams {
 }
 
 /// The key in `cursor`, a parameter named `field`; one the server did not make is a 422 on it.
-pub fn decode_cursor<K: for<'de> Deserialize<'de>>(field: &str, cursor: &str) -> Result<K, AppError> {
+pub fn decode_cursor<K: for<'de> Deserialize<'de>>(
+    field: &str,
+    cursor: &str,
+) -> Result<K, AppError> {
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .ok_or_else(|| AppError::field(field, "invalid_cursor"))
+}
+
+/// `limit` and `cursor` as `PageParams`, with `updated_since`: for the lists of what an
+/// application gathers (its messages, its timeline), which integrators sync incrementally.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SincePageParams {
+    /// Items per page, 1 to 100 (default 20).
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Only items added or changed at or after this time (for incremental sync).
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+impl SincePageParams {
+    /// The paging part; and `updated_since`.
+    pub fn split(self) -> (PageParams, Option<DateTime<Utc>>) {
+        let page = PageParams {
+            limit: self.limit,
+            cursor: self.cursor,
+        };
+        (page, self.updated_since)
+    }
 }
 
 pub fn encode_cursor<K: Serialize>(key: &K) -> String {

@@ -70,10 +70,7 @@ pub fn add(doc: &mut OpenApi) {
             operation
                 .security
                 .get_or_insert_with(Vec::new)
-                .push(SecurityRequirement::new(
-                    SCHEME,
-                    scope.map(Scope::as_str).into_iter(),
-                ));
+                .push(SecurityRequirement::new(SCHEME, scope.map(Scope::as_str)));
         }
     }
 }

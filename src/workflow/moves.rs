@@ -24,10 +24,10 @@ use crate::domain::workflow::{
     self, Action, Actor, Effect, EventType, Guard, Refusal, Status, Transition,
 };
 use crate::error::{AppError, FieldError, ProblemCode};
-use crate::webhooks::payload::StatusChange;
 use crate::loi::LetterFacts;
 use crate::mail::Message;
 use crate::mail::templates::{ApplicationMail, PartnershipStep};
+use crate::webhooks::payload::StatusChange;
 
 /// What the caller asks for, with the words some actions require.
 #[derive(Default)]

@@ -14,6 +14,7 @@ mod affiliation;
 mod api_clients;
 mod applications;
 mod browser;
+mod changes;
 mod cities;
 mod cli;
 mod cors;

@@ -18,7 +18,7 @@ use crate::receiver::Receiver;
 use crate::stories::SUZHOU;
 use crate::webhooks::integrator;
 
-fn document() -> Value {
+pub fn document() -> Value {
     serde_json::from_str(dealer_portal::openapi::document_json()).unwrap()
 }
 
@@ -51,7 +51,7 @@ fn validator(doc: &Value, schema: &Value) -> jsonschema::Validator {
         .unwrap()
 }
 
-fn assert_valid(doc: &Value, schema: &Value, instance: &Value, what: &str) {
+pub fn assert_valid(doc: &Value, schema: &Value, instance: &Value, what: &str) {
     let errors: Vec<String> = validator(doc, schema)
         .iter_errors(instance)
         .map(|e| format!("{} {e}", e.instance_path()))
@@ -341,7 +341,8 @@ db_test!(
             .iter()
             .map(|scope| vec![*scope])
             .chain([every.clone()])
-        {            let (_, token) = integrator(app, &admin, json!(scopes)).await;
+        {
+            let (_, token) = integrator(app, &admin, json!(scopes)).await;
             clients.push((token, scopes));
         }
         let mut failures = Vec::new();
@@ -380,7 +381,8 @@ db_test!(
                     let code = res.json::<Value>().await.ok().map(|b| b["code"].clone());
                     let refused = status == StatusCode::UNAUTHORIZED
                         || (status == StatusCode::FORBIDDEN && code == Some(json!("forbidden")));
-                    let listed = scope.is_some_and(|scope| scope.is_none_or(|s| scopes.contains(&s)));
+                    let listed =
+                        scope.is_some_and(|scope| scope.is_none_or(|s| scopes.contains(&s)));
                     admitted += usize::from(listed);
                     if listed == refused || !limited {
                         failures.push(format!(

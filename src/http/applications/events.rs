@@ -8,11 +8,11 @@ use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::events::{self, Event};
 use crate::domain::event::{ActorRole, EventAction};
 use crate::domain::exit::ReasonCode;
-use crate::domain::workflow::{Action, Status};
 use crate::domain::scope::Scope;
+use crate::domain::workflow::{Action, Status};
 use crate::error::AppError;
 use crate::http::extract::ValidatedQuery;
-use crate::http::pagination::{Page, PageParams};
+use crate::http::pagination::{Page, SincePageParams};
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::workflow::Access;
@@ -129,7 +129,7 @@ impl EventResponse {
 /// meant for them (see `reason`). What applicants read is a view: the chain is unchanged.
 #[utoipa::path(
     tag = "applications",
-    params(("id" = Uuid, Path, description = "Application id"), PageParams),
+    params(("id" = Uuid, Path, description = "Application id"), SincePageParams),
     security(("bearer" = [])),
     responses((status = 200, description = "A page of events", body = Page<EventResponse>))
 )]
@@ -139,9 +139,10 @@ pub async fn list_events(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    ValidatedQuery(page): ValidatedQuery<PageParams>,
+    ValidatedQuery(query): ValidatedQuery<SincePageParams>,
 ) -> Result<web::Json<Page<EventResponse>>, AppError> {
     let id = id.into_inner();
+    let (page, since) = query.split();
     let locale = Locale::from_request(&req);
     let after = page.after::<i64>()?;
     let limit = page.limit();
@@ -150,7 +151,8 @@ pub async fn list_events(
         .run(move |conn| {
             let access = Access::reading(&principal, Scope::EventsRead, locale)?;
             access.load(conn, id)?;
-            let rows = events::list_for(conn, id, &access.unseen_events(), after, limit + 1)?;
+            let rows =
+                events::list_for(conn, id, &access.unseen_events(), since, after, limit + 1)?;
             Ok((rows, access))
         })
         .await?;

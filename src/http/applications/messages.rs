@@ -18,7 +18,7 @@ use crate::domain::scope::Scope;
 use crate::error::{AppError, Problem};
 use crate::http::extract::{ValidatedJson, ValidatedQuery};
 use crate::http::idempotency::{self, IdempotencyKey};
-use crate::http::pagination::{Page, PageParams};
+use crate::http::pagination::{Page, SincePageParams};
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::workflow::Access;
@@ -186,12 +186,12 @@ pub async fn post_message(
 }
 
 /// The application's messages, oldest first (its group's members, staff of its city, and
-/// integrators with `applications:read`).
+/// integrators with `messages:read`).
 ///
 /// Reading does not mark them read: `POST .../messages/read` does.
 #[utoipa::path(
     tag = "applications",
-    params(("id" = Uuid, Path, description = "Application id"), PageParams),
+    params(("id" = Uuid, Path, description = "Application id"), SincePageParams),
     security(("bearer" = [])),
     responses((status = 200, description = "A page of messages", body = Page<MessageResponse>))
 )]
@@ -201,9 +201,10 @@ pub async fn list_messages(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    ValidatedQuery(page): ValidatedQuery<PageParams>,
+    ValidatedQuery(query): ValidatedQuery<SincePageParams>,
 ) -> Result<web::Json<Page<MessageResponse>>, AppError> {
     let id = id.into_inner();
+    let (page, since) = query.split();
     let locale = Locale::from_request(&req);
     let after = page.after::<i64>()?;
     let limit = page.limit();
@@ -212,7 +213,7 @@ pub async fn list_messages(
         .run(move |conn| {
             let access = Access::reading(&principal, Scope::MessagesRead, locale)?;
             access.load(conn, id)?;
-            Ok((messages::list(conn, id, after, limit + 1)?, access))
+            Ok((messages::list(conn, id, since, after, limit + 1)?, access))
         })
         .await?;
     Ok(web::Json(Page::from_rows(

@@ -1,16 +1,26 @@
 use actix_web::{HttpRequest, get, web};
-use serde::Serialize;
-use utoipa::ToSchema;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+use validator::Validate;
 
 use super::DocumentResponse;
 use crate::auth::{AnyPrincipal, Authorized};
 use crate::db::documents;
 use crate::domain::scope::Scope;
 use crate::error::AppError;
+use crate::http::extract::ValidatedQuery;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::workflow::Access;
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentFilter {
+    /// Only documents uploaded at or after this time (for incremental sync).
+    pub updated_since: Option<DateTime<Utc>>,
+}
 
 /// Every document of an application.
 #[derive(Debug, Serialize, ToSchema)]
@@ -42,11 +52,12 @@ pub struct DocumentList {
 /// The application's documents, oldest first.
 ///
 /// For whoever may read the application: its group's members, reviewers of its city, admins,
-/// and integrators with `applications:read`. The list is whole (an application has a handful
-/// of documents), so it takes no `limit` or `cursor`.
+/// and integrators with `documents:read`. The list is whole (an application has a handful of
+/// documents), so it takes no `limit` or `cursor`. Documents do not change once uploaded; a
+/// removed one is gone from the list (integrators hear of it by `document.deleted`).
 #[utoipa::path(
     tag = "applications",
-    params(("id" = Uuid, Path, description = "Application id")),
+    params(("id" = Uuid, Path, description = "Application id"), DocumentFilter),
     security(("bearer" = [])),
     responses((status = 200, description = "The documents", body = DocumentList))
 )]
@@ -56,6 +67,7 @@ pub async fn list_documents(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
+    ValidatedQuery(filter): ValidatedQuery<DocumentFilter>,
 ) -> Result<web::Json<DocumentList>, AppError> {
     let id = id.into_inner();
     let locale = Locale::from_request(&req);
@@ -64,7 +76,7 @@ pub async fn list_documents(
         .run(move |conn| {
             let access = Access::reading(&principal, Scope::DocumentsRead, locale)?;
             access.load(conn, id)?;
-            documents::list(conn, id)
+            documents::list_since(conn, id, filter.updated_since)
         })
         .await?;
     Ok(web::Json(DocumentList {
