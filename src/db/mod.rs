@@ -278,3 +278,101 @@ fn private_sqlite_files(path: &std::path::Path) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::migration::{Migration, MigrationSource};
+    use diesel::sqlite::Sqlite;
+
+    use super::*;
+
+    /// The change feed's migration (`000019`), from a database as it stood before it: clients
+    /// that held `applications:read` keep reading what it used to cover, and the events already
+    /// fanned out are numbered in the order they were made. PostgreSQL's migration is the same
+    /// SQL (checked here), and runs at every PostgreSQL test's start.
+    #[test]
+    fn the_change_feed_migration_keeps_what_clients_read_and_numbers_past_events() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let sql = |db: &str| {
+            std::fs::read_to_string(root.join(db).join("2026-11-29-000019_change_feed/up.sql"))
+                .unwrap()
+        };
+        assert_eq!(sql("sqlite"), sql("postgres"));
+
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        let migrations: Vec<Box<dyn Migration<Sqlite>>> =
+            MigrationSource::<Sqlite>::migrations(&SQLITE_MIGRATIONS).unwrap();
+        let (before, after): (Vec<_>, Vec<_>) = migrations
+            .into_iter()
+            .partition(|m| m.name().to_string().as_str() < "2026-11-29-000019");
+        assert!(after[0].name().to_string().ends_with("change_feed"));
+        // Makes the harness's own table.
+        conn.applied_migrations().unwrap();
+        for migration in &before {
+            conn.run_migration(migration.as_ref()).unwrap();
+        }
+        // The clients' creator is beside the point here.
+        conn.batch_execute(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO api_clients (id, name, client_id, secret_hash, scopes, created_by, created_at)
+             VALUES ('a', 'CRM', 'dpc_a', 'x', 'applications:read webhooks:manage', 'u', '2026-11-01 00:00:00'),
+                    ('b', 'Hooks', 'dpc_b', 'x', 'webhooks:manage', 'u', '2026-11-01 00:00:00');
+             INSERT INTO webhook_events (id, event_type, payload, created_at, dispatched_at)
+             VALUES ('e2', 'loi.signed', '{}', '2026-11-02 00:00:00', '2026-11-02 00:00:01'),
+                    ('e1', 'application.submitted', '{}', '2026-11-01 00:00:00', '2026-11-01 00:00:01'),
+                    ('e3', 'loi.offered', '{}', '2026-11-03 00:00:00', NULL);",
+        )
+        .unwrap();
+        for migration in &after {
+            conn.run_migration(migration.as_ref()).unwrap();
+        }
+
+        let scopes: Vec<(String, String)> = schema::api_clients::table
+            .select((schema::api_clients::id, schema::api_clients::scopes))
+            .order(schema::api_clients::id)
+            .load(&mut conn)
+            .unwrap();
+        let scopes: Vec<(String, Vec<crate::domain::scope::Scope>)> = scopes
+            .into_iter()
+            .map(|(id, scopes)| (id, crate::domain::scope::Scope::split(&scopes)))
+            .collect();
+        use crate::domain::scope::Scope::*;
+        assert_eq!(
+            scopes,
+            [
+                (
+                    "a".to_owned(),
+                    vec![
+                        ApplicationsRead,
+                        WebhooksManage,
+                        EventsRead,
+                        DocumentsRead,
+                        MessagesRead
+                    ]
+                ),
+                ("b".to_owned(), vec![WebhooksManage]),
+            ]
+        );
+        let numbered: Vec<(String, Option<i64>)> = schema::webhook_events::table
+            .select((schema::webhook_events::id, schema::webhook_events::feed_seq))
+            .order(schema::webhook_events::id)
+            .load(&mut conn)
+            .unwrap();
+        assert_eq!(
+            numbered,
+            [
+                ("e1".to_owned(), Some(1)),
+                ("e2".to_owned(), Some(2)),
+                ("e3".to_owned(), None)
+            ]
+        );
+        let bounds: (i64, i64) = schema::change_feed::table
+            .select((
+                schema::change_feed::pruned_through,
+                schema::change_feed::last_seq,
+            ))
+            .first(&mut conn)
+            .unwrap();
+        assert_eq!(bounds, (0, 2));
+    }
+}
