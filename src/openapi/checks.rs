@@ -130,6 +130,32 @@ fn every_body_shows_an_example() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Generated clients name their functions after the operation ids: each is unique, snake_case,
+/// and the handler's name (renaming a handler renames a client's function, which the drift test
+/// shows in review). Every webhook has one too.
+#[test]
+fn operation_ids_are_unique_snake_case_names() {
+    let doc = document();
+    let webhooks = doc["webhooks"].as_object().unwrap();
+    let ids: Vec<&str> = operations(&doc)
+        .into_iter()
+        .map(|(_, _, operation)| operation)
+        .chain(webhooks.values().map(|item| &item["post"]))
+        .map(|operation| operation["operationId"].as_str().unwrap())
+        .collect();
+    let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "an operation id is used twice");
+    for id in ids {
+        assert!(
+            !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            "{id}"
+        );
+    }
+}
+
 /// A validator of `schema`, whose `$ref`s point into the document's components.
 fn validator(doc: &Value, schema: &Value) -> jsonschema::Validator {
     let root = json!({

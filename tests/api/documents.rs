@@ -523,12 +523,12 @@ db_test!(
             .await;
         }
 
-        // An integrator with `applications:read` reads them too.
+        // An integrator with `documents:read` reads them too.
         let res = app
             .post(
                 "/api/v1/api-clients",
                 Some(&admin),
-                &json!({"name": "CRM mirror", "scopes": ["applications:read"]}),
+                &json!({"name": "CRM mirror", "scopes": ["documents:read"]}),
             )
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);

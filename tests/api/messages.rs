@@ -320,8 +320,9 @@ db_test!(
                 assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
             }
         }
-        // Integrators read the thread with `applications:read`, and never write in it.
-        let (_, reader) = integrator(app, &r.admin, json!(["applications:read"])).await;
+        // Integrators read the thread with `messages:read`, and never write in it.
+        let (_, reader) = integrator(app, &r.admin, json!(["messages:read"])).await;
+        let (_, mirror) = integrator(app, &r.admin, json!(["applications:read"])).await;
         let (_, blind) = integrator(app, &r.admin, json!(["webhooks:manage"])).await;
         let message = posted(app, &r.reviewer, &r.id, "Hello from the maker", json!([])).await;
         app.smtp.wait_for(&r.owner_email, "New message about").await;
@@ -346,7 +347,7 @@ db_test!(
             "forbidden",
         )
         .await;
-        let application = app.get_json(&r.path(""), Some(&reader)).await;
+        let application = app.get_json(&r.path(""), Some(&mirror)).await;
         assert_eq!(application["unread_messages"], Value::Null);
         assert_problem(
             app.get(&path, None).await,
