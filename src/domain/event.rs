@@ -6,6 +6,7 @@ use std::fmt;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::scope::Scope;
 use super::workflow::{self, Action, Actor};
 use crate::i18n::Locale;
 
@@ -159,6 +160,29 @@ impl EventAction {
             | Self::LeaveGroup => true,
             // What the admin checked is staff's business; that it was confirmed is not.
             Self::Assign | Self::VerifyAffiliation => false,
+        }
+    }
+
+    /// The scope an integrator needs, beside `events:read`, to read the reason of an event of
+    /// this action: the one that covers what its words tell (a document's name and hash, a
+    /// task's note, the group's changed fields); none for the words integrators never read (the
+    /// members' comings and goings, an admin's note on a parent).
+    pub fn reason_scope(self) -> Option<Scope> {
+        match self {
+            Self::Move(_) | Self::Create | Self::Assign => Some(Scope::EventsRead),
+            Self::CompleteTask | Self::ReopenTask => Some(Scope::OnboardingRead),
+            Self::UploadDocument | Self::DeleteDocument => Some(Scope::DocumentsRead),
+            Self::UpdateGroup
+            | Self::RequestIdentityChange
+            | Self::ApproveIdentityChange
+            | Self::RejectIdentityChange => Some(Scope::DealerGroupsRead),
+            Self::VerifyAffiliation
+            | Self::InviteMember
+            | Self::RevokeInvitation
+            | Self::JoinGroup
+            | Self::ChangeMember
+            | Self::RemoveMember
+            | Self::LeaveGroup => None,
         }
     }
 

@@ -29,6 +29,8 @@ pub struct Access {
     pub role: Option<Role>,
     pub cities: Vec<String>,
     pub locale: Locale,
+    /// An integrator's scopes; none for people.
+    pub scopes: Option<Vec<Scope>>,
 }
 
 impl Access {
@@ -59,6 +61,7 @@ impl Access {
                     role: None,
                     cities: Vec::new(),
                     locale: locale.unwrap_or(Locale::En),
+                    scopes: Some(client.scopes.clone()),
                 })
             }
             Principal::User(user) => {
@@ -78,6 +81,7 @@ impl Access {
                     role: Some(user.role),
                     cities: user.cities.clone(),
                     locale: locale.unwrap_or(user.locale),
+                    scopes: None,
                 })
             }
         }
@@ -125,8 +129,14 @@ impl Access {
 
     /// Whether this caller reads the reason of an event of `action` (unknown: an action this
     /// build does not know, read by staff alone): applicants read only the words meant for
-    /// them (`EventAction::reason_seen_by_applicants`).
+    /// them (`EventAction::reason_seen_by_applicants`), integrators only those their scopes
+    /// cover (`EventAction::reason_scope`).
     pub fn sees_reason(&self, action: Option<EventAction>) -> bool {
+        if let Some(scopes) = &self.scopes {
+            return action
+                .and_then(EventAction::reason_scope)
+                .is_some_and(|scope| scopes.contains(&scope));
+        }
         !self.applicant || action.is_some_and(EventAction::reason_seen_by_applicants)
     }
 

@@ -364,6 +364,29 @@ db_test!(
                 }
             }
         }
+        // A timeline tells only what the client's scopes cover.
+        let reason_of_upload = |timeline: &Value| {
+            timeline["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|event| event["action"] == "upload_document")
+                .unwrap()["reason"]
+                .clone()
+        };
+        let timeline = app
+            .get_json(&r.path("/events"), Some(&tokens["events:read"]))
+            .await;
+        assert_eq!(reason_of_upload(&timeline), Value::Null);
+        let (_, archive) = integrator(app, &admin, json!(["events:read", "documents:read"])).await;
+        let timeline = app.get_json(&r.path("/events"), Some(&archive)).await;
+        assert!(
+            reason_of_upload(&timeline)
+                .as_str()
+                .unwrap()
+                .contains("licence.pdf")
+        );
+
         // What a client reads of a group: as its members do (no staff's notes).
         let groups: Value = app
             .get_json("/api/v1/dealer-groups", Some(&tokens["dealer_groups:read"]))

@@ -121,8 +121,11 @@ impl EventResponse {
 /// The application's audit timeline, oldest first: every move with who made it, when, and why,
 /// with words beside every code in the caller's language.
 ///
-/// Staff and integrators read every event as recorded; each is part of the tamper-evident chain
-/// that `GET /api/v1/audit/verify` checks. Applicants read the public steps of their
+/// Staff read every event as recorded; each is part of the tamper-evident chain that
+/// `GET /api/v1/audit/verify` checks. Integrators (`events:read`) read every event, and its
+/// `reason` where their scopes cover what the words tell: a document's name and hash with
+/// `documents:read`, a task's note with `onboarding:read`, the group's changes with
+/// `dealer_groups:read`; never the members' comings and goings or an admin's note on a parent. Applicants read the public steps of their
 /// application: not review's internal moves (`start_review`, `shortlist`) nor assignments,
 /// which leave the public status as it was; public statuses only (`submitted`, `under_review`
 /// and `shortlisted` read `under_review`); staff as `maker`, without ids; and only the reasons
