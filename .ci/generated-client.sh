@@ -33,7 +33,7 @@ if [[ ! -x "$VENV/bin/python" ]]; then
     python3 -m venv "$VENV"
 fi
 # wheel: the generated setup.py is built with the venv's setuptools (--no-build-isolation).
-"$VENV/bin/pip" install --disable-pip-version-check -q "$GENERATOR" wheel
+"$VENV/bin/pip" install --disable-pip-version-check -q "$GENERATOR" wheel setuptools
 
 if [[ -z "${DEALER_PORTAL_BIN:-}" ]]; then
     echo "== cargo build --locked"

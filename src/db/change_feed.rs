@@ -7,9 +7,7 @@
 //! twice. Writers never touch that row; only the dispatcher does, once per event.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::dsl::max;
 use diesel::prelude::*;
-use uuid::Uuid;
 
 use super::schema::{change_feed, webhook_deliveries, webhook_events};
 use super::{DbConnection, write_transaction};
@@ -18,19 +16,37 @@ use crate::error::AppError;
 /// How long changes stay in the feed: the 30 days promised, and a margin.
 pub const KEPT: chrono::Duration = chrono::Duration::days(35);
 
-/// Numbers event `id` as the feed's next change. Call inside the dispatcher's transaction.
-pub fn publish(conn: &mut DbConnection, id: Uuid) -> Result<i64, AppError> {
+/// Numbers the events fanned out and not numbered yet, in the order they were made, as the
+/// feed's next changes: the one the dispatcher has just claimed, and any that a server of the
+/// previous release (still running beside this one in a rolling upgrade) dispatched without
+/// numbering. Call inside the dispatcher's transaction, after the claim; returns how many.
+pub fn publish(conn: &mut DbConnection) -> Result<usize, AppError> {
+    // The feed's lock first (an update that changes nothing still locks the row), so that the
+    // events waiting are read after any other dispatcher's numbering has committed.
     diesel::update(change_feed::table.find(1))
-        .set(change_feed::last_seq.eq(change_feed::last_seq + 1))
+        .set(change_feed::last_seq.eq(change_feed::last_seq))
         .execute(conn)?;
-    let seq: i64 = change_feed::table
+    let last: i64 = change_feed::table
         .find(1)
         .select(change_feed::last_seq)
         .first(conn)?;
-    diesel::update(webhook_events::table.find(id.to_string()))
-        .set(webhook_events::feed_seq.eq(seq))
+    let waiting: Vec<String> = webhook_events::table
+        .filter(webhook_events::feed_seq.is_null())
+        .filter(webhook_events::dispatched_at.is_not_null())
+        .order((webhook_events::created_at.asc(), webhook_events::id.asc()))
+        .select(webhook_events::id)
+        .load(conn)?;
+    let mut seq = last;
+    for id in &waiting {
+        seq += 1;
+        diesel::update(webhook_events::table.find(id))
+            .set(webhook_events::feed_seq.eq(seq))
+            .execute(conn)?;
+    }
+    diesel::update(change_feed::table.find(1))
+        .set(change_feed::last_seq.eq(seq))
         .execute(conn)?;
-    Ok(seq)
+    Ok(waiting.len())
 }
 
 /// A published event, as the feed lists it.
@@ -85,15 +101,22 @@ pub fn bounds(conn: &mut DbConnection) -> Result<(i64, i64), AppError> {
         .first(conn)?)
 }
 
-/// Forgets the changes published before `before`, with their webhook deliveries; returns how
-/// many. Run now and then.
+/// At most this many changes are forgotten at once, so that pruning holds no lock for long
+/// (the first run after an upgrade may find months of them).
+const PRUNE_BATCH: i64 = 1000;
+
+/// Forgets up to `PRUNE_BATCH` of the oldest changes published before `before`, with their
+/// webhook deliveries; returns how many. Run now and then: each run takes the next batch.
 pub fn prune(conn: &mut DbConnection, before: DateTime<Utc>) -> Result<usize, AppError> {
     write_transaction(conn, |conn| {
-        let through: Option<i64> = webhook_events::table
+        let oldest: Vec<Option<i64>> = webhook_events::table
             .filter(webhook_events::created_at.lt(before.naive_utc()))
-            .select(max(webhook_events::feed_seq))
-            .first(conn)?;
-        let Some(through) = through else {
+            .filter(webhook_events::feed_seq.is_not_null())
+            .order(webhook_events::feed_seq.asc())
+            .limit(PRUNE_BATCH)
+            .select(webhook_events::feed_seq)
+            .load(conn)?;
+        let Some(through) = oldest.into_iter().flatten().max() else {
             return Ok(0);
         };
         let old = webhook_events::table

@@ -252,7 +252,7 @@ pub fn dispatch(
             ))
             .execute(conn)?;
     }
-    change_feed::publish(conn, event_id)?;
+    change_feed::publish(conn)?;
     Ok(subscribers.len())
 }
 

@@ -146,6 +146,7 @@ pub async fn list_changes(
             // Read first: every change up to `last` has committed (`db::change_feed`), so a
             // page that stops short of the limit has seen all of them.
             let (pruned_through, last) = change_feed::bounds(conn)?;
+            let kept_cursor = after.is_some();
             let after = match after {
                 None => pruned_through,
                 Some(after) if after < 0 || after > last => {
@@ -158,6 +159,10 @@ pub async fn list_changes(
             };
             let names: Vec<&str> = types.iter().map(|event| event.as_str()).collect();
             let mut changes = change_feed::page(conn, after, &names, limit + 1)?;
+            // Forgotten meanwhile: the page may have lost changes after the reader's cursor.
+            if kept_cursor && change_feed::bounds(conn)?.0 > after {
+                return Err(AppError::Gone(ProblemCode::CursorExpired));
+            }
             let has_more = changes.len() > usize::try_from(limit).unwrap_or(usize::MAX);
             changes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
             let reached = changes.last().map_or(after, |change| change.seq);
@@ -176,7 +181,7 @@ pub async fn list_changes(
     }))
 }
 
-/// `types` as event types; a name that is none is a 422 on `types`.
+/// `types` as event types; a name that is none, or no name at all, is a 422 on `types`.
 fn parse_types(text: &str) -> Result<Vec<EventType>, AppError> {
     let mut types = Vec::new();
     for name in text
@@ -189,6 +194,9 @@ fn parse_types(text: &str) -> Result<Vec<EventType>, AppError> {
         if !types.contains(&event) {
             types.push(event);
         }
+    }
+    if types.is_empty() {
+        return Err(AppError::field("types", "unknown_event_type"));
     }
     Ok(types)
 }

@@ -25,7 +25,8 @@ pub struct Envelope {
     #[serde(rename = "type")]
     #[schema(value_type = EventType)]
     pub event_type: String,
-    /// When the change was committed (not when this attempt was sent).
+    /// When the change was made (its transaction's time; not when this attempt was sent). The
+    /// change feed's order is the order of publication, which may differ by moments.
     pub created_at: DateTime<Utc>,
     #[schema(value_type = Object)]
     pub data: Value,

@@ -52,28 +52,14 @@ impl WebhookWorker {
         })
     }
 
-    /// One round: fan out every queued event, then send every due delivery; returns how many
-    /// deliveries were attempted.
+    /// One round: fan out every queued event, then send a batch of due deliveries, and again
+    /// until nothing is queued or due; returns how many deliveries were attempted. Events are
+    /// fanned out (and so published in the change feed) between batches: slow receivers delay
+    /// neither the feed nor the deliveries of newer events for longer than one batch.
     pub async fn tick(&self, progress: &Progress) -> Result<usize, AppError> {
         let mut attempted = 0;
         loop {
-            let events = self
-                .db
-                .run(|conn| webhooks::undispatched(conn, BATCH))
-                .await?;
-            if events.is_empty() {
-                break;
-            }
-            for event in events {
-                let now = self.clock.now();
-                self.db
-                    .run(move |conn| {
-                        write_transaction(conn, |conn| webhooks::dispatch(conn, event, now))
-                    })
-                    .await?;
-            }
-        }
-        loop {
+            self.fan_out().await?;
             let now = self.clock.now();
             let batch = self
                 .db
@@ -87,6 +73,28 @@ impl WebhookWorker {
             for result in join_all(deliveries).await {
                 result?;
                 attempted += 1;
+            }
+        }
+    }
+
+    /// Fans out every queued event to the subscriptions that want it, publishing each in the
+    /// change feed.
+    async fn fan_out(&self) -> Result<(), AppError> {
+        loop {
+            let events = self
+                .db
+                .run(|conn| webhooks::undispatched(conn, BATCH))
+                .await?;
+            if events.is_empty() {
+                return Ok(());
+            }
+            for event in events {
+                let now = self.clock.now();
+                self.db
+                    .run(move |conn| {
+                        write_transaction(conn, |conn| webhooks::dispatch(conn, event, now))
+                    })
+                    .await?;
             }
         }
     }

@@ -15,7 +15,7 @@ use crate::documents::{pdf, uploaded};
 use crate::helpers::*;
 use crate::openapi::{assert_valid, document};
 use crate::receiver::Receiver;
-use crate::review::act;
+use crate::review::{act, sql};
 use crate::stories::{Review, SUZHOU, signature};
 use crate::webhooks::integrator;
 
@@ -303,6 +303,20 @@ db_test!(
             error_codes(&problem),
             [("types".into(), "unknown_event_type".into())]
         );
+        for query in ["types=,", "limit=0", "limit=101", "limit=x"] {
+            assert_problem(
+                app.get(&format!("/api/v1/changes?{query}"), Some(&crm))
+                    .await,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+            )
+            .await;
+        }
+        // A filtered page that stops short has read to the feed's end: the cursor moves there,
+        // past the other types' changes.
+        let (everything_now, end) = follow(app, &admin, None, "").await;
+        let (_, filtered_end) = follow(app, &crm, None, "types=application.submitted").await;
+        assert_eq!(filtered_end, end, "{} changes", everything_now.len());
         for cursor in ["nonsense", "OTk5OTk", "LTE"] {
             let problem = assert_problem(
                 app.get(&format!("/api/v1/changes?after={cursor}"), Some(&crm))
@@ -573,5 +587,31 @@ db_test!(
         assert_eq!(page["next_cursor"], end.as_str());
         let (fresh, _) = follow(app, &r.admin, None, "").await;
         assert!(fresh.is_empty());
+    }
+);
+
+db_test!(
+    async fn events_a_previous_release_fanned_out_are_numbered_by_the_next_dispatch(app: TestApp) {
+        let admin = app.admin("lead@maker.example").await;
+        let (_, start) = follow(app, &admin, None, "").await;
+        // As a server of the previous release leaves an event: fanned out, not numbered.
+        sql(
+            app,
+            "INSERT INTO webhook_events (id, event_type, payload, created_at, dispatched_at)
+             VALUES ('01958e47-3c5d-7e6f-8a9b-0c1d2e3f4a5b', 'dealer_group.updated',
+                     '{\"dealer_group_id\": \"019589f0-2c3d-7e4f-8a5b-6c7d8e9fa0b1\", \"version\": 2}',
+                     '2026-01-01 00:00:00', '2026-01-01 00:00:01')",
+        )
+        .await;
+        let (none, _) = follow(app, &admin, Some(&start), "").await;
+        assert!(none.is_empty());
+        app.applicant_with_group("owner@dealer.example", "91320500123456788")
+            .await;
+        let changes = follow_until(app, &admin, Some(&start), 2).await;
+        assert_eq!(
+            types(&changes),
+            ["dealer_group.updated", "dealer_group.created"]
+        );
+        assert_eq!(changes[0]["id"], "01958e47-3c5d-7e6f-8a9b-0c1d2e3f4a5b");
     }
 );

@@ -9,8 +9,6 @@ WHERE (' ' || scopes || ' ') LIKE '% applications:read %';
 -- the single `change_feed` row, so a reader never sees a later number before an earlier one
 -- commits. `pruned_through` is the last number forgotten (events are kept at least 30 days).
 ALTER TABLE webhook_events ADD COLUMN feed_seq BIGINT;
-CREATE UNIQUE INDEX webhook_events_feed_seq_idx ON webhook_events (feed_seq);
-CREATE INDEX webhook_events_created_idx ON webhook_events (created_at);
 
 UPDATE webhook_events
 SET feed_seq = published.n
@@ -20,6 +18,15 @@ FROM (
     WHERE dispatched_at IS NOT NULL
 ) AS published
 WHERE webhook_events.id = published.id;
+
+-- After the numbering, so that it does not maintain them row by row.
+CREATE UNIQUE INDEX webhook_events_feed_seq_idx ON webhook_events (feed_seq);
+CREATE INDEX webhook_events_created_idx ON webhook_events (created_at);
+-- Events fanned out but not numbered yet: a server of the previous release, still running beside
+-- this one during a rolling upgrade, dispatches without numbering; the next dispatch numbers them.
+CREATE INDEX webhook_events_unnumbered_idx ON webhook_events (created_at, id) WHERE feed_seq IS NULL;
+-- Pruning deletes deliveries by event.
+CREATE INDEX webhook_deliveries_event_idx ON webhook_deliveries (event_id);
 
 CREATE TABLE change_feed (
     id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -13,7 +13,8 @@ use crate::workflow::groups;
 /// A dealer group's profile.
 ///
 /// Its members, admins, reviewers of a city where it has an application, and integrators with
-/// `dealer_groups:read` see it; to anyone else it does not exist (404). Staff also see who
+/// `dealer_groups:read` see it; to anyone else it does not exist (404), and a client without
+/// the scope is refused (403). Staff also see who
 /// confirmed the group's parent, and why; integrators see the group as its members do.
 #[utoipa::path(
     tag = "dealer-groups",
