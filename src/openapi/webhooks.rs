@@ -11,6 +11,7 @@ use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, Parameter, ParameterBuilder, ParameterIn, PathItem,
 };
 use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{ArrayBuilder, Discriminator, OneOfBuilder};
 use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
 use utoipa::openapi::{
     ObjectBuilder, OpenApi, Ref, RefOr, Required, ResponseBuilder, Schema, Type,
@@ -22,6 +23,7 @@ use crate::domain::document::DocumentKind;
 use crate::domain::loi::TaskOwner;
 use crate::domain::message::Side;
 use crate::domain::workflow::{Effect, EventType, TRANSITIONS, Transition};
+use crate::http::changes::ChangePage;
 use crate::webhooks::payload::{
     ChecklistTask, DealerGroupChange, DocumentChange, Envelope, MessageCreated,
     OnboardingTaskChange, PostedMessage, StatusChange,
@@ -229,8 +231,20 @@ fn headers(signature: String) -> Vec<Parameter> {
     ]
 }
 
+/// The name in `components.schemas` of the body of `event`'s deliveries and feed items:
+/// `application.status_changed` → `ApplicationStatusChangedEvent`.
+fn component_name(event: EventType) -> String {
+    let words = event.as_str().split(['.', '_']).map(|word| {
+        let mut chars = word.chars();
+        chars.next().map_or_else(String::new, |first| {
+            first.to_ascii_uppercase().to_string() + chars.as_str()
+        })
+    });
+    words.collect::<String>() + "Event"
+}
+
 fn path_item(event: EventType) -> PathItem {
-    let (summary, data) = described(event);
+    let (summary, _) = described(event);
     let fired_by = match event {
         EventType::ApplicationStatusChanged => {
             "Sent for every move, beside the event of the move if it has one.".to_owned()
@@ -302,7 +316,7 @@ fn path_item(event: EventType) -> PathItem {
                 .content(
                     "application/json",
                     ContentBuilder::new()
-                        .schema(Some(body_schema(event, data)))
+                        .schema(Some(Ref::from_schema_name(component_name(event))))
                         .example(Some(example))
                         .build(),
                 )
@@ -321,8 +335,40 @@ fn path_item(event: EventType) -> PathItem {
     PathItem::new(HttpMethod::Post, operation)
 }
 
-/// Adds the `webhooks` key: an entry per event type.
+/// Adds each event type's body to the components, the `webhooks` key (an entry per event type),
+/// and the change feed's items as any of those bodies, told apart by `type`, so that a client
+/// generated from the document reads each item as its type.
 pub fn add(doc: &mut OpenApi) {
+    let components = doc.components.get_or_insert_with(Default::default);
+    for event in EventType::ALL {
+        let (_, data) = described(event);
+        components
+            .schemas
+            .insert(component_name(event), body_schema(event, data));
+    }
+    if let Some(RefOr::T(Schema::Object(page))) =
+        components.schemas.get_mut(ChangePage::name().as_ref())
+    {
+        let any_event = EventType::ALL
+            .into_iter()
+            .fold(OneOfBuilder::new(), |one_of, event| {
+                one_of.item(Ref::from_schema_name(component_name(event)))
+            })
+            .discriminator(Some(Discriminator::with_mapping(
+                "type",
+                EventType::ALL.map(|event| {
+                    (
+                        event.as_str(),
+                        format!("#/components/schemas/{}", component_name(event)),
+                    )
+                }),
+            )));
+        let items = ArrayBuilder::new().items(any_event).description(Some(
+            "The changes, oldest first: the bodies the webhooks POST (`webhooks` in this \
+             document), with the same `id`.",
+        ));
+        page.properties.insert("items".to_owned(), items.into());
+    }
     let webhooks: BTreeMap<&str, PathItem> = EventType::ALL
         .into_iter()
         .map(|event| (event.as_str(), path_item(event)))

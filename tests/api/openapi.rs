@@ -436,7 +436,10 @@ db_test!(
             let event = body["type"].as_str().unwrap();
             types.insert(event.to_owned());
             let post = &doc["webhooks"][event]["post"];
-            let schema = &post["requestBody"]["content"]["application/json"]["schema"];
+            let schema = resolve(
+                doc,
+                &post["requestBody"]["content"]["application/json"]["schema"],
+            );
             assert_valid(doc, schema, &body, event);
             for parameter in post["parameters"].as_array().unwrap() {
                 let value = match parameter["name"].as_str().unwrap() {

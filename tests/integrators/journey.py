@@ -221,6 +221,11 @@ told = {about(c) for c in seen}
 for wanted in [("dealer_group.created", str(group.id)), ("application.submitted", str(app.id)),
                ("application.status_changed", str(app.id))]:
     check(wanted in told, f"the feed lacks {wanted}: {sorted(told)}")
+# Items are typed by `type` (the document's discriminator): `data` is the event's own model.
+submitted = next(c for c in seen if c.type_.value == "application.submitted")
+check(type(submitted).__name__ == "ApplicationSubmittedEvent", f"untyped: {type(submitted)}")
+check(submitted.data.city_code == "320500" and str(submitted.data.application_id) == str(app.id),
+      f"submitted: {submitted.data}")
 ids = [c.id for c in seen]
 check(len(ids) == len(set(ids)), "the feed repeats a change")
 
