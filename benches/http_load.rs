@@ -346,6 +346,8 @@ async fn main() {
         worker_interval: Duration::from_secs(2),
         digest_interval: Duration::from_secs(60),
         cors_allowed_origins: Vec::new(),
+        maker: Default::default(),
+        maker_configured: false,
     };
     let app = Application::build(config).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());

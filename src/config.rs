@@ -9,6 +9,8 @@ use std::time::Duration;
 use anyhow::Context;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::domain::maker::MakerIdentity;
+
 /// Where the database lives; the scheme of `DATABASE_URL` picks the backend.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -151,6 +153,10 @@ pub struct Config {
     /// The origins of front ends on other origins that browsers may let call the API
     /// (`CORS_ALLOWED_ORIGINS`), each exactly as a browser sends it in `Origin`; none by default.
     pub cors_allowed_origins: Vec<String>,
+    /// Who the maker is, for letters of intent and e-mails (`MAKER_*`).
+    pub maker: MakerIdentity,
+    /// Whether any `MAKER_*` was set (the start-up log says when the example maker is used).
+    pub maker_configured: bool,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portal.db";
@@ -227,6 +233,8 @@ impl Config {
             )?,
         };
 
+        let (maker, maker_configured) = MakerIdentity::from_vars(var)?;
+
         Ok(Self {
             database_url,
             bind,
@@ -259,6 +267,8 @@ impl Config {
             cors_allowed_origins: allowed_origins(
                 var("CORS_ALLOWED_ORIGINS").as_deref().unwrap_or_default(),
             )?,
+            maker,
+            maker_configured,
         })
     }
 

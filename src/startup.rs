@@ -198,10 +198,16 @@ impl Application {
             front_end,
             database,
             mail,
+            example_maker,
         } = &self.serving;
         tracing::info!(
             "serving the front end at {front_end}, the API's documentation at {front_end}docs/ and metrics at {front_end}metrics; database: {database}; mail: {mail}"
         );
+        if let Some(example) = example_maker {
+            tracing::info!(
+                "letters of intent and e-mails name the example maker, {example}: set MAKER_LEGAL_NAME_ZH and the other MAKER_* variables to name yours"
+            );
+        }
         let result = self.server.await;
         jobs.stop().await;
         tracing::info!("stopped");
@@ -267,6 +273,8 @@ struct Serving {
     front_end: String,
     database: String,
     mail: String,
+    /// The example maker's name, when the operator has not named theirs (`MAKER_*`).
+    example_maker: Option<String>,
 }
 
 impl Serving {
@@ -284,6 +292,7 @@ impl Serving {
             ),
             database: config.database_url.describe(),
             mail: config.mail_transport.describe(),
+            example_maker: (!config.maker_configured).then(|| config.maker.legal_name_en.clone()),
         }
     }
 }

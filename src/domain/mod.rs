@@ -12,6 +12,7 @@ pub mod event;
 pub mod exit;
 pub mod identity_change;
 pub mod loi;
+pub mod maker;
 pub mod member;
 pub mod message;
 pub mod review;

@@ -10,6 +10,7 @@ use dealer_portal::clock::{Clock, ManualClock};
 use dealer_portal::config::{
     Config, DatabaseUrl, DocumentLimits, HashingSettings, MailTransport, RateLimitSettings,
 };
+use dealer_portal::domain::maker::MakerIdentity;
 use dealer_portal::startup::Application;
 use dealer_portal::state::AppState;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
@@ -135,6 +136,8 @@ impl TestApp {
                 .digest_interval
                 .unwrap_or(Duration::from_secs(24 * 3600)),
             cors_allowed_origins: setup.cors_allowed_origins,
+            maker: MakerIdentity::default(),
+            maker_configured: false,
         };
         let clock = Arc::new(ManualClock::default());
         let app = Application::build_with_clock(config, clock.clone())
