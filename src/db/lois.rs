@@ -28,6 +28,8 @@ struct Row {
     signer_title: Option<String>,
     signer_address: Option<String>,
     signer_user_agent: Option<String>,
+    signature_page_html: Option<String>,
+    signature_page_sha256: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +46,10 @@ pub struct Loi {
     pub signer_title: Option<String>,
     pub signer_address: Option<String>,
     pub signer_user_agent: Option<String>,
+    /// The signature page, fixed when the letter was signed (none for letters signed before
+    /// signature pages existed).
+    pub signature_page_html: Option<String>,
+    pub signature_page_sha256: Option<String>,
 }
 
 fn from_row(row: Row) -> Result<Loi, AppError> {
@@ -66,6 +72,8 @@ fn from_row(row: Row) -> Result<Loi, AppError> {
         signer_title: row.signer_title,
         signer_address: row.signer_address,
         signer_user_agent: row.signer_user_agent,
+        signature_page_html: row.signature_page_html,
+        signature_page_sha256: row.signature_page_sha256,
     })
 }
 
@@ -135,10 +143,12 @@ pub struct Signature<'a> {
     pub user_agent: Option<&'a str>,
 }
 
+/// Keeps the signature's evidence and its signature page (`page`: its bytes and their SHA-256).
 pub fn record_signature(
     conn: &mut DbConnection,
     application_id: Uuid,
     signature: &Signature<'_>,
+    page: (&str, &str),
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     diesel::update(
@@ -155,6 +165,8 @@ pub fn record_signature(
         lois::signer_address.eq(signature.address),
         lois::signer_user_agent.eq(signature.user_agent),
         lois::closed_at.eq(now.naive_utc()),
+        lois::signature_page_html.eq(page.0),
+        lois::signature_page_sha256.eq(page.1),
     ))
     .execute(conn)?;
     Ok(())

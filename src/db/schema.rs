@@ -359,6 +359,8 @@ diesel::table! {
         signer_address -> Nullable<Text>,
         signer_user_agent -> Nullable<Text>,
         closed_at -> Nullable<Timestamp>,
+        signature_page_html -> Nullable<Text>,
+        signature_page_sha256 -> Nullable<Text>,
     }
 }
 

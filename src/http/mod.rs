@@ -116,6 +116,7 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(applications::reviews::put_review)
         .service(applications::loi::get_loi)
         .service(applications::loi::get_loi_document)
+        .service(applications::loi::get_loi_signature_page)
         .service(applications::loi::sign_loi)
         .service(applications::onboarding::get_onboarding)
         .service(applications::onboarding::update_task)

@@ -21,7 +21,7 @@ const TOKEN_URL: &str = "/api/v1/auth/token";
 /// `Authorized<FeedReader>`, which admits every client and lists the event types its scopes
 /// allow. `tests/api/openapi.rs` calls every operation with clients of each scope and holds
 /// this list to what they are answered.
-pub const CLIENT_OPERATIONS: [(&str, Option<Scope>); 20] = [
+pub const CLIENT_OPERATIONS: [(&str, Option<Scope>); 21] = [
     ("list_applications", Some(Scope::ApplicationsRead)),
     ("get_application", Some(Scope::ApplicationsRead)),
     ("get_eligibility", Some(Scope::ApplicationsRead)),
@@ -33,6 +33,7 @@ pub const CLIENT_OPERATIONS: [(&str, Option<Scope>); 20] = [
     ("download_document", Some(Scope::DocumentsRead)),
     ("get_loi", Some(Scope::LettersRead)),
     ("get_loi_document", Some(Scope::LettersRead)),
+    ("get_loi_signature_page", Some(Scope::LettersRead)),
     ("get_onboarding", Some(Scope::OnboardingRead)),
     ("list_dealer_groups", Some(Scope::DealerGroupsRead)),
     ("get_dealer_group", Some(Scope::DealerGroupsRead)),

@@ -17,6 +17,7 @@ use super::writer::Writer;
 use crate::db::applications::{self, Application};
 use crate::db::lois::{self, Signature};
 use crate::domain::loi::REMINDER_DAYS;
+use crate::domain::maker::MakerIdentity;
 use crate::domain::workflow::{Action, Actor, Status};
 use crate::error::AppError;
 use crate::jobs::{Job, JobKind, Progress};
@@ -31,6 +32,7 @@ pub fn sign(
     access: &Access,
     application: &Application,
     signature: &Signature<'_>,
+    maker: &MakerIdentity,
 ) -> Result<(), AppError> {
     let mover = Mover {
         actor: access.actor(application)?,
@@ -38,6 +40,7 @@ pub fn sign(
     };
     let request = MoveRequest {
         signature: Some(signature),
+        maker: Some(maker),
         ..MoveRequest::default()
     };
     perform(work, application, Action::SignLoi, mover, &request).map(drop)

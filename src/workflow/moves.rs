@@ -24,7 +24,8 @@ use crate::domain::workflow::{
     self, Action, Actor, Effect, EventType, Guard, Refusal, Status, Transition,
 };
 use crate::error::{AppError, FieldError, ProblemCode};
-use crate::loi::LetterFacts;
+use crate::domain::maker::MakerIdentity;
+use crate::loi::{LetterFacts, SignatureFacts};
 use crate::mail::Message;
 use crate::mail::templates::{ApplicationMail, PartnershipStep};
 use crate::webhooks::payload::StatusChange;
@@ -40,6 +41,8 @@ pub struct MoveRequest<'a> {
     pub loi: Option<&'a LoiTerms>,
     /// The applicant's signature, from `POST .../loi/signature` only.
     pub signature: Option<&'a Signature<'a>>,
+    /// Who the maker is, for the documents a move makes (the letter, its signature page).
+    pub maker: Option<&'a MakerIdentity>,
 }
 
 /// Who moves the application: their part in the workflow, and their account (none for the
@@ -254,6 +257,15 @@ fn signer_is_member(
     }
 }
 
+/// The maker's identity the move was given; a move that makes a document needs it.
+fn maker<'a>(request: &MoveRequest<'a>) -> Result<&'a MakerIdentity, AppError> {
+    request.maker.ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!(
+            "a move that makes a document was not given the maker's identity"
+        ))
+    })
+}
+
 /// The letter of intent's part of a move: issuing it, keeping its signature, closing it.
 fn apply_letter_effects(
     conn: &mut DbConnection,
@@ -274,6 +286,7 @@ fn apply_letter_effects(
         let issued_at = now.trunc_subsecs(0);
         let expires_at = issued_at + Duration::days(i64::from(terms.valid_days));
         let letter = crate::loi::render(&LetterFacts {
+            maker: maker(request)?,
             reference: &application.id.to_string(),
             group_name: &group.profile.legal_name,
             uscc: &group.profile.uscc,
@@ -301,7 +314,29 @@ fn apply_letter_effects(
         let signature = request
             .signature
             .ok_or(AppError::field("action", "use_signature_operation"))?;
-        lois::record_signature(conn, application.id, signature, now)?;
+        let letter = lois::find(conn, application.id)?.ok_or(AppError::NotFound)?;
+        let group =
+            dealer_groups::find(conn, application.dealer_group_id)?.ok_or(AppError::NotFound)?;
+        let page = crate::loi::render_signature_page(&SignatureFacts {
+            maker: maker(request)?,
+            reference: &application.id.to_string(),
+            group_name: &group.profile.legal_name,
+            uscc: &group.profile.uscc,
+            signer_name: signature.name,
+            signer_title: signature.title,
+            // As stored: `signed_at` is kept to the microsecond, the page shows the second.
+            signed_at: now,
+            address: signature.address,
+            user_agent: signature.user_agent,
+            document_sha256: &letter.document_sha256,
+        })?;
+        lois::record_signature(
+            conn,
+            application.id,
+            signature,
+            (&page.html, &page.sha256),
+            now,
+        )?;
     }
     if row.has(Effect::CloseLoi) {
         let closed = match row.to {

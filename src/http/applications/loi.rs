@@ -37,7 +37,8 @@ use crate::workflow::letters;
     "signer_name": "Li Wei",
     "signer_title": "General Manager",
     "signer_address": "203.0.113.24",
-    "signer_user_agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
+    "signer_user_agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+    "signature_page_sha256": "8d2a0b6f1c3e5d7f9a1b3c5d7e9f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1d3e5f"
 }))]
 pub struct LoiResponse {
     pub status: LoiStatus,
@@ -54,6 +55,10 @@ pub struct LoiResponse {
     /// The network address the signature came from.
     pub signer_address: Option<String>,
     pub signer_user_agent: Option<String>,
+    /// SHA-256 (hex) of the signature page's bytes as served by `GET .../loi/signature-page`:
+    /// made when the letter was signed, and never changed. Null before the signature (and for
+    /// letters signed before signature pages existed).
+    pub signature_page_sha256: Option<String>,
 }
 
 impl LoiResponse {
@@ -70,6 +75,7 @@ impl LoiResponse {
             signer_title: loi.signer_title,
             signer_address: loi.signer_address,
             signer_user_agent: loi.signer_user_agent,
+            signature_page_sha256: loi.signature_page_sha256,
         }
     }
 }
@@ -154,9 +160,49 @@ pub async fn get_loi_document(
     if !accepts_html(&req) {
         return Err(AppError::NotAcceptable);
     }
-    Ok(HttpResponse::Ok()
+    Ok(fixed_document(letter.document_html, &letter.document_sha256))
+}
+
+/// The signature page of the signed letter: who signed it (name, title), when (China time, to
+/// the second), from which network address and browser, and the letter's SHA-256; Chinese first,
+/// English below, printable on A4.
+///
+/// Made when the letter was signed and never changed: its SHA-256 is the `ETag` and the letter's
+/// `signature_page_sha256`. 404 before the letter is signed (and for letters signed before
+/// signature pages existed). HTML only, like the letter.
+#[utoipa::path(
+    tag = "letters-of-intent",
+    params(("id" = Uuid, Path, description = "Application id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signature page", content_type = "text/html", body = String),
+        (status = 406, description = "The client accepts no HTML (`not_acceptable`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/applications/{id}/loi/signature-page")]
+pub async fn get_loi_signature_page(
+    Authorized(principal): Authorized<AnyPrincipal>,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let (letter, _) = load_letter(&state, principal, None, id.into_inner()).await?;
+    let (Some(html), Some(sha256)) = (letter.signature_page_html, letter.signature_page_sha256)
+    else {
+        return Err(AppError::NotFound);
+    };
+    if !accepts_html(&req) {
+        return Err(AppError::NotAcceptable);
+    }
+    Ok(fixed_document(html, &sha256))
+}
+
+/// A document whose bytes never change, served as such: its SHA-256 the `ETag`, nothing it may
+/// run or fetch.
+fn fixed_document(html: String, sha256: &str) -> HttpResponse {
+    HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .insert_header((header::ETAG, format!("\"{}\"", letter.document_sha256)))
+        .insert_header((header::ETAG, format!("\"{sha256}\"")))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         // The letter is a document, not an app: no scripts, no requests; and no page may frame
         // it (a framed letter under a decoy is how a signature is clickjacked).
@@ -165,7 +211,7 @@ pub async fn get_loi_document(
             "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
         ))
         .insert_header((header::X_FRAME_OPTIONS, "DENY"))
-        .body(letter.document_html))
+        .body(html)
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -242,6 +288,7 @@ pub async fn sign_loi(
         .map(|ua| ua.chars().take(500).collect::<String>());
     let user_id = user.id;
     let access = Access::of(&Principal::User(user), Locale::from_request(&req))?;
+    let maker = state.config.maker.clone();
     let answer = state
         .write(move |work| {
             idempotency::run(work, fingerprint.as_ref(), 200, |work| {
@@ -254,7 +301,7 @@ pub async fn sign_loi(
                     address: address.as_deref(),
                     user_agent: user_agent.as_deref(),
                 };
-                letters::sign(work, &access, &application, &signature)?;
+                letters::sign(work, &access, &application, &signature, &maker)?;
                 let letter = lois::find(work, id)?.ok_or(AppError::NotFound)?;
                 Ok((LoiResponse::new(letter, access.locale), Vec::new()))
             })

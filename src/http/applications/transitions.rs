@@ -89,6 +89,7 @@ pub async fn transition(
     let id = id.into_inner();
     let fingerprint = key.fingerprint(&req, user.id);
     let access = Access::of(&Principal::User(user), Locale::from_request(&req))?;
+    let maker = state.config.maker.clone();
     let answer = state
         .write(move |work| {
             idempotency::run(work, fingerprint.as_ref(), 200, |work| {
@@ -104,6 +105,7 @@ pub async fn transition(
                     message: body.message.as_deref(),
                     loi: body.loi.as_ref(),
                     signature: None,
+                    maker: Some(&maker),
                 };
                 workflow::perform(work, &application, body.action, mover, &request)?;
                 let application = applications::find(work, id)?.ok_or(AppError::NotFound)?;

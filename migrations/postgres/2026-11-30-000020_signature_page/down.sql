@@ -1,0 +1,2 @@
+-- Forward-only: signature pages are kept.
+SELECT 1;
