@@ -84,7 +84,7 @@ impl Application {
         let mail_worker = MailWorker {
             db: db.clone(),
             sender: Sender::new(&config.mail_transport, &config.mail_from)?,
-            composer: MailComposer::new(&config.frontend_base_url)?,
+            composer: MailComposer::new(&config.frontend_base_url, &config.maker)?,
             clock: clock.clone(),
         };
         let webhook_worker = WebhookWorker::new(

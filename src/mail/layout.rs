@@ -1,5 +1,6 @@
 //! What every mail looks like around its words: both languages, the recipient's first, once as
-//! plain text and once as HTML. The HTML comes from `templates/layout.html`, which minijinja
+//! plain text and once as HTML; each language's part signed by the maker's recruitment team,
+//! with the maker's legal name and address (and why the mail came) in small print under it. The HTML comes from `templates/layout.html`, which minijinja
 //! escapes throughout (by its name), so names and messages that people typed cannot add markup.
 
 use minijinja::Environment;
@@ -69,6 +70,11 @@ pub struct Section {
     body: String,
     paragraphs: Vec<Paragraph>,
     button: Option<&'static str>,
+    /// Who signs the part, under its body: the maker's recruitment team.
+    signature: Vec<String>,
+    /// The small print under the mail in this language: the maker's legal name and address,
+    /// and why the mail came.
+    footer: Vec<String>,
 }
 
 /// A paragraph of the HTML part: lines of text, or the link as a button.
@@ -116,15 +122,46 @@ impl Section {
             body: body.to_owned(),
             paragraphs,
             button: link.map(|link| link.button.label(locale)),
+            signature: Vec::new(),
+            footer: Vec::new(),
+        }
+    }
+
+    /// The part signed with `signature` and with `footer` under it, each as the `signature.txt`
+    /// and `footer.txt` templates render them (a line each, blank lines dropped).
+    pub fn signed(self, signature: &str, footer: &str) -> Self {
+        let lines = |text: &str| -> Vec<String> {
+            text.lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        Self {
+            signature: lines(signature),
+            footer: lines(footer),
+            ..self
         }
     }
 }
 
-/// The plain-text part: each language's subject and body, the recipient's language first.
+/// The plain-text part: each language's subject, body, signature and footer, the recipient's
+/// language first.
 pub fn text(sections: &[Section]) -> String {
     let parts: Vec<String> = sections
         .iter()
-        .map(|section| format!("{}\n\n{}", section.subject, section.body))
+        .map(|section| {
+            [
+                section.subject.clone(),
+                section.body.clone(),
+                section.signature.join("\n"),
+                section.footer.join("\n"),
+            ]
+            .into_iter()
+            .filter(|paragraph| !paragraph.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+        })
         .collect();
     parts.join(TEXT_SEPARATOR)
 }

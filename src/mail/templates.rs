@@ -1,6 +1,8 @@
 //! Mail templates, one per message, compiled into the binary: a block per language (`en`,
 //! `zh_cn`) whose first line is the subject and the rest the body, paragraphs parted by blank
-//! lines, the link alone in its paragraph. `layout` makes the plain-text and HTML parts of both.
+//! lines, the link alone in its paragraph. `layout` makes the plain-text and HTML parts of both,
+//! each signed (`signature.txt`) and with a footer (`footer.txt`); the maker's identity is the
+//! global `maker` of every template.
 
 use minijinja::{Environment, context};
 use serde::{Deserialize, Serialize};
@@ -11,6 +13,7 @@ use super::layout::{self, Button, Link, Section, languages};
 use crate::db::outbox::OutboxMail;
 use crate::domain::account::Role;
 use crate::domain::exit::TerminationReason;
+use crate::domain::maker::MakerIdentity;
 use crate::domain::member::MemberRole;
 use crate::domain::message::Side;
 use crate::domain::review::RejectReason;
@@ -221,7 +224,50 @@ impl CityName {
     }
 }
 
+/// Who a mail's recipient is to the portal, which its footer gives as the reason it came.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Recipient {
+    /// Someone registering with this address.
+    Registrant,
+    AccountHolder,
+    /// Someone invited to the portal or into a dealer group, maybe without an account.
+    Invitee,
+    /// A member of a dealer group: the applicant's side.
+    GroupMember,
+    /// The maker's recruitment team.
+    Staff,
+}
+
 impl Message {
+    fn recipient(&self) -> Recipient {
+        match self {
+            Self::VerifyEmail { .. } => Recipient::Registrant,
+            Self::PasswordReset { .. } => Recipient::AccountHolder,
+            Self::StaffInvitation { .. } | Self::GroupInvitation { .. } => Recipient::Invitee,
+            Self::ApplicationSubmitted { .. }
+            | Self::InfoRequested { .. }
+            | Self::ApplicationRejected { .. }
+            | Self::ApplicationReopened { .. }
+            | Self::ApplicationWithdrawn { .. }
+            | Self::Partnership { .. }
+            | Self::IdentityChangeDecided { .. }
+            | Self::LoiRescinded { .. }
+            | Self::PartnershipTerminated { .. }
+            | Self::NewMessage {
+                from: Side::Maker, ..
+            } => Recipient::GroupMember,
+            Self::AssigneeUpdate { .. }
+            | Self::ReviewRequested { .. }
+            | Self::DailyDigest { .. }
+            | Self::ReviewerAssigned { .. }
+            | Self::NewMessage {
+                from: Side::Applicant,
+                ..
+            } => Recipient::Staff,
+        }
+    }
+
     fn template(&self) -> &'static str {
         match self {
             Self::VerifyEmail { .. } => "verify_email.txt",
@@ -447,8 +493,9 @@ macro_rules! template {
 }
 
 impl MailComposer {
-    /// Links in mails go to the front end at `frontend_base_url` (no trailing slash).
-    pub fn new(frontend_base_url: &str) -> anyhow::Result<Self> {
+    /// Links in mails go to the front end at `frontend_base_url` (no trailing slash); every mail
+    /// signs off as `maker`'s recruitment team and names it in its footer.
+    pub fn new(frontend_base_url: &str, maker: &MakerIdentity) -> anyhow::Result<Self> {
         // By their names, `.txt` templates are not escaped and `.html` ones are.
         let mut env = Environment::new();
         template!(env, "verify_email.txt");
@@ -469,7 +516,10 @@ impl MailComposer {
         template!(env, "loi_rescinded.txt");
         template!(env, "partnership_terminated.txt");
         template!(env, "new_message.txt");
+        template!(env, "signature.txt");
+        template!(env, "footer.txt");
         template!(env, "layout.html");
+        env.add_global("maker", minijinja::Value::from_serialize(maker));
         Ok(Self {
             env,
             frontend_base_url: frontend_base_url.to_owned(),
@@ -484,17 +534,35 @@ impl MailComposer {
         };
         let link = message.link(&self.frontend_base_url);
         let template = self.env.get_template(name).map_err(failed)?;
+        let recipient = Some(message.recipient());
         let sections = languages(locale)
             .into_iter()
             .map(|language| {
                 let rendered = template
                     .render_captured(message.values(&self.frontend_base_url, &link.url, language))?
                     .with_state_mut(|state| state.render_block(block(language)))?;
-                Ok(Section::read(language, &rendered, Some(&link)))
+                let section = Section::read(language, &rendered, Some(&link));
+                Ok(section.signed(
+                    &self.render("signature.txt", language, recipient)?,
+                    &self.render("footer.txt", language, recipient)?,
+                ))
             })
             .collect::<Result<Vec<_>, minijinja::Error>>()
             .map_err(failed)?;
         self.lay_out(sections).map_err(failed)
+    }
+
+    /// `language`'s block of a template every mail shares (its signature, its footer).
+    fn render(
+        &self,
+        name: &str,
+        language: Locale,
+        recipient: Option<Recipient>,
+    ) -> Result<String, minijinja::Error> {
+        self.env
+            .get_template(name)?
+            .render_captured(context! { recipient })?
+            .with_state_mut(|state| state.render_block(block(language)))
     }
 
     fn lay_out(&self, sections: Vec<Section>) -> Result<ComposedMail, minijinja::Error> {
@@ -524,10 +592,17 @@ impl MailComposer {
             .and_then(Locale::parse)
             .unwrap_or(Locale::En);
         let Some(message) = &mail.message else {
+            // Its text was signed when it was queued: it gets the footer alone, without the
+            // reason, which the row does not tell.
             let subject = mail.subject.as_deref().unwrap_or_default();
             let body = mail.body_text.as_deref().unwrap_or_default();
             return self
-                .lay_out(vec![Section::new(locale, subject, body, None)])
+                .render("footer.txt", locale, None)
+                .and_then(|footer| {
+                    self.lay_out(vec![
+                        Section::new(locale, subject, body, None).signed("", &footer),
+                    ])
+                })
                 .map_err(|e| format!("{UNRENDERABLE}: {e}"));
         };
         let message: Message =
@@ -582,7 +657,7 @@ mod tests {
     const BASE: &str = "https://portal.example/app";
 
     fn composer() -> MailComposer {
-        MailComposer::new(BASE).expect("templates compile")
+        MailComposer::new(BASE, &MakerIdentity::default()).expect("templates compile")
     }
 
     fn application_mail() -> ApplicationMail {
@@ -786,6 +861,17 @@ mod tests {
                 assert!(sections[0].starts_with(&mail.subject), "{}", mail.text);
                 for (section, language) in sections.iter().zip([first, second]) {
                     assert!(section.contains(greeting(language)), "{section}");
+                    // Signed by the maker's team, its name and address in the small print,
+                    // with why the mail came.
+                    let [signature, footer] = ending(language);
+                    assert!(section.contains(signature), "{section}");
+                    assert!(section.contains(footer), "{section}");
+                    let why = match language {
+                        Locale::En => "You receive this e-mail because",
+                        Locale::ZhCn => "您收到本邮件，是因为",
+                    };
+                    let last = section.trim_end().lines().last().unwrap_or_default();
+                    assert!(last.starts_with(why) && section.matches(why).count() == 1);
                     assert!(
                         !section.contains(greeting(languages(language)[1])),
                         "{section}"
@@ -810,6 +896,88 @@ mod tests {
                 let button = message.link(BASE).button;
                 assert!(at(button.label(first)) < second_part);
                 assert!(at(button.label(second)) > second_part);
+            }
+        }
+    }
+
+    /// How the example maker signs a part in `locale`, and how its footer starts.
+    fn ending(locale: Locale) -> [&'static str; 2] {
+        match locale {
+            Locale::En => [
+                "\n\nPartner Recruitment\nJiangnan New Energy Vehicles Co., Ltd.\n\n",
+                "Jiangnan New Energy Vehicles Co., Ltd.\n888 Moyu South Road, Anting, Jiading District, Shanghai\nYou receive this e-mail because",
+            ],
+            Locale::ZhCn => [
+                "\n\n江南新能源汽车有限公司\n合作伙伴招募团队\n\n",
+                "江南新能源汽车有限公司\n上海市嘉定区安亭镇墨玉南路 888 号\n您收到本邮件，是因为",
+            ],
+        }
+    }
+
+    /// The operator's maker, not the example, signs and is named in the footer of both parts,
+    /// its values data in the HTML part (escaped), as they are in the text part.
+    #[test]
+    fn mails_name_the_operators_maker_in_both_languages() {
+        let maker = MakerIdentity {
+            legal_name_zh: "示例<汽车>&销售有限公司".into(),
+            legal_name_en: "Example <Motors> & Sons Ltd.".into(),
+            address_zh: "杭州市西湖区 <1> & 2 号".into(),
+            address_en: "1 & 2 <Lake> Road, Hangzhou".into(),
+            ..MakerIdentity::default()
+        };
+        let composer = MailComposer::new(BASE, &maker).expect("templates compile");
+        let example = MakerIdentity::default();
+        for message in &every_message() {
+            for locale in [Locale::En, Locale::ZhCn] {
+                let mail = composer.compose(message, locale).expect("renders");
+                let sections = text_sections(&mail);
+                let html = &mail.html;
+                for (section, language) in sections.iter().zip(languages(locale)) {
+                    let (team, name, address) = match language {
+                        Locale::En => (
+                            "Partner Recruitment",
+                            &maker.legal_name_en,
+                            &maker.address_en,
+                        ),
+                        Locale::ZhCn => {
+                            ("合作伙伴招募团队", &maker.legal_name_zh, &maker.address_zh)
+                        }
+                    };
+                    let signature = match language {
+                        Locale::En => format!("\n\n{team}\n{name}\n\n"),
+                        Locale::ZhCn => format!("\n\n{name}\n{team}\n\n"),
+                    };
+                    assert!(section.contains(&signature), "{section}");
+                    assert!(
+                        section.contains(&format!("\n{name}\n{address}\n")),
+                        "{section}"
+                    );
+                    // Once signed, once in the footer; in HTML as text, never as markup.
+                    let escaped = HtmlEscape(name).to_string();
+                    assert_eq!(html.matches(&escaped).count(), 2, "{escaped} in {html}");
+                    let escaped = HtmlEscape(address).to_string();
+                    assert_eq!(html.matches(&escaped).count(), 1, "{escaped} in {html}");
+                }
+                assert!(
+                    !html.contains("<Motors>") && !html.contains("<1>"),
+                    "{html}"
+                );
+                assert!(
+                    !html.contains("<Lake>") && !html.contains("<汽车>"),
+                    "{html}"
+                );
+                assert!(
+                    html.contains("Example &lt;Motors&gt; &amp; Sons Ltd."),
+                    "{html}"
+                );
+                for leftover in [
+                    &example.legal_name_en,
+                    &example.legal_name_zh,
+                    &example.address_en,
+                ] {
+                    assert!(!mail.text.contains(leftover.as_str()), "{}", mail.text);
+                    assert!(!html.contains(leftover.as_str()), "{html}");
+                }
             }
         }
     }
@@ -984,6 +1152,13 @@ mod tests {
         let mail = composer.compose_queued(&row(None)).expect("renders");
         assert_eq!(mail.subject, "Old subject");
         assert!(mail.text.contains("Old <b>body</b>"));
+        assert!(
+            mail.text
+                .ends_with("\n\n江南新能源汽车有限公司\n上海市嘉定区安亭镇墨玉南路 888 号"),
+            "{}",
+            mail.text
+        );
+        assert!(!mail.text.contains("合作伙伴招募团队"), "{}", mail.text);
         assert!(
             mail.html.contains("Old &lt;b&gt;body&lt;&#x2f;b&gt;"),
             "{}",

@@ -85,6 +85,8 @@ pub struct Setup {
     pub frontend_base_url: Option<String>,
     /// `CORS_ALLOWED_ORIGINS` (none unless set).
     pub cors_allowed_origins: Vec<String>,
+    /// The operator's maker (`MAKER_*`; the fictitious example unless set).
+    pub maker: Option<MakerIdentity>,
 }
 
 impl TestApp {
@@ -136,8 +138,8 @@ impl TestApp {
                 .digest_interval
                 .unwrap_or(Duration::from_secs(24 * 3600)),
             cors_allowed_origins: setup.cors_allowed_origins,
-            maker: MakerIdentity::default(),
-            maker_configured: false,
+            maker_configured: setup.maker.is_some(),
+            maker: setup.maker.unwrap_or_default(),
         };
         let clock = Arc::new(ManualClock::default());
         let app = Application::build_with_clock(config, clock.clone())

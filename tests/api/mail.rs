@@ -322,3 +322,44 @@ crate::db_test!(
         );
     }
 );
+
+// Every mail signs off as the operator's maker (MAKER_*), its recruitment team in each language,
+// with the maker's legal name and address in the footer of both parts; in HTML as text.
+crate::db_test!(
+    setup: Setup {
+        maker: Some(dealer_portal::domain::maker::MakerIdentity {
+            legal_name_zh: "东海<电动>汽车&有限公司".into(),
+            legal_name_en: "Donghai <Electric> Motors & Co.".into(),
+            address_zh: "宁波市北仑区 <9> 号".into(),
+            address_en: "9 Harbour <Road> & Quay, Ningbo".into(),
+            ..Default::default()
+        }),
+        ..Setup::default()
+    };
+    async fn mails_sign_off_as_the_operators_maker(app: TestApp) {
+        app.register_in("signed@example.com", "zh-CN").await;
+        let mail = app.smtp.wait_for("signed@example.com", "请验证").await;
+        let sections = mail.text_sections();
+        assert_eq!(sections.len(), 2, "{}", mail.text);
+        assert!(
+            sections[0].contains("\n\n东海<电动>汽车&有限公司\n合作伙伴招募团队\n\n东海<电动>汽车&有限公司\n宁波市北仑区 <9> 号\n您收到本邮件"),
+            "{}",
+            mail.text
+        );
+        assert!(
+            sections[1].contains("\n\nPartner Recruitment\nDonghai <Electric> Motors & Co.\n\nDonghai <Electric> Motors & Co.\n9 Harbour <Road> & Quay, Ningbo\nYou receive this e-mail"),
+            "{}",
+            mail.text
+        );
+        assert!(!mail.text.contains("Jiangnan") && !mail.text.contains("江南"), "{}", mail.text);
+
+        let html = &mail.html;
+        for tag in ["<电动>", "<9>", "<Electric>", "<Road>"] {
+            assert!(!html.contains(tag), "{tag} in {html}");
+        }
+        assert_eq!(html.matches("Donghai &lt;Electric&gt; Motors &amp; Co.").count(), 2, "{html}");
+        assert_eq!(html.matches("东海&lt;电动&gt;汽车&amp;有限公司").count(), 2, "{html}");
+        assert!(unescaped(html).contains("9 Harbour <Road> & Quay, Ningbo"), "{html}");
+        assert!(unescaped(html).contains("宁波市北仑区 <9> 号"), "{html}");
+    }
+);
