@@ -119,7 +119,10 @@ fn rendered(name: &str, source: &str, values: impl Serialize) -> Result<Rendered
 /// `2026年12月29日 18:50:43（北京时间，UTC+8）`
 fn china_zh(at: DateTime<Utc>) -> String {
     let local = at.with_timezone(&CHINA_TIME);
-    format!("{}（北京时间，UTC+8）", local.format("%Y年%-m月%-d日 %H:%M:%S"))
+    format!(
+        "{}（北京时间，UTC+8）",
+        local.format("%Y年%-m月%-d日 %H:%M:%S")
+    )
 }
 
 /// `29 December 2026, 18:50:43 China Standard Time (UTC+8)`

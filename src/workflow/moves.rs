@@ -18,13 +18,13 @@ use crate::db::users::User;
 use crate::db::{DbConnection, assignees, cities, dealer_groups, onboarding, users};
 use crate::domain::exit::{ReasonCode, TerminationReason};
 use crate::domain::loi::{LoiStatus, LoiTerms};
+use crate::domain::maker::MakerIdentity;
 use crate::domain::member::{MemberRole, same_words};
 use crate::domain::review::RejectReason;
 use crate::domain::workflow::{
     self, Action, Actor, Effect, EventType, Guard, Refusal, Status, Transition,
 };
 use crate::error::{AppError, FieldError, ProblemCode};
-use crate::domain::maker::MakerIdentity;
 use crate::loi::{LetterFacts, SignatureFacts};
 use crate::mail::Message;
 use crate::mail::templates::{ApplicationMail, PartnershipStep};

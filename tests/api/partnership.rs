@@ -181,6 +181,40 @@ db_test!(
             .await;
         // The letter served later is the very same bytes.
         assert_eq!(letter_bytes(app, &r.admin, &r).await.1, bytes);
+        // The signature page: its own fixed document, naming the signer, the time in China
+        // time, the address and the letter's hash.
+        let page = app
+            .get(&r.path("/loi/signature-page"), Some(&r.owner))
+            .await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let page_etag = page.headers()["etag"].to_str().unwrap().to_owned();
+        let page_bytes = page.bytes().await.unwrap().to_vec();
+        let page_sha256 = hex_sha256(&page_bytes);
+        assert_eq!(signed["signature_page_sha256"], page_sha256.as_str());
+        assert_eq!(page_etag, format!("\"{page_sha256}\""));
+        let page_text = String::from_utf8(page_bytes.clone()).unwrap();
+        let signed_at: chrono::DateTime<chrono::Utc> =
+            signed["signed_at"].as_str().unwrap().parse().unwrap();
+        let china = signed_at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+        for fact in [
+            "Li Wei".to_owned(),
+            "Chairman".to_owned(),
+            "127.0.0.1".to_owned(),
+            // minijinja escapes `/` too.
+            "portal-test&#x2f;1.0".to_owned(),
+            sha256.clone(),
+            format!(
+                "{}（北京时间，UTC+8）",
+                china.format("%Y年%-m月%-d日 %H:%M:%S")
+            ),
+            "江南新能源汽车有限公司".to_owned(),
+        ] {
+            assert!(page_text.contains(&fact), "{fact}");
+        }
+        // The maker's officer signs the letter for the maker; the partner's block is the page's.
+        let letter_text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(letter_text.contains("授权代表：陈立 Chen Li"));
+        assert!(letter_text.contains("@page { size: A4;"));
         assert_problem(
             sign(app, &r.owner, &r, &sha256).await,
             StatusCode::CONFLICT,
@@ -368,6 +402,13 @@ db_test!(
         .await;
         // The active partner holds its places.
         assert_eq!(committed(app, SUZHOU).await, 2);
+        // What was signed never changes: the letter and its signature page are the same bytes
+        // after onboarding and activation, to whoever reads them.
+        assert_eq!(letter_bytes(app, &r.admin, &r).await.1, bytes);
+        let page_again = app
+            .get(&r.path("/loi/signature-page"), Some(&r.admin))
+            .await;
+        assert_eq!(page_again.bytes().await.unwrap().to_vec(), page_bytes);
 
         // The integrators' events, and the audit trail of the whole way.
         for event_type in ["loi.offered", "loi.signed", "partner.activated"] {

@@ -160,7 +160,10 @@ pub async fn get_loi_document(
     if !accepts_html(&req) {
         return Err(AppError::NotAcceptable);
     }
-    Ok(fixed_document(letter.document_html, &letter.document_sha256))
+    Ok(fixed_document(
+        letter.document_html,
+        &letter.document_sha256,
+    ))
 }
 
 /// The signature page of the signed letter: who signed it (name, title), when (China time, to
