@@ -8,10 +8,12 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
+use super::cities::CityNames;
 use super::schema::{application_assignees, applications, dealer_groups, eligibility_reports};
 use crate::domain::application::{
     Acknowledgement, CustomerBaseDraft, ProposalDraft, SiteDraft, StoreFormat,
 };
+use crate::domain::dealer_group::Contact;
 use crate::domain::eligibility::EligibilityReport;
 use crate::domain::workflow::{Actor, Status};
 use crate::error::{AppError, ProblemCode};
@@ -432,9 +434,64 @@ pub fn list(
     after: Option<ListKey>,
     limit: i64,
 ) -> Result<Vec<Application>, AppError> {
-    let mut sql = filtered(query)
+    page(query, after, limit)?
         .select((Row::as_select(), dealer_groups::legal_name))
-        .limit(limit);
+        .load::<(Row, String)>(conn)?
+        .into_iter()
+        .map(|(row, name)| from_row(row, name))
+        .collect()
+}
+
+/// An application as the CSV export writes it: with its group's USCC and contact and its
+/// city's names.
+pub struct ExportRow {
+    pub application: Application,
+    pub uscc: String,
+    pub contact: Contact,
+    /// None only if the city is gone from the plan (which the foreign key prevents).
+    pub city: Option<CityNames>,
+}
+
+/// A page of `list` with what the export adds: the group's columns come with the same join,
+/// the cities' names in one more query, so a page costs two queries whatever its size.
+pub fn list_for_export(
+    conn: &mut DbConnection,
+    query: &ListQuery,
+    after: Option<ListKey>,
+    limit: i64,
+) -> Result<Vec<ExportRow>, AppError> {
+    let rows = page(query, after, limit)?
+        .select((
+            Row::as_select(),
+            dealer_groups::legal_name,
+            dealer_groups::uscc,
+            dealer_groups::contact,
+        ))
+        .load::<(Row, String, String, String)>(conn)?;
+    let codes: BTreeSet<&str> = rows
+        .iter()
+        .map(|(row, ..)| row.city_code.as_str())
+        .collect();
+    let names = super::cities::names(conn, &codes)?;
+    rows.into_iter()
+        .map(|(row, group_name, uscc, contact)| {
+            let contact =
+                serde_json::from_str(&contact).map_err(|_| corrupt(&row.id, "contact"))?;
+            let city = names.get(&row.city_code).cloned();
+            Ok(ExportRow {
+                application: from_row(row, group_name)?,
+                uscc,
+                contact,
+                city,
+            })
+        })
+        .collect()
+}
+
+/// The applications `query` selects after `after`, in its order, `limit` of them; the caller
+/// picks the columns.
+fn page(query: &ListQuery, after: Option<ListKey>, limit: i64) -> Result<Filtered, AppError> {
+    let mut sql = filtered(query).limit(limit);
     let after_id = after.as_ref().map(|(_, id)| id.to_string());
     sql = match query.sort {
         Sort::CreatedAt => {
@@ -491,10 +548,7 @@ pub fn list(
             sql.order((applications::status_since.asc(), applications::id.asc()))
         }
     };
-    sql.load::<(Row, String)>(conn)?
-        .into_iter()
-        .map(|(row, name)| from_row(row, name))
-        .collect()
+    Ok(sql)
 }
 
 fn parse_time(text: &str) -> Result<NaiveDateTime, AppError> {

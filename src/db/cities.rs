@@ -1,6 +1,6 @@
 //! The recruitment plan's cities.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::sum;
@@ -12,6 +12,7 @@ use crate::domain::city::CityStatus;
 use crate::domain::division;
 use crate::domain::workflow::Status;
 use crate::error::{AppError, ProblemCode};
+use crate::i18n::Locale;
 
 /// The first published plan: (GB/T 2260 code, English name, Chinese name, province).
 pub const FIRST_PLAN: [(&str, &str, &str, &str); 17] = [
@@ -106,6 +107,31 @@ impl City {
             .parse()
             .map_err(|_| AppError::Internal(anyhow::anyhow!("city {}: bad status", self.code)))
     }
+}
+
+/// A city's names in the portal's two languages.
+#[derive(Queryable, Debug, Clone, PartialEq, Eq)]
+pub struct CityNames {
+    pub name_en: String,
+    pub name_zh: String,
+}
+
+impl CityNames {
+    pub fn in_language(&self, locale: Locale) -> &str {
+        locale.pick(&self.name_en, &self.name_zh)
+    }
+}
+
+/// The names of the cities among `codes`, by code, in one query.
+pub fn names(
+    conn: &mut DbConnection,
+    codes: &BTreeSet<&str>,
+) -> Result<HashMap<String, CityNames>, AppError> {
+    let rows: Vec<(String, CityNames)> = cities::table
+        .filter(cities::code.eq_any(codes))
+        .select((cities::code, (cities::name_en, cities::name_zh)))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The stored statuses of applications that hold one of a city's places.

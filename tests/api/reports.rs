@@ -1,13 +1,14 @@
 //! Reports and the CSV export: the funnel per city and status, a city's ranking of live
 //! candidates, the streamed export, and who may see which.
 
+use chrono::Duration;
 use dealer_portal::clock::Clock;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::applications::application;
 use crate::db_test;
-use crate::dealer_groups::uscc;
+use crate::dealer_groups::{profile, uscc};
 use crate::helpers::*;
 
 const SUZHOU: &str = "320500";
@@ -32,21 +33,48 @@ const STATUSES: [&str; 15] = [
     "terminated",
 ];
 
-const CSV_HEADER: [&str; 14] = [
-    "id",
-    "dealer_group_id",
-    "dealer_group_name",
-    "city_code",
-    "status",
-    "status_label",
-    "score",
-    "eligible",
-    "investment_cny",
-    "planned_opening",
-    "sites",
-    "submitted_at",
-    "created_at",
-    "updated_at",
+/// The export's header row, in English and in Chinese: the same columns in the same order.
+const CSV_HEADER_EN: [&str; 19] = [
+    "Application ID",
+    "Dealer group ID",
+    "Dealer group",
+    "USCC",
+    "City code",
+    "City",
+    "Status code",
+    "Status",
+    "Score",
+    "Eligible",
+    "Planned investment (CNY)",
+    "Planned opening date",
+    "Proposed sites",
+    "Contact name",
+    "Contact mobile",
+    "Contact e-mail",
+    "Submitted (China time, UTC+8)",
+    "Created (China time, UTC+8)",
+    "Updated (China time, UTC+8)",
+];
+pub const CSV_HEADER_ZH: [&str; 19] = [
+    "申请编号",
+    "经销商集团编号",
+    "经销商集团",
+    "统一社会信用代码",
+    "城市代码",
+    "城市",
+    "状态代码",
+    "状态",
+    "评分",
+    "符合必要条件",
+    "计划投资（元）",
+    "计划开业日期",
+    "拟选店址数",
+    "联系人姓名",
+    "联系人手机号",
+    "联系人邮箱",
+    "提交时间（北京时间）",
+    "创建时间（北京时间）",
+    "更新时间（北京时间）",
 ];
 
 /// The full `by_status` array: every status, the given counts, zeros elsewhere.
@@ -187,8 +215,9 @@ async fn export(
     (header, records)
 }
 
+/// The cells of the column with the English header `name`, in a file of either language.
 fn column(records: &[Vec<String>], name: &str) -> Vec<String> {
-    let index = CSV_HEADER.iter().position(|c| *c == name).unwrap();
+    let index = CSV_HEADER_EN.iter().position(|c| *c == name).unwrap();
     records.iter().map(|r| r[index].clone()).collect()
 }
 
@@ -518,23 +547,57 @@ db_test!(
 
 db_test!(
     async fn staff_export_what_they_see_as_csv_safe_for_spreadsheets(app: TestApp) {
+        // A known instant with a fraction of a second: the next 18:41:07.123456789 UTC, which is
+        // 02:41:07 the next day in China. (Near now: tokens are checked against the real time.)
+        let now = app.clock.now();
+        let mut created = now
+            .date_naive()
+            .and_hms_nano_opt(18, 41, 7, 123_456_789)
+            .unwrap()
+            .and_utc();
+        if created < now {
+            created += Duration::days(1);
+        }
+        let china_day = (created.date_naive() + Duration::days(1)).to_string();
+        app.clock.set(created);
+
         let admin = app.admin("lead@maker.example").await;
         let ningbo_reviewer = app
             .reviewer(&admin, "ningbo@maker.example", &[NINGBO])
             .await;
         let tricky_name = "苏州东方汽车集团, \"东方\" 有限公司";
         let formula_name = "=HYPERLINK(\"http://evil.example\",\"x\")";
-        let (east, east_group, _) =
+        let (east, east_group, east_uscc) =
             group_named(app, "east@dealer.example", "91320500123456701", tricky_name).await;
-        let (evil, evil_group, _) = group_named(
+        let (evil, evil_group, evil_uscc) = group_named(
             app,
             "evil@dealer.example",
             "91320500123456702",
             formula_name,
         )
         .await;
+        // A contact whose name a spreadsheet would compute, and who writes no +86.
+        let mut evil_profile = profile(formula_name, &evil_uscc);
+        evil_profile["contact"] =
+            json!({"name": "-2+3", "phone": "13800001111", "email": "ops@evil.example"});
+        let res = app
+            .patch(
+                &format!("/api/v1/dealer-groups/{evil_group}"),
+                Some(&evil),
+                Some("1"),
+                &evil_profile,
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
         let east_sz = draft(app, &east, SUZHOU, 25_000).await;
-        let submitted = act(app, &east, &east_sz, 1, "submit").await;
+        // Submitted an hour, two minutes and three seconds after the draft was created.
+        app.clock.advance(Duration::seconds(3723));
+        act(app, &east, &east_sz, 1, "submit").await;
         app.smtp
             .wait_for("east@dealer.example", "We have received your application")
             .await;
@@ -543,65 +606,100 @@ db_test!(
         two_sites["proposed_sites"] = json!([site.clone(), site]);
         two_sites["investment_cny"] = json!(12_345_678);
         let evil_nb = app.draft_from(&evil, &two_sites).await;
-        let evil_draft = get_json(app, &format!("/api/v1/applications/{evil_nb}"), &admin).await;
+        let at = |time: &str| format!("{china_day} {time}");
 
         let (header, records) = export(app, "", &admin, "en").await;
-        assert_eq!(header, CSV_HEADER);
+        assert_eq!(header, CSV_HEADER_EN);
+        let east_record = |city: &str, status: &str| {
+            vec![
+                east_sz.clone(),
+                east_group.clone(),
+                tricky_name.to_owned(),
+                east_uscc.clone(),
+                SUZHOU.to_owned(),
+                city.to_owned(),
+                "submitted".to_owned(),
+                status.to_owned(),
+                "65".to_owned(),
+                "true".to_owned(),
+                "30000000".to_owned(),
+                "2027-06-01".to_owned(),
+                "1".to_owned(),
+                "Wang Fang".to_owned(),
+                "13912345678".to_owned(),
+                "wang.fang@dealer.example".to_owned(),
+                at("03:43:10"),
+                at("02:41:07"),
+                at("03:43:10"),
+            ]
+        };
+        let evil_record = |city: &str, status: &str| {
+            vec![
+                evil_nb.clone(),
+                evil_group.clone(),
+                format!("'{formula_name}"),
+                evil_uscc.clone(),
+                NINGBO.to_owned(),
+                city.to_owned(),
+                "draft".to_owned(),
+                status.to_owned(),
+                String::new(),
+                String::new(),
+                "12345678".to_owned(),
+                "2027-06-01".to_owned(),
+                "2".to_owned(),
+                "'-2+3".to_owned(),
+                "13800001111".to_owned(),
+                "ops@evil.example".to_owned(),
+                String::new(),
+                at("03:43:10"),
+                at("03:43:10"),
+            ]
+        };
         assert_eq!(
             records,
             [
-                vec![
-                    east_sz.clone(),
-                    east_group.clone(),
-                    tricky_name.to_owned(),
-                    SUZHOU.to_owned(),
-                    "submitted".to_owned(),
-                    "Submitted".to_owned(),
-                    "65".to_owned(),
-                    "true".to_owned(),
-                    "30000000".to_owned(),
-                    "2027-06-01".to_owned(),
-                    "1".to_owned(),
-                    submitted["submitted_at"].as_str().unwrap().to_owned(),
-                    submitted["created_at"].as_str().unwrap().to_owned(),
-                    submitted["updated_at"].as_str().unwrap().to_owned(),
-                ],
-                vec![
-                    evil_nb.clone(),
-                    evil_group.clone(),
-                    format!("'{formula_name}"),
-                    NINGBO.to_owned(),
-                    "draft".to_owned(),
-                    "Draft".to_owned(),
-                    String::new(),
-                    String::new(),
-                    "12345678".to_owned(),
-                    "2027-06-01".to_owned(),
-                    "2".to_owned(),
-                    String::new(),
-                    evil_draft["created_at"].as_str().unwrap().to_owned(),
-                    evil_draft["updated_at"].as_str().unwrap().to_owned(),
-                ],
+                east_record("Suzhou", "Submitted"),
+                evil_record("Ningbo", "Draft")
             ]
         );
 
-        // Labels in the caller's language; filters and sorts as in the list; paging is ignored.
-        let (_, zh) = export(app, "?limit=1", &admin, "zh-CN").await;
-        assert_eq!(column(&zh, "status_label"), ["已提交", "草稿"]);
+        // In Chinese: the headers, the cities' and statuses' names; the rest as in English.
+        // Paging is ignored.
+        let (header, zh) = export(app, "?limit=1", &admin, "zh-CN").await;
+        assert_eq!(header, CSV_HEADER_ZH);
+        assert_eq!(
+            zh,
+            [east_record("苏州", "已提交"), evil_record("宁波", "草稿")]
+        );
+
+        // Filters and sorts as in the list.
         let (_, filtered) = export(app, "?city=320500&status=submitted", &admin, "en").await;
-        assert_eq!(column(&filtered, "id"), std::slice::from_ref(&east_sz));
+        assert_eq!(
+            column(&filtered, "Application ID"),
+            std::slice::from_ref(&east_sz)
+        );
         let (_, scored) = export(app, "?sort=-score", &admin, "en").await;
-        assert_eq!(column(&scored, "id"), std::slice::from_ref(&east_sz));
+        assert_eq!(
+            column(&scored, "Application ID"),
+            std::slice::from_ref(&east_sz)
+        );
         let (_, found) = export(app, "?q=hyperlink", &admin, "en").await;
-        assert_eq!(column(&found, "id"), std::slice::from_ref(&evil_nb));
+        assert_eq!(
+            column(&found, "Application ID"),
+            std::slice::from_ref(&evil_nb)
+        );
 
         // Reviewers export their cities only; outside them, a header and nothing else.
         let (_, ningbo) = export(app, "", &ningbo_reviewer, "en").await;
-        assert_eq!(column(&ningbo, "id"), std::slice::from_ref(&evil_nb));
-        let (header, none) = export(app, "?city=320500", &ningbo_reviewer, "en").await;
+        assert_eq!(
+            column(&ningbo, "Application ID"),
+            std::slice::from_ref(&evil_nb)
+        );
+        let (header, none) = export(app, "?city=320500", &ningbo_reviewer, "zh-CN").await;
         assert_eq!(
             (header, none.len()),
-            (CSV_HEADER.map(String::from).to_vec(), 0)
+            (CSV_HEADER_ZH.map(String::from).to_vec(), 0)
         );
 
         // Refusals are problems, before any CSV.
@@ -690,7 +788,7 @@ db_test!(
         assert_eq!(listed.len(), 510);
 
         let (_, records) = export(app, "", &admin, "en").await;
-        let exported = column(&records, "id");
+        let exported = column(&records, "Application ID");
         assert_eq!(exported.len(), listed.len());
         assert!(
             exported == listed,

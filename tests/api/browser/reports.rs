@@ -179,6 +179,11 @@ async fn staff_read_the_funnel_rank_a_city_and_export_its_applications() {
         expected.trim_start_matches('\u{feff}')
     );
     assert_eq!(file.lines().count(), 3, "a header and two applications");
+    assert_eq!(
+        file.trim_start_matches('\u{feff}').lines().next(),
+        Some(crate::reports::CSV_HEADER_ZH.join(",").as_str()),
+        "the header in the screen's language"
+    );
     assert!(file.contains(&submitted[0]) && file.contains(&submitted[1]));
     browser.axe("/reports (exported)").await;
 
