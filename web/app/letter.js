@@ -95,31 +95,45 @@ export function LetterPage({ id, account }) {
   const application = useApi("applications/" + encodeURIComponent(id));
   const a = application.data;
   const loi = useApi("applications/" + encodeURIComponent(id) + "/loi", [a && a.version]);
-  const shown = useDocument(id);
   const letter = loi.data;
+  const shown = useDocument(id, "loi/document", true);
+  const signed = Boolean(letter && letter.signature_page_sha256);
+  const page = useDocument(id, "loi/signature-page", signed);
   return html`<${Page} title=${t("letter_title")} wide>
     <p class="letter-back"><${Link} to=${"/applications/" + id}>${t("letter_back")}<//></p>
     <${Problem} error=${application.error || loi.error || shown.error} />
-    ${letter && html`<${LetterFacts} letter=${letter} />`}
-    ${letter && shown.sha256 !== undefined && html`<${HashCheck} expected=${letter.document_sha256} actual=${shown.sha256} />`}
+    <div class="letter-summary">
+      ${letter && html`<${LetterFacts} letter=${letter} />`}
+      ${letter && shown.sha256 !== undefined && html`<${HashCheck} expected=${letter.document_sha256} actual=${shown.sha256} />`}
+    </div>
     <div class="actions letter-tools">
       <button type="button" class="secondary" onClick=${() => window.print()}>${t("letter_print")}</button>
     </div>
     ${shown.loading && html`<${Loading} />`}
-    <${LetterDocument} doc=${shown.doc} />
+    <${LetterDocument} doc=${shown.doc} label=${t("letter_document")} />
+    ${signed && html`<section class="signature-page" aria-labelledby="signature-page-heading">
+      <h2 id="signature-page-heading">${t("letter_signature_page")}</h2>
+      <${Problem} error=${page.error} />
+      ${page.sha256 !== undefined && html`<${HashCheck} expected=${letter.signature_page_sha256} actual=${page.sha256} />`}
+      ${page.loading && html`<${Loading} />`}
+      <${LetterDocument} doc=${page.doc} label=${t("letter_signature_page")} />
+    </section>`}
     ${a && letter && canSign(a) && shown.sha256 === letter.document_sha256 &&
     html`<${SignForm} id=${id} account=${account} sha256=${shown.sha256} onSigned=${() => application.reload()} />`}
   <//>`;
 }
 
-// Loads the letter's bytes once: `{doc, sha256, loading, error}`; `sha256` is null when this
-// browser cannot compute it (no Web Crypto outside a secure context).
-function useDocument(id) {
-  const [state, setState] = useState({ loading: true });
+// Loads one of the letter's documents (`loi/document`, `loi/signature-page`) once, when
+// `wanted`: `{doc, sha256, loading, error}`; `sha256` is null when this browser cannot compute it
+// (no Web Crypto outside a secure context).
+function useDocument(id, path, wanted) {
+  const [state, setState] = useState({ loading: wanted });
   useEffect(() => {
+    if (!wanted) return undefined;
     let current = true;
+    setState({ loading: true });
     (async () => {
-      const blob = await download("applications/" + encodeURIComponent(id) + "/loi/document", "text/html");
+      const blob = await download("applications/" + encodeURIComponent(id) + "/" + path, "text/html");
       const bytes = await blob.arrayBuffer();
       const doc = new DOMParser().parseFromString(new TextDecoder("utf-8").decode(bytes), "text/html");
       return { doc, sha256: await sha256Hex(bytes), loading: false };
@@ -130,7 +144,7 @@ function useDocument(id) {
     return () => {
       current = false;
     };
-  }, [id]);
+  }, [id, path, wanted]);
   return state;
 }
 
@@ -152,9 +166,9 @@ function HashCheck({ expected, actual }) {
 // content is not text to read (scripts, styles, frames, embedded documents), which go whole.
 // Only `lang` and the known classes are copied: no links, images, handlers or inline styles.
 // Headings move one level down, under the page's own heading.
-const KEPT = { section: "section", p: "p", dl: "dl", dt: "dt", dd: "dd", ol: "ol", ul: "ul", li: "li", strong: "strong", em: "em", b: "b", i: "i", br: "br", span: "span", div: "div", h1: "h2", h2: "h3", h3: "h4", h4: "h5" };
+const KEPT = { section: "section", header: "header", footer: "footer", p: "p", dl: "dl", dt: "dt", dd: "dd", ol: "ol", ul: "ul", li: "li", table: "table", thead: "thead", tbody: "tbody", tr: "tr", th: "th", td: "td", strong: "strong", em: "em", b: "b", i: "i", br: "br", span: "span", div: "div", h1: "h2", h2: "h3", h3: "h4", h4: "h5" };
 const DROPPED = new Set(["script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math", "head", "title", "link", "meta"]);
-const KEPT_CLASSES = new Set(["ref"]);
+const KEPT_CLASSES = new Set(["ref", "maker", "hash", "signatures", "signature", "line", "note"]);
 
 function rebuild(node) {
   if (node.nodeType === Node.TEXT_NODE) return document.createTextNode(node.textContent);
@@ -170,12 +184,12 @@ function rebuild(node) {
   return copy;
 }
 
-function LetterDocument({ doc }) {
+function LetterDocument({ doc, label }) {
   const box = useRef(null);
   useEffect(() => {
     if (!box.current || !doc) return;
     box.current.replaceChildren(...Array.from(doc.body.childNodes, rebuild).filter(Boolean));
   }, [doc]);
   if (!doc) return null;
-  return html`<article class="letter-document" ref=${box} aria-label=${t("letter_document")}></article>`;
+  return html`<article class="letter-document" ref=${box} aria-label=${label}></article>`;
 }

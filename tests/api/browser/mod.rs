@@ -463,6 +463,53 @@ impl Browser {
         }
     }
 
+    /// Prints the page as the browser's "print to PDF" does, on A4, and checks that it made a
+    /// PDF of more than one page; writes each page as `docs/screenshots/{name}-{lang}-{n}.png`
+    /// when poppler's `pdftoppm` is there (CI installs it), for the README.
+    async fn print_pages(&self, name: &str) {
+        let config = fantoccini::wd::PrintConfiguration::builder()
+            .size(fantoccini::wd::PrintSize::A4)
+            .build()
+            .unwrap();
+        let pdf = self.client.print(config).await.unwrap();
+        assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+        let language = self
+            .client
+            .execute("return document.documentElement.lang", vec![])
+            .await
+            .unwrap();
+        let language = language.as_str().unwrap_or("unknown").to_owned();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("print.pdf");
+        std::fs::write(&file, &pdf).unwrap();
+        let prefix = dir.path().join("page");
+        let converted = Command::new("pdftoppm")
+            .args(["-png", "-r", "60"])
+            .arg(&file)
+            .arg(&prefix)
+            .status();
+        match converted {
+            Ok(status) if status.success() => {}
+            Ok(status) => panic!("pdftoppm: {status}"),
+            Err(error) => {
+                eprintln!("no print screenshots: pdftoppm ({error})");
+                return;
+            }
+        }
+        let mut pages: Vec<PathBuf> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "png"))
+            .collect();
+        pages.sort();
+        assert!(pages.len() > 1, "{} pages", pages.len());
+        let screenshots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+        for (n, page) in pages.iter().enumerate() {
+            let target = screenshots.join(format!("{name}-{language}-{}.png", n + 1));
+            std::fs::copy(page, target).unwrap();
+        }
+    }
+
     async fn close(self) {
         let _ = self.client.clone().close().await;
     }

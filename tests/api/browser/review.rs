@@ -293,7 +293,17 @@ async fn an_admin_offers_the_letter_and_the_owner_reads_verifies_and_signs_it() 
     assert_eq!(signed["signer_name"], DISPLAY_NAME);
     assert_eq!(signed["signer_title"], "总经理");
     assert_eq!(read(&app, &r.owner, &r.id).await["status"], "loi_signed");
+    // The signature page follows the letter, its hash checked like the letter's.
+    browser
+        .wait_text(".signature-page .letter-document", "合作意向书签署页")
+        .await;
+    browser
+        .wait_text(".signature-page .letter-document", DISPLAY_NAME)
+        .await;
+    browser.wait_count(".notice .hash", 2).await;
     browser.axe("/applications/{id}/letter (signed)").await;
+    browser.photograph("letter-signed").await;
+    browser.print_pages("letter-print").await;
 
     // In English too.
     browser.click("#language", "English").await;
