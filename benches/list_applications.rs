@@ -153,7 +153,7 @@ async fn measure(n: i64) -> Vec<(String, Duration, Duration)> {
         digest_interval: Duration::from_secs(60),
         cors_allowed_origins: Vec::new(),
         maker: Default::default(),
-        maker_configured: false,
+        maker_unset: Vec::new(),
     };
     let app = Application::build(config).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -155,8 +155,9 @@ pub struct Config {
     pub cors_allowed_origins: Vec<String>,
     /// Who the maker is, for letters of intent and e-mails (`MAKER_*`).
     pub maker: MakerIdentity,
-    /// Whether any `MAKER_*` was set (the start-up log says when the example maker is used).
-    pub maker_configured: bool,
+    /// The `MAKER_*` variables left unset, whose example values the documents use (the
+    /// start-up log names them).
+    pub maker_unset: Vec<&'static str>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portal.db";
@@ -233,7 +234,7 @@ impl Config {
             )?,
         };
 
-        let (maker, maker_configured) = MakerIdentity::from_vars(var)?;
+        let (maker, maker_unset) = MakerIdentity::from_vars(var)?;
 
         Ok(Self {
             database_url,
@@ -268,7 +269,7 @@ impl Config {
                 var("CORS_ALLOWED_ORIGINS").as_deref().unwrap_or_default(),
             )?,
             maker,
-            maker_configured,
+            maker_unset,
         })
     }
 

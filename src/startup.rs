@@ -203,9 +203,10 @@ impl Application {
         tracing::info!(
             "serving the front end at {front_end}, the API's documentation at {front_end}docs/ and metrics at {front_end}metrics; database: {database}; mail: {mail}"
         );
-        if let Some(example) = example_maker {
+        if let Some(unset) = example_maker {
+            let unset = unset.join(", ");
             tracing::info!(
-                "letters of intent and e-mails name the example maker, {example}: set MAKER_LEGAL_NAME_ZH and the other MAKER_* variables to name yours"
+                "letters of intent and e-mails use the fictitious example maker's values for {unset}: set them to name yours (README, configuration)"
             );
         }
         let result = self.server.await;
@@ -273,8 +274,8 @@ struct Serving {
     front_end: String,
     database: String,
     mail: String,
-    /// The example maker's name, when the operator has not named theirs (`MAKER_*`).
-    example_maker: Option<String>,
+    /// The `MAKER_*` variables still holding the example maker's values.
+    example_maker: Option<Vec<&'static str>>,
 }
 
 impl Serving {
@@ -292,7 +293,7 @@ impl Serving {
             ),
             database: config.database_url.describe(),
             mail: config.mail_transport.describe(),
-            example_maker: (!config.maker_configured).then(|| config.maker.legal_name_en.clone()),
+            example_maker: (!config.maker_unset.is_empty()).then(|| config.maker_unset.clone()),
         }
     }
 }

@@ -30,6 +30,7 @@ struct Row {
     signer_user_agent: Option<String>,
     signature_page_html: Option<String>,
     signature_page_sha256: Option<String>,
+    parties: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +51,9 @@ pub struct Loi {
     /// signature pages existed).
     pub signature_page_html: Option<String>,
     pub signature_page_sha256: Option<String>,
+    /// The parties as the letter names them (`loi::Parties`, JSON), kept when it was offered
+    /// (none for letters offered before they were kept).
+    pub parties: Option<String>,
 }
 
 fn from_row(row: Row) -> Result<Loi, AppError> {
@@ -74,6 +78,7 @@ fn from_row(row: Row) -> Result<Loi, AppError> {
         signer_user_agent: row.signer_user_agent,
         signature_page_html: row.signature_page_html,
         signature_page_sha256: row.signature_page_sha256,
+        parties: row.parties,
     })
 }
 
@@ -86,6 +91,7 @@ pub struct NewLoi<'a> {
     pub expires_at: DateTime<Utc>,
     pub document_html: &'a str,
     pub document_sha256: &'a str,
+    pub parties: &'a str,
 }
 
 pub fn insert(conn: &mut DbConnection, loi: &NewLoi<'_>) -> Result<(), AppError> {
@@ -101,6 +107,7 @@ pub fn insert(conn: &mut DbConnection, loi: &NewLoi<'_>) -> Result<(), AppError>
             lois::expires_at.eq(loi.expires_at.naive_utc()),
             lois::document_html.eq(loi.document_html),
             lois::document_sha256.eq(loi.document_sha256),
+            lois::parties.eq(loi.parties),
         ))
         .execute(conn)?;
     Ok(())

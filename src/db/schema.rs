@@ -361,6 +361,7 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         signature_page_html -> Nullable<Text>,
         signature_page_sha256 -> Nullable<Text>,
+        parties -> Nullable<Text>,
     }
 }
 

@@ -3,12 +3,12 @@
 //! the operator (`MAKER_*`, see the README); a fresh install names a fictitious example maker.
 
 use anyhow::Context;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::uscc::Uscc;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "legal_name_zh": "江南新能源汽车有限公司",
     "legal_name_en": "Jiangnan New Energy Vehicles Co., Ltd.",
@@ -61,24 +61,29 @@ pub const VARIABLES: [&str; 8] = [
 ];
 
 impl MakerIdentity {
-    /// The identity `var` gives (`VARIABLES`), each unset field the example's; and whether any
-    /// was set. A USCC that is not one is refused.
-    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<(Self, bool)> {
+    /// The identity `var` gives (`VARIABLES`), each unset field the example's; and the
+    /// variables left unset. A USCC that is not one is refused; one that is is kept in its
+    /// canonical form.
+    pub fn from_vars(
+        var: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<(Self, Vec<&'static str>)> {
         let mut maker = Self::default();
-        let mut set = false;
+        let mut unset = Vec::new();
         for (name, field) in VARIABLES.into_iter().zip(maker.fields_mut()) {
-            if let Some(value) = var(name)
+            match var(name)
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
             {
-                *field = value;
-                set = true;
+                Some(value) => *field = value,
+                None => unset.push(name),
             }
         }
-        Uscc::parse(&maker.uscc)
+        maker.uscc = Uscc::parse(&maker.uscc)
             .map_err(|error| anyhow::anyhow!("{error}"))
-            .context("MAKER_USCC must be a Unified Social Credit Code")?;
-        Ok((maker, set))
+            .context("MAKER_USCC must be a Unified Social Credit Code")?
+            .as_str()
+            .to_owned();
+        Ok((maker, unset))
     }
 
     fn fields_mut(&mut self) -> [&mut String; 8] {
@@ -101,16 +106,19 @@ mod tests {
 
     #[test]
     fn the_operator_names_the_maker_and_a_bad_uscc_is_refused() {
-        let (example, set) = MakerIdentity::from_vars(|_| None).unwrap();
+        let (example, unset) = MakerIdentity::from_vars(|_| None).unwrap();
         assert_eq!(example, MakerIdentity::default());
-        assert!(!set);
-        let (maker, set) = MakerIdentity::from_vars(|name| match name {
+        assert_eq!(unset, VARIABLES);
+        let (maker, unset) = MakerIdentity::from_vars(|name| match name {
             "MAKER_LEGAL_NAME_EN" => Some(" Example Motors Ltd. ".into()),
             "MAKER_SIGNATORY_NAME" => Some(String::new()),
+            "MAKER_USCC" => Some("91310114ma1gt8xk2e".into()),
             _ => None,
         })
         .unwrap();
-        assert!(set);
+        assert_eq!(unset.len(), VARIABLES.len() - 2);
+        assert!(unset.contains(&"MAKER_SIGNATORY_NAME"));
+        assert_eq!(maker.uscc, "91310114MA1GT8XK2E");
         assert_eq!(maker.legal_name_en, "Example Motors Ltd.");
         assert_eq!(maker.signatory_name, example.signatory_name);
         let refused = MakerIdentity::from_vars(|name| {

@@ -7,13 +7,14 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use minijinja::{Environment, Value, context};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::domain::loi::LoiTerms;
 use crate::domain::maker::MakerIdentity;
 use crate::domain::sla::CHINA_TIME;
 use crate::error::AppError;
+use crate::i18n::Locale;
 
 const STYLE: &str = include_str!("document.css");
 
@@ -44,6 +45,15 @@ pub struct SignatureFacts<'a> {
     pub address: Option<&'a str>,
     pub user_agent: Option<&'a str>,
     pub document_sha256: &'a str,
+}
+
+/// The parties as a letter names them, kept with it when it is offered (`lois.parties`), so
+/// that its signature page names the same ones whatever changes before the signature.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Parties {
+    pub maker: MakerIdentity,
+    pub group_name: String,
+    pub uscc: String,
 }
 
 /// A document as fixed bytes, and their SHA-256 in hex.
@@ -114,6 +124,14 @@ fn rendered(name: &str, source: &str, values: impl Serialize) -> Result<Rendered
         .map(|b| format!("{b:02x}"))
         .collect();
     Ok(Rendered { html, sha256 })
+}
+
+/// `at` in China time with the zone named, in `locale`'s words (as the letter writes it).
+pub fn china_time(at: DateTime<Utc>, locale: Locale) -> String {
+    match locale {
+        Locale::ZhCn => china_zh(at),
+        Locale::En => china_en(at),
+    }
 }
 
 /// `2026年12月29日 18:50:43（北京时间，UTC+8）`

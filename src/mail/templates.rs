@@ -422,7 +422,16 @@ impl Message {
                 expires_at,
                 stores,
             } => context! {
-                event => step.as_str(), expires_at, stores,
+                event => step.as_str(),
+                // Queued as RFC 3339 (UTC); told in China time with the zone named, as the
+                // letter tells it.
+                expires_at => expires_at.as_deref().map(|at| {
+                    chrono::DateTime::parse_from_rfc3339(at).map_or_else(
+                        |_| at.to_owned(),
+                        |at| crate::loi::china_time(at.to_utc(), locale),
+                    )
+                }),
+                stores,
                 ..mail.values(link, locale)
             },
             Self::IdentityChangeDecided {

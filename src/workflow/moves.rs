@@ -25,7 +25,7 @@ use crate::domain::workflow::{
     self, Action, Actor, Effect, EventType, Guard, Refusal, Status, Transition,
 };
 use crate::error::{AppError, FieldError, ProblemCode};
-use crate::loi::{LetterFacts, SignatureFacts};
+use crate::loi::{LetterFacts, Parties, SignatureFacts};
 use crate::mail::Message;
 use crate::mail::templates::{ApplicationMail, PartnershipStep};
 use crate::webhooks::payload::StatusChange;
@@ -285,11 +285,16 @@ fn apply_letter_effects(
         // be the one shown.
         let issued_at = now.trunc_subsecs(0);
         let expires_at = issued_at + Duration::days(i64::from(terms.valid_days));
+        let parties = Parties {
+            maker: maker(request)?.clone(),
+            group_name: group.profile.legal_name.clone(),
+            uscc: group.profile.uscc.clone(),
+        };
         let letter = crate::loi::render(&LetterFacts {
-            maker: maker(request)?,
+            maker: &parties.maker,
             reference: &application.id.to_string(),
-            group_name: &group.profile.legal_name,
-            uscc: &group.profile.uscc,
+            group_name: &parties.group_name,
+            uscc: &parties.uscc,
             city_code: &city.code,
             city_zh: &city.name_zh,
             city_en: &city.name_en,
@@ -307,6 +312,7 @@ fn apply_letter_effects(
                 expires_at,
                 document_html: &letter.html,
                 document_sha256: &letter.sha256,
+                parties: &serde_json::to_string(&parties).map_err(anyhow::Error::from)?,
             },
         )?;
     }
@@ -315,13 +321,25 @@ fn apply_letter_effects(
             .signature
             .ok_or(AppError::field("action", "use_signature_operation"))?;
         let letter = lois::find(conn, application.id)?.ok_or(AppError::NotFound)?;
-        let group =
-            dealer_groups::find(conn, application.dealer_group_id)?.ok_or(AppError::NotFound)?;
+        // The parties the letter names; for a letter offered before they were kept, as they
+        // are now.
+        let parties = match letter.parties.as_deref() {
+            Some(kept) => serde_json::from_str(kept).map_err(anyhow::Error::from)?,
+            None => {
+                let group = dealer_groups::find(conn, application.dealer_group_id)?
+                    .ok_or(AppError::NotFound)?;
+                Parties {
+                    maker: maker(request)?.clone(),
+                    group_name: group.profile.legal_name,
+                    uscc: group.profile.uscc,
+                }
+            }
+        };
         let page = crate::loi::render_signature_page(&SignatureFacts {
-            maker: maker(request)?,
+            maker: &parties.maker,
             reference: &application.id.to_string(),
-            group_name: &group.profile.legal_name,
-            uscc: &group.profile.uscc,
+            group_name: &parties.group_name,
+            uscc: &parties.uscc,
             signer_name: signature.name,
             signer_title: signature.title,
             // As stored: `signed_at` is kept to the microsecond, the page shows the second.

@@ -138,7 +138,7 @@ impl TestApp {
                 .digest_interval
                 .unwrap_or(Duration::from_secs(24 * 3600)),
             cors_allowed_origins: setup.cors_allowed_origins,
-            maker_configured: setup.maker.is_some(),
+            maker_unset: Vec::new(),
             maker: setup.maker.unwrap_or_default(),
         };
         let clock = Arc::new(ManualClock::default());

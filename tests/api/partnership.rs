@@ -9,7 +9,9 @@ use sha2::{Digest, Sha256};
 use crate::db_test;
 use crate::helpers::*;
 use crate::labels::get_in;
-use crate::review::{act, act_at, current_version, events, moved, read, verify, webhook_events};
+use crate::review::{
+    act, act_at, current_version, events, moved, read, sql, verify, webhook_events,
+};
 use crate::stories::{Review, offer, signature};
 
 const SUZHOU: &str = "320500";
@@ -160,6 +162,21 @@ db_test!(
         )
         .await;
         assert_eq!(read(app, &r.owner, &r.id).await["status"], "loi_offered");
+        // No signature page before the signature; none for those who may not read the letter.
+        assert_problem(
+            app.get(&r.path("/loi/signature-page"), Some(&r.owner))
+                .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        // The group's name changes after the offer (as an approved identity change would): the
+        // signature page names the parties as the letter does.
+        sql(
+            app,
+            "UPDATE dealer_groups SET legal_name = 'Renamed Motors' WHERE legal_name = 'owner@dealer.example 集团'",
+        )
+        .await;
         let res = sign(app, &r.owner, &r, &sha256.to_uppercase()).await;
         assert_eq!(
             res.status(),
@@ -193,6 +210,22 @@ db_test!(
         assert_eq!(signed["signature_page_sha256"], page_sha256.as_str());
         assert_eq!(page_etag, format!("\"{page_sha256}\""));
         let page_text = String::from_utf8(page_bytes.clone()).unwrap();
+        assert!(page_text.contains("owner@dealer.example 集团"));
+        assert!(!page_text.contains("Renamed Motors"));
+        assert_problem(
+            app.get(&r.path("/loi/signature-page"), Some(&stranger))
+                .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        let json_only = app
+            .request(Method::GET, &r.path("/loi/signature-page"), Some(&r.owner))
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .unwrap();
+        assert_problem(json_only, StatusCode::NOT_ACCEPTABLE, "not_acceptable").await;
         let signed_at: chrono::DateTime<chrono::Utc> =
             signed["signed_at"].as_str().unwrap().parse().unwrap();
         let china = signed_at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());

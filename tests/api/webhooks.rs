@@ -557,7 +557,7 @@ async fn outage(backend: Backend) {
     assert!(!receiver.received().is_empty(), "the receiver was tried");
 
     // Both come back; after the back-off everything arrives, once.
-    let smtp = SmtpServer::start_on(std::net::TcpListener::bind(("127.0.0.1", port)).unwrap());
+    let smtp = SmtpServer::start_on(bind_again(port).await);
     receiver.set_down(false);
     receiver.wait_accepted(4, an_hour_later(&app)).await;
     for email in &owners {
@@ -716,4 +716,16 @@ async fn replicas_on_one_database_deliver_everything_once_and_survive_a_killed_p
     );
     second.shutdown().await;
     first.finish().await;
+}
+
+/// The port a server let go, bound again: under a busy suite another socket (an outgoing
+/// connection's ephemeral port) may hold it a moment.
+async fn bind_again(port: u16) -> std::net::TcpListener {
+    for _ in 0..50 {
+        if let Ok(listener) = std::net::TcpListener::bind(("127.0.0.1", port)) {
+            return listener;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("port {port} stayed in use");
 }

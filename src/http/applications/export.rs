@@ -324,7 +324,14 @@ pub async fn export_applications(
             Ok((query, first, access.locale))
         })
         .await?;
-    let filename = format!("applications-{}.csv", state.clock.now().format("%Y%m%d"));
+    let filename = format!(
+        "applications-{}.csv",
+        state
+            .clock
+            .now()
+            .with_timezone(&crate::domain::sla::CHINA_TIME)
+            .format("%Y%m%d")
+    );
     let head = csv_bytes([header(locale)])?;
     let mut preamble = Vec::with_capacity(UTF8_BOM.len() + head.len());
     preamble.extend_from_slice(UTF8_BOM);

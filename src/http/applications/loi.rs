@@ -166,11 +166,11 @@ pub async fn get_loi_document(
     ))
 }
 
-/// The signature page of the signed letter: who signed it (name, title), when (China time, to
-/// the second), from which network address and browser, and the letter's SHA-256; Chinese first,
-/// English below, printable on A4.
+/// The signed letter's signature page.
 ///
-/// Made when the letter was signed and never changed: its SHA-256 is the `ETag` and the letter's
+/// Who signed the letter (name, title), when (China time, to the second), from which network
+/// address and browser, and the letter's SHA-256, naming the parties as the letter does; Chinese
+/// first, English below, printable on A4. Made when the letter was signed and never changed: its SHA-256 is the `ETag` and the letter's
 /// `signature_page_sha256`. 404 before the letter is signed (and for letters signed before
 /// signature pages existed). HTML only, like the letter.
 #[utoipa::path(
