@@ -187,7 +187,12 @@ async fn export(
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
-    let filename = format!("applications-{}.csv", app.clock.now().format("%Y%m%d"));
+    // Named after China's calendar day, as the front end names the file it saves.
+    let china = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    let filename = format!(
+        "applications-{}.csv",
+        app.clock.now().with_timezone(&china).format("%Y%m%d")
+    );
     assert_eq!(
         res.headers()["content-disposition"],
         format!("attachment; filename=\"{filename}\"").as_str()
