@@ -470,6 +470,13 @@ db_test!(
         .await;
         let res = subscribe(json!(["document.uploaded", "document.deleted"])).await;
         assert_eq!(res.status(), StatusCode::CREATED);
+        // Were the subscription to name a type beyond the scopes (as one made before a scope
+        // was split off could), fan-out still sends only what the scopes allow.
+        sql(
+            app,
+            "UPDATE webhook_subscriptions SET events = '[\"application.submitted\",\"document.deleted\",\"document.uploaded\"]'",
+        )
+        .await;
 
         let (owner, _) = app
             .applicant_with_group("owner@dealer.example", "91320500123456788")
