@@ -7,7 +7,10 @@ use clap::{Parser, Subcommand};
 /// Configuration comes from the environment (and a `.env` file): DATABASE_URL, BIND,
 /// PUBLIC_BASE_URL, FRONTEND_BASE_URL (where links in e-mails go; default PUBLIC_BASE_URL),
 /// JWT_SECRET, SMTP_URL, MAIL_DIR, MAIL_FROM, UPLOAD_DIR, WEBHOOK_ALLOW_PRIVATE_TARGETS,
-/// TRUST_PROXY_HEADERS, ACCESS_TOKEN_TTL_SECONDS, CORS_ALLOWED_ORIGINS, MAKER_* (the maker's
+/// TRUST_PROXY_HEADERS, ACCESS_TOKEN_TTL_SECONDS, CORS_ALLOWED_ORIGINS,
+/// RATE_LIMIT_PER_ADDRESS_PER_MINUTE, RATE_LIMIT_PER_ACCOUNT_PER_MINUTE,
+/// RATE_LIMIT_PER_CLIENT_PER_MINUTE (requests a minute per client address and per account on
+/// sign-in, registration and reset, and per integrator client; defaults 30, 10, 600), MAKER_* (the maker's
 /// legal names, USCC, address and signing officer on letters of intent and e-mails), RUST_LOG,
 /// LOG_FORMAT. All are optional; see the README.
 #[derive(Debug, Parser)]

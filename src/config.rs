@@ -252,7 +252,7 @@ impl Config {
             webhook_allow_private_targets: var("WEBHOOK_ALLOW_PRIVATE_TARGETS").as_deref()
                 == Some("1"),
             trust_proxy_headers: var("TRUST_PROXY_HEADERS").as_deref() == Some("1"),
-            rate_limits: RateLimitSettings::default(),
+            rate_limits: rate_limits(var)?,
             document_limits,
             password_hashing: HashingSettings {
                 threads: match var("PASSWORD_HASH_THREADS") {
@@ -282,6 +282,35 @@ impl Config {
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
         DatabaseUrl::parse(&url)
     }
+}
+
+/// `RATE_LIMIT_PER_ADDRESS_PER_MINUTE`, `RATE_LIMIT_PER_ACCOUNT_PER_MINUTE` and
+/// `RATE_LIMIT_PER_CLIENT_PER_MINUTE`, each a positive whole number; unset, the defaults. Zero
+/// is refused: a limit of none a minute would lock everyone out, not switch the limit off.
+fn rate_limits(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<RateLimitSettings> {
+    let defaults = RateLimitSettings::default();
+    let limit = |name: &str, default: u32| -> anyhow::Result<u32> {
+        match var(name) {
+            Some(v) => v.parse::<u32>().ok().filter(|n| *n > 0).with_context(|| {
+                format!("{name} must be a positive whole number of requests (it is {v:?})")
+            }),
+            None => Ok(default),
+        }
+    };
+    Ok(RateLimitSettings {
+        per_address_per_minute: limit(
+            "RATE_LIMIT_PER_ADDRESS_PER_MINUTE",
+            defaults.per_address_per_minute,
+        )?,
+        per_account_per_minute: limit(
+            "RATE_LIMIT_PER_ACCOUNT_PER_MINUTE",
+            defaults.per_account_per_minute,
+        )?,
+        per_client_per_minute: limit(
+            "RATE_LIMIT_PER_CLIENT_PER_MINUTE",
+            defaults.per_client_per_minute,
+        )?,
+    })
 }
 
 /// `raw` as the base of links: an absolute http(s) URL without query, fragment or credentials,
@@ -505,6 +534,48 @@ mod tests {
         ] {
             let error = refusal(entry);
             assert!(error.contains("is not an origin"), "{entry}: {error}");
+        }
+    }
+
+    #[test]
+    fn rate_limits_are_positive_whole_numbers_from_the_environment() {
+        let from = |pairs: &[(&str, &str)]| {
+            let pairs: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            rate_limits(move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.clone())
+            })
+        };
+        let defaults = from(&[]).unwrap();
+        assert_eq!(defaults.per_address_per_minute, 30);
+        assert_eq!(defaults.per_account_per_minute, 10);
+        assert_eq!(defaults.per_client_per_minute, 600);
+        let set = from(&[
+            ("RATE_LIMIT_PER_ADDRESS_PER_MINUTE", "100"),
+            ("RATE_LIMIT_PER_ACCOUNT_PER_MINUTE", "20"),
+            ("RATE_LIMIT_PER_CLIENT_PER_MINUTE", "1000000"),
+        ])
+        .unwrap();
+        assert_eq!(set.per_address_per_minute, 100);
+        assert_eq!(set.per_account_per_minute, 20);
+        assert_eq!(set.per_client_per_minute, 1_000_000);
+        for name in [
+            "RATE_LIMIT_PER_ADDRESS_PER_MINUTE",
+            "RATE_LIMIT_PER_ACCOUNT_PER_MINUTE",
+            "RATE_LIMIT_PER_CLIENT_PER_MINUTE",
+        ] {
+            for bad in ["0", "-5", "1.5", "ten", "99999999999"] {
+                let error = from(&[(name, bad)]).expect_err(bad).to_string();
+                assert!(
+                    error.contains(name) && error.contains("positive whole number"),
+                    "{name}={bad}: {error}"
+                );
+            }
         }
     }
 
