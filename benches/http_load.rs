@@ -125,7 +125,8 @@ fn seed(drafts: i64) -> String {
     let site = r#"[{"address":"88 Load Road","district":"Gusu","site_type":"auto_business_district","commercial_plaza":null,"site_area_sqm":3000,"frontage_m":40,"showroom_height_m":7,"showroom_sqm":1200,"workshop_sqm":1500,"lease_status":"leased"}]"#;
     let group_columns = "legal_name, name_key, uscc, hq_city, hq_province, founded_year, \
          registered_capital_cny, annual_revenue_cny, stores_total, provinces, brands, after_sales, \
-         contact, rank_verified, warnings, owner_id, version, created_at, updated_at";
+         contact, rank_verified, warnings, owner_id, version, created_at, updated_at, contact_phone, \
+         contact_email";
     let group_values = r#"'Suzhou', 'Jiangsu', 2005, 100000000, 2000000000, 12,
          '[{"province":"Jiangsu","stores":8}]',
          '[{"brand":"BYD","segment":"nev","years":6,"annual_units":4000}]',
@@ -150,41 +151,44 @@ fn seed(drafts: i64) -> String {
            FROM generate_series(1, {drafts}) AS g;
          INSERT INTO dealer_groups (id, {group_columns})
            VALUES ('{HOT_GROUP}', 'Load Group Hot', 'loadgrouphot', 'H00000000000000001', {group_values},
-             '{HOT_OWNER}', 1, now(), now());
+             '{HOT_OWNER}', 1, now(), now(), '13900000000', 'x@example.com');
          INSERT INTO dealer_groups (id, {group_columns})
            SELECT md5('g' || g)::uuid::text, 'Load Group ' || g, 'loadgroup' || g, 'L' || lpad(g::text, 17, '0'),
-             {group_values}, md5('u' || g)::uuid::text, 1, now(), now()
+             {group_values}, md5('u' || g)::uuid::text, 1, now(), now(), '13900000000', 'x@example.com'
            FROM generate_series(1, {drafts}) AS g;
          UPDATE users SET dealer_group_id = dealer_groups.id, group_role = 'owner', group_joined_at = now()
            FROM dealer_groups WHERE dealer_groups.owner_id = users.id;
          INSERT INTO applications (id, dealer_group_id, city_code, status, store_format, proposed_sites,
-             investment_cny, planned_opening, customer_base, version, created_by, created_at, updated_at)
+             investment_cny, planned_opening, customer_base, version, created_by, created_at, updated_at,
+             status_since)
            SELECT md5('d' || g)::uuid::text, md5('g' || g)::uuid::text, (ARRAY[{codes}])[(g - 1) % 17 + 1],
              'draft', '2S', '{site}', 30000000, DATE '2027-06-01', {customers}, 1,
-             md5('u' || g)::uuid::text, now() - make_interval(secs => g), now() - make_interval(secs => g)
+             md5('u' || g)::uuid::text, now() - make_interval(secs => g), now() - make_interval(secs => g),
+             now() - make_interval(secs => g)
            FROM generate_series(1, {drafts}) AS g;
          -- Group g's submitted applications take the cities after its draft's, so that none is
          -- a second live application for the same group and city.
          INSERT INTO applications (id, dealer_group_id, city_code, status, store_format, proposed_sites,
              investment_cny, planned_opening, customer_base, score, eligible, version, submitted_at,
-             created_by, created_at, updated_at)
+             created_by, created_at, updated_at, status_since)
            SELECT md5('s' || i)::uuid::text, md5('g' || ((i - 1) % {drafts} + 1))::uuid::text,
              (ARRAY[{codes}])[((i - 1) % {drafts} + 1 + (i - 1) / {drafts}) % 17 + 1],
              'submitted', '2S', '{site}', 30000000, DATE '2027-06-01', {customers},
              (i * 37) % 101, i % 3 <> 0, 2, now() - make_interval(secs => i),
              md5('u' || ((i - 1) % {drafts} + 1))::uuid::text,
-             now() - make_interval(secs => {drafts} + i), now() - make_interval(secs => i)
+             now() - make_interval(secs => {drafts} + i), now() - make_interval(secs => i),
+             now() - make_interval(secs => i)
            FROM generate_series(1, {SUBMITTED}) AS i;
          -- The hot group: one submitted application in each city (one live a city at most),
          -- then rejected ones.
          INSERT INTO applications (id, dealer_group_id, city_code, status, store_format, proposed_sites,
              investment_cny, planned_opening, customer_base, score, eligible, version, submitted_at,
-             created_by, created_at, updated_at)
+             created_by, created_at, updated_at, status_since)
            SELECT md5('h' || k)::uuid::text, '{HOT_GROUP}', (ARRAY[{codes}])[(k - 1) % 17 + 1],
              CASE WHEN k <= 17 THEN 'submitted' ELSE 'rejected' END,
              '2S', '{site}', 30000000, DATE '2027-06-01', {customers}, (k * 37) % 101, TRUE, 2,
              now() - make_interval(secs => k), '{HOT_OWNER}', now() - make_interval(days => 1, secs => k),
-             now() - make_interval(secs => k)
+             now() - make_interval(secs => k), now() - make_interval(secs => k)
            FROM generate_series(1, {HOT_APPLICATIONS}) AS k;
          ANALYZE;"
     ))

@@ -96,16 +96,16 @@ pub fn seeded_database(n: i64) -> String {
            VALUES ('{OWNER}', 'bench-owner@example.com', 'Bench', 'applicant', 'en', TRUE, 1, now(), now());
          INSERT INTO dealer_groups (id, legal_name, name_key, uscc, hq_city, hq_province, founded_year,
              registered_capital_cny, annual_revenue_cny, stores_total, provinces, brands, after_sales, contact,
-             rank_verified, warnings, owner_id, version, created_at, updated_at)
+             rank_verified, warnings, owner_id, version, created_at, updated_at, contact_phone, contact_email)
            SELECT md5('g' || g)::uuid::text, 'Bench Group ' || g, 'benchgroup' || g, 'B' || lpad(g::text, 17, '0'),
              'Suzhou', 'Jiangsu', 2000, 100000000, 600000000, 5, '[]', '[]',
              '{{\"mechanical\":true,\"sheet_metal\":true,\"paint\":true,\"repair_class\":1}}',
              '{{\"name\":\"x\",\"phone\":\"13900000000\",\"email\":\"x@example.com\"}}',
-             FALSE, '[]', '{OWNER}', 1, now(), now()
+             FALSE, '[]', '{OWNER}', 1, now(), now(), '13900000000', 'x@example.com'
            FROM generate_series(1, {groups}) AS g;
          INSERT INTO applications (id, dealer_group_id, city_code, status, store_format, proposed_sites,
              investment_cny, planned_opening, customer_base, score, eligible, version, submitted_at,
-             created_by, created_at, updated_at)
+             created_by, created_at, updated_at, status_since)
            SELECT md5('a' || i)::uuid::text, md5('g' || ((i - 1) / 17 + 1))::uuid::text,
              (ARRAY[{codes}])[(i - 1) % 17 + 1],
              (ARRAY['submitted','submitted','submitted','submitted','under_review','under_review',
@@ -114,7 +114,8 @@ pub fn seeded_database(n: i64) -> String {
              CASE WHEN i % 10 = 7 THEN NULL ELSE (i * 37) % 101 END,
              CASE WHEN i % 10 = 7 THEN NULL ELSE i % 3 <> 0 END, 1,
              CASE WHEN i % 10 = 7 THEN NULL ELSE now() - make_interval(secs => i) END,
-             '{OWNER}', now() - make_interval(secs => i), now() - make_interval(secs => i)
+             '{OWNER}', now() - make_interval(secs => i), now() - make_interval(secs => i),
+             now() - make_interval(secs => i)
            FROM generate_series(1, {n}) AS i;
          ANALYZE;"
     ))
