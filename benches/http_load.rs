@@ -121,7 +121,8 @@ fn seed(drafts: i64) -> String {
     dealer_portal::db::criteria::seed_defaults(&mut db.conn().unwrap(), now).unwrap();
     drop(db);
     let codes = scale::city_codes();
-    // One site and a real brand, so that the submit's eligibility evaluation has work to do.
+    // One site and a real brand, so that the submit's eligibility evaluation has work to do;
+    // every field and acknowledgement the submit requires of a draft.
     let site = r#"[{"address":"88 Load Road","district":"Gusu","site_type":"auto_business_district","commercial_plaza":null,"site_area_sqm":3000,"frontage_m":40,"showroom_height_m":7,"showroom_sqm":1200,"workshop_sqm":1500,"lease_status":"leased"}]"#;
     let group_columns = "legal_name, name_key, uscc, hq_city, hq_province, founded_year, \
          registered_capital_cny, annual_revenue_cny, stores_total, provinces, brands, after_sales, \
@@ -133,6 +134,7 @@ fn seed(drafts: i64) -> String {
          '{"mechanical":true,"sheet_metal":true,"paint":true,"repair_class":1}',
          '{"name":"x","phone":"13900000000","email":"x@example.com"}',
          FALSE, '[]'"#;
+    let acknowledgements = r#"'["agency_sales_no_resale","no_vehicle_delivery"]'"#;
     let customers = r#"'{"active_customers":20000,"annual_service_visits":30000}'"#;
     let user_columns = "id, email, display_name, role, locale, email_verified_at, active, version, created_at, updated_at";
     let mut conn = PgConnection::establish(&url).unwrap();
@@ -160,11 +162,11 @@ fn seed(drafts: i64) -> String {
            FROM dealer_groups WHERE dealer_groups.owner_id = users.id;
          INSERT INTO applications (id, dealer_group_id, city_code, status, store_format, proposed_sites,
              investment_cny, planned_opening, customer_base, version, created_by, created_at, updated_at,
-             status_since)
+             status_since, acknowledgements)
            SELECT md5('d' || g)::uuid::text, md5('g' || g)::uuid::text, (ARRAY[{codes}])[(g - 1) % 17 + 1],
              'draft', '2S', '{site}', 30000000, DATE '2027-06-01', {customers}, 1,
              md5('u' || g)::uuid::text, now() - make_interval(secs => g), now() - make_interval(secs => g),
-             now() - make_interval(secs => g)
+             now() - make_interval(secs => g), {acknowledgements}
            FROM generate_series(1, {drafts}) AS g;
          -- Group g's submitted applications take the cities after its draft's, so that none is
          -- a second live application for the same group and city.
