@@ -702,6 +702,42 @@ async fn main() {
     let mails = count(&mut conn, "SELECT count(*) FROM mail_outbox");
     let webhook_events = count(&mut conn, "SELECT count(*) FROM webhook_events");
 
+    println!(
+        "\nHTTP load on PostgreSQL over loopback, the release-built server as its own process: wrk, \
+         {THREADS} threads, {seconds} s per run (goal 1's: median round of {rounds}); {} \
+         applications ({drafts} drafts, {SUBMITTED} submitted, {HOT_APPLICATIONS} in the hot group)",
+        drafts + SUBMITTED + HOT_APPLICATIONS
+    );
+    println!(
+        "{:<30} {:>5} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {}",
+        "scenario", "conns", "req/s", "requests", "p50 ms", "p99 ms", "max ms", "RSS MB", "errors"
+    );
+    for s in &table {
+        let f = &s.figures;
+        println!(
+            "{:<30} {:>5} {:>9.0} {:>9} {:>9.2} {:>9.2} {:>9.1} {:>9.1}  {}",
+            s.name,
+            s.connections.map_or("open".into(), |c| c.to_string()),
+            f.requests_per_second,
+            f.requests,
+            ms(f.p50),
+            ms(f.p99),
+            ms(f.max),
+            s.peak_rss_mb,
+            [f.socket_errors.as_deref(), f.non_2xx.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+    }
+    println!(
+        "submit saturation: {counts}; {submitted} drafts now submitted, {events} audit events, \
+         {mails} mails queued, {webhook_events} webhook events"
+    );
+    println!(
+        "server RSS idle: {idle_started:.1} MB after start-up, {idle_warm:.1} MB after the warm-up"
+    );
     // Goal 4.
     eprintln!("lists at {list_sizes:?} applications");
     let scale = list_scale(&keys, &list_sizes).await;
@@ -758,39 +794,6 @@ async fn main() {
         met: peak <= PEAK_RSS_GOAL_MB,
     });
 
-    println!(
-        "\nHTTP load on PostgreSQL over loopback, the release-built server as its own process: wrk, \
-         {THREADS} threads, {seconds} s per run (goal 1's: median round of {rounds}); {} \
-         applications ({drafts} drafts, {SUBMITTED} submitted, {HOT_APPLICATIONS} in the hot group)",
-        drafts + SUBMITTED + HOT_APPLICATIONS
-    );
-    println!(
-        "{:<30} {:>5} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {}",
-        "scenario", "conns", "req/s", "requests", "p50 ms", "p99 ms", "max ms", "RSS MB", "errors"
-    );
-    for s in &table {
-        let f = &s.figures;
-        println!(
-            "{:<30} {:>5} {:>9.0} {:>9} {:>9.2} {:>9.2} {:>9.1} {:>9.1}  {}",
-            s.name,
-            s.connections.map_or("open".into(), |c| c.to_string()),
-            f.requests_per_second,
-            f.requests,
-            ms(f.p50),
-            ms(f.p99),
-            ms(f.max),
-            s.peak_rss_mb,
-            [f.socket_errors.as_deref(), f.non_2xx.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join("; ")
-        );
-    }
-    println!(
-        "submit saturation: {counts}; {submitted} drafts now submitted, {events} audit events, \
-         {mails} mails queued, {webhook_events} webhook events"
-    );
     let lists_table: Vec<(i64, Vec<ListFigures>)> = scale
         .into_iter()
         .map(|(n, figures, _)| (n, figures))

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use crate::wrk::Figures;
 
 /// Submits one draft per line of `lines` (`(token, application id)`), `rate` a second, at the
-/// server at `base`. Responses 429 and 503 (the server shedding load) are counted in
+/// server at `base`. Responses 429 and 503 and failed connections (the server overloaded) are counted in
 /// `non_2xx` and their latency kept; any other than 200 fails the run.
 pub async fn submit(base: &str, lines: &[(String, String)], rate: u32) -> Figures {
     let client = reqwest::Client::builder()
@@ -44,9 +44,10 @@ pub async fn submit(base: &str, lines: &[(String, String)], rate: u32) -> Figure
         match status {
             Ok(200) => {}
             // The server shedding load (pool timeout, overload): a result, counted.
-            Ok(status @ (429 | 503)) => refused.push(status),
+            Ok(status @ (429 | 503)) => refused.push(status.to_string()),
             Ok(status) => other.push(format!("status {status}")),
-            Err(error) => other.push(error.to_string()),
+            // Refused or dropped connections under overload: also the server's result.
+            Err(error) => refused.push(error.to_string()),
         }
     }
     let wall = start.elapsed();
@@ -68,7 +69,7 @@ pub async fn submit(base: &str, lines: &[(String, String)], rate: u32) -> Figure
         requests: times.len() as u64,
         non_2xx: (!refused.is_empty()).then(|| {
             format!(
-                "{} of {} refused (429/503: the server shedding load)",
+                "{} of {} refused (429, 503 or a failed connection: the server overloaded)",
                 refused.len(),
                 times.len()
             )
