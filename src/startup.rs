@@ -21,7 +21,7 @@ use crate::auth::principal_cache::PrincipalCache;
 use crate::auth::rate_limit::{self, AuthRateLimits};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::db::{Db, change_feed, cities, criteria, idempotency};
+use crate::db::{Db, change_feed, cities, criteria, events, idempotency};
 use crate::http::{self, problem};
 use crate::jobs::{Job, JobKind, Progress, Runner, Wakers};
 use crate::mail::MailComposer;
@@ -246,8 +246,9 @@ fn route_methods() -> problem::RouteMethods {
     problem::RouteMethods::new(documented.chain(pages))
 }
 
-/// Once a minute: forget idle rate-limit counters, `Idempotency-Key` responses past 24 hours,
-/// and the change feed's changes past `CHANGES_KEPT`.
+/// Once a minute: seal the audit events since the last checkpoint, forget idle rate-limit
+/// counters, `Idempotency-Key` responses past 24 hours, and the change feed's changes past
+/// `CHANGES_KEPT`.
 struct Housekeeping {
     state: web::Data<AppState>,
 }
@@ -261,9 +262,10 @@ impl Job for Housekeeping {
         self.state
             .db
             .run(move |conn| {
+                let sealed = events::seal_checkpoint(conn, now)?;
                 let keys = idempotency::prune(conn, now)?;
                 let changes = change_feed::prune(conn, now - change_feed::KEPT)?;
-                Ok(keys + changes)
+                Ok(sealed + keys + changes)
             })
             .await
     }

@@ -245,6 +245,67 @@ pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Application>, Ap
         .transpose()
 }
 
+/// What reading an application shows beside its own fields.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadingExtras {
+    /// Messages someone else wrote after the reader last read them (`messages::unread_counts`).
+    pub unread_messages: i64,
+    /// The SLA days of the application's status, where they are set (`sla::read`).
+    pub sla_days: Option<i32>,
+}
+
+/// The application as `find` reads it, with what its reader `reader` (`None`: an integrator,
+/// who has no unread count) sees beside it, in one query: a read is one round trip.
+pub fn find_for_reading(
+    conn: &mut DbConnection,
+    id: Uuid,
+    reader: Option<Uuid>,
+) -> Result<Option<(Application, ReadingExtras)>, AppError> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{BigInt, Nullable, Text};
+
+    let reader = reader.unwrap_or(Uuid::nil()).to_string();
+    // As `messages::unread_counts` counts them: a message is read once the reader's mark is at
+    // or past it.
+    let unread = sql::<BigInt>(
+        "(SELECT count(*) FROM messages m WHERE m.application_id = applications.id \
+         AND m.author_id <> ",
+    )
+    .bind::<Text, _>(reader.clone())
+    .sql(
+        " AND NOT EXISTS (SELECT 1 FROM message_reads r WHERE r.application_id = m.application_id \
+         AND r.user_id = ",
+    )
+    .bind::<Text, _>(reader)
+    .sql(" AND r.last_seq >= m.seq))");
+    let sla_days = sql::<Nullable<diesel::sql_types::Integer>>(
+        "(SELECT s.days FROM sla_days s WHERE s.status = applications.status)",
+    );
+    applications::table
+        .inner_join(dealer_groups::table)
+        .filter(applications::id.eq(id.to_string()))
+        .select((
+            Row::as_select(),
+            dealer_groups::legal_name,
+            unread,
+            sla_days,
+        ))
+        .first::<(Row, String, i64, Option<i32>)>(conn)
+        .optional()?
+        .map(|(row, name, unread_messages, sla_days)| {
+            from_row(row, name).map(|application| {
+                (
+                    application,
+                    ReadingExtras {
+                        unread_messages,
+                        sla_days,
+                    },
+                )
+            })
+        })
+        .transpose()
+}
+
 /// Every application of a group with its status, oldest first.
 pub fn of_group(conn: &mut DbConnection, group_id: Uuid) -> Result<Vec<(Uuid, Status)>, AppError> {
     let rows: Vec<(String, String)> = applications::table

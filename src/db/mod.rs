@@ -35,7 +35,9 @@ pub mod users;
 pub mod webhook_events;
 pub mod webhooks;
 
-use std::time::Duration;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use actix_web::web;
 use anyhow::Context;
@@ -44,6 +46,7 @@ use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use tokio::sync::Semaphore;
 
 use crate::config::DatabaseUrl;
 use crate::error::AppError;
@@ -70,6 +73,48 @@ pub enum DbConnection {
 pub type Pool = r2d2::Pool<ConnectionManager>;
 pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
 
+/// A connection back in the pool less than this long ago is handed out again without a ping,
+/// as HikariCP does: a round trip saved on every busy checkout, while one that sat idle longer
+/// (and may have been closed by the server or a restart) is still checked and replaced.
+const ALIVE_WITHOUT_PING: Duration = Duration::from_millis(500);
+
+/// A pooled connection, with when it last went back to the pool.
+pub struct Pooled {
+    conn: DbConnection,
+    returned: Instant,
+}
+
+impl Deref for Pooled {
+    type Target = DbConnection;
+
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
+/// A connection taken from the pool, back to it when dropped.
+pub struct Checkout(PooledConnection);
+
+impl Deref for Checkout {
+    type Target = DbConnection;
+
+    fn deref(&self) -> &DbConnection {
+        &self.0
+    }
+}
+
+impl DerefMut for Checkout {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.0
+    }
+}
+
 /// Opens connections by the URL's scheme. diesel's derived `establish` would try every backend in
 /// turn and hide the real error (and let SQLite create a file named like a mistyped URL).
 #[derive(Debug)]
@@ -77,11 +122,8 @@ pub struct ConnectionManager {
     url: DatabaseUrl,
 }
 
-impl r2d2::ManageConnection for ConnectionManager {
-    type Connection = DbConnection;
-    type Error = ConnectionError;
-
-    fn connect(&self) -> Result<DbConnection, ConnectionError> {
+impl ConnectionManager {
+    fn open(&self) -> Result<DbConnection, ConnectionError> {
         match &self.url {
             DatabaseUrl::Postgres(url) => {
                 PgConnection::establish(url).map(DbConnection::Postgresql)
@@ -97,15 +139,34 @@ impl r2d2::ManageConnection for ConnectionManager {
             }
         }
     }
+}
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectionError> {
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = Pooled;
+    type Error = ConnectionError;
+
+    fn connect(&self) -> Result<Pooled, ConnectionError> {
+        Ok(Pooled {
+            conn: self.open()?,
+            returned: Instant::now(),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut Pooled) -> Result<(), ConnectionError> {
+        if conn.returned.elapsed() < ALIVE_WITHOUT_PING {
+            return Ok(());
+        }
         conn.batch_execute("SELECT 1")
             .map_err(ConnectionError::CouldntSetupConfiguration)
     }
 
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+    /// Called as the connection goes back to the pool.
+    fn has_broken(&self, conn: &mut Pooled) -> bool {
+        conn.returned = Instant::now();
         std::thread::panicking()
-            || <DbConnection as Connection>::TransactionManager::is_broken_transaction_manager(conn)
+            || <DbConnection as Connection>::TransactionManager::is_broken_transaction_manager(
+                &mut conn.conn,
+            )
     }
 }
 
@@ -113,9 +174,15 @@ impl r2d2::ManageConnection for ConnectionManager {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    /// One permit per pooled connection, taken before a blocking thread is: callers wait for a
+    /// connection in a first-come, first-served queue here rather than on r2d2's condition
+    /// variable, which wakes waiters in no order and left some waiting for seconds under load
+    /// (and a blocking thread parked each).
+    slots: Arc<Semaphore>,
     /// One connection of its own for the readiness probe, so that it tells whether the database
     /// answers, not how long the queue for the pool is under a burst of requests.
     probe: Pool,
+    probe_slot: Arc<Semaphore>,
 }
 
 impl Db {
@@ -143,7 +210,8 @@ impl Db {
             // A fresh file becomes a WAL database here, once, before the pools open connections
             // side by side: switching the journal mode takes a lock that the busy timeout does not
             // wait for, and r2d2 would log the refusal ("database is locked") at every fresh start.
-            r2d2::ManageConnection::connect(&ConnectionManager { url: url.clone() })
+            ConnectionManager { url: url.clone() }
+                .open()
                 .context("opening the database")?;
         }
         let pool = r2d2::Pool::builder()
@@ -158,14 +226,19 @@ impl Db {
             .connection_timeout(Duration::from_secs(5))
             .build(ConnectionManager { url: url.clone() })
             .context("opening the database")?;
-        let db = Self { pool, probe };
+        let db = Self {
+            pool,
+            slots: Arc::new(Semaphore::new(max_size as usize)),
+            probe,
+            probe_slot: Arc::new(Semaphore::new(1)),
+        };
         db.migrate()?;
         Ok(db)
     }
 
     fn migrate(&self) -> anyhow::Result<()> {
         let mut conn = self.pool.get().context("connecting to the database")?;
-        let applied = match &mut *conn {
+        let applied = match &mut **conn {
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
             DbConnection::Postgresql(c) => {
                 c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
@@ -192,14 +265,25 @@ impl Db {
     }
 
     /// A connection for synchronous callers (the CLI, the background worker's blocking tasks).
-    pub fn conn(&self) -> Result<PooledConnection, AppError> {
-        Ok(self.pool.get()?)
+    pub fn conn(&self) -> Result<Checkout, AppError> {
+        Ok(Checkout(self.pool.get()?))
     }
 
     /// Whether the database answers, on the probe's own connection (`/readyz`).
     pub async fn ping(&self) -> Result<(), AppError> {
+        let slot = self
+            .probe_slot
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(closed)?;
         let probe = self.probe.clone();
-        web::block(move || ping(&mut *probe.get()?)).await?
+        web::block(move || {
+            let _slot = slot;
+            let mut conn = probe.get()?;
+            ping(&mut conn)
+        })
+        .await?
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool, so that synchronous diesel
@@ -209,13 +293,22 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
+        // Held by the blocking task, so that a request given up meanwhile still holds its place
+        // until its query is done.
+        let slot = self.slots.clone().acquire_owned().await.map_err(closed)?;
         let pool = self.pool.clone();
         web::block(move || {
+            let _slot = slot;
             let mut conn = pool.get()?;
             f(&mut conn)
         })
         .await?
     }
+}
+
+/// The semaphores are never closed; were one, it would be a bug, not a busy database.
+fn closed(error: tokio::sync::AcquireError) -> AppError {
+    AppError::Internal(error.into())
 }
 
 /// A transaction that will write. On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock

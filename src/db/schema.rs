@@ -252,6 +252,36 @@ diesel::table! {
         reason -> Nullable<Text>,
         prev_hash -> Text,
         hash -> Text,
+        app_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    audit_heads (application_id) {
+        application_id -> Text,
+        last_app_seq -> BigInt,
+        last_hash -> Text,
+        last_event_id -> Text,
+    }
+}
+
+diesel::table! {
+    audit_checkpoints (seq) {
+        seq -> BigInt,
+        at -> Timestamp,
+        through_seq -> BigInt,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_checkpoint_heads (checkpoint_seq, application_id) {
+        checkpoint_seq -> BigInt,
+        application_id -> Text,
+        app_seq -> BigInt,
+        event_id -> Text,
+        event_hash -> Text,
     }
 }
 
@@ -517,6 +547,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     application_events,
     audit_chain_head,
+    audit_checkpoint_heads,
+    audit_checkpoints,
+    audit_heads,
     application_assignees,
     scorecards,
     scorecard_versions,

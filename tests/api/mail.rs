@@ -93,7 +93,7 @@ crate::db_test!(
                         m::message,
                     ))
                     .load::<(bool, Option<String>, Option<String>, Option<String>)>(
-                        &mut db.conn().unwrap(),
+                        &mut *db.conn().unwrap(),
                     )
                     .unwrap()
             })
@@ -127,7 +127,7 @@ pub async fn outbox_rows_to(app: &TestApp, recipient: &str) -> Vec<String> {
             .filter(m::recipient.eq(recipient))
             .order(m::id)
             .select(m::id)
-            .load::<String>(&mut db.conn().unwrap())
+            .load::<String>(&mut *db.conn().unwrap())
             .unwrap()
     })
     .await

@@ -107,10 +107,21 @@ pub async fn sql(app: &TestApp, statement: &'static str) {
     let db = app.state.db.clone();
     tokio::task::spawn_blocking(move || {
         let mut conn = db.conn().unwrap();
-        diesel::sql_query(statement).execute(&mut conn).unwrap();
+        diesel::sql_query(statement).execute(&mut *conn).unwrap();
     })
     .await
     .unwrap();
+}
+
+/// Seals the audit events so far into a checkpoint, as housekeeping does once a minute.
+async fn seal_checkpoint(app: &TestApp) -> usize {
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.conn().unwrap();
+        dealer_portal::db::events::seal_checkpoint(&mut conn, chrono::Utc::now()).unwrap()
+    })
+    .await
+    .unwrap()
 }
 
 pub async fn verify(app: &TestApp, admin: &str) -> Value {
@@ -851,6 +862,68 @@ db_test!(
         let report = verify(app, &r.admin).await;
         assert_eq!(report["ok"], false);
         assert_eq!(report["first_broken_event_id"], timeline[3]["id"]);
+    }
+);
+
+db_test!(
+    async fn checkpoints_catch_a_chain_cut_back_with_its_head(app: TestApp) {
+        let r = app
+            .submitted_review("owner@dealer.example", "91320500123456788")
+            .await;
+        let other = app
+            .another_submitted_review(
+                &r.admin,
+                &r.reviewer,
+                "second@dealer.example",
+                "91320500123456777",
+            )
+            .await;
+        moved(
+            act(app, &r.reviewer, &r.id, json!({"action": "start_review"})).await,
+            "under_review",
+        )
+        .await;
+        // Each application's heads: both sealed, and nothing left to seal after.
+        assert_eq!(seal_checkpoint(app).await, 2);
+        assert_eq!(seal_checkpoint(app).await, 0);
+        moved(
+            act(
+                app,
+                &other.reviewer,
+                &other.id,
+                json!({"action": "start_review"}),
+            )
+            .await,
+            "under_review",
+        )
+        .await;
+        assert_eq!(seal_checkpoint(app).await, 1);
+        let timeline = events(app, &r.admin, &r).await;
+        assert_eq!(verify(app, &r.admin).await["ok"], true);
+
+        // Someone removes the newest event and rewinds the application's head to match: every
+        // link and head holds, but the checkpoint sealed the removed event.
+        sql(
+            app,
+            "DELETE FROM application_events WHERE action = 'start_review' \
+             AND application_id = (SELECT application_id FROM application_events WHERE app_seq = 3 \
+             ORDER BY seq LIMIT 1)",
+        )
+        .await;
+        sql(
+            app,
+            "UPDATE audit_heads SET last_app_seq = 2, \
+             last_hash = (SELECT hash FROM application_events e \
+                 WHERE e.application_id = audit_heads.application_id AND e.app_seq = 2), \
+             last_event_id = (SELECT id FROM application_events e \
+                 WHERE e.application_id = audit_heads.application_id AND e.app_seq = 2) \
+             WHERE last_app_seq = 3 AND NOT EXISTS (SELECT 1 FROM application_events e \
+                 WHERE e.application_id = audit_heads.application_id AND e.app_seq = 3)",
+        )
+        .await;
+        let report = verify(app, &r.admin).await;
+        assert_eq!(report["ok"], false, "{report}");
+        assert_eq!(report["first_broken_event_id"], timeline[2]["id"]);
     }
 );
 

@@ -33,8 +33,7 @@ pub async fn get_application(
         .db
         .run(move |conn| {
             let access = Access::of(&principal, locale)?;
-            let application = access.load(conn, id)?;
-            ApplicationResponse::read(conn, application, &access, now)
+            ApplicationResponse::load(conn, id, &access, now)
         })
         .await?;
     Ok(ok_with_etag(response.version).json(response))

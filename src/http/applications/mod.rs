@@ -27,6 +27,7 @@ use uuid::Uuid;
 use crate::db::DbConnection;
 use crate::db::applications::Application;
 use crate::domain::application::{Acknowledgement, CustomerBaseDraft, SiteDraft, StoreFormat};
+use crate::domain::sla::SlaDays;
 use crate::domain::workflow::{Action, Status};
 use crate::error::{AppError, BlockedAction};
 use crate::workflow::deadlines::Deadlines;
@@ -155,6 +156,27 @@ impl ApplicationResponse {
             .next()
             .flatten();
         let deadlines = Deadlines::read(conn, now)?;
+        Ok(Self::new(application, access, offered, unread, &deadlines))
+    }
+
+    /// Application `id` as `access` reads it (404 if it may not): the application, its unread
+    /// messages and its status's SLA days in one query, then what the caller is offered (no
+    /// query unless a move's guard needs a stored fact).
+    pub fn load(
+        conn: &mut DbConnection,
+        id: Uuid,
+        access: &Access,
+        now: DateTime<Utc>,
+    ) -> Result<Self, AppError> {
+        let (application, extras) = access.load_for_reading(conn, id)?;
+        let offered = access.offered(conn, std::slice::from_ref(&application), now)?;
+        let offered = offered.into_iter().next().unwrap_or_default();
+        let mut days = SlaDays::default();
+        if let Some(status_days) = extras.sla_days {
+            days.set(application.status, status_days);
+        }
+        let deadlines = Deadlines { days, now };
+        let unread = access.user_id.map(|_| extras.unread_messages);
         Ok(Self::new(application, access, offered, unread, &deadlines))
     }
 

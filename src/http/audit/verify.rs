@@ -19,10 +19,13 @@ pub struct AuditReport {
     pub first_broken_event_id: Option<Uuid>,
 }
 
-/// Walk the hash chain of all events (admins).
+/// Walk the hash chains of all events (admins).
 ///
-/// Every event's hash covers its content and the previous event's hash, so an edited or deleted
-/// row is found here. The walk reads the chain in batches and holds no more than one in memory.
+/// Every event's hash covers its content and the hash of the previous event of its application,
+/// each application's chain ends at a recorded head, and checkpoints made every minute seal each
+/// application's newest event into one global chain; so an edited, inserted or deleted event is
+/// found here, even when an application's head was rewound with it. The walk reads one snapshot
+/// in batches and holds no more than one batch in memory.
 #[utoipa::path(
     tag = "audit",
     security(("bearer" = [])),
