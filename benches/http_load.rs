@@ -709,8 +709,8 @@ async fn main() {
         drafts + SUBMITTED + HOT_APPLICATIONS
     );
     println!(
-        "{:<30} {:>5} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {}",
-        "scenario", "conns", "req/s", "requests", "p50 ms", "p99 ms", "max ms", "RSS MB", "errors"
+        "{:<30} {:>5} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  errors",
+        "scenario", "conns", "req/s", "requests", "p50 ms", "p99 ms", "max ms", "RSS MB"
     );
     for s in &table {
         let f = &s.figures;
