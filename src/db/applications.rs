@@ -255,55 +255,29 @@ pub struct ReadingExtras {
 }
 
 /// The application as `find` reads it, with what its reader `reader` (`None`: an integrator,
-/// who has no unread count) sees beside it, in one query: a read is one round trip.
+/// who has no unread count) sees beside it. Each query has a fixed shape that PostgreSQL keeps
+/// prepared: a query with literal SQL in it (a correlated subquery, say) would be planned anew on
+/// every read, which costs more than the round trips it saves.
 pub fn find_for_reading(
     conn: &mut DbConnection,
     id: Uuid,
     reader: Option<Uuid>,
 ) -> Result<Option<(Application, ReadingExtras)>, AppError> {
-    use diesel::dsl::sql;
-    use diesel::sql_types::{BigInt, Nullable, Text};
-
-    let reader = reader.unwrap_or(Uuid::nil()).to_string();
-    // As `messages::unread_counts` counts them: a message is read once the reader's mark is at
-    // or past it.
-    let unread = sql::<BigInt>(
-        "(SELECT count(*) FROM messages m WHERE m.application_id = applications.id \
-         AND m.author_id <> ",
-    )
-    .bind::<Text, _>(reader.clone())
-    .sql(
-        " AND NOT EXISTS (SELECT 1 FROM message_reads r WHERE r.application_id = m.application_id \
-         AND r.user_id = ",
-    )
-    .bind::<Text, _>(reader)
-    .sql(" AND r.last_seq >= m.seq))");
-    let sla_days = sql::<Nullable<diesel::sql_types::Integer>>(
-        "(SELECT s.days FROM sla_days s WHERE s.status = applications.status)",
-    );
-    applications::table
-        .inner_join(dealer_groups::table)
-        .filter(applications::id.eq(id.to_string()))
-        .select((
-            Row::as_select(),
-            dealer_groups::legal_name,
-            unread,
+    let Some(application) = find(conn, id)? else {
+        return Ok(None);
+    };
+    let unread_messages = match reader {
+        Some(reader) => super::messages::unread_count(conn, reader, id)?,
+        None => 0,
+    };
+    let sla_days = super::sla::days_of(conn, application.status)?;
+    Ok(Some((
+        application,
+        ReadingExtras {
+            unread_messages,
             sla_days,
-        ))
-        .first::<(Row, String, i64, Option<i32>)>(conn)
-        .optional()?
-        .map(|(row, name, unread_messages, sla_days)| {
-            from_row(row, name).map(|application| {
-                (
-                    application,
-                    ReadingExtras {
-                        unread_messages,
-                        sla_days,
-                    },
-                )
-            })
-        })
-        .transpose()
+        },
+    )))
 }
 
 /// Every application of a group with its status, oldest first.

@@ -260,6 +260,31 @@ pub fn mark_read(
     Ok(())
 }
 
+/// As `unread_counts`, for one application: a query of fixed shape, which PostgreSQL keeps
+/// prepared (a list of ids is planned anew each time).
+pub fn unread_count(
+    conn: &mut DbConnection,
+    user_id: Uuid,
+    application_id: Uuid,
+) -> Result<i64, AppError> {
+    let user_id = user_id.to_string();
+    Ok(messages::table
+        .left_join(
+            message_reads::table.on(message_reads::application_id
+                .eq(messages::application_id)
+                .and(message_reads::user_id.eq(&user_id))),
+        )
+        .filter(messages::application_id.eq(application_id.to_string()))
+        .filter(messages::author_id.ne(&user_id))
+        .filter(
+            message_reads::last_seq
+                .is_null()
+                .or(messages::seq.gt(message_reads::last_seq)),
+        )
+        .count()
+        .get_result(conn)?)
+}
+
 /// For each of `application_ids` that has any, how many messages someone other than `user_id`
 /// wrote after `user_id`'s read mark: one query, whatever the number of applications.
 pub fn unread_counts(

@@ -198,7 +198,7 @@ impl Access {
             .ok_or(AppError::NotFound)
     }
 
-    /// As `load`, with what reading it shows beside it, in the same query.
+    /// As `load`, with what reading it shows beside it (`applications::find_for_reading`).
     pub fn load_for_reading(
         &self,
         conn: &mut DbConnection,

@@ -160,8 +160,8 @@ impl ApplicationResponse {
     }
 
     /// Application `id` as `access` reads it (404 if it may not): the application, its unread
-    /// messages and its status's SLA days in one query, then what the caller is offered (no
-    /// query unless a move's guard needs a stored fact).
+    /// messages and its status's SLA days (prepared queries of a fixed shape), then what the
+    /// caller is offered (no query unless a move's guard needs a stored fact).
     pub fn load(
         conn: &mut DbConnection,
         id: Uuid,
