@@ -105,8 +105,8 @@ fn seed(drafts: i64) -> String {
         drafts * 16 >= SUBMITTED,
         "each group has at most 16 other cities"
     );
-    let mut server =
-        PgConnection::establish(&scale::admin_url()).expect("PostgreSQL at TEST_DATABASE_URL");
+    let mut server = dealer_portal::db::libpq::establish(&scale::admin_url())
+        .expect("PostgreSQL at TEST_DATABASE_URL");
     // Apart: a multi-statement batch is one transaction, where DROP DATABASE may not run.
     server
         .batch_execute(&format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
@@ -137,7 +137,7 @@ fn seed(drafts: i64) -> String {
     let acknowledgements = r#"'["agency_sales_no_resale","no_vehicle_delivery"]'"#;
     let customers = r#"'{"active_customers":20000,"annual_service_visits":30000}'"#;
     let user_columns = "id, email, display_name, role, locale, email_verified_at, active, version, created_at, updated_at";
-    let mut conn = PgConnection::establish(&url).unwrap();
+    let mut conn = dealer_portal::db::libpq::establish(&url).unwrap();
     conn.batch_execute(&format!(
         "INSERT INTO users ({user_columns}) VALUES
            ('{ADMIN}', 'load-admin@example.com', 'Load admin', 'admin', 'en', now(), TRUE, 1, now(), now()),
@@ -219,7 +219,7 @@ struct Inputs {
 }
 
 fn write_inputs(url: &str, keys: &JwtKeys, dir: &Path, open_loop_drafts: usize) -> Inputs {
-    let mut conn = PgConnection::establish(url).unwrap();
+    let mut conn = dealer_portal::db::libpq::establish(url).unwrap();
     let all: Vec<String> = applications::table
         .select(applications::id)
         .order(applications::id)
@@ -400,7 +400,7 @@ async fn list_scale(keys: &JwtKeys, sizes: &[i64]) -> Vec<(i64, Vec<ListFigures>
         let url = tokio::task::spawn_blocking(move || scale::seeded_database(n))
             .await
             .unwrap();
-        PgConnection::establish(&url)
+        dealer_portal::db::libpq::establish(&url)
             .unwrap()
             .batch_execute(&format!(
                 "INSERT INTO users (id, email, display_name, role, locale, email_verified_at, active,
@@ -692,7 +692,7 @@ async fn main() {
     table.push(saturation);
     drop(server);
 
-    let mut conn = PgConnection::establish(&url).unwrap();
+    let mut conn = dealer_portal::db::libpq::establish(&url).unwrap();
     let submitted = drafts
         - count(
             &mut conn,

@@ -45,6 +45,43 @@ fn the_scan_finds_a_cycle_when_there_is_one() {
     );
 }
 
+/// A PostgreSQL connection opened any other way than `db::libpq::establish` can crash the process
+/// as it exits (see that module).
+#[test]
+fn every_postgres_connection_is_opened_through_db_libpq() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let direct = concat!("PgConnection", "::establish");
+    let mut files = Vec::new();
+    for dir in ["src", "tests", "benches"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    assert!(files.len() > 50, "the scan found {} files", files.len());
+    let offenders: Vec<_> = files
+        .iter()
+        .filter(|path| !path.ends_with("src/db/libpq.rs"))
+        .filter(|path| {
+            fs::read_to_string(path)
+                .expect("a readable source file")
+                .contains(direct)
+        })
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "{direct} outside src/db/libpq.rs: {offenders:?}"
+    );
+}
+
+fn rust_files(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
+    for entry in fs::read_dir(dir).expect("a readable directory") {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, files);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+}
+
 /// Adds the edges of every `.rs` file under `dir` to `graph`, by the top-level module it is in.
 fn collect(root: &Path, dir: &Path, graph: &mut Graph) {
     for entry in fs::read_dir(dir).expect("src/ is readable") {

@@ -5,7 +5,6 @@
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
-use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use serde_json::Value;
 
@@ -58,7 +57,8 @@ pub fn city_codes() -> String {
 /// returns its URL.
 pub fn seeded_database(n: i64) -> String {
     let name = format!("dealer_portal_bench_{n}");
-    let mut admin = PgConnection::establish(&admin_url()).expect("PostgreSQL at TEST_DATABASE_URL");
+    let mut admin =
+        dealer_portal::db::libpq::establish(&admin_url()).expect("PostgreSQL at TEST_DATABASE_URL");
     let exists: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
         "EXISTS (SELECT 1 FROM pg_database WHERE datname = '{name}')"
     )))
@@ -78,7 +78,7 @@ pub fn seeded_database(n: i64) -> String {
         .unwrap();
     drop(db);
     let codes = city_codes();
-    let mut conn = PgConnection::establish(&url).unwrap();
+    let mut conn = dealer_portal::db::libpq::establish(&url).unwrap();
     let count: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
         "(SELECT count(*) FROM applications)",
     ))

@@ -18,6 +18,7 @@ pub mod idempotency;
 pub mod identity_changes;
 pub mod invitations;
 pub mod lease;
+pub mod libpq;
 pub mod lois;
 pub mod members;
 pub mod messages;
@@ -125,9 +126,7 @@ pub struct ConnectionManager {
 impl ConnectionManager {
     fn open(&self) -> Result<DbConnection, ConnectionError> {
         match &self.url {
-            DatabaseUrl::Postgres(url) => {
-                PgConnection::establish(url).map(DbConnection::Postgresql)
-            }
+            DatabaseUrl::Postgres(url) => libpq::establish(url).map(DbConnection::Postgresql),
             DatabaseUrl::Sqlite(path) => {
                 let path = path.to_str().ok_or_else(|| {
                     ConnectionError::InvalidConnectionUrl("the SQLite path is not UTF-8".into())

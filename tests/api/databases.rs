@@ -100,7 +100,7 @@ fn template(admin: &mut PgConnection) -> String {
 /// A new, migrated PostgreSQL database; None (with a note) when no server answers and
 /// `REQUIRE_POSTGRES` is not `1`.
 pub fn create_postgres_database() -> Option<PostgresDatabase> {
-    let mut admin = match PgConnection::establish(&admin_url()) {
+    let mut admin = match dealer_portal::db::libpq::establish(&admin_url()) {
         Ok(conn) => conn,
         Err(error) if !required() => {
             eprintln!(
@@ -137,7 +137,7 @@ pub struct PostgresDatabase {
 
 impl Drop for PostgresDatabase {
     fn drop(&mut self) {
-        if let Ok(mut admin) = PgConnection::establish(&admin_url()) {
+        if let Ok(mut admin) = dealer_portal::db::libpq::establish(&admin_url()) {
             let _ = admin.batch_execute(&format!(
                 "DROP DATABASE IF EXISTS {} WITH (FORCE)",
                 self.name
