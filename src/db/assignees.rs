@@ -94,14 +94,16 @@ pub fn active(
                 .select(user_cities::user_id),
         ),
     );
+    // The assignees' ids first, for the reason `users::city_reviewers` gives.
+    let ids: Vec<String> = application_assignees::table
+        .filter(application_assignees::application_id.eq(application_id.to_string()))
+        .select(application_assignees::user_id)
+        .load(conn)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     users::table
-        .filter(
-            users::id.eq_any(
-                application_assignees::table
-                    .filter(application_assignees::application_id.eq(application_id.to_string()))
-                    .select(application_assignees::user_id),
-            ),
-        )
+        .filter(users::id.eq_any(&ids))
         .filter(users::active.eq(true))
         .filter(users::role.eq(Role::Admin.as_str()).or(reviews_city))
         .order((users::display_name.asc(), users::id.asc()))

@@ -196,9 +196,9 @@ impl Db {
         Self::open(url, max_size, 2)
     }
 
-    /// One connection, opened when first asked for, for a one-shot command. r2d2 keeps
-    /// `min_idle` by connecting on a background thread whenever a connection is taken; a command
-    /// that exits during such a TLS handshake can crash in OpenSSL's exit handlers.
+    /// One connection, opened when first asked for, for a one-shot command: r2d2 would keep
+    /// `min_idle` by connecting on a background thread whenever a connection is taken, which a
+    /// command has no use for.
     pub fn connect_for_command(url: &DatabaseUrl) -> anyhow::Result<Self> {
         Self::open(url, 1, 0)
     }

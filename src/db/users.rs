@@ -412,18 +412,22 @@ pub fn update_own(
     Ok(updated == 1)
 }
 
-/// The active reviewers of `city`, by name.
+/// The active reviewers of `city`, by name. The city's people are read first, then their
+/// accounts by id: as one statement with a subquery, kept prepared, PostgreSQL's generic plan
+/// merge-joined along the accounts' primary key and read past every applicant's account to
+/// find the few reviewers (14 ms at 20,000 accounts, on every submit).
 pub fn city_reviewers(conn: &mut DbConnection, city: &str) -> Result<Vec<User>, AppError> {
+    let ids: Vec<String> = user_cities::table
+        .filter(user_cities::city_code.eq(city))
+        .select(user_cities::user_id)
+        .load(conn)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     users::table
+        .filter(users::id.eq_any(&ids))
         .filter(users::role.eq(Role::Reviewer.as_str()))
         .filter(users::active.eq(true))
-        .filter(
-            users::id.eq_any(
-                user_cities::table
-                    .filter(user_cities::city_code.eq(city))
-                    .select(user_cities::user_id),
-            ),
-        )
         .order((users::display_name.asc(), users::id.asc()))
         .select(UserRow::as_select())
         .load(conn)?
