@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 use super::DbConnection;
 use super::cities::CityNames;
-use super::schema::{application_assignees, applications, dealer_groups, eligibility_reports};
+use super::schema::{
+    application_assignees, applications, dealer_groups, eligibility_reports, sla_days,
+};
 use crate::domain::application::{
     Acknowledgement, CustomerBaseDraft, ProposalDraft, SiteDraft, StoreFormat,
 };
@@ -255,22 +257,34 @@ pub struct ReadingExtras {
 }
 
 /// The application as `find` reads it, with what its reader `reader` (`None`: an integrator,
-/// who has no unread count) sees beside it. Each query has a fixed shape that PostgreSQL keeps
-/// prepared: a query with literal SQL in it (a correlated subquery, say) would be planned anew on
-/// every read, which costs more than the round trips it saves.
+/// who has no unread count) sees beside it: the status's SLA days joined in, the unread count
+/// in a second query. Each query has a fixed shape that PostgreSQL keeps prepared: a query with
+/// literal SQL in it (a correlated subquery, say) would be planned anew on every read, which
+/// costs more than the round trip it saves.
 pub fn find_for_reading(
     conn: &mut DbConnection,
     id: Uuid,
     reader: Option<Uuid>,
 ) -> Result<Option<(Application, ReadingExtras)>, AppError> {
-    let Some(application) = find(conn, id)? else {
+    let Some((row, group_name, sla_days)) = applications::table
+        .inner_join(dealer_groups::table)
+        .left_join(sla_days::table.on(sla_days::status.eq(applications::status)))
+        .filter(applications::id.eq(id.to_string()))
+        .select((
+            Row::as_select(),
+            dealer_groups::legal_name,
+            sla_days::days.nullable(),
+        ))
+        .first::<(Row, String, Option<i32>)>(conn)
+        .optional()?
+    else {
         return Ok(None);
     };
+    let application = from_row(row, group_name)?;
     let unread_messages = match reader {
         Some(reader) => super::messages::unread_count(conn, reader, id)?,
         None => 0,
     };
-    let sla_days = super::sla::days_of(conn, application.status)?;
     Ok(Some((
         application,
         ReadingExtras {

@@ -17,15 +17,6 @@ pub struct SlaSetting {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The stored days of `status`, if any (one application's wait).
-pub fn days_of(conn: &mut DbConnection, status: Status) -> Result<Option<i32>, AppError> {
-    Ok(sla_days::table
-        .find(status.as_str())
-        .select(sla_days::days)
-        .first(conn)
-        .optional()?)
-}
-
 /// The current days. A status the table lacks keeps its default (the migration seeds all).
 pub fn read(conn: &mut DbConnection) -> Result<SlaSetting, AppError> {
     let rows: Vec<(String, i32, i32, NaiveDateTime)> = sla_days::table

@@ -209,51 +209,55 @@ pub fn undispatched(conn: &mut DbConnection, limit: i64) -> Result<Vec<Uuid>, Ap
     Ok(ids.into_iter().filter_map(|id| id.parse().ok()).collect())
 }
 
-/// Claims the event, makes one delivery per live subscription that wants its type, and
-/// publishes it in the change feed (`change_feed::publish`, last: it holds the feed's lock until
-/// the commit); does nothing when another process claimed it first. Call inside a transaction.
+/// Claims each of `events` that no other process has claimed, makes one delivery per live
+/// subscription that wants its type, and publishes them in the change feed
+/// (`change_feed::publish`, last: it holds the feed's lock until the commit); returns how many
+/// deliveries it made. One call for a batch: the subscriptions are read and the feed numbered
+/// once, not per event. Call inside a transaction.
 pub fn dispatch(
     conn: &mut DbConnection,
-    event_id: Uuid,
+    events: &[Uuid],
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     let naive_now = now.naive_utc();
-    let claimed = diesel::update(
-        webhook_events::table
+    let subscriptions = list(conn, Manager::Admins)?;
+    let mut made = 0;
+    for event_id in events {
+        let claimed = diesel::update(
+            webhook_events::table
+                .find(event_id.to_string())
+                .filter(webhook_events::dispatched_at.is_null()),
+        )
+        .set(webhook_events::dispatched_at.eq(naive_now))
+        .execute(conn)?;
+        if claimed == 0 {
+            continue;
+        }
+        let event_type: String = webhook_events::table
             .find(event_id.to_string())
-            .filter(webhook_events::dispatched_at.is_null()),
-    )
-    .set(webhook_events::dispatched_at.eq(naive_now))
-    .execute(conn)?;
-    if claimed == 0 {
-        return Ok(0);
-    }
-    let event_type: String = webhook_events::table
-        .find(event_id.to_string())
-        .select(webhook_events::event_type)
-        .first(conn)?;
-    let mut subscribers = Vec::new();
-    for subscription in list(conn, Manager::Admins)? {
-        if subscription.events.contains(&event_type)
-            && may_receive(conn, &subscription, &event_type)?
-        {
-            subscribers.push(subscription);
+            .select(webhook_events::event_type)
+            .first(conn)?;
+        for subscription in &subscriptions {
+            if !subscription.events.contains(&event_type)
+                || !may_receive(conn, subscription, &event_type)?
+            {
+                continue;
+            }
+            diesel::insert_into(webhook_deliveries::table)
+                .values((
+                    webhook_deliveries::id.eq(Uuid::now_v7().to_string()),
+                    webhook_deliveries::subscription_id.eq(subscription.id.to_string()),
+                    webhook_deliveries::event_id.eq(event_id.to_string()),
+                    webhook_deliveries::attempts.eq(0),
+                    webhook_deliveries::next_attempt_at.eq(naive_now),
+                    webhook_deliveries::created_at.eq(naive_now),
+                ))
+                .execute(conn)?;
+            made += 1;
         }
     }
-    for subscriber in &subscribers {
-        diesel::insert_into(webhook_deliveries::table)
-            .values((
-                webhook_deliveries::id.eq(Uuid::now_v7().to_string()),
-                webhook_deliveries::subscription_id.eq(subscriber.id.to_string()),
-                webhook_deliveries::event_id.eq(event_id.to_string()),
-                webhook_deliveries::attempts.eq(0),
-                webhook_deliveries::next_attempt_at.eq(naive_now),
-                webhook_deliveries::created_at.eq(naive_now),
-            ))
-            .execute(conn)?;
-    }
     change_feed::publish(conn)?;
-    Ok(subscribers.len())
+    Ok(made)
 }
 
 /// A delivery as the sender needs it: where, with which key, what.

@@ -88,14 +88,14 @@ impl WebhookWorker {
             if events.is_empty() {
                 return Ok(());
             }
-            for event in events {
-                let now = self.clock.now();
-                self.db
-                    .run(move |conn| {
-                        write_transaction(conn, |conn| webhooks::dispatch(conn, event, now))
-                    })
-                    .await?;
-            }
+            // The batch in one transaction: fanning out one event at a time took as many
+            // statements per event as the write that made it, and fell behind busy writers.
+            let now = self.clock.now();
+            self.db
+                .run(move |conn| {
+                    write_transaction(conn, |conn| webhooks::dispatch(conn, &events, now))
+                })
+                .await?;
         }
     }
 
