@@ -172,16 +172,20 @@ pub fn committed_by_city(conn: &mut DbConnection) -> Result<HashMap<String, i64>
 }
 
 pub fn find(conn: &mut DbConnection, code: &str) -> Result<Option<(City, i64)>, AppError> {
-    let Some(city) = cities::table
-        .find(code)
-        .select(City::as_select())
-        .first(conn)
-        .optional()?
-    else {
+    let Some(city) = find_plan(conn, code)? else {
         return Ok(None);
     };
     let committed = committed(conn, code)?;
     Ok(Some((city, committed)))
+}
+
+/// The city's row alone, without the committed places `find` adds up.
+pub fn find_plan(conn: &mut DbConnection, code: &str) -> Result<Option<City>, AppError> {
+    Ok(cities::table
+        .find(code)
+        .select(City::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// Takes the city's row lock for the rest of the transaction (PostgreSQL; SQLite writers are

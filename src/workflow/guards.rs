@@ -33,8 +33,9 @@ pub struct Facts {
 #[derive(Debug, Clone, Copy)]
 struct CityFacts {
     accepting: bool,
-    /// Store points of the quota not committed (none when over-committed, after a quota cut).
-    points_free: i64,
+    /// Store points of the quota not committed (none when over-committed, after a quota cut);
+    /// read only for `QuotaAvailable`, as adding them up joins the city's letters.
+    points_free: Option<i64>,
 }
 
 impl Facts {
@@ -62,7 +63,12 @@ impl Facts {
         Ok(Self {
             now,
             caller_verified,
-            cities: read_cities(conn, &codes, now)?,
+            cities: read_cities(
+                conn,
+                &codes,
+                needing(needs, &[Guard::QuotaAvailable]).next().is_some(),
+                now,
+            )?,
             scored: unless_none(conn, ids(&[Guard::ScorecardFiled]), scorecards::filed_among)?,
             letters: unless_none(
                 conn,
@@ -128,7 +134,8 @@ impl Facts {
     pub fn points_free(&self, application: &Application) -> i64 {
         self.cities
             .get(&application.city_code)
-            .map_or(0, |c| c.points_free)
+            .and_then(|c| c.points_free)
+            .unwrap_or(0)
     }
 }
 
@@ -158,17 +165,27 @@ fn needing<'a>(
 
 /// The cities of `codes`: whether each takes submissions now, and its free store points. One
 /// city is read by itself, more in one pass over the plan (a small table).
+/// The facts of the cities `codes`, their free places only `with_places`.
 fn read_cities(
     conn: &mut DbConnection,
     codes: &BTreeSet<&str>,
+    with_places: bool,
     now: DateTime<Utc>,
 ) -> Result<HashMap<String, CityFacts>, AppError> {
-    let found = match codes.iter().collect::<Vec<_>>().as_slice() {
+    let found: Vec<(City, Option<i64>)> = match codes.iter().collect::<Vec<_>>().as_slice() {
         [] => Vec::new(),
-        [code] => cities::find(conn, code)?.into_iter().collect(),
+        [code] if !with_places => cities::find_plan(conn, code)?
+            .map(|city| (city, None))
+            .into_iter()
+            .collect(),
+        [code] => cities::find(conn, code)?
+            .map(|(city, committed)| (city, Some(committed)))
+            .into_iter()
+            .collect(),
         _ => cities::list(conn)?
             .into_iter()
             .filter(|(city, _)| codes.contains(city.code.as_str()))
+            .map(|(city, committed)| (city, Some(committed)))
             .collect(),
     };
     found
@@ -180,7 +197,11 @@ fn read_cities(
         .collect()
 }
 
-fn city_facts(city: &City, committed: i64, now: DateTime<Utc>) -> Result<CityFacts, AppError> {
+fn city_facts(
+    city: &City,
+    committed: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<CityFacts, AppError> {
     Ok(CityFacts {
         accepting: accepts_submissions(
             city.plan_status()?,
@@ -188,7 +209,7 @@ fn city_facts(city: &City, committed: i64, now: DateTime<Utc>) -> Result<CityFac
             city.window_closes_at.map(|t| t.and_utc()),
             now,
         ),
-        points_free: (i64::from(city.quota) - committed).max(0),
+        points_free: committed.map(|committed| (i64::from(city.quota) - committed).max(0)),
     })
 }
 
