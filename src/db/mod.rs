@@ -74,15 +74,20 @@ pub enum DbConnection {
 pub type Pool = r2d2::Pool<ConnectionManager>;
 pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
 
-/// A connection back in the pool less than this long ago is handed out again without a ping,
-/// as HikariCP does: a round trip saved on every busy checkout, while one that sat idle longer
-/// (and may have been closed by the server or a restart) is still checked and replaced.
+/// A connection back in the pool less than this long ago, from a use that succeeded, is handed
+/// out again without a ping, as HikariCP does: a round trip saved on every busy checkout, while
+/// one that sat idle longer (and may have been closed by the server or a restart) is still
+/// checked and replaced. So is one whose last use failed, or whose use the pool did not see
+/// (`Db::conn`): without that, a connection the server closed kept going round a busy pool,
+/// failing every request that drew it and never idle long enough to be checked.
 const ALIVE_WITHOUT_PING: Duration = Duration::from_millis(500);
 
-/// A pooled connection, with when it last went back to the pool.
+/// A pooled connection, with when it last went back to the pool and whether its last use is
+/// known to have succeeded.
 pub struct Pooled {
     conn: DbConnection,
     returned: Instant,
+    proven: bool,
 }
 
 impl Deref for Pooled {
@@ -148,15 +153,18 @@ impl r2d2::ManageConnection for ConnectionManager {
         Ok(Pooled {
             conn: self.open()?,
             returned: Instant::now(),
+            proven: true,
         })
     }
 
     fn is_valid(&self, conn: &mut Pooled) -> Result<(), ConnectionError> {
-        if conn.returned.elapsed() < ALIVE_WITHOUT_PING {
+        if conn.proven && conn.returned.elapsed() < ALIVE_WITHOUT_PING {
             return Ok(());
         }
         conn.batch_execute("SELECT 1")
-            .map_err(ConnectionError::CouldntSetupConfiguration)
+            .map_err(ConnectionError::CouldntSetupConfiguration)?;
+        conn.proven = true;
+        Ok(())
     }
 
     /// Called as the connection goes back to the pool.
@@ -265,7 +273,9 @@ impl Db {
 
     /// A connection for synchronous callers (the CLI, the background worker's blocking tasks).
     pub fn conn(&self) -> Result<Checkout, AppError> {
-        Ok(Checkout(self.pool.get()?))
+        let mut conn = self.pool.get()?;
+        conn.proven = false;
+        Ok(Checkout(conn))
     }
 
     /// Whether the database answers, on the probe's own connection (`/readyz`).
@@ -299,7 +309,9 @@ impl Db {
         web::block(move || {
             let _slot = slot;
             let mut conn = pool.get()?;
-            f(&mut conn)
+            let result = f(&mut conn);
+            conn.proven = result.is_ok();
+            result
         })
         .await?
     }

@@ -240,3 +240,58 @@ fn every_operation_documents_its_errors_and_every_secured_one_its_auth() {
         }
     }
 }
+
+/// A pooled connection idle for a moment is checked before it is handed out (one back less than
+/// half a second ago is not): connections the database closed meanwhile are replaced, and no
+/// request fails for them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_the_database_closed_are_replaced_without_failing_a_request() {
+    let Some(app) = TestApp::spawn(Backend::Postgres).await else {
+        return;
+    };
+    let admin = app.admin("lead@maker.example").await;
+    // Several requests at once, so that the pool holds several connections.
+    let burst =
+        || futures_util::future::join_all((0..6).map(|_| app.get("/api/v1/me", Some(&admin))));
+    for res in burst().await {
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    assert!(
+        other_connections(&app).await >= 2,
+        "the pool holds several connections"
+    );
+    crate::review::sql(
+        &app,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    for res in burst().await {
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
+    }
+    let res = app.get("/readyz", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    app.finish().await;
+}
+
+/// The connections to the app's database besides the one asking.
+async fn other_connections(app: &TestApp) -> i64 {
+    use diesel::prelude::*;
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "(SELECT COUNT(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid())",
+        ))
+        .get_result(&mut *db.conn().unwrap())
+        .unwrap()
+    })
+    .await
+    .unwrap()
+}
