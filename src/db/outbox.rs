@@ -85,22 +85,25 @@ pub fn claim_due(
 }
 
 /// Records the message sent. Only its `subject` is kept: the parameters (and any rendered body)
-/// hold live links, which a copy of the database must not hand out.
+/// hold live links, which a copy of the database must not hand out. One transaction, so that no
+/// row is ever seen sent with its links still in it.
 pub fn mark_sent(
     conn: &mut DbConnection,
     id: &str,
     subject: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    diesel::update(mail_outbox::table.find(id))
-        .set((
-            mail_outbox::sent_at.eq(now.naive_utc()),
-            mail_outbox::attempts.eq(mail_outbox::attempts + 1),
-            mail_outbox::locked_until.eq(None::<NaiveDateTime>),
-            mail_outbox::last_error.eq(None::<String>),
-        ))
-        .execute(conn)?;
-    forget_content(conn, id, subject)
+    write_transaction(conn, |conn| {
+        diesel::update(mail_outbox::table.find(id))
+            .set((
+                mail_outbox::sent_at.eq(now.naive_utc()),
+                mail_outbox::attempts.eq(mail_outbox::attempts + 1),
+                mail_outbox::locked_until.eq(None::<NaiveDateTime>),
+                mail_outbox::last_error.eq(None::<String>),
+            ))
+            .execute(conn)?;
+        forget_content(conn, id, subject)
+    })
 }
 
 /// Drops what a finished message said, keeping its subject for operators.
